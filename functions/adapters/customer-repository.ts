@@ -1,0 +1,165 @@
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { candidateDomains, contractBoundaries, type Customer } from '../domain/customer';
+import { ConflictError } from '../domain/errors';
+import type { CustomerMatch, CustomerRepository } from '../app/ports';
+import { batchGet } from './batch-get';
+import { isConditionFailure } from './dynamodb';
+import { keys } from './table-design';
+
+/** Parallel writes per customer save; keeps one huge customer from flooding the table. */
+const WRITE_CONCURRENCY = 8;
+
+/**
+ * Customers, plus one lookup item per contact address and per mail domain. Each lookup
+ * carries the customer's name and contract, so matching a sender is one BatchGet.
+ */
+export class DynamoCustomerRepository implements CustomerRepository {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async get(customerId: string): Promise<Customer | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: keys.customer(customerId),
+        ConsistentRead: true,
+      }),
+    );
+    if (!Item) return undefined;
+    const { pk: _pk, sk: _sk, entity: _entity, ...customer } = Item;
+    return customer as Customer;
+  }
+
+  async save(customer: Customer, previous?: Customer): Promise<void> {
+    const wanted = lookupKeys(customer);
+    const owned = new Set(previous ? lookupKeys(previous).map((k) => k.pk) : []);
+    await this.assertLookupsFree(customer.customerId, wanted);
+
+    const match: CustomerMatch = {
+      customerId: customer.customerId,
+      name: customer.name,
+      ...(customer.contract ? { contract: customer.contract } : {}),
+    };
+    const written: string[] = [];
+    try {
+      await inBatches(wanted, async (key) => {
+        await this.db.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: { ...key, entity: 'lookup', ...match },
+            ConditionExpression: 'attribute_not_exists(pk) OR customerId = :me',
+            ExpressionAttributeValues: { ':me': customer.customerId },
+          }),
+        );
+        written.push(key.pk);
+      });
+    } catch (error) {
+      // Another customer took a contact or domain since the check: undo what this save added.
+      const added = written.filter((pk) => !owned.has(pk));
+      await inBatches(
+        wanted.filter((k) => added.includes(k.pk)),
+        (key) => this.deleteLookup(key, customer.customerId),
+      );
+      if (isConditionFailure(error)) {
+        throw new ConflictError('A contact or domain of this customer was just taken by another customer.');
+      }
+      throw error;
+    }
+
+    await this.db.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...customer, ...keys.customer(customer.customerId), entity: 'customer' },
+      }),
+    );
+    const stale = previous
+      ? lookupKeys(previous).filter((old) => !wanted.some((k) => k.pk === old.pk))
+      : [];
+    await inBatches(stale, (key) => this.deleteLookup(key, customer.customerId));
+    await inBatches(contractBoundaries(customer.contract), (day) =>
+      this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...keys.contractBoundary(day, customer.customerId), entity: 'boundary', customerId: customer.customerId },
+        }),
+      ),
+    );
+  }
+
+  async findBySender(email: string): Promise<CustomerMatch | undefined> {
+    const wanted = [keys.contact(email), ...candidateDomains(email).map(keys.domain)];
+    const found = await batchGet(this.db, this.tableName, wanted);
+    const byPk = new Map(found.map((item) => [item.pk, item]));
+    // Most specific first: the contact address, then the longest domain.
+    const best = wanted.map((k) => byPk.get(k.pk)).find(Boolean);
+    if (!best) return undefined;
+    const { customerId, name, contract } = best as unknown as CustomerMatch;
+    return { customerId, name, ...(contract ? { contract } : {}) };
+  }
+
+  async customersWithContractBoundaryOn(day: string): Promise<string[]> {
+    const ids: string[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :day',
+          ExpressionAttributeValues: { ':day': keys.contractBoundary(day, '').pk },
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        }),
+      );
+      for (const item of page.Items ?? []) ids.push(String(item.customerId));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return ids;
+  }
+
+  private async assertLookupsFree(customerId: string, wanted: { pk: string; sk: string }[]) {
+    const taken = (await batchGet(this.db, this.tableName, wanted)).filter(
+      (item) => item.customerId !== customerId,
+    );
+    if (taken.length > 0) {
+      const names = taken.map((item) => String(item.pk).replace(/^(CONTACT|DOMAIN)#/, ''));
+      throw new ConflictError(
+        `Already assigned to another customer: ${names.sort().join(', ')}.`,
+      );
+    }
+  }
+
+  private async deleteLookup(key: { pk: string; sk: string }, customerId: string) {
+    try {
+      await this.db.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: key,
+          ConditionExpression: 'customerId = :me',
+          ExpressionAttributeValues: { ':me': customerId },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+}
+
+function lookupKeys(customer: Customer): { pk: string; sk: string }[] {
+  return [
+    ...customer.contacts.map((contact) => keys.contact(contact.email)),
+    ...customer.domains.map(keys.domain),
+  ];
+}
+
+async function inBatches<T>(items: T[], work: (item: T) => Promise<unknown>): Promise<void> {
+  for (let start = 0; start < items.length; start += WRITE_CONCURRENCY) {
+    await Promise.all(items.slice(start, start + WRITE_CONCURRENCY).map(work));
+  }
+}

@@ -1,0 +1,44 @@
+/**
+ * The single table's keys and indexes, as plain data: the CDK stack and the local stack
+ * both build the table from this, so they cannot drift. See docs/data-model.md.
+ */
+export const TABLE_KEYS = { partitionKey: 'pk', sortKey: 'sk' } as const;
+
+/** Sparse index holding exactly the waiting tickets, sorted in queue order. */
+export const QUEUE_INDEX = {
+  indexName: 'queue',
+  partitionKey: 'queuePk',
+  sortKey: 'queueSk',
+} as const;
+
+/** Sparse index of waiting tickets per customer, for moving them when a contract changes. */
+export const CUSTOMER_QUEUE_INDEX = {
+  indexName: 'customerQueue',
+  partitionKey: 'customerQueuePk',
+  sortKey: 'queueSk',
+} as const;
+
+export const GLOBAL_SECONDARY_INDEXES = [QUEUE_INDEX, CUSTOMER_QUEUE_INDEX] as const;
+
+/** Attribute that DynamoDB's TTL deletes expired items by (epoch seconds). */
+export const TTL_ATTRIBUTE = 'expiresAt';
+
+/**
+ * The queue lives in one index partition. Sharding it (docs/data-model.md) means writing
+ * `QUEUE#<n>` here and merging the shards' first pages on read.
+ */
+export const QUEUE_PARTITION = 'QUEUE#0';
+
+export const keys = {
+  ticket: (ticketId: string) => ({ pk: `TICKET#${ticketId}`, sk: 'TICKET' }),
+  customer: (customerId: string) => ({ pk: `CUSTOMER#${customerId}`, sk: 'CUSTOMER' }),
+  contact: (email: string) => ({ pk: `CONTACT#${email}`, sk: 'LOOKUP' }),
+  domain: (domain: string) => ({ pk: `DOMAIN#${domain}`, sk: 'LOOKUP' }),
+  contractBoundary: (day: string, customerId: string) => ({
+    pk: `BOUNDARY#${day}`,
+    sk: `CUSTOMER#${customerId}`,
+  }),
+  idempotency: (key: string) => ({ pk: `IDEMPOTENCY#${key}`, sk: 'SUBMISSION' }),
+  ticketCounter: () => ({ pk: 'COUNTER#ticket', sk: 'COUNTER' }),
+  customerQueue: (customerId: string) => `CUSTOMER#${customerId}`,
+};

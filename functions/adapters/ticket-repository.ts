@@ -1,0 +1,143 @@
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { ValidationError } from '../domain/errors';
+import { decodeQueueKey, encodeQueueKey } from '../domain/queue-key';
+import { isWaiting } from '../domain/ticket';
+import type { QueuePage, StoredTicket, TicketRepository } from '../app/ports';
+import { isConditionFailure } from './dynamodb';
+import { CUSTOMER_QUEUE_INDEX, keys, QUEUE_INDEX, QUEUE_PARTITION } from './table-design';
+
+const STORAGE_ATTRIBUTES = ['pk', 'sk', 'entity', 'queuePk', 'queueSk', 'customerQueuePk'];
+
+/** Tickets in the single table; the queue index entries are derived from the status here. */
+export class DynamoTicketRepository implements TicketRepository {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async create(ticket: StoredTicket): Promise<boolean> {
+    return this.put(ticket, 'attribute_not_exists(pk)');
+  }
+
+  async get(ticketId: string): Promise<StoredTicket | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.ticket(ticketId), ConsistentRead: true }),
+    );
+    return Item ? toTicket(Item) : undefined;
+  }
+
+  async save(ticket: StoredTicket, expectedVersion: number): Promise<boolean> {
+    return this.put(ticket, 'version = :expected', { ':expected': expectedVersion });
+  }
+
+  async queuePage(limit: number, cursor?: string): Promise<QueuePage> {
+    const { Items = [], LastEvaluatedKey } = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: QUEUE_INDEX.indexName,
+        KeyConditionExpression: '#pk = :queue',
+        ExpressionAttributeNames: { '#pk': QUEUE_INDEX.partitionKey },
+        ExpressionAttributeValues: { ':queue': QUEUE_PARTITION },
+        Limit: limit,
+        ...(cursor ? { ExclusiveStartKey: decodeCursor(cursor) } : {}),
+      }),
+    );
+    return {
+      items: Items.map(toTicket),
+      ...(LastEvaluatedKey ? { nextCursor: encodeCursor(LastEvaluatedKey) } : {}),
+    };
+  }
+
+  async *waitingTicketsOf(customerId: string): AsyncIterable<StoredTicket> {
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: CUSTOMER_QUEUE_INDEX.indexName,
+          KeyConditionExpression: '#pk = :customer',
+          ExpressionAttributeNames: { '#pk': CUSTOMER_QUEUE_INDEX.partitionKey },
+          ExpressionAttributeValues: { ':customer': keys.customerQueue(customerId) },
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        }),
+      );
+      for (const item of page.Items ?? []) yield toTicket(item);
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+  }
+
+  private async put(
+    ticket: StoredTicket,
+    condition: string,
+    values?: Record<string, unknown>,
+  ): Promise<boolean> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: toItem(ticket),
+          ConditionExpression: condition,
+          ...(values ? { ExpressionAttributeValues: values } : {}),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+}
+
+/** Only waiting tickets carry the queue index attributes, which keeps the index sparse. */
+function toItem(ticket: StoredTicket): Record<string, unknown> {
+  const item: Record<string, unknown> = { ...ticket, ...keys.ticket(ticket.ticketId), entity: 'ticket' };
+  if (isWaiting(ticket.status)) {
+    item.queuePk = QUEUE_PARTITION;
+    item.queueSk = encodeQueueKey(ticket);
+    if (ticket.customer) item.customerQueuePk = keys.customerQueue(ticket.customer.id);
+  }
+  return item;
+}
+
+function toTicket(item: Record<string, unknown>): StoredTicket {
+  const ticket = { ...item };
+  for (const attribute of STORAGE_ATTRIBUTES) delete ticket[attribute];
+  return ticket as unknown as StoredTicket;
+}
+
+/** The cursor is the index position of the last item, opaque to the caller. */
+function encodeCursor(lastKey: Record<string, unknown>): string {
+  return Buffer.from(JSON.stringify(lastKey)).toString('base64url');
+}
+
+/** Accepts only a well-formed position in the queue, so a forged cursor is a 400, not a 500. */
+function decodeCursor(cursor: string): Record<string, unknown> {
+  const invalid = () =>
+    new ValidationError('The cursor is not one this API handed out.', [
+      { field: 'query.cursor', message: 'Use the nextCursor of the previous page.' },
+    ]);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw invalid();
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw invalid();
+  const { pk, sk, queuePk, queueSk, ...rest } = parsed as Record<string, unknown>;
+  if (Object.keys(rest).length > 0 || queuePk !== QUEUE_PARTITION || sk !== 'TICKET') {
+    throw invalid();
+  }
+  if (typeof pk !== 'string' || typeof queueSk !== 'string') throw invalid();
+  try {
+    const position = decodeQueueKey(queueSk);
+    if (pk !== keys.ticket(position.ticketId).pk) throw invalid();
+  } catch {
+    throw invalid();
+  }
+  return { pk, sk, queuePk, queueSk };
+}

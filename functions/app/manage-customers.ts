@@ -1,0 +1,53 @@
+import { berlinDay } from '../domain/calendar';
+import { isContractActiveOn, type Customer } from '../domain/customer';
+import { NotFoundError } from '../domain/errors';
+import { regroupTicket } from './change-ticket';
+import type { Clock, CustomerRepository, TicketRepository } from './ports';
+
+type Deps = { customers: CustomerRepository; tickets: TicketRepository; clock: Clock };
+
+export async function getCustomer(deps: Pick<Deps, 'customers'>, customerId: string) {
+  const customer = await deps.customers.get(customerId);
+  if (!customer) throw new NotFoundError(`No customer ${customerId}.`);
+  return customer;
+}
+
+/**
+ * Creates or replaces a customer. Its waiting tickets then move to the group its contract
+ * gives today, so a contract that starts or ends now takes effect in the queue at once.
+ */
+export async function putCustomer(
+  deps: Deps,
+  customer: Customer,
+): Promise<{ customer: Customer; created: boolean; regrouped: number }> {
+  const previous = await deps.customers.get(customer.customerId);
+  const saved = { ...customer, updatedAt: deps.clock.now().toISOString() };
+  await deps.customers.save(saved, previous);
+  const regrouped = await regroupWaitingTickets(deps, saved);
+  return { customer: saved, created: previous === undefined, regrouped };
+}
+
+/** Puts every waiting ticket of the customer in the group its contract gives today. */
+export async function regroupWaitingTickets(deps: Deps, customer: Customer): Promise<number> {
+  const group = isContractActiveOn(customer.contract, berlinDay(deps.clock.now()))
+    ? 'contract'
+    : 'standard';
+  let moved = 0;
+  for await (const ticket of deps.tickets.waitingTicketsOf(customer.customerId)) {
+    if (ticket.group === group) continue;
+    const after = await regroupTicket(deps, ticket.ticketId, group);
+    if (after.group === group && after.status === 'open') moved++;
+  }
+  return moved;
+}
+
+/** The daily job: customers whose contract starts or ends today get their tickets moved. */
+export async function regroupContractBoundaries(deps: Deps): Promise<number> {
+  const today = berlinDay(deps.clock.now());
+  let moved = 0;
+  for (const customerId of await deps.customers.customersWithContractBoundaryOn(today)) {
+    const customer = await deps.customers.get(customerId);
+    if (customer) moved += await regroupWaitingTickets(deps, customer);
+  }
+  return moved;
+}

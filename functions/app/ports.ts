@@ -1,0 +1,84 @@
+import type { Customer, Contract } from '../domain/customer';
+import type { Ticket } from '../domain/ticket';
+
+/** A ticket as stored: the domain ticket plus the hash of the customer's access token. */
+export interface StoredTicket extends Ticket {
+  accessTokenHash: string;
+}
+
+/** One page of the queue, in queue order. */
+export interface QueuePage {
+  items: StoredTicket[];
+  /** Opaque; absent on the last page. */
+  nextCursor?: string;
+}
+
+export interface TicketRepository {
+  /** Stores a new ticket; resolves `false` when a ticket with that id exists already. */
+  create(ticket: StoredTicket): Promise<boolean>;
+  get(ticketId: string): Promise<StoredTicket | undefined>;
+  /**
+   * Replaces the ticket if it is still at `expectedVersion`; resolves `false` otherwise.
+   * Waiting (`open`) tickets are put in the queue index, all others are taken out of it.
+   */
+  save(ticket: StoredTicket, expectedVersion: number): Promise<boolean>;
+  /** One page of waiting tickets in queue order: one Query on the queue index. */
+  queuePage(limit: number, cursor?: string): Promise<QueuePage>;
+  /** All waiting tickets of one customer (for regrouping when a contract starts or ends). */
+  waitingTicketsOf(customerId: string): AsyncIterable<StoredTicket>;
+}
+
+/** What intake needs to know about a sender's customer, denormalized for one round trip. */
+export interface CustomerMatch {
+  customerId: string;
+  name: string;
+  contract?: Contract;
+}
+
+export interface CustomerRepository {
+  get(customerId: string): Promise<Customer | undefined>;
+  /**
+   * Stores the customer and its contact and domain lookups. Rejects with a ConflictError,
+   * changing nothing, when a contact or domain belongs to another customer.
+   */
+  save(customer: Customer, previous?: Customer): Promise<void>;
+  /** The customer a sender belongs to: by contact address, else by mail domain. */
+  findBySender(email: string): Promise<CustomerMatch | undefined>;
+  /** Customers whose contract starts or ends on that Europe/Berlin day. */
+  customersWithContractBoundaryOn(day: string): Promise<string[]>;
+}
+
+/** What an earlier request with the same Idempotency-Key promised to return. */
+export interface IdempotentSubmission {
+  fingerprint: string;
+  ticketId: string;
+  receivedAt: string;
+  accessToken: string;
+}
+
+export interface IdempotencyStore {
+  /**
+   * Records the submission under the key unless the key is taken; resolves the earlier
+   * submission when it is.
+   */
+  claim(key: string, submission: IdempotentSubmission): Promise<IdempotentSubmission | undefined>;
+}
+
+export interface TicketNumbers {
+  /** A ticket number never handed out before, under any concurrency. */
+  next(): Promise<number>;
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+/** Everything the ticket use cases need, passed in as one typed object. */
+export interface TicketDeps {
+  tickets: TicketRepository;
+  customers: CustomerRepository;
+  idempotency: IdempotencyStore;
+  ticketNumbers: TicketNumbers;
+  clock: Clock;
+  newAccessToken(): string;
+}

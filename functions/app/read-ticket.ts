@@ -1,0 +1,28 @@
+import { accessTokenMatches } from '../domain/access-token';
+import { NotFoundError, UnauthorizedError } from '../domain/errors';
+import { isAgent, type Principal } from '../domain/principal';
+import type { StoredTicket, TicketRepository } from './ports';
+
+export type TicketReader = { kind: 'agent'; ticket: StoredTicket } | { kind: 'customer'; ticket: StoredTicket };
+
+/**
+ * Loads a ticket for an agent, or for the customer who holds its access token. A wrong
+ * token and an unknown ticket look the same from outside (404), so ticket numbers cannot
+ * be probed.
+ */
+export async function readTicket(
+  deps: { tickets: TicketRepository },
+  ticketId: string,
+  principal: Principal,
+  accessToken?: string,
+): Promise<TicketReader> {
+  if (!isAgent(principal) && accessToken === undefined) {
+    throw new UnauthorizedError('Send the ticket access token (X-Ticket-Token) or an agent token.');
+  }
+  const ticket = await deps.tickets.get(ticketId);
+  if (ticket && isAgent(principal)) return { kind: 'agent', ticket };
+  if (ticket && accessToken !== undefined && accessTokenMatches(accessToken, ticket.accessTokenHash)) {
+    return { kind: 'customer', ticket };
+  }
+  throw new NotFoundError(`No ticket ${ticketId} for this token.`);
+}

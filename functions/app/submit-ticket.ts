@@ -1,0 +1,100 @@
+import { createHash } from 'node:crypto';
+import { hashAccessToken } from '../domain/access-token';
+import { berlinDay } from '../domain/calendar';
+import { isContractActiveOn, normalizeEmail } from '../domain/customer';
+import { UnprocessableError } from '../domain/errors';
+import type { Channel, Locale, Severity, Ticket } from '../domain/ticket';
+import { formatTicketId } from '../domain/ticket-number';
+import type { IdempotentSubmission, StoredTicket, TicketDeps } from './ports';
+
+export interface TicketSubmission {
+  name: string;
+  email: string;
+  subject: string;
+  description: string;
+  severity: Severity;
+  locale: Locale;
+  phone?: string;
+  channel: Channel;
+}
+
+export interface SubmittedTicket {
+  ticket: Ticket;
+  /** Shown once; the customer's key to the ticket. */
+  accessToken: string;
+  /** True when an earlier request with the same Idempotency-Key made this ticket. */
+  replayed: boolean;
+}
+
+/**
+ * Takes a ticket from any channel: numbers it, decides its group from the sender's
+ * contract on the day of receipt, and puts it in the queue. With an idempotency key, a
+ * retried submission returns the ticket the first one made, never a second ticket.
+ */
+export async function submitTicket(
+  deps: TicketDeps,
+  submission: TicketSubmission,
+  idempotencyKey?: string,
+): Promise<SubmittedTicket> {
+  let planned: IdempotentSubmission = {
+    fingerprint: fingerprintOf(submission),
+    ticketId: formatTicketId(await deps.ticketNumbers.next()),
+    receivedAt: deps.clock.now().toISOString(),
+    accessToken: deps.newAccessToken(),
+  };
+  let replayed = false;
+  if (idempotencyKey !== undefined) {
+    const earlier = await deps.idempotency.claim(idempotencyKey, planned);
+    if (earlier) {
+      if (earlier.fingerprint !== planned.fingerprint) {
+        throw new UnprocessableError(
+          'This Idempotency-Key was already used for a different ticket submission.',
+        );
+      }
+      planned = earlier;
+      replayed = true;
+    }
+  }
+
+  const email = normalizeEmail(submission.email);
+  const customer = await deps.customers.findBySender(email);
+  const group = isContractActiveOn(customer?.contract, berlinDay(planned.receivedAt))
+    ? 'contract'
+    : 'standard';
+  const ticket: StoredTicket = {
+    ticketId: planned.ticketId,
+    status: 'open',
+    group,
+    severity: submission.severity,
+    receivedAt: planned.receivedAt,
+    subject: submission.subject,
+    description: submission.description,
+    channel: submission.channel,
+    locale: submission.locale,
+    requester: {
+      name: submission.name,
+      email,
+      ...(submission.phone ? { phone: submission.phone } : {}),
+    },
+    ...(customer ? { customer: { id: customer.customerId, name: customer.name } } : {}),
+    updatedAt: planned.receivedAt,
+    version: 1,
+    accessTokenHash: hashAccessToken(planned.accessToken),
+  };
+
+  const created = await deps.tickets.create(ticket);
+  if (!created) {
+    // Only a replay may find its ticket already there (the first request stored it).
+    const existing = replayed ? await deps.tickets.get(ticket.ticketId) : undefined;
+    if (!existing) throw new Error(`ticket number ${ticket.ticketId} was handed out twice`);
+    return { ticket: existing, accessToken: planned.accessToken, replayed };
+  }
+  return { ticket, accessToken: planned.accessToken, replayed };
+}
+
+function fingerprintOf(submission: TicketSubmission): string {
+  const canonical = JSON.stringify(
+    Object.entries(submission).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+  );
+  return createHash('sha256').update(canonical).digest('base64url');
+}

@@ -1,0 +1,82 @@
+import { berlinDay } from './calendar';
+import type { Group } from './ticket';
+
+/** A service & maintenance contract. Days are Europe/Berlin calendar days, both inclusive. */
+export interface Contract {
+  id: string;
+  validFrom: string;
+  /** Last day of the contract; absent for a contract without an end date. */
+  validTo?: string;
+  includedMinutesPerMonth: number;
+  coveredServiceCodes: string[];
+}
+
+export interface Contact {
+  email: string;
+  name?: string;
+  phone?: string;
+}
+
+/** A customer of the vendor, as admins and sales maintain it. */
+export interface Customer {
+  customerId: string;
+  name: string;
+  /** Mail domains whose senders belong to this customer (lower case). */
+  domains: string[];
+  contacts: Contact[];
+  contract?: Contract;
+  updatedAt?: string;
+}
+
+/** Whether the contract covers the given Europe/Berlin day. */
+export function isContractActiveOn(contract: Contract | undefined, day: string): boolean {
+  if (!contract) return false;
+  return contract.validFrom <= day && (contract.validTo === undefined || day <= contract.validTo);
+}
+
+/** The group a ticket from this customer gets at the given instant (SPEC §2, §3). */
+export function groupAt(customer: Customer | undefined, instant: string): Group {
+  return customer && isContractActiveOn(customer.contract, berlinDay(instant))
+    ? 'contract'
+    : 'standard';
+}
+
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+export function normalizeDomain(domain: string): string {
+  return domain.trim().toLowerCase().replace(/^@/, '').replace(/\.$/, '');
+}
+
+/**
+ * The mail domains a sender may be matched by, most specific first: `a@eu.acme.de` is
+ * matched by a customer domain `eu.acme.de`, else `acme.de` (never by a bare TLD).
+ */
+export function candidateDomains(email: string, maxDepth = 4): string[] {
+  const at = email.lastIndexOf('@');
+  if (at < 0) return [];
+  const labels = normalizeDomain(email.slice(at + 1)).split('.').filter(Boolean);
+  const domains: string[] = [];
+  for (let i = 0; i < labels.length - 1 && domains.length < maxDepth; i++) {
+    domains.push(labels.slice(i).join('.'));
+  }
+  return domains;
+}
+
+/**
+ * The days on which the group of this customer's tickets can change: the first day of
+ * the contract and the day after its end.
+ */
+export function contractBoundaries(contract: Contract | undefined): string[] {
+  if (!contract) return [];
+  const days = [contract.validFrom];
+  if (contract.validTo) days.push(nextDay(contract.validTo));
+  return days;
+}
+
+function nextDay(day: string): string {
+  const date = new Date(`${day}T00:00:00Z`);
+  date.setUTCDate(date.getUTCDate() + 1);
+  return date.toISOString().slice(0, 10);
+}

@@ -1,0 +1,58 @@
+/** The words of the service desk: groups, severities, statuses, and the ticket itself. */
+
+/** Service group, decided at receipt from the customer's contract on that day. */
+export const GROUPS = ['contract', 'standard'] as const;
+export type Group = (typeof GROUPS)[number];
+
+/** Severities, most urgent first. */
+export const SEVERITIES = ['critical', 'high', 'normal', 'low'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export const TICKET_STATUSES = [
+  'open',
+  'in_progress',
+  'waiting_customer',
+  'resolved',
+  'closed',
+] as const;
+export type TicketStatus = (typeof TICKET_STATUSES)[number];
+
+export const CHANNELS = ['web', 'email', 'phone'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+export const LOCALES = ['de', 'en'] as const;
+export type Locale = (typeof LOCALES)[number];
+
+/** Who asked: the person behind the ticket, as they told us. */
+export interface Requester {
+  name: string;
+  email: string;
+  phone?: string;
+}
+
+/** A support ticket as the domain sees it (no storage keys). */
+export interface Ticket {
+  ticketId: string;
+  status: TicketStatus;
+  group: Group;
+  severity: Severity;
+  /** ISO-8601 UTC with milliseconds; never changes, so a released ticket keeps its place. */
+  receivedAt: string;
+  subject: string;
+  description: string;
+  channel: Channel;
+  locale: Locale;
+  requester: Requester;
+  /** The customer the sender was matched to, if any. */
+  customer?: { id: string; name: string };
+  /** The agent holding the ticket while it is `in_progress` or `waiting_customer`. */
+  assignee?: string;
+  updatedAt: string;
+  /** Increases with every change; used for optimistic locking. */
+  version: number;
+}
+
+/** A ticket waits in the queue exactly while it is open. */
+export function isWaiting(status: TicketStatus): boolean {
+  return status === 'open';
+}

@@ -1,0 +1,146 @@
+import type { StaffGroup } from '../domain/principal';
+
+/**
+ * The one route table. The CDK stack builds API Gateway by looping over it and the local
+ * server dispatches through it, so local and cloud serve the same routes; nothing else
+ * lists routes. Paths use API Gateway's syntax with camelCase parameters.
+ */
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/**
+ * - `public`: anyone; no authorizer.
+ * - `staff`: API Gateway's Cognito authorizer checks the bearer token; the handler checks
+ *   the groups.
+ * - `staff-or-ticket-token`: no authorizer, because customers come with only their
+ *   ticket's access token; the handler verifies a bearer token itself when one is sent.
+ */
+export type RouteAuth = 'public' | 'staff' | 'staff-or-ticket-token';
+
+export interface Route {
+  method: HttpMethod;
+  path: string;
+  /** Module in `functions/http/` (without `.ts`) whose `handler` serves the route. */
+  handler: string;
+  auth: RouteAuth;
+  /** Staff groups allowed to call the route (any one suffices). */
+  groups: readonly StaffGroup[];
+  /** Access the handler needs to the table; the CDK grants exactly this. */
+  table: 'none' | 'read' | 'readwrite';
+  /** Stricter throttling than the API's default, per second. */
+  throttle?: { rateLimit: number; burstLimit: number };
+  summary: string;
+}
+
+export const routes: readonly Route[] = [
+  {
+    method: 'GET',
+    path: '/health',
+    handler: 'health',
+    auth: 'public',
+    groups: [],
+    table: 'none',
+    summary: 'Readiness probe',
+  },
+  {
+    method: 'POST',
+    path: '/tickets',
+    handler: 'submit-ticket',
+    auth: 'public',
+    groups: [],
+    table: 'readwrite',
+    throttle: { rateLimit: 10, burstLimit: 20 },
+    summary: 'Submit a ticket (web form)',
+  },
+  {
+    method: 'GET',
+    path: '/tickets/{ticketId}',
+    handler: 'get-ticket',
+    auth: 'staff-or-ticket-token',
+    groups: ['agents'],
+    table: 'read',
+    summary: "Read a ticket: the customer's view with X-Ticket-Token, the full view for agents",
+  },
+  {
+    method: 'PATCH',
+    path: '/tickets/{ticketId}',
+    handler: 'update-ticket',
+    auth: 'staff',
+    groups: ['agents'],
+    table: 'readwrite',
+    summary: 'Change severity and/or status',
+  },
+  {
+    method: 'POST',
+    path: '/tickets/{ticketId}/release',
+    handler: 'release-ticket',
+    auth: 'staff',
+    groups: ['agents'],
+    table: 'readwrite',
+    summary: 'Give a claimed ticket back to the queue at its original place',
+  },
+  {
+    method: 'GET',
+    path: '/queue',
+    handler: 'list-queue',
+    auth: 'staff',
+    groups: ['agents'],
+    table: 'read',
+    summary: 'The prioritized queue, paged',
+  },
+  {
+    method: 'POST',
+    path: '/queue/claim',
+    handler: 'claim-ticket',
+    auth: 'staff',
+    groups: ['agents'],
+    table: 'readwrite',
+    summary: 'Claim the next waiting ticket',
+  },
+  {
+    method: 'PUT',
+    path: '/customers/{customerId}',
+    handler: 'put-customer',
+    auth: 'staff',
+    groups: ['admins'],
+    table: 'readwrite',
+    summary: 'Create or replace a customer with contacts, domains and contract',
+  },
+  {
+    method: 'GET',
+    path: '/customers/{customerId}',
+    handler: 'get-customer',
+    auth: 'staff',
+    groups: ['admins'],
+    table: 'read',
+    summary: 'Read a customer',
+  },
+];
+
+/** The route a handler module serves. */
+export function routeOf(handler: string): Route {
+  const route = routes.find((r) => r.handler === handler);
+  if (!route) throw new Error(`No route for handler ${handler}`);
+  return route;
+}
+
+/** Matches a request path against a route path; resolves the path parameters on a match. */
+export function matchPath(routePath: string, requestPath: string): Record<string, string> | undefined {
+  const expected = routePath.split('/');
+  const actual = requestPath.split('/');
+  if (expected.length !== actual.length) return undefined;
+  const parameters: Record<string, string> = {};
+  for (let i = 0; i < expected.length; i++) {
+    const part = expected[i] ?? '';
+    const value = actual[i] ?? '';
+    const name = /^\{(\w+)\}$/.exec(part)?.[1];
+    if (name) {
+      if (value === '') return undefined;
+      try {
+        parameters[name] = decodeURIComponent(value);
+      } catch {
+        return undefined;
+      }
+    } else if (part !== value) return undefined;
+  }
+  return parameters;
+}

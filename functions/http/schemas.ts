@@ -1,0 +1,97 @@
+import { z } from 'zod';
+import { isCalendarDay } from '../domain/calendar';
+import { normalizeDomain, normalizeEmail } from '../domain/customer';
+import { LOCALES, SEVERITIES, TICKET_STATUSES } from '../domain/ticket';
+import { TICKET_ID_PATTERN } from '../domain/ticket-number';
+
+/** Request schemas of the HTTP API: every body, path and query parameter is checked here. */
+
+const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max);
+const email = z.email('must be an e-mail address').max(254).transform(normalizeEmail);
+const calendarDay = z.string().refine(isCalendarDay, 'must be a calendar day YYYY-MM-DD');
+const DOMAIN = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+
+export const ticketIdPath = z.strictObject({
+  ticketId: z.string().regex(TICKET_ID_PATTERN, 'must be a ticket number like T-10001'),
+});
+
+export const customerIdPath = z.strictObject({
+  customerId: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'letters, digits, . _ - (at most 64)'),
+});
+
+/** `de`, `en`, or a language tag that starts with one of them (`en-GB`). */
+const locale = z
+  .string()
+  .transform((value) => value.trim().toLowerCase().slice(0, 2))
+  .pipe(z.enum(LOCALES));
+
+export const ticketSubmission = z.strictObject({
+  name: text(200),
+  email,
+  subject: text(200),
+  description: text(20_000),
+  severity: z.enum(SEVERITIES).default('normal'),
+  locale: locale.default('de'),
+  phone: z
+    .string()
+    .trim()
+    .regex(/^\+?[0-9 ()/.-]{3,40}$/, 'must be a phone number')
+    .optional(),
+});
+
+export const idempotencyKeyHeader = z
+  .string()
+  .regex(/^[\x21-\x7e]{1,255}$/, 'printable ASCII without spaces, at most 255 characters');
+
+export const ticketChange = z
+  .strictObject({
+    severity: z.enum(SEVERITIES).optional(),
+    status: z.enum(TICKET_STATUSES).optional(),
+  })
+  .refine((change) => change.severity !== undefined || change.status !== undefined, {
+    message: 'give severity, status or both',
+  });
+
+export const queueQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+  cursor: z.string().min(1).max(2048).optional(),
+});
+
+const contact = z.union([
+  email.transform((address) => ({ email: address })),
+  z.strictObject({
+    email,
+    name: text(200).optional(),
+    phone: z.string().trim().max(40).optional(),
+  }),
+]);
+
+const contract = z
+  .strictObject({
+    id: text(64),
+    validFrom: calendarDay,
+    validTo: calendarDay.optional(),
+    includedMinutesPerMonth: z.number().int().min(0).max(1_000_000),
+    coveredServiceCodes: z.array(text(64)).max(200).default([]),
+  })
+  .refine((c) => c.validTo === undefined || c.validFrom <= c.validTo, {
+    message: 'validTo must not be before validFrom',
+    path: ['validTo'],
+  });
+
+export const customerBody = z.strictObject({
+  name: text(200),
+  domains: z
+    .array(
+      z
+        .string()
+        .transform(normalizeDomain)
+        .refine((d) => DOMAIN.test(d), 'must be a mail domain like example.com'),
+    )
+    .max(100)
+    .default([]),
+  contacts: z.array(contact).max(1000).default([]),
+  contract: contract.nullable().optional(),
+});

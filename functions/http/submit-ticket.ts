@@ -1,0 +1,32 @@
+import { submitTicket } from '../app/submit-ticket';
+import { dependencies } from '../shared/dependencies';
+import { httpHandler } from '../shared/http-handler';
+import { validate } from '../shared/validation';
+import { idempotencyKeyHeader, ticketSubmission } from './schemas';
+
+/** `POST /tickets`: the web form. Honours `Idempotency-Key`. */
+export const handler = httpHandler('submit-ticket', async (request) => {
+  const form = validate(ticketSubmission, request.body ?? {}, 'body');
+  const key = request.headers['idempotency-key'];
+  const idempotencyKey = key === undefined ? undefined : validate(idempotencyKeyHeader, key, 'header');
+  const { ticket, accessToken, replayed } = await submitTicket(
+    dependencies(),
+    { ...form, channel: 'web' },
+    idempotencyKey,
+  );
+  return {
+    status: 201,
+    headers: {
+      location: `/tickets/${ticket.ticketId}`,
+      ...(replayed ? { 'idempotent-replayed': 'true' } : {}),
+    },
+    body: {
+      ticketId: ticket.ticketId,
+      status: ticket.status,
+      group: ticket.group,
+      severity: ticket.severity,
+      receivedAt: ticket.receivedAt,
+      accessToken,
+    },
+  };
+});

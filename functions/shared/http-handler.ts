@@ -1,0 +1,170 @@
+import middy, { type MiddlewareObj } from '@middy/core';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import {
+  ForbiddenError,
+  PayloadTooLargeError,
+  UnauthorizedError,
+  UnsupportedMediaTypeError,
+  ValidationError,
+} from '../domain/errors';
+import type { Principal } from '../domain/principal';
+import { routeOf, type Route } from '../http/routes';
+import { bearerOf, bearerVerifier } from './bearer-token';
+import { principalFromClaims } from './claims';
+import { integer } from './config';
+import { problemResponse } from './problem';
+
+/** What a route handler gets: the checked caller and the request's parts. */
+export interface HttpRequest {
+  route: Route;
+  principal: Principal;
+  /** The parsed JSON body; undefined when there was none. */
+  body: unknown;
+  path: Record<string, string>;
+  query: Record<string, string>;
+  /** Header names in lower case. */
+  headers: Record<string, string>;
+}
+
+export interface HttpResult {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+/** Largest accepted body; API Gateway itself stops at 10 MB. */
+const MAX_BODY_BYTES = integer('MAX_BODY_BYTES', 64 * 1024);
+
+type Event = APIGatewayProxyEvent & { parsed?: HttpRequest };
+
+/**
+ * Wraps a route handler in the house middleware: body size limit (413), authentication
+ * (401) and group check (403) from the route table, JSON parsing (400/415), and one place
+ * that turns errors into `application/problem+json`.
+ */
+export function httpHandler(
+  handlerName: string,
+  serve: (request: HttpRequest) => Promise<HttpResult>,
+) {
+  const route = routeOf(handlerName);
+  return middy<Event, APIGatewayProxyResult, Error, Context>()
+    .use(problemDetails())
+    .use(parseRequest(route))
+    .handler(async (event) => {
+      if (!event.parsed) throw new Error('request was not parsed');
+      const result = await serve(event.parsed);
+      return toResponse(result);
+    });
+}
+
+function parseRequest(route: Route): MiddlewareObj<Event, APIGatewayProxyResult, Error, Context> {
+  return {
+    before: async ({ event }) => {
+      const headers = lowerCaseHeaders(event.headers);
+      const raw = bodyText(event);
+      const principal = await authenticate(route, event, headers);
+      const body = raw === undefined ? undefined : parseJson(raw, headers['content-type']);
+      event.parsed = {
+        route,
+        principal,
+        body,
+        path: definedOnly(event.pathParameters),
+        query: definedOnly(event.queryStringParameters),
+        headers,
+      };
+    },
+  };
+}
+
+function problemDetails(): MiddlewareObj<Event, APIGatewayProxyResult, Error, Context> {
+  return {
+    onError: async (request) => {
+      if (!(request.error instanceof Error) || !('status' in request.error)) {
+        console.error(
+          JSON.stringify({
+            level: 'ERROR',
+            message: 'unhandled error',
+            error: request.error?.name,
+            detail: request.error?.message,
+            stack: request.error?.stack,
+          }),
+        );
+      }
+      request.response = problemResponse(request.error);
+    },
+  };
+}
+
+async function authenticate(
+  route: Route,
+  event: APIGatewayProxyEvent,
+  headers: Record<string, string>,
+): Promise<Principal> {
+  if (route.auth === 'public') return { kind: 'anonymous' };
+  let principal: Principal | undefined;
+  if (route.auth === 'staff') {
+    // API Gateway's authorizer has verified the token; its claims arrive in the event.
+    principal = principalFromClaims(event.requestContext?.authorizer?.claims);
+    if (!principal) throw new UnauthorizedError();
+  } else {
+    const token = bearerOf(headers.authorization);
+    if (token === undefined) return { kind: 'anonymous' };
+    principal = principalFromClaims(await bearerVerifier().verify(token));
+    if (!principal) throw new UnauthorizedError();
+  }
+  if (principal.kind === 'staff' && !principal.groups.some((g) => route.groups.includes(g))) {
+    throw new ForbiddenError(`This needs one of the groups: ${route.groups.join(', ')}.`);
+  }
+  return principal;
+}
+
+function bodyText(event: APIGatewayProxyEvent): string | undefined {
+  if (event.body === null || event.body === undefined || event.body === '') return undefined;
+  const bytes = event.isBase64Encoded
+    ? Buffer.from(event.body, 'base64')
+    : Buffer.from(event.body, 'utf8');
+  if (bytes.length > MAX_BODY_BYTES) throw new PayloadTooLargeError(MAX_BODY_BYTES);
+  return bytes.toString('utf8');
+}
+
+function parseJson(raw: string, contentType: string | undefined): unknown {
+  const mediaType = contentType?.split(';')[0]?.trim().toLowerCase();
+  if (mediaType !== 'application/json' && !mediaType?.endsWith('+json')) {
+    throw new UnsupportedMediaTypeError('Send the body as application/json.');
+  }
+  try {
+    return JSON.parse(raw);
+  } catch (error) {
+    throw new ValidationError(`The body is not valid JSON: ${(error as Error).message}`, [
+      { field: 'body', message: 'not valid JSON' },
+    ]);
+  }
+}
+
+function lowerCaseHeaders(headers: APIGatewayProxyEvent['headers'] | null): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    if (value !== undefined) result[name.toLowerCase()] = value;
+  }
+  return result;
+}
+
+function definedOnly(values: Record<string, string | undefined> | null): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const [name, value] of Object.entries(values ?? {})) {
+    if (value !== undefined) result[name] = value;
+  }
+  return result;
+}
+
+function toResponse(result: HttpResult): APIGatewayProxyResult {
+  return {
+    statusCode: result.status,
+    headers: {
+      ...(result.body === undefined ? {} : { 'content-type': 'application/json; charset=utf-8' }),
+      'cache-control': 'no-store',
+      ...result.headers,
+    },
+    body: result.body === undefined ? '' : JSON.stringify(result.body),
+  };
+}

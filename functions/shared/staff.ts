@@ -1,0 +1,8 @@
+import { UnauthorizedError } from '../domain/errors';
+import type { Principal } from '../domain/principal';
+
+/** The name a staff member acts under (the ticket's assignee). */
+export function staffName(principal: Principal): string {
+  if (principal.kind !== 'staff') throw new UnauthorizedError();
+  return principal.sub;
+}
