@@ -69,7 +69,9 @@ export class DynamoCustomerRepository implements CustomerRepository {
         (key) => this.deleteLookup(key, customer.customerId),
       );
       if (isConditionFailure(error)) {
-        throw new ConflictError('A contact or domain of this customer was just taken by another customer.');
+        throw new ConflictError(
+          'A contact or domain of this customer was just taken by another customer.',
+        );
       }
       throw error;
     }
@@ -88,7 +90,11 @@ export class DynamoCustomerRepository implements CustomerRepository {
       this.db.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...keys.contractBoundary(day, customer.customerId), entity: 'boundary', customerId: customer.customerId },
+          Item: {
+            ...keys.contractBoundary(day, customer.customerId),
+            entity: 'boundary',
+            customerId: customer.customerId,
+          },
         }),
       ),
     );
@@ -129,9 +135,7 @@ export class DynamoCustomerRepository implements CustomerRepository {
     );
     if (taken.length > 0) {
       const names = taken.map((item) => String(item.pk).replace(/^(CONTACT|DOMAIN)#/, ''));
-      throw new ConflictError(
-        `Already assigned to another customer: ${names.sort().join(', ')}.`,
-      );
+      throw new ConflictError(`Already assigned to another customer: ${names.sort().join(', ')}.`);
     }
   }
 

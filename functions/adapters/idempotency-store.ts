@@ -40,7 +40,11 @@ export class DynamoIdempotencyStore implements IdempotencyStore {
       if (!isConditionFailure(error)) throw error;
     }
     const { Item } = await this.db.send(
-      new GetCommand({ TableName: this.tableName, Key: keys.idempotency(key), ConsistentRead: true }),
+      new GetCommand({
+        TableName: this.tableName,
+        Key: keys.idempotency(key),
+        ConsistentRead: true,
+      }),
     );
     if (!Item) throw new Error(`idempotency record ${key} vanished`);
     const { fingerprint, ticketId, receivedAt, accessToken } = Item as IdempotentSubmission;

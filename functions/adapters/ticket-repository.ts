@@ -26,7 +26,11 @@ export class DynamoTicketRepository implements TicketRepository {
 
   async get(ticketId: string): Promise<StoredTicket | undefined> {
     const { Item } = await this.db.send(
-      new GetCommand({ TableName: this.tableName, Key: keys.ticket(ticketId), ConsistentRead: true }),
+      new GetCommand({
+        TableName: this.tableName,
+        Key: keys.ticket(ticketId),
+        ConsistentRead: true,
+      }),
     );
     return Item ? toTicket(Item) : undefined;
   }
@@ -95,7 +99,11 @@ export class DynamoTicketRepository implements TicketRepository {
 
 /** Only waiting tickets carry the queue index attributes, which keeps the index sparse. */
 function toItem(ticket: StoredTicket): Record<string, unknown> {
-  const item: Record<string, unknown> = { ...ticket, ...keys.ticket(ticket.ticketId), entity: 'ticket' };
+  const item: Record<string, unknown> = {
+    ...ticket,
+    ...keys.ticket(ticket.ticketId),
+    entity: 'ticket',
+  };
   if (isWaiting(ticket.status)) {
     item.queuePk = QUEUE_PARTITION;
     item.queueSk = encodeQueueKey(ticket);

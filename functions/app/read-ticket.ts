@@ -3,7 +3,8 @@ import { NotFoundError, UnauthorizedError } from '../domain/errors';
 import { isAgent, type Principal } from '../domain/principal';
 import type { StoredTicket, TicketRepository } from './ports';
 
-export type TicketReader = { kind: 'agent'; ticket: StoredTicket } | { kind: 'customer'; ticket: StoredTicket };
+export type TicketReader =
+  { kind: 'agent'; ticket: StoredTicket } | { kind: 'customer'; ticket: StoredTicket };
 
 /**
  * Loads a ticket for an agent, or for the customer who holds its access token. A wrong
@@ -21,7 +22,11 @@ export async function readTicket(
   }
   const ticket = await deps.tickets.get(ticketId);
   if (ticket && isAgent(principal)) return { kind: 'agent', ticket };
-  if (ticket && accessToken !== undefined && accessTokenMatches(accessToken, ticket.accessTokenHash)) {
+  if (
+    ticket &&
+    accessToken !== undefined &&
+    accessTokenMatches(accessToken, ticket.accessTokenHash)
+  ) {
     return { kind: 'customer', ticket };
   }
   throw new NotFoundError(`No ticket ${ticketId} for this token.`);

@@ -56,7 +56,9 @@ export function normalizeDomain(domain: string): string {
 export function candidateDomains(email: string, maxDepth = 4): string[] {
   const at = email.lastIndexOf('@');
   if (at < 0) return [];
-  const labels = normalizeDomain(email.slice(at + 1)).split('.').filter(Boolean);
+  const labels = normalizeDomain(email.slice(at + 1))
+    .split('.')
+    .filter(Boolean);
   const domains: string[] = [];
   for (let i = 0; i < labels.length - 1 && domains.length < maxDepth; i++) {
     domains.push(labels.slice(i).join('.'));

@@ -3,7 +3,8 @@ export const STAFF_GROUPS = ['agents', 'finance', 'admins'] as const;
 export type StaffGroup = (typeof STAFF_GROUPS)[number];
 
 /** Who is calling: a signed-in staff member, or nobody in particular. */
-export type Principal = { kind: 'staff'; sub: string; groups: StaffGroup[] } | { kind: 'anonymous' };
+export type Principal =
+  { kind: 'staff'; sub: string; groups: StaffGroup[] } | { kind: 'anonymous' };
 
 export function isStaffGroup(value: string): value is StaffGroup {
   return (STAFF_GROUPS as readonly string[]).includes(value);

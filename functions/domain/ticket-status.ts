@@ -23,7 +23,9 @@ export function assertTransition(from: TicketStatus, to: TicketStatus): void {
     const allowed = ALLOWED[from];
     throw new ConflictError(
       `A ticket cannot go from '${from}' to '${to}'` +
-        (allowed.length ? `; from '${from}' it may go to: ${allowed.join(', ')}.` : '; it is closed.'),
+        (allowed.length
+          ? `; from '${from}' it may go to: ${allowed.join(', ')}.`
+          : '; it is closed.'),
     );
   }
 }

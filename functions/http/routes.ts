@@ -124,7 +124,10 @@ export function routeOf(handler: string): Route {
 }
 
 /** Matches a request path against a route path; resolves the path parameters on a match. */
-export function matchPath(routePath: string, requestPath: string): Record<string, string> | undefined {
+export function matchPath(
+  routePath: string,
+  requestPath: string,
+): Record<string, string> | undefined {
   const expected = routePath.split('/');
   const actual = requestPath.split('/');
   if (expected.length !== actual.length) return undefined;

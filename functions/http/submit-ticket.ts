@@ -8,7 +8,8 @@ import { idempotencyKeyHeader, ticketSubmission } from './schemas';
 export const handler = httpHandler('submit-ticket', async (request) => {
   const form = validate(ticketSubmission, request.body ?? {}, 'body');
   const key = request.headers['idempotency-key'];
-  const idempotencyKey = key === undefined ? undefined : validate(idempotencyKeyHeader, key, 'header');
+  const idempotencyKey =
+    key === undefined ? undefined : validate(idempotencyKeyHeader, key, 'header');
   const { ticket, accessToken, replayed } = await submitTicket(
     dependencies(),
     { ...form, channel: 'web' },

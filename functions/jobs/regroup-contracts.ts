@@ -7,6 +7,8 @@ import { dependencies } from '../shared/dependencies';
  */
 export async function handler(): Promise<{ movedTickets: number }> {
   const movedTickets = await regroupContractBoundaries(dependencies());
-  console.log(JSON.stringify({ level: 'INFO', message: 'contract boundaries applied', movedTickets }));
+  console.log(
+    JSON.stringify({ level: 'INFO', message: 'contract boundaries applied', movedTickets }),
+  );
   return { movedTickets };
 }

@@ -15,7 +15,9 @@ export function groupsOf(claim: unknown): StaffGroup[] {
 }
 
 /** A staff principal from claims, or undefined when they name no subject. */
-export function principalFromClaims(claims: Record<string, unknown> | undefined): Principal | undefined {
+export function principalFromClaims(
+  claims: Record<string, unknown> | undefined,
+): Principal | undefined {
   const sub = claims?.['cognito:username'] ?? claims?.['username'] ?? claims?.sub;
   if (typeof sub !== 'string' || sub === '') return undefined;
   return { kind: 'staff', sub, groups: groupsOf(claims?.['cognito:groups']) };

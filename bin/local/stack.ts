@@ -1,0 +1,142 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { ValidationError } from '../../functions/domain/errors';
+import { createBearerVerifier } from '../../functions/shared/bearer-token';
+import { problemResponse } from '../../functions/shared/problem';
+import { createApiGateway } from './api-gateway';
+import { LOCAL_CREDENTIALS, startDynamoDb } from './dynamodb';
+import { loadLocalIssuer, parseGroups } from './signing-key';
+
+export interface LocalStackOptions {
+  /** Folder for all local state; deleting it starts afresh. @default `.local` in the checkout */
+  dataDir?: string;
+  /** HTTP API and pages. @default 3000; 0 picks a free port */
+  port?: number;
+  /** DynamoDB stand-in. @default 8000; 0 picks a free port */
+  dynamoDbPort?: number;
+  /** @default `servicedesk` */
+  tableName?: string;
+}
+
+export interface LocalStack {
+  apiUrl: string;
+  dynamoDbEndpoint: string;
+  tableName: string;
+  /** Signs a staff token as `GET /_local/token` does. */
+  token(sub: string, groups: string[]): Promise<string>;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_DATA_DIR = join(import.meta.dirname, '..', '..', '.local');
+
+/**
+ * Starts the whole system on 127.0.0.1: the DynamoDB stand-in and the HTTP API that serves
+ * the shared route table with the deployed handlers. The handlers find the stand-ins
+ * through the same environment variables the CDK stack sets.
+ */
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  // Node 20 is what these machines have; the SDK's advance notice about Node 22 is noise here.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  const dataDir = options.dataDir ?? DEFAULT_DATA_DIR;
+  const tableName = options.tableName ?? 'servicedesk';
+  const dynamoDb = await startDynamoDb({
+    port: options.dynamoDbPort ?? 8000,
+    dataDir: join(dataDir, 'dynamodb'),
+    tableName,
+  });
+
+  const server = createServer();
+  await listen(server, options.port ?? 3000);
+  const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const issuer = await loadLocalIssuer(join(dataDir, 'jwt-signing-key.json'), `${apiUrl}/_local`);
+
+  Object.assign(process.env, {
+    TABLE_NAME: tableName,
+    DYNAMODB_ENDPOINT: dynamoDb.endpoint,
+    AWS_REGION: process.env.AWS_REGION ?? 'eu-central-1',
+    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+    JWKS_URL: `${apiUrl}/_local/jwks.json`,
+    JWT_ISSUER: issuer.issuer,
+  });
+
+  const gateway = createApiGateway(
+    createBearerVerifier(`${apiUrl}/_local/jwks.json`, issuer.issuer),
+  );
+  server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+    const url = new URL(request.url ?? '/', apiUrl);
+    if (url.pathname.startsWith('/_local/')) {
+      localOnly(url, issuer, response).catch((error: unknown) =>
+        sendJson(response, problemResponse(error)),
+      );
+      return;
+    }
+    void gateway(request, response, url);
+  });
+
+  return {
+    apiUrl,
+    dynamoDbEndpoint: dynamoDb.endpoint,
+    tableName,
+    token: (sub, groups) => issuer.issue(sub, parseGroups(groups.join(',')).groups),
+    close: async () => {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await dynamoDb.close();
+    },
+  };
+}
+
+/** Routes of the local stack only, never deployed: tokens for scripts, and the JWKS. */
+async function localOnly(
+  url: URL,
+  issuer: Awaited<ReturnType<typeof loadLocalIssuer>>,
+  response: ServerResponse,
+) {
+  if (url.pathname === '/_local/jwks.json') {
+    return sendJson(response, { statusCode: 200, body: JSON.stringify(issuer.jwks) });
+  }
+  if (url.pathname === '/_local/token') {
+    const sub = url.searchParams.get('sub') ?? '';
+    const { groups, unknown } = parseGroups(url.searchParams.get('groups') ?? '');
+    if (!/^[A-Za-z0-9._@-]{1,64}$/.test(sub)) {
+      throw new ValidationError('sub must be a user name (letters, digits, . _ @ -).', [
+        { field: 'query.sub', message: 'required, at most 64 characters' },
+      ]);
+    }
+    if (unknown.length > 0 || groups.length === 0) {
+      throw new ValidationError('groups must list agents, finance and/or admins.', [
+        { field: 'query.groups', message: `unknown: ${unknown.join(', ') || '(none given)'}` },
+      ]);
+    }
+    return sendJson(response, {
+      statusCode: 200,
+      body: JSON.stringify({ token: await issuer.issue(sub, groups), sub, groups }),
+    });
+  }
+  return sendJson(
+    response,
+    problemResponse(new ValidationError(`No local route ${url.pathname}.`)),
+  );
+}
+
+function sendJson(
+  response: ServerResponse,
+  result: { statusCode: number; body: string; headers?: Record<string, unknown> },
+) {
+  response.writeHead(result.statusCode, {
+    'content-type': 'application/json; charset=utf-8',
+    ...(result.headers as Record<string, string> | undefined),
+  });
+  response.end(result.body);
+}
+
+function listen(server: Server, port: number) {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+}
