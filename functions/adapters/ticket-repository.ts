@@ -11,8 +11,6 @@ import type { QueuePage, StoredTicket, TicketRepository } from '../app/ports';
 import { isConditionFailure } from './dynamodb';
 import { CUSTOMER_QUEUE_INDEX, keys, QUEUE_INDEX, QUEUE_PARTITION } from './table-design';
 
-const STORAGE_ATTRIBUTES = ['pk', 'sk', 'entity', 'queuePk', 'queueSk', 'customerQueuePk'];
-
 /** Tickets in the single table; the queue index entries are derived from the status here. */
 export class DynamoTicketRepository implements TicketRepository {
   constructor(
@@ -113,8 +111,15 @@ function toItem(ticket: StoredTicket): Record<string, unknown> {
 }
 
 function toTicket(item: Record<string, unknown>): StoredTicket {
-  const ticket = { ...item };
-  for (const attribute of STORAGE_ATTRIBUTES) delete ticket[attribute];
+  const {
+    pk: _pk,
+    sk: _sk,
+    entity: _entity,
+    queuePk: _q,
+    queueSk: _s,
+    customerQueuePk: _c,
+    ...ticket
+  } = item;
   return ticket as unknown as StoredTicket;
 }
 

@@ -1,0 +1,118 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startLocalStack, type LocalStack } from '../../bin/local/stack';
+
+/** A response as the tests look at it. */
+export interface ApiResponse {
+  status: number;
+  headers: Headers;
+  text: string;
+  // Response bodies are whatever the server sent; tests assert on their shape.
+  json: Record<string, unknown>;
+}
+
+export interface RequestOptions {
+  body?: unknown;
+  rawBody?: string;
+  token?: string;
+  headers?: Record<string, string>;
+}
+
+/** A fresh local stack in a temporary folder, as `npm start` runs it, on free ports. */
+export class TestStack {
+  private constructor(
+    readonly stack: LocalStack,
+    private readonly dataDir: string,
+  ) {}
+
+  static async start(): Promise<TestStack> {
+    const dataDir = mkdtempSync(join(tmpdir(), 'servicedesk-test-'));
+    const stack = await startLocalStack({ dataDir, port: 0, dynamoDbPort: 0 });
+    return new TestStack(stack, dataDir);
+  }
+
+  async stop(): Promise<void> {
+    await this.stack.close();
+    rmSync(this.dataDir, { recursive: true, force: true });
+  }
+
+  token(sub: string, groups: string[] = ['agents']): Promise<string> {
+    return this.stack.token(sub, groups);
+  }
+
+  async request(method: string, path: string, options: RequestOptions = {}): Promise<ApiResponse> {
+    const headers: Record<string, string> = { ...options.headers };
+    let body: string | undefined = options.rawBody;
+    if (options.body !== undefined) {
+      body = JSON.stringify(options.body);
+      headers['content-type'] ??= 'application/json';
+    }
+    if (options.token) headers.authorization = `Bearer ${options.token}`;
+    const response = await fetch(`${this.stack.apiUrl}${path}`, { method, headers, body });
+    const text = await response.text();
+    let json: Record<string, unknown> = {};
+    try {
+      json = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+    } catch {
+      json = {};
+    }
+    return { status: response.status, headers: response.headers, text, json };
+  }
+
+  /** Submits a web-form ticket and returns the 201 body. */
+  async submit(overrides: Record<string, unknown> = {}): Promise<SubmittedTicket> {
+    const response = await this.request('POST', '/tickets', {
+      body: {
+        name: 'Erika Mustermann',
+        email: 'erika@example.org',
+        subject: 'Backup schlägt fehl',
+        description: 'Seit dem Update läuft die Sicherung nicht mehr.',
+        severity: 'normal',
+        ...overrides,
+      },
+    });
+    if (response.status !== 201) throw new Error(`submit failed: ${response.status} ${response.text}`);
+    return response.json as unknown as SubmittedTicket;
+  }
+
+  /** The whole queue, page by page, in the order the API returns it. */
+  async queue(token: string, limit = 50): Promise<QueueItem[]> {
+    const items: QueueItem[] = [];
+    let cursor: string | null = null;
+    do {
+      const query: string = `limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+      const page = await this.request('GET', `/queue?${query}`, { token });
+      if (page.status !== 200) throw new Error(`queue failed: ${page.status} ${page.text}`);
+      items.push(...(page.json.items as QueueItem[]));
+      cursor = page.json.nextCursor as string | null;
+    } while (cursor);
+    return items;
+  }
+}
+
+export interface SubmittedTicket {
+  ticketId: string;
+  status: string;
+  group: 'contract' | 'standard';
+  severity: string;
+  receivedAt: string;
+  accessToken: string;
+}
+
+export interface QueueItem {
+  ticketId: string;
+  group: string;
+  severity: string;
+  receivedAt: string;
+  subject: string;
+  customer: { id: string | null; name: string };
+}
+
+/** A contract valid from long ago without an end: the customer is in the contract group. */
+export const OPEN_CONTRACT = {
+  id: 'SV-2020-001',
+  validFrom: '2020-01-01',
+  includedMinutesPerMonth: 600,
+  coveredServiceCodes: ['REMOTE'],
+};
