@@ -52,6 +52,8 @@ export function createApiGateway(verifier: BearerVerifier) {
       send(response, result);
     } catch (error) {
       if (!isExposed(error)) console.error(error);
+      // A body cut short leaves unread bytes on the socket: this connection cannot be reused.
+      if (!request.complete) response.setHeader('connection', 'close');
       send(response, problemResponse(error));
     } finally {
       if (process.env.LOCAL_ACCESS_LOG) {

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { loadLocalIssuer } from '../../bin/local/signing-key';
 import { startLocalStack, type LocalStack } from '../../bin/local/stack';
 
 /** A response as the tests look at it. */
@@ -23,7 +24,7 @@ export interface RequestOptions {
 export class TestStack {
   private constructor(
     readonly stack: LocalStack,
-    private readonly dataDir: string,
+    readonly dataDir: string,
   ) {}
 
   static async start(): Promise<TestStack> {
@@ -39,6 +40,15 @@ export class TestStack {
 
   token(sub: string, groups: string[] = ['agents']): Promise<string> {
     return this.stack.token(sub, groups);
+  }
+
+  /** Signs a token with the stack's own key but chosen lifetime or issuer (for hostile tests). */
+  async signWithLocalKey(options: { lifetimeSeconds?: number; issuer?: string }): Promise<string> {
+    const issuer = await loadLocalIssuer(
+      join(this.dataDir, 'jwt-signing-key.json'),
+      options.issuer ?? `${this.stack.apiUrl}/_local`,
+    );
+    return issuer.issue('alice', ['agents'], options.lifetimeSeconds);
   }
 
   async request(method: string, path: string, options: RequestOptions = {}): Promise<ApiResponse> {
@@ -72,7 +82,8 @@ export class TestStack {
         ...overrides,
       },
     });
-    if (response.status !== 201) throw new Error(`submit failed: ${response.status} ${response.text}`);
+    if (response.status !== 201)
+      throw new Error(`submit failed: ${response.status} ${response.text}`);
     return response.json as unknown as SubmittedTicket;
   }
 

@@ -102,7 +102,8 @@ describe('the prioritized queue', () => {
   it('moves tickets through the statuses and answers an invalid transition with 409', async () => {
     const ticket = await api.submit({ subject: 'Lifecycle' });
     const path = `/tickets/${ticket.ticketId}`;
-    const patch = (status: string) => api.request('PATCH', path, { token: agent, body: { status } });
+    const patch = (status: string) =>
+      api.request('PATCH', path, { token: agent, body: { status } });
     expect((await patch('closed')).status).toBe(409);
     const claimed = await patch('in_progress');
     expect(claimed.status).toBe(200);
