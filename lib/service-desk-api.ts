@@ -1,0 +1,193 @@
+import { Duration, Validations } from 'aws-cdk-lib';
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { routes, type Route } from '../functions/http/routes';
+import { functionEntry, pascalCase } from './function-entry';
+import { addProblemResponses } from './problem-responses';
+import { ServiceDeskFunction } from './service-desk-function';
+import type { StaffUserPool } from './staff-user-pool';
+import type { IIndexedTable } from './ticket-table';
+
+/** Requests per second and burst of a stage or method. */
+export interface Throttle {
+  readonly rateLimit: number;
+  readonly burstLimit: number;
+}
+
+/** Options for {@link ServiceDeskApi}. */
+export interface ServiceDeskApiProps {
+  /** The table the handlers read and write, as each route's `table` access says. */
+  readonly table: IIndexedTable;
+  /** The staff pool: its authorizer guards `staff` routes, its keys verify bearer tokens. */
+  readonly staff: StaffUserPool;
+  /**
+   * Throttling of every method without a `throttle` of its own in the route table.
+   * @default { rateLimit: 50, burstLimit: 100 }
+   */
+  readonly defaultThrottle?: Throttle;
+  /**
+   * The stage name, the first segment of every URL path.
+   * @default 'v1'
+   */
+  readonly stageName?: string;
+  /**
+   * How long the API's access log keeps entries.
+   * @default logs.RetentionDays.THREE_MONTHS
+   */
+  readonly accessLogRetention?: logs.RetentionDays;
+}
+
+/** `{ticketId}` and friends: the path parameters of an API Gateway path. */
+function pathParameters(path: string): string[] {
+  return [...path.matchAll(/\{(\w+)\}/g)].flatMap((match) => (match[1] ? [match[1]] : []));
+}
+
+/** The key of a method in a stage's `methodOptions`: `/<path>/<METHOD>`. */
+export function methodOptionsKey(route: Pick<Route, 'method' | 'path'>): string {
+  return `${route.path}/${route.method}`;
+}
+
+/**
+ * The REST API (stage v1), built by looping over the route table: one function per route
+ * (`functions/http/<handler>.ts`) with exactly the table access the route declares; the
+ * Cognito authorizer on `staff` routes; no authorizer on `public` routes nor on
+ * `staff-or-ticket-token` routes, whose handlers check the ticket token or verify the
+ * bearer token against the pool's keys themselves. Stage throttling by default, stricter
+ * per route where the table says so; access and execution logs; X-Ray tracing.
+ */
+export class ServiceDeskApi extends Construct {
+  readonly restApi: apigateway.RestApi;
+  /** The function serving each route, by handler module name. */
+  readonly functions: ReadonlyMap<string, ServiceDeskFunction>;
+
+  constructor(scope: Construct, id: string, props: ServiceDeskApiProps) {
+    super(scope, id);
+    const throttle = props.defaultThrottle ?? { rateLimit: 50, burstLimit: 100 };
+
+    const accessLogs = new logs.LogGroup(this, 'AccessLogs', {
+      retention: props.accessLogRetention ?? logs.RetentionDays.THREE_MONTHS,
+    });
+
+    const methodOptions: Record<string, apigateway.MethodDeploymentOptions> = {};
+    for (const route of routes) {
+      if (route.throttle) {
+        methodOptions[methodOptionsKey(route)] = {
+          throttlingRateLimit: route.throttle.rateLimit,
+          throttlingBurstLimit: route.throttle.burstLimit,
+        };
+      }
+    }
+
+    this.restApi = new apigateway.RestApi(this, 'RestApi', {
+      description: 'Service desk HTTP API (v1)',
+      endpointTypes: [apigateway.EndpointType.REGIONAL],
+      // Execution logging needs the account's API Gateway CloudWatch role; see below.
+      cloudWatchRole: true,
+      deployOptions: {
+        stageName: props.stageName ?? 'v1',
+        throttlingRateLimit: throttle.rateLimit,
+        throttlingBurstLimit: throttle.burstLimit,
+        methodOptions,
+        loggingLevel: apigateway.MethodLoggingLevel.ERROR,
+        // Request and response bodies carry customer data: never into the logs.
+        dataTraceEnabled: false,
+        metricsEnabled: true,
+        tracingEnabled: true,
+        accessLogDestination: new apigateway.LogGroupLogDestination(accessLogs),
+        accessLogFormat: apigateway.AccessLogFormat.jsonWithStandardFields(),
+      },
+    });
+    // The stack's ApiUrl output names the same URL; one output is enough.
+    this.restApi.node.tryRemoveChild('Endpoint');
+    addProblemResponses(this.restApi);
+
+    // Validates the required path parameters declared per method; bodies are validated by
+    // the handlers' schemas, the one place that knows them.
+    const requestValidator = this.restApi.addRequestValidator('RequestValidator', {
+      validateRequestParameters: true,
+      validateRequestBody: true,
+    });
+
+    let authorizer: apigateway.CognitoUserPoolsAuthorizer | undefined;
+    const staffAuthorizer = () =>
+      (authorizer ??= new apigateway.CognitoUserPoolsAuthorizer(this, 'StaffAuthorizer', {
+        cognitoUserPools: [props.staff.userPool],
+        identitySource: apigateway.IdentitySource.header('Authorization'),
+      }));
+
+    const functions = new Map<string, ServiceDeskFunction>();
+    for (const route of routes) {
+      const fn = new ServiceDeskFunction(this, `${pascalCase(route.handler)}Function`, {
+        entry: functionEntry('http', route.handler),
+        description: `${route.method} ${route.path}: ${route.summary}`.slice(0, 256),
+        ...(route.auth === 'staff-or-ticket-token'
+          ? { environment: { JWKS_URL: props.staff.jwksUrl, JWT_ISSUER: props.staff.issuer } }
+          : {}),
+      });
+      if (route.table !== 'none') fn.bindTable({ table: props.table, access: route.table });
+      functions.set(route.handler, fn);
+
+      const method = this.restApi.root
+        .resourceForPath(route.path)
+        .addMethod(route.method, new apigateway.LambdaIntegration(fn, { allowTestInvoke: false }), {
+          operationName: route.summary,
+          requestValidator,
+          requestParameters: Object.fromEntries(
+            pathParameters(route.path).map((name) => [`method.request.path.${name}`, true]),
+          ),
+          ...(route.auth === 'staff'
+            ? {
+                authorizationType: apigateway.AuthorizationType.COGNITO,
+                authorizer: staffAuthorizer(),
+              }
+            : {}),
+        });
+      if (route.auth !== 'staff') acknowledgeNoAuthorizer(method, route);
+    }
+    this.functions = functions;
+
+    this.restApi
+      .metricServerError({ period: Duration.minutes(5), statistic: 'Sum' })
+      .createAlarm(this, 'ServerErrorsAlarm', {
+        alarmDescription: 'The API answered 5xx at least 5 times in 5 minutes',
+        threshold: 5,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+
+    Validations.of(this.restApi.deploymentStage).acknowledge({
+      id: 'AwsSolutions-APIG3',
+      reason:
+        'No WAF web ACL yet: the only anonymous write, POST /tickets, has its own stricter ' +
+        'stage throttle and idempotency keys, every staff route needs a Cognito token, and a ' +
+        'web ACL (about USD 6 a month before requests) is added when abuse shows up in the ' +
+        'access logs.',
+    });
+    const cloudWatchRole = this.restApi.node.tryFindChild('CloudWatchRole');
+    if (cloudWatchRole) {
+      Validations.of(cloudWatchRole).acknowledge({
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+        reason:
+          "API Gateway's account-wide logging role: the AWS-managed policy is the documented " +
+          'one for it, and API Gateway creates execution log groups named by API id at run ' +
+          'time, so an inline policy could not name them either.',
+      });
+    }
+  }
+}
+
+/** Records why a route without the Cognito authorizer is meant to be so. */
+function acknowledgeNoAuthorizer(method: apigateway.Method, route: Route): void {
+  const reason =
+    route.auth === 'public'
+      ? `${route.method} ${route.path} is public by design (SPEC §6: anyone may call it); ` +
+        'it is throttled and its handler validates every input.'
+      : `${route.method} ${route.path} is called by customers holding only their ticket's ` +
+        'X-Ticket-Token, so API Gateway cannot require a Cognito token; the handler checks ' +
+        "the ticket token, or verifies a staff bearer token against the user pool's JWKS.";
+  Validations.of(method).acknowledge({ id: 'AwsSolutions-APIG4', reason });
+  Validations.of(method).acknowledge({ id: 'AwsSolutions-COG4', reason });
+}

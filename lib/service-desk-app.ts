@@ -1,0 +1,25 @@
+import { Validations, type App } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { ServiceDeskStack } from './service-desk-stack';
+
+/** Options for {@link addServiceDesk}. */
+export interface ServiceDeskAppOptions {
+  /**
+   * Check the app with cdk-nag's AwsSolutions rules at synth; a finding without a written
+   * acknowledgment fails the synth.
+   * @default true
+   */
+  readonly nag?: boolean;
+}
+
+/** The stack's id, and so its CloudFormation name. */
+export const STACK_ID = 'ServiceDesk';
+
+/** Adds the service desk stack to `app`, checked by cdk-nag; `bin/app.ts` and the tests share it. */
+export function addServiceDesk(app: App, options: ServiceDeskAppOptions = {}): ServiceDeskStack {
+  const stack = new ServiceDeskStack(app, STACK_ID, {
+    description: 'Service desk: ticket queue, staff sign-in, HTTP API, scheduled jobs',
+  });
+  if (options.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  return stack;
+}
