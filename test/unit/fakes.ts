@@ -1,0 +1,281 @@
+import type {
+  Clock,
+  CustomerMatch,
+  CustomerRepository,
+  IdempotencyStore,
+  IdempotentSubmission,
+  MessageRepository,
+  Outbox,
+  QueuePage,
+  StoredTicket,
+  TicketDeps,
+  TicketNumbers,
+  TicketRepository,
+} from '../../functions/app/ports';
+import { hashAccessToken } from '../../functions/domain/access-token';
+import {
+  candidateDomains,
+  contractBoundaries,
+  normalizeEmail,
+  type Customer,
+} from '../../functions/domain/customer';
+import { ConflictError } from '../../functions/domain/errors';
+import type { OutboxEvent } from '../../functions/domain/mail/outbox-event';
+import type { TicketMessage } from '../../functions/domain/message';
+import { encodeQueueKey } from '../../functions/domain/queue-key';
+import { FIRST_TICKET_NUMBER } from '../../functions/domain/ticket-number';
+
+/**
+ * In-memory stand-ins for the ports of `functions/app/ports.ts`, with the semantics the
+ * DynamoDB adapters promise: conditional writes, a queue ordered by the encoded queue key.
+ * Values are copied in and out, so a use case can never change stored state by mutation.
+ */
+
+const copy = <T>(value: T): T => structuredClone(value);
+
+/** Called before a conditional write is checked: lets a test play "another writer". */
+export type BeforeSave = (ticket: StoredTicket, expectedVersion: number) => void;
+
+export class InMemoryTicketRepository implements TicketRepository {
+  private readonly tickets = new Map<string, StoredTicket>();
+  /** Every `save` call in order, with whether it was written. */
+  readonly saves: { ticketId: string; expectedVersion: number; written: boolean }[] = [];
+  /** How many queue pages were read. */
+  queueReads = 0;
+  beforeSave: BeforeSave | undefined;
+
+  async create(ticket: StoredTicket): Promise<boolean> {
+    if (this.tickets.has(ticket.ticketId)) return false;
+    this.tickets.set(ticket.ticketId, copy(ticket));
+    return true;
+  }
+
+  async get(ticketId: string): Promise<StoredTicket | undefined> {
+    const ticket = this.tickets.get(ticketId);
+    return ticket && copy(ticket);
+  }
+
+  async save(ticket: StoredTicket, expectedVersion: number): Promise<boolean> {
+    this.beforeSave?.(copy(ticket), expectedVersion);
+    const current = this.tickets.get(ticket.ticketId);
+    // Like `ConditionExpression: version = :expected`: a missing item fails the condition.
+    const written = current !== undefined && current.version === expectedVersion;
+    if (written) this.tickets.set(ticket.ticketId, copy(ticket));
+    this.saves.push({ ticketId: ticket.ticketId, expectedVersion, written });
+    return written;
+  }
+
+  async queuePage(limit: number, cursor?: string): Promise<QueuePage> {
+    this.queueReads++;
+    const after = cursor === undefined ? undefined : Buffer.from(cursor, 'base64url').toString();
+    const waiting = this.queueKeys().filter(([key]) => after === undefined || key > after);
+    const page = waiting.slice(0, limit);
+    const last = page.at(-1);
+    return {
+      items: page.map(([, ticket]) => copy(ticket)),
+      ...(waiting.length > limit && last
+        ? { nextCursor: Buffer.from(last[0]).toString('base64url') }
+        : {}),
+    };
+  }
+
+  async *waitingTicketsOf(customerId: string): AsyncIterable<StoredTicket> {
+    for (const [, ticket] of this.queueKeys()) {
+      if (ticket.customer?.id === customerId) yield copy(ticket);
+    }
+  }
+
+  /** Stores tickets as they are, synchronously (test setup). */
+  seed(...tickets: StoredTicket[]): void {
+    for (const ticket of tickets) this.tickets.set(ticket.ticketId, copy(ticket));
+  }
+
+  /** Another writer changes the stored ticket (and its version), outside any use case. */
+  overwrite(ticketId: string, change: Partial<StoredTicket>): StoredTicket {
+    const current = this.tickets.get(ticketId);
+    if (!current) throw new Error(`no ticket ${ticketId}`);
+    const next: StoredTicket = { ...current, ...change, version: current.version + 1 };
+    this.tickets.set(ticketId, next);
+    return copy(next);
+  }
+
+  /** All stored tickets (copies), in no particular order. */
+  all(): StoredTicket[] {
+    return [...this.tickets.values()].map(copy);
+  }
+
+  /** The ids of waiting tickets in queue order, as one Query on the queue index returns them. */
+  queueIds(): string[] {
+    return this.queueKeys().map(([, ticket]) => ticket.ticketId);
+  }
+
+  /** The sparse queue index: only `open` tickets, ascending by their encoded key. */
+  private queueKeys(): [string, StoredTicket][] {
+    return [...this.tickets.values()]
+      .filter((ticket) => ticket.status === 'open')
+      .map((ticket): [string, StoredTicket] => [encodeQueueKey(ticket), ticket])
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  }
+}
+
+export class InMemoryCustomerRepository implements CustomerRepository {
+  private readonly customers = new Map<string, Customer>();
+
+  async get(customerId: string): Promise<Customer | undefined> {
+    const customer = this.customers.get(customerId);
+    return customer && copy(customer);
+  }
+
+  async save(customer: Customer, _previous?: Customer): Promise<void> {
+    for (const other of this.customers.values()) {
+      if (other.customerId === customer.customerId) continue;
+      const taken =
+        customer.contacts.some((c) =>
+          other.contacts.some((o) => normalizeEmail(o.email) === normalizeEmail(c.email)),
+        ) || customer.domains.some((d) => other.domains.includes(d));
+      if (taken) throw new ConflictError(`A contact or domain belongs to ${other.customerId}.`);
+    }
+    this.customers.set(customer.customerId, copy(customer));
+  }
+
+  async findBySender(email: string): Promise<CustomerMatch | undefined> {
+    const address = normalizeEmail(email);
+    const all = [...this.customers.values()];
+    const byContact = all.find((c) => c.contacts.some((o) => normalizeEmail(o.email) === address));
+    const byDomain = candidateDomains(address)
+      .map((domain) => all.find((c) => c.domains.includes(domain)))
+      .find(Boolean);
+    const customer = byContact ?? byDomain;
+    if (!customer) return undefined;
+    return {
+      customerId: customer.customerId,
+      name: customer.name,
+      ...(customer.contract ? { contract: copy(customer.contract) } : {}),
+    };
+  }
+
+  async customersWithContractBoundaryOn(day: string): Promise<string[]> {
+    return [...this.customers.values()]
+      .filter((c) => contractBoundaries(c.contract).includes(day))
+      .map((c) => c.customerId);
+  }
+}
+
+export class InMemoryIdempotencyStore implements IdempotencyStore {
+  private readonly submissions = new Map<string, IdempotentSubmission>();
+
+  async claim(
+    key: string,
+    submission: IdempotentSubmission,
+  ): Promise<IdempotentSubmission | undefined> {
+    const earlier = this.submissions.get(key);
+    if (earlier) return copy(earlier);
+    this.submissions.set(key, copy(submission));
+    return undefined;
+  }
+}
+
+export class InMemoryMessageRepository implements MessageRepository {
+  private readonly messages: TicketMessage[] = [];
+
+  async add(message: TicketMessage): Promise<void> {
+    this.messages.push(copy(message));
+  }
+
+  async get(ticketId: string, messageId: string): Promise<TicketMessage | undefined> {
+    const message = this.messages.find((m) => m.ticketId === ticketId && m.messageId === messageId);
+    return message && copy(message);
+  }
+
+  async list(ticketId: string): Promise<TicketMessage[]> {
+    return this.messages
+      .filter((m) => m.ticketId === ticketId)
+      .sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0))
+      .map(copy);
+  }
+}
+
+/** Keeps what was published, in order, for assertions. */
+export class InMemoryOutbox implements Outbox {
+  readonly published: OutboxEvent[] = [];
+
+  async publish(event: OutboxEvent): Promise<void> {
+    this.published.push(copy(event));
+  }
+}
+
+export class SequentialTicketNumbers implements TicketNumbers {
+  constructor(private nextNumber = FIRST_TICKET_NUMBER) {}
+
+  async next(): Promise<number> {
+    return this.nextNumber++;
+  }
+}
+
+/** A clock that stands still until a test moves it. */
+export class FakeClock implements Clock {
+  private instant: Date;
+
+  constructor(iso: string) {
+    this.instant = new Date(iso);
+  }
+
+  now(): Date {
+    return new Date(this.instant);
+  }
+
+  set(iso: string): void {
+    this.instant = new Date(iso);
+  }
+
+  advance(ms: number): void {
+    this.instant = new Date(this.instant.getTime() + ms);
+  }
+}
+
+export interface Fakes {
+  tickets: InMemoryTicketRepository;
+  customers: InMemoryCustomerRepository;
+  idempotency: InMemoryIdempotencyStore;
+  ticketNumbers: SequentialTicketNumbers;
+  messages: InMemoryMessageRepository;
+  outbox: InMemoryOutbox;
+  clock: FakeClock;
+}
+
+/** Every dependency of the ticket use cases, as one typed object (no module mocking). */
+export function fakeDeps(now = '2026-05-04T08:00:00.000Z'): TicketDeps & Fakes {
+  let tokens = 0;
+  let ids = 0;
+  return {
+    tickets: new InMemoryTicketRepository(),
+    customers: new InMemoryCustomerRepository(),
+    idempotency: new InMemoryIdempotencyStore(),
+    ticketNumbers: new SequentialTicketNumbers(),
+    messages: new InMemoryMessageRepository(),
+    outbox: new InMemoryOutbox(),
+    clock: new FakeClock(now),
+    newAccessToken: () => `token-${++tokens}`,
+    newId: () => `id-${++ids}`,
+  };
+}
+
+/** A waiting web ticket from an unknown sender, with whatever the test cares about changed. */
+export function aTicket(overrides: Partial<StoredTicket> & { ticketId: string }): StoredTicket {
+  const receivedAt = overrides.receivedAt ?? '2026-05-04T07:00:00.000Z';
+  return {
+    status: 'open',
+    group: 'standard',
+    severity: 'normal',
+    receivedAt,
+    subject: `Subject of ${overrides.ticketId}`,
+    description: 'Something is broken.',
+    channel: 'web',
+    locale: 'de',
+    requester: { name: 'Erika Mustermann', email: 'erika@example.org' },
+    updatedAt: receivedAt,
+    version: 1,
+    accessTokenHash: hashAccessToken(`token-of-${overrides.ticketId}`),
+    ...overrides,
+  };
+}
