@@ -51,19 +51,19 @@ export function normalizeDomain(domain: string): string {
 
 /**
  * The mail domains a sender may be matched by, most specific first: `a@eu.acme.de` is
- * matched by a customer domain `eu.acme.de`, else `acme.de` (never by a bare TLD).
+ * matched by a customer domain `eu.acme.de`, else `acme.de` (never by a bare TLD). For
+ * absurdly deep domains the sender's own domain and the most general parents are kept.
  */
-export function candidateDomains(email: string, maxDepth = 4): string[] {
+export function candidateDomains(email: string, maxCandidates = 8): string[] {
   const at = email.lastIndexOf('@');
   if (at < 0) return [];
   const labels = normalizeDomain(email.slice(at + 1))
     .split('.')
     .filter(Boolean);
   const domains: string[] = [];
-  for (let i = 0; i < labels.length - 1 && domains.length < maxDepth; i++) {
-    domains.push(labels.slice(i).join('.'));
-  }
-  return domains;
+  for (let i = 0; i < labels.length - 1; i++) domains.push(labels.slice(i).join('.'));
+  if (domains.length <= maxCandidates) return domains;
+  return [domains[0] as string, ...domains.slice(-(maxCandidates - 1))];
 }
 
 /**

@@ -19,8 +19,13 @@ export interface QueuePosition {
   ticketId: string;
 }
 
+/** ISO-8601 UTC with milliseconds, and a real instant (no 25:61 o'clock). */
+function isInstant(value: string): boolean {
+  return ISO_UTC_MS.test(value) && new Date(value).toISOString() === value;
+}
+
 export function encodeQueueKey(position: QueuePosition): string {
-  if (!ISO_UTC_MS.test(position.receivedAt)) {
+  if (!isInstant(position.receivedAt)) {
     throw new RangeError(`receivedAt must be ISO-8601 UTC with ms: ${position.receivedAt}`);
   }
   return [
@@ -35,7 +40,7 @@ export function decodeQueueKey(key: string): QueuePosition {
   const [groupRank, severityRank, receivedAt, padded] = key.split('#');
   const group = rankToName(GROUP_RANK, groupRank);
   const severity = rankToName(SEVERITY_RANK, severityRank);
-  if (!group || !severity || !receivedAt || !ISO_UTC_MS.test(receivedAt) || !padded) {
+  if (!group || !severity || !receivedAt || !isInstant(receivedAt) || !padded) {
     throw new RangeError(`not a queue key: ${key}`);
   }
   return { group, severity, receivedAt, ticketId: unpadTicketId(padded) };

@@ -3,13 +3,14 @@ import type { TicketStatus } from './ticket';
 
 /**
  * Which status an agent may set from which (SPEC §6). `open → in_progress` is a claim of
- * that very ticket; `in_progress → open` is a release; `resolved → open` reopens.
+ * that very ticket; `in_progress → open` and `waiting_customer → open` are a release by
+ * the holder; `resolved → open` reopens.
  * `closed` is final.
  */
 const ALLOWED: Record<TicketStatus, readonly TicketStatus[]> = {
   open: ['in_progress', 'resolved'],
   in_progress: ['open', 'waiting_customer', 'resolved'],
-  waiting_customer: ['in_progress', 'resolved'],
+  waiting_customer: ['in_progress', 'open', 'resolved'],
   resolved: ['open', 'closed'],
   closed: [],
 };

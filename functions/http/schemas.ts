@@ -7,7 +7,11 @@ import { TICKET_ID_PATTERN } from '../domain/ticket-number';
 /** Request schemas of the HTTP API: every body, path and query parameter is checked here. */
 
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max);
-const email = z.email('must be an e-mail address').max(254).transform(normalizeEmail);
+const email = z
+  .string()
+  .trim()
+  .pipe(z.email('must be an e-mail address').max(254))
+  .transform(normalizeEmail);
 const calendarDay = z.string().refine(isCalendarDay, 'must be a calendar day YYYY-MM-DD');
 const DOMAIN = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 
@@ -94,4 +98,9 @@ export const customerBody = z.strictObject({
     .default([]),
   contacts: z.array(contact).max(1000).default([]),
   contract: contract.nullable().optional(),
+});
+
+export const newMessage = z.strictObject({
+  body: text(20_000),
+  internal: z.boolean().default(false),
 });

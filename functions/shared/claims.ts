@@ -18,7 +18,9 @@ export function groupsOf(claim: unknown): StaffGroup[] {
 export function principalFromClaims(
   claims: Record<string, unknown> | undefined,
 ): Principal | undefined {
-  const sub = claims?.['cognito:username'] ?? claims?.['username'] ?? claims?.sub;
-  if (typeof sub !== 'string' || sub === '') return undefined;
+  const sub = [claims?.['cognito:username'], claims?.['username'], claims?.sub].find(
+    (value): value is string => typeof value === 'string' && value !== '',
+  );
+  if (sub === undefined) return undefined;
   return { kind: 'staff', sub, groups: groupsOf(claims?.['cognito:groups']) };
 }

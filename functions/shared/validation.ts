@@ -12,10 +12,17 @@ export function validate<S extends z.ZodType>(
 ): z.infer<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  const errors = result.error.issues.map((issue) => ({
-    field: [where, ...issue.path.map(String)].join('.'),
-    message: issue.message,
-  }));
+  const errors = result.error.issues.flatMap((issue) => {
+    const path = [where, ...issue.path.map(String)];
+    // One error per unknown field, each named by its own path.
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({
+        field: [...path, key].join('.'),
+        message: 'unknown field',
+      }));
+    }
+    return [{ field: path.join('.'), message: issue.message }];
+  });
   throw new ValidationError(
     `Invalid ${where}: ${errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`,
     errors,
