@@ -6,7 +6,10 @@ import { createBearerVerifier } from '../../functions/shared/bearer-token';
 import { problemResponse } from '../../functions/shared/problem';
 import { createApiGateway } from './api-gateway';
 import { LOCAL_CREDENTIALS, startDynamoDb } from './dynamodb';
+import { startQueuePoller } from './queue-poller';
+import { startSes } from './ses';
 import { loadLocalIssuer, parseGroups } from './signing-key';
+import { startSqs, type LocalQueue } from './sqs';
 
 export interface LocalStackOptions {
   /** Folder for all local state; deleting it starts afresh. @default `.local` in the checkout */
@@ -15,13 +18,23 @@ export interface LocalStackOptions {
   port?: number;
   /** DynamoDB stand-in. @default 8000; 0 picks a free port */
   dynamoDbPort?: number;
+  /** SQS stand-in. @default 9324; 0 picks a free port */
+  sqsPort?: number;
+  /** SES stand-in and its mail viewer. @default 8005; 0 picks a free port */
+  sesPort?: number;
   /** @default `servicedesk` */
   tableName?: string;
+  /** First retry delay of a failed queue message. @default 10 */
+  queueBackoffSeconds?: number;
 }
 
 export interface LocalStack {
   apiUrl: string;
   dynamoDbEndpoint: string;
+  sqsEndpoint: string;
+  /** The SES stand-in: `/` shows the sent mail, `/store` lists it as JSON. */
+  sesUrl: string;
+  outbox: LocalQueue;
   tableName: string;
   /** Signs a staff token as `GET /_local/token` does. */
   token(sub: string, groups: string[]): Promise<string>;
@@ -46,19 +59,44 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     tableName,
   });
 
+  const sqs = await startSqs({
+    port: options.sqsPort ?? 9324,
+    dataDir,
+    queueNames: ['outbox'],
+  });
+  const outbox = sqs.queues.outbox as LocalQueue;
+  const ses = await startSes({ port: options.sesPort ?? 8005, dataDir });
+
   const server = createServer();
   await listen(server, options.port ?? 3000);
   const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const issuer = await loadLocalIssuer(join(dataDir, 'jwt-signing-key.json'), `${apiUrl}/_local`);
 
+  // The same variables the CDK stack sets, pointing at the stand-ins.
   Object.assign(process.env, {
     TABLE_NAME: tableName,
     DYNAMODB_ENDPOINT: dynamoDb.endpoint,
+    SQS_ENDPOINT: sqs.endpoint,
+    OUTBOX_QUEUE_URL: outbox.url,
+    QUEUE_URLS: JSON.stringify({ [outbox.arn]: outbox.url }),
+    QUEUE_BACKOFF_BASE_SECONDS: String(options.queueBackoffSeconds ?? 10),
+    SES_ENDPOINT: ses.endpoint,
+    SUPPORT_ADDRESS: process.env.SUPPORT_ADDRESS ?? 'support@servicedesk.test',
+    SUPPORT_NAME: process.env.SUPPORT_NAME ?? 'Servicedesk Support',
+    SALES_PHONE: process.env.SALES_PHONE ?? '+49 30 1234567-0',
+    PUBLIC_URL: process.env.PUBLIC_URL ?? apiUrl,
     AWS_REGION: process.env.AWS_REGION ?? 'eu-central-1',
     AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
     AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
     JWKS_URL: `${apiUrl}/_local/jwks.json`,
     JWT_ISSUER: issuer.issuer,
+  });
+
+  // Lambda's SQS event source, played locally: the mailer consumes the outbox.
+  const mailer = startQueuePoller({
+    sqs: sqs.client,
+    queue: outbox,
+    consumer: async () => (await import('../../functions/jobs/mailer')).handler,
   });
 
   const gateway = createApiGateway(
@@ -78,6 +116,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   return {
     apiUrl,
     dynamoDbEndpoint: dynamoDb.endpoint,
+    sqsEndpoint: sqs.endpoint,
+    sesUrl: ses.endpoint,
+    outbox,
     tableName,
     token: (sub, groups) => issuer.issue(sub, parseGroups(groups.join(',')).groups),
     close: async () => {
@@ -85,6 +126,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         server.close(() => resolve());
         server.closeAllConnections();
       });
+      await mailer.stop();
+      await sqs.close();
+      await ses.close();
       await dynamoDb.close();
     },
   };

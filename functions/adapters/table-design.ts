@@ -41,4 +41,23 @@ export const keys = {
   idempotency: (key: string) => ({ pk: `IDEMPOTENCY#${key}`, sk: 'SUBMISSION' }),
   ticketCounter: () => ({ pk: 'COUNTER#ticket', sk: 'COUNTER' }),
   customerQueue: (customerId: string) => `CUSTOMER#${customerId}`,
+  /** Items of a ticket's collection, all under the ticket's partition key. */
+  message: (ticketId: string, messageId: string) => ({
+    pk: `TICKET#${ticketId}`,
+    sk: `MSG#${messageId}`,
+  }),
+  sentMail: (ticketId: string, sentAt: string, eventId: string) => ({
+    pk: `TICKET#${ticketId}`,
+    sk: `MAIL#${sentAt}#${eventId}`,
+  }),
+  mailEvent: (eventId: string) => ({ pk: `MAILEVENT#${eventId}`, sk: 'DELIVERY' }),
+  /** Which ticket a Message-ID (its local part) belongs to, for matching replies. */
+  mailReference: (messageIdKey: string) => ({ pk: `MAILREF#${messageIdKey}`, sk: 'TICKET' }),
+  rateCounter: (key: string, windowStart: number) => ({
+    pk: `RATE#${key}`,
+    sk: `WINDOW#${windowStart}`,
+  }),
 };
+
+/** Sort-key prefixes of the items in a ticket's collection. */
+export const TICKET_COLLECTION = { messages: 'MSG#', mails: 'MAIL#', work: 'WORK#' } as const;

@@ -1,7 +1,8 @@
 import { ConflictError, ForbiddenError, NotFoundError } from '../domain/errors';
 import type { Severity, TicketStatus } from '../domain/ticket';
 import { assertTransition } from '../domain/ticket-status';
-import type { Clock, StoredTicket, TicketRepository } from './ports';
+import { outboxEvents } from '../domain/mail/outbox-event';
+import type { Clock, Outbox, StoredTicket, TicketRepository } from './ports';
 
 type Deps = { tickets: TicketRepository; clock: Clock };
 
@@ -43,17 +44,31 @@ export interface TicketChange {
  * queue; `open → in_progress` claims this ticket for the agent; `→ open` puts it back at
  * its original place (its time of receipt never changes).
  */
-export function updateTicket(
-  deps: Deps,
+export async function updateTicket(
+  deps: Deps & { outbox: Outbox },
   ticketId: string,
   agent: string,
   change: TicketChange,
 ): Promise<StoredTicket> {
-  return changeTicket(deps, ticketId, (ticket) => {
+  let resolvedNow = false;
+  const updated = await changeTicket(deps, ticketId, (ticket) => {
+    resolvedNow = false;
     let next = ticket;
+    const held = ticket.status === 'in_progress' || ticket.status === 'waiting_customer';
+    if (change.status === 'in_progress' && held && ticket.assignee !== agent) {
+      throw new ConflictError(
+        `Ticket ${ticketId} is already held by ${ticket.assignee ?? 'another agent'}.`,
+      );
+    }
+    if (change.status === 'open' && held && ticket.assignee !== agent) {
+      throw new ForbiddenError(
+        `Ticket ${ticketId} is held by another agent; only they can release it.`,
+      );
+    }
     if (change.status !== undefined && change.status !== ticket.status) {
       assertTransition(ticket.status, change.status);
       next = { ...next, status: change.status };
+      resolvedNow = change.status === 'resolved';
       if (change.status === 'in_progress' && ticket.status === 'open') next.assignee = agent;
       if (change.status === 'open') delete next.assignee;
     }
@@ -61,6 +76,27 @@ export function updateTicket(
       next = { ...next, severity: change.severity };
     }
     return next;
+  });
+  // The mailer looks for billable work and sends the notice only if there is some.
+  if (resolvedNow) {
+    await deps.outbox.publish(outboxEvents.billingNotice(ticketId, updated.version));
+  }
+  return updated;
+}
+
+/**
+ * A customer wrote: a resolved ticket goes back to the queue at its original place, one
+ * waiting for the customer goes back to its agent.
+ */
+export function reopenOnCustomerReply(deps: Deps, ticketId: string): Promise<StoredTicket> {
+  return changeTicket(deps, ticketId, (ticket) => {
+    if (ticket.status === 'resolved') {
+      const reopened: StoredTicket = { ...ticket, status: 'open' };
+      delete reopened.assignee;
+      return reopened;
+    }
+    if (ticket.status === 'waiting_customer') return { ...ticket, status: 'in_progress' };
+    return ticket;
   });
 }
 

@@ -1,5 +1,8 @@
 import type { Customer, Contract } from '../domain/customer';
+import type { OutboxEvent } from '../domain/mail/outbox-event';
+import type { TicketMessage } from '../domain/message';
 import type { Ticket } from '../domain/ticket';
+import type { WorkEntry } from '../domain/work-entry';
 
 /** A ticket as stored: the domain ticket plus the hash of the customer's access token. */
 export interface StoredTicket extends Ticket {
@@ -73,12 +76,32 @@ export interface Clock {
   now(): Date;
 }
 
+/** The outbox: events for the mailer, delivered at least once. */
+export interface Outbox {
+  publish(event: OutboxEvent): Promise<void>;
+}
+
+export interface MessageRepository {
+  add(message: TicketMessage): Promise<void>;
+  get(ticketId: string, messageId: string): Promise<TicketMessage | undefined>;
+  /** The conversation, oldest first. */
+  list(ticketId: string): Promise<TicketMessage[]>;
+}
+
+export interface WorkEntryReader {
+  /** Entries of the ticket with an amount to pay, in the order they were recorded. */
+  billableEntriesOf(ticketId: string): Promise<WorkEntry[]>;
+}
+
 /** Everything the ticket use cases need, passed in as one typed object. */
 export interface TicketDeps {
   tickets: TicketRepository;
   customers: CustomerRepository;
   idempotency: IdempotencyStore;
   ticketNumbers: TicketNumbers;
+  messages: MessageRepository;
+  outbox: Outbox;
   clock: Clock;
   newAccessToken(): string;
+  newId(): string;
 }

@@ -1,7 +1,9 @@
 import { accessTokenMatches } from '../domain/access-token';
 import { NotFoundError, UnauthorizedError } from '../domain/errors';
 import { isAgent, type Principal } from '../domain/principal';
-import type { StoredTicket, TicketRepository } from './ports';
+import type { MailLog, SentMail } from './mail-ports';
+import type { MessageRepository, StoredTicket, TicketRepository } from './ports';
+import type { TicketMessage } from '../domain/message';
 
 export type TicketReader =
   { kind: 'agent'; ticket: StoredTicket } | { kind: 'customer'; ticket: StoredTicket };
@@ -30,4 +32,21 @@ export async function readTicket(
     return { kind: 'customer', ticket };
   }
   throw new NotFoundError(`No ticket ${ticketId} for this token.`);
+}
+
+export type TicketWithHistory =
+  | { kind: 'agent'; ticket: StoredTicket; messages: TicketMessage[]; mails: SentMail[] }
+  | { kind: 'customer'; ticket: StoredTicket; messages: TicketMessage[] };
+
+/** The ticket with its conversation (and, for agents, the mails sent on it). */
+export async function readTicketWithHistory(
+  deps: { tickets: TicketRepository; messages: MessageRepository; mailLog: MailLog },
+  ticketId: string,
+  principal: Principal,
+  accessToken?: string,
+): Promise<TicketWithHistory> {
+  const read = await readTicket(deps, ticketId, principal, accessToken);
+  const messages = await deps.messages.list(ticketId);
+  if (read.kind === 'customer') return { ...read, messages };
+  return { ...read, messages, mails: await deps.mailLog.sentMails(ticketId) };
 }

@@ -3,6 +3,7 @@ import { hashAccessToken } from '../domain/access-token';
 import { berlinDay } from '../domain/calendar';
 import { isContractActiveOn, normalizeEmail } from '../domain/customer';
 import { UnprocessableError } from '../domain/errors';
+import { outboxEvents } from '../domain/mail/outbox-event';
 import type { Channel, Locale, Severity, Ticket } from '../domain/ticket';
 import { formatTicketId } from '../domain/ticket-number';
 import type { IdempotentSubmission, StoredTicket, TicketDeps } from './ports';
@@ -82,14 +83,37 @@ export async function submitTicket(
     accessTokenHash: hashAccessToken(planned.accessToken),
   };
 
-  const created = await deps.tickets.create(ticket);
-  if (!created) {
-    // Only a replay may find its ticket already there (the first request stored it).
-    const existing = replayed ? await deps.tickets.get(ticket.ticketId) : undefined;
+  let stored: StoredTicket = ticket;
+  if (!(await deps.tickets.create(ticket))) {
+    // Under an idempotency key a concurrent retry may have stored the planned ticket first.
+    const existing =
+      idempotencyKey !== undefined ? await deps.tickets.get(ticket.ticketId) : undefined;
     if (!existing) throw new Error(`ticket number ${ticket.ticketId} was handed out twice`);
-    return { ticket: existing, accessToken: planned.accessToken, replayed };
+    stored = existing;
   }
-  return { ticket, accessToken: planned.accessToken, replayed };
+  await acknowledge(deps, stored.ticketId, planned.accessToken);
+  return { ticket: stored, accessToken: planned.accessToken, replayed };
+}
+
+/**
+ * Queues the acknowledgement. The ticket is stored by now, so a failure here must not turn
+ * the submission into an error (a retry without Idempotency-Key would make a second
+ * ticket): it is logged for the alarm, and a retry with the key queues it again — the
+ * mailer sends one mail per event however often it is queued.
+ */
+async function acknowledge(deps: TicketDeps, ticketId: string, accessToken: string) {
+  try {
+    await deps.outbox.publish(outboxEvents.acknowledgement(ticketId, accessToken));
+  } catch (error) {
+    console.error(
+      JSON.stringify({
+        level: 'ERROR',
+        message: 'acknowledgement not queued',
+        ticketId,
+        error: (error as Error).message,
+      }),
+    );
+  }
 }
 
 function fingerprintOf(submission: TicketSubmission): string {

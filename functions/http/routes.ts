@@ -26,6 +26,8 @@ export interface Route {
   groups: readonly StaffGroup[];
   /** Access the handler needs to the table; the CDK grants exactly this. */
   table: 'none' | 'read' | 'readwrite';
+  /** Whether the handler puts mail events on the outbox queue. @default false */
+  outbox?: boolean;
   /** Stricter throttling than the API's default, per second. */
   throttle?: { rateLimit: number; burstLimit: number };
   summary: string;
@@ -48,6 +50,7 @@ export const routes: readonly Route[] = [
     auth: 'public',
     groups: [],
     table: 'readwrite',
+    outbox: true,
     throttle: { rateLimit: 10, burstLimit: 20 },
     summary: 'Submit a ticket (web form)',
   },
@@ -67,7 +70,19 @@ export const routes: readonly Route[] = [
     auth: 'staff',
     groups: ['agents'],
     table: 'readwrite',
+    outbox: true,
     summary: 'Change severity and/or status',
+  },
+  {
+    method: 'POST',
+    path: '/tickets/{ticketId}/messages',
+    handler: 'post-message',
+    auth: 'staff-or-ticket-token',
+    groups: ['agents'],
+    table: 'readwrite',
+    outbox: true,
+    summary:
+      "Add to the conversation: a customer's reply, an agent's reply (mailed) or internal note",
   },
   {
     method: 'POST',

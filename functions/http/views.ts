@@ -1,8 +1,10 @@
+import type { SentMail } from '../app/mail-ports';
 import type { StoredTicket } from '../app/ports';
+import type { TicketMessage } from '../domain/message';
 import type { Ticket } from '../domain/ticket';
 
-/** What the customer sees of their ticket: no internal fields, no agent names. */
-export function customerView(ticket: Ticket) {
+/** What the customer sees of their ticket: no internal fields, no internal notes. */
+export function customerView(ticket: Ticket, messages: TicketMessage[] = []) {
   return {
     ticketId: ticket.ticketId,
     status: ticket.status,
@@ -13,13 +15,43 @@ export function customerView(ticket: Ticket) {
     subject: ticket.subject,
     description: ticket.description,
     channel: ticket.channel,
+    messages: messages.filter((m) => !m.internal).map(messageView),
   };
 }
 
 /** Everything an agent may see (never the access token's hash). */
-export function agentView(ticket: StoredTicket) {
+export function agentView(
+  ticket: StoredTicket,
+  history?: { messages: TicketMessage[]; mails: SentMail[] },
+) {
   const { accessTokenHash: _hash, ...rest } = ticket;
-  return { ...rest, customer: customerOf(ticket) };
+  return {
+    ...rest,
+    customer: customerOf(ticket),
+    ...(history
+      ? {
+          messages: history.messages.map(messageView),
+          mails: history.mails.map(({ kind, to, subject, sentAt, providerMessageId }) => ({
+            kind,
+            to,
+            subject,
+            sentAt,
+            messageId: providerMessageId,
+          })),
+        }
+      : {}),
+  };
+}
+
+export function messageView(message: TicketMessage) {
+  return {
+    messageId: message.messageId,
+    author: message.author,
+    body: message.body,
+    internal: message.internal,
+    channel: message.channel,
+    createdAt: message.createdAt,
+  };
 }
 
 /** One line of the queue. */

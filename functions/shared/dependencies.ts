@@ -1,35 +1,102 @@
 import { randomBytes } from 'node:crypto';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import type { MailerDeps } from '../app/mail-ports';
 import type { Clock, TicketDeps } from '../app/ports';
 import { DynamoCustomerRepository } from '../adapters/customer-repository';
 import { createDocumentClient } from '../adapters/dynamodb';
 import { DynamoIdempotencyStore } from '../adapters/idempotency-store';
+import { DynamoMailLog } from '../adapters/mail-log';
+import { DynamoMessageRepository } from '../adapters/message-repository';
+import { DynamoRateLimiter } from '../adapters/rate-limiter';
+import { SesMailSender } from '../adapters/ses-mail-sender';
+import { SqsOutbox } from '../adapters/sqs-outbox';
 import { DynamoTicketNumbers } from '../adapters/ticket-number-allocator';
 import { DynamoTicketRepository } from '../adapters/ticket-repository';
+import { DynamoWorkEntryReader } from '../adapters/work-entry-reader';
 import { integer, optional, required } from './config';
+
+export type Dependencies = TicketDeps & MailerDeps;
 
 /**
  * The composition root: AWS clients and repositories, built once per cold start (or once
- * per local process) from configuration. `DYNAMODB_ENDPOINT` points them at a stand-in.
+ * per local process) from configuration. Each part is built on first use, so a function
+ * is only asked for the configuration of what it really uses (a queue-reading function
+ * has no outbox). `*_ENDPOINT` variables point the clients at the local stand-ins.
  */
-export function createDependencies(): TicketDeps {
-  const tableName = required('TABLE_NAME');
-  const endpoint = optional('DYNAMODB_ENDPOINT');
-  const db = createDocumentClient(endpoint ? { endpoint } : {});
+export function createDependencies(): Dependencies {
   const clock: Clock = { now: () => new Date() };
-  return {
-    tickets: new DynamoTicketRepository(db, tableName),
-    customers: new DynamoCustomerRepository(db, tableName),
-    idempotency: new DynamoIdempotencyStore(db, tableName, clock),
-    ticketNumbers: new DynamoTicketNumbers(db, tableName, integer('TICKET_NUMBER_BLOCK', 20)),
+  const region = () => optional('AWS_REGION') ?? 'eu-central-1';
+  const table = once(() => {
+    const endpoint = optional('DYNAMODB_ENDPOINT');
+    return { db: createDocumentClient(endpoint ? { endpoint } : {}), name: required('TABLE_NAME') };
+  });
+  const parts = {
+    tickets: () => new DynamoTicketRepository(table().db, table().name),
+    customers: () => new DynamoCustomerRepository(table().db, table().name),
+    idempotency: () => new DynamoIdempotencyStore(table().db, table().name, clock),
+    ticketNumbers: () =>
+      new DynamoTicketNumbers(table().db, table().name, integer('TICKET_NUMBER_BLOCK', 20)),
+    messages: () => new DynamoMessageRepository(table().db, table().name),
+    workEntries: () => new DynamoWorkEntryReader(table().db, table().name),
+    mailLog: () => new DynamoMailLog(table().db, table().name, clock),
+    rateLimiter: () => new DynamoRateLimiter(table().db, table().name, clock),
+    outbox: () => {
+      const endpoint = optional('SQS_ENDPOINT');
+      return new SqsOutbox(
+        new SQSClient(endpoint ? { endpoint } : {}),
+        required('OUTBOX_QUEUE_URL'),
+      );
+    },
+    sender: () => {
+      const endpoint = optional('SES_ENDPOINT');
+      return new SesMailSender(
+        new SESv2Client(endpoint ? { endpoint } : {}),
+        region(),
+        mailSettings().supportName,
+      );
+    },
+    settings: () => mailSettings(),
+  };
+  const built = new Map<string, unknown>();
+  const deps = {
     clock,
     newAccessToken: () => randomBytes(24).toString('base64url'),
-  };
+    newId: timeOrderedId,
+  } as Dependencies;
+  for (const [name, build] of Object.entries(parts)) {
+    Object.defineProperty(deps, name, {
+      enumerable: true,
+      get: () => {
+        if (!built.has(name)) built.set(name, build());
+        return built.get(name);
+      },
+    });
+  }
+  return deps;
 }
 
-let shared: TicketDeps | undefined;
+const mailSettings = once(() => ({
+  supportAddress: required('SUPPORT_ADDRESS'),
+  supportName: optional('SUPPORT_NAME') ?? 'Support',
+  salesPhone: required('SALES_PHONE'),
+  publicUrl: required('PUBLIC_URL').replace(/\/$/, ''),
+}));
+
+/** Ids that sort by creation time: milliseconds, then randomness against collisions. */
+function timeOrderedId(): string {
+  return `${Date.now().toString(36).padStart(9, '0')}${randomBytes(6).toString('hex')}`;
+}
+
+function once<T>(build: () => T): () => T {
+  let value: { v: T } | undefined;
+  return () => (value ??= { v: build() }).v;
+}
+
+let shared: Dependencies | undefined;
 
 /** The dependencies of this process, created on first use. */
-export function dependencies(): TicketDeps {
+export function dependencies(): Dependencies {
   shared ??= createDependencies();
   return shared;
 }

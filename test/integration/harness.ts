@@ -1,4 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { LOCAL_CREDENTIALS } from '../../bin/local/dynamodb';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadLocalIssuer } from '../../bin/local/signing-key';
@@ -29,8 +31,47 @@ export class TestStack {
 
   static async start(): Promise<TestStack> {
     const dataDir = mkdtempSync(join(tmpdir(), 'servicedesk-test-'));
-    const stack = await startLocalStack({ dataDir, port: 0, dynamoDbPort: 0 });
+    const stack = await startLocalStack({
+      dataDir,
+      port: 0,
+      dynamoDbPort: 0,
+      sqsPort: 0,
+      sesPort: 0,
+      queueBackoffSeconds: 0,
+    });
     return new TestStack(stack, dataDir);
+  }
+
+  /** Waits until the outbox is drained: every queued mail event has been handled. */
+  async outboxIdle(timeoutMs = 15_000): Promise<void> {
+    const sqs = new SQSClient({
+      endpoint: this.stack.sqsEndpoint,
+      region: 'eu-central-1',
+      credentials: LOCAL_CREDENTIALS,
+    });
+    const deadline = Date.now() + timeoutMs;
+    try {
+      let quiet = 0;
+      while (quiet < 2) {
+        if (Date.now() > deadline) throw new Error('the outbox did not drain in time');
+        const { Attributes = {} } = await sqs.send(
+          new GetQueueAttributesCommand({
+            QueueUrl: this.stack.outbox.url,
+            AttributeNames: [
+              'ApproximateNumberOfMessages',
+              'ApproximateNumberOfMessagesNotVisible',
+            ],
+          }),
+        );
+        const busy =
+          Number(Attributes.ApproximateNumberOfMessages) +
+          Number(Attributes.ApproximateNumberOfMessagesNotVisible);
+        quiet = busy === 0 ? quiet + 1 : 0;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    } finally {
+      sqs.destroy();
+    }
   }
 
   async stop(): Promise<void> {

@@ -41,6 +41,7 @@ describe('hostile and malformed requests', () => {
   });
 
   it('answers each with a problem+json 4xx that names what is wrong, and stores nothing', async () => {
+    await api.outboxIdle();
     const before = await snapshot();
     const json = { 'content-type': 'application/json' };
     const cases: [string, string, Parameters<TestStack['request']>[2], number, string?][] = [
@@ -189,6 +190,7 @@ describe('hostile and malformed requests', () => {
         ).toBe(true);
       }
     }
+    await api.outboxIdle();
     expect(await snapshot()).toEqual(before);
   });
 

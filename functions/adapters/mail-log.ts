@@ -1,0 +1,155 @@
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { messageIdKey } from '../domain/mail/threading';
+import type { DeliveryClaim, MailLog, SentMail } from '../app/mail-ports';
+import type { Clock } from '../app/ports';
+import { isConditionFailure } from './dynamodb';
+import { queryCollection, withoutKeys } from './query-collection';
+import { keys, TICKET_COLLECTION } from './table-design';
+
+/**
+ * Delivery records per outbox event (exactly-once sending), the mails of each ticket, and
+ * a lookup from each Message-ID to its ticket for matching replies.
+ */
+export class DynamoMailLog implements MailLog {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly clock: Clock,
+  ) {}
+
+  async claim(eventId: string, leaseSeconds: number): Promise<DeliveryClaim> {
+    const now = Math.floor(this.clock.now().getTime() / 1000);
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...keys.mailEvent(eventId),
+            entity: 'mail-event',
+            eventId,
+            status: 'sending',
+            leaseUntil: now + leaseSeconds,
+          },
+          ConditionExpression:
+            'attribute_not_exists(pk) OR (#status = :sending AND leaseUntil < :now)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':sending': 'sending', ':now': now },
+        }),
+      );
+      return 'go';
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+    const { Item } = await this.db.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: keys.mailEvent(eventId),
+        ConsistentRead: true,
+      }),
+    );
+    return Item?.status === 'sending' ? 'busy' : 'done';
+  }
+
+  async release(eventId: string): Promise<void> {
+    try {
+      await this.db.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: keys.mailEvent(eventId),
+          ConditionExpression: '#status = :sending',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':sending': 'sending' },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  async suppress(eventId: string, reason: string): Promise<void> {
+    await this.finish(eventId, { status: 'suppressed', reason });
+  }
+
+  async recordSent(mail: SentMail): Promise<void> {
+    await this.db.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          ...keys.sentMail(mail.ticketId, mail.sentAt, mail.eventId),
+          entity: 'mail',
+          ...mail,
+        },
+      }),
+    );
+    for (const id of [mail.ownMessageId, mail.providerMessageId]) {
+      const key = messageIdKey(id);
+      if (!key) continue;
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...keys.mailReference(key),
+            entity: 'mail-reference',
+            ticketId: mail.ticketId,
+            messageId: id,
+          },
+        }),
+      );
+    }
+    await this.finish(mail.eventId, { status: 'sent', providerMessageId: mail.providerMessageId });
+  }
+
+  async thread(ticketId: string): Promise<string[]> {
+    const mails = await queryCollection(
+      this.db,
+      this.tableName,
+      keys.ticket(ticketId).pk,
+      TICKET_COLLECTION.mails,
+    );
+    return mails.flatMap((mail) =>
+      [mail.inboundMessageId, mail.ownMessageId, mail.providerMessageId].filter(
+        (id): id is string => typeof id === 'string',
+      ),
+    );
+  }
+
+  async sentMails(ticketId: string): Promise<SentMail[]> {
+    return (await this.mailItems(ticketId))
+      .filter((item) => typeof item.providerMessageId === 'string')
+      .map((item) => withoutKeys<SentMail>(item));
+  }
+
+  private mailItems(ticketId: string) {
+    return queryCollection(
+      this.db,
+      this.tableName,
+      keys.ticket(ticketId).pk,
+      TICKET_COLLECTION.mails,
+    );
+  }
+
+  private async finish(id: string, outcome: Record<string, string>): Promise<void> {
+    const names: Record<string, string> = {};
+    const values: Record<string, string> = {};
+    const sets = Object.entries(outcome).map(([name, value], i) => {
+      names[`#a${i}`] = name;
+      values[`:v${i}`] = value;
+      return `#a${i} = :v${i}`;
+    });
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.mailEvent(id),
+        UpdateExpression: `SET ${sets.join(', ')} REMOVE leaseUntil`,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      }),
+    );
+  }
+}

@@ -1,0 +1,44 @@
+import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { TicketMessage } from '../domain/message';
+import type { MessageRepository } from '../app/ports';
+import { queryCollection, withoutKeys } from './query-collection';
+import { keys, TICKET_COLLECTION } from './table-design';
+
+/** A ticket's conversation, kept in the ticket's item collection (message ids sort by time). */
+export class DynamoMessageRepository implements MessageRepository {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async add(message: TicketMessage): Promise<void> {
+    await this.db.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          ...message,
+          ...keys.message(message.ticketId, message.messageId),
+          entity: 'message',
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  }
+
+  async get(ticketId: string, messageId: string): Promise<TicketMessage | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.message(ticketId, messageId) }),
+    );
+    return Item ? withoutKeys<TicketMessage>(Item) : undefined;
+  }
+
+  async list(ticketId: string): Promise<TicketMessage[]> {
+    const items = await queryCollection(
+      this.db,
+      this.tableName,
+      keys.ticket(ticketId).pk,
+      TICKET_COLLECTION.messages,
+    );
+    return items.map((item) => withoutKeys<TicketMessage>(item));
+  }
+}

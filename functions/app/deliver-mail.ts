@@ -1,0 +1,155 @@
+import { ACKNOWLEDGEMENT_LIMIT, isNoReplyAddress } from '../domain/mail/mail-policy';
+import type { OutboxEvent } from '../domain/mail/outbox-event';
+import type { RenderedMail } from '../domain/mail/rendered-mail';
+import { renderAcknowledgement } from '../domain/mail/templates/acknowledgement';
+import { renderAgentReply } from '../domain/mail/templates/agent-reply';
+import { renderBillingNotice } from '../domain/mail/templates/billing-notice';
+import { threadHeaders } from '../domain/mail/threading';
+import type { MailerDeps, OutgoingMail } from './mail-ports';
+import type { StoredTicket } from './ports';
+
+/** How long a worker may hold an event before another may retry it. */
+const LEASE_SECONDS = 120;
+
+export type DeliveryOutcome =
+  | { outcome: 'sent'; providerMessageId: string }
+  | { outcome: 'duplicate' }
+  | { outcome: 'suppressed'; reason: string };
+
+/** Thrown when another worker is sending the same event right now: retry later. */
+export class DeliveryInProgressError extends Error {
+  override name = 'DeliveryInProgressError';
+}
+
+/**
+ * Sends the mail of one outbox event, once: the event is claimed before sending and marked
+ * sent after, so a redelivered event sends nothing. Policy first: no acknowledgement to
+ * no-reply addresses, at most a few per address and hour.
+ */
+export async function deliverMail(deps: MailerDeps, event: OutboxEvent): Promise<DeliveryOutcome> {
+  const claim = await deps.mailLog.claim(event.eventId, LEASE_SECONDS);
+  if (claim === 'done') return { outcome: 'duplicate' };
+  if (claim === 'busy') throw new DeliveryInProgressError(`${event.eventId} is being sent`);
+  let planned: OutgoingMail | { suppressed: string };
+  let providerMessageId: string;
+  try {
+    planned = await plan(deps, event);
+    if ('suppressed' in planned) {
+      await deps.mailLog.suppress(event.eventId, planned.suppressed);
+      return { outcome: 'suppressed', reason: planned.suppressed };
+    }
+    ({ providerMessageId } = await deps.sender.send(planned));
+  } catch (error) {
+    // Nothing went out: the next delivery of the event may try again at once.
+    await deps.mailLog.release(event.eventId);
+    throw error;
+  }
+  // Sent: if recording fails now, the claim stays until its lease runs out, and only a
+  // retry after that could send the mail a second time.
+  await deps.mailLog.recordSent({
+    eventId: planned.eventId,
+    ticketId: planned.ticketId,
+    kind: planned.kind,
+    to: planned.to,
+    subject: planned.subject,
+    ownMessageId: planned.messageId,
+    providerMessageId,
+    sentAt: deps.clock.now().toISOString(),
+  });
+  return { outcome: 'sent', providerMessageId };
+}
+
+async function plan(
+  deps: MailerDeps,
+  event: OutboxEvent,
+): Promise<OutgoingMail | { suppressed: string }> {
+  const ticket = await deps.tickets.get(event.ticketId);
+  if (!ticket) return { suppressed: `ticket ${event.ticketId} does not exist` };
+  const to = ticket.requester.email;
+  const statusUrl = `${deps.settings.publicUrl}/status.html?ticket=${encodeURIComponent(ticket.ticketId)}`;
+
+  let rendered: RenderedMail;
+  let autoSubmitted: OutgoingMail['autoSubmitted'];
+  switch (event.kind) {
+    case 'acknowledgement': {
+      if (isNoReplyAddress(to)) return { suppressed: `no acknowledgement to ${to}` };
+      const allowed = await deps.rateLimiter.tryConsume(
+        `ack:${to}`,
+        ACKNOWLEDGEMENT_LIMIT.max,
+        ACKNOWLEDGEMENT_LIMIT.windowSeconds,
+      );
+      if (!allowed) return { suppressed: `acknowledgement rate limit reached for ${to}` };
+      rendered = renderAcknowledgement(
+        {
+          ticketId: ticket.ticketId,
+          subject: ticket.subject,
+          name: ticket.requester.name,
+          group: ticket.group,
+          severity: ticket.severity,
+          statusUrl: `${statusUrl}&token=${encodeURIComponent(event.accessToken)}`,
+          accessToken: event.accessToken,
+          salesPhone: deps.settings.salesPhone,
+        },
+        ticket.locale,
+      );
+      autoSubmitted = 'auto-replied';
+      break;
+    }
+    case 'agent-reply': {
+      const message = await deps.messages.get(ticket.ticketId, event.messageId);
+      if (!message || message.internal)
+        return { suppressed: `no public message ${event.messageId}` };
+      rendered = renderAgentReply(
+        {
+          ticketId: ticket.ticketId,
+          subject: ticket.subject,
+          agentName: message.author.name,
+          body: message.body,
+          statusUrl,
+        },
+        ticket.locale,
+      );
+      break;
+    }
+    case 'billing-notice': {
+      const entries = await deps.workEntries.billableEntriesOf(ticket.ticketId);
+      if (entries.length === 0) return { suppressed: 'nothing billable' };
+      rendered = renderBillingNotice(
+        {
+          ticketId: ticket.ticketId,
+          subject: ticket.subject,
+          name: ticket.requester.name,
+          entries,
+        },
+        ticket.locale,
+      );
+      autoSubmitted = 'auto-generated';
+      break;
+    }
+  }
+  return compose(deps, ticket, event, rendered, autoSubmitted);
+}
+
+async function compose(
+  deps: MailerDeps,
+  ticket: StoredTicket,
+  event: OutboxEvent,
+  rendered: RenderedMail,
+  autoSubmitted: OutgoingMail['autoSubmitted'],
+): Promise<OutgoingMail> {
+  const domain = deps.settings.supportAddress.split('@')[1] ?? 'servicedesk.invalid';
+  const thread = threadHeaders(await deps.mailLog.thread(ticket.ticketId));
+  return {
+    eventId: event.eventId,
+    ticketId: ticket.ticketId,
+    kind: event.kind,
+    from: deps.settings.supportAddress,
+    to: ticket.requester.email,
+    toName: ticket.requester.name,
+    ...rendered,
+    messageId: `<${event.eventId}@${domain}>`,
+    ...(thread.inReplyTo ? { inReplyTo: thread.inReplyTo } : {}),
+    references: thread.references,
+    ...(autoSubmitted ? { autoSubmitted } : {}),
+  };
+}

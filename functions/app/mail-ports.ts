@@ -1,0 +1,85 @@
+import type { OutboxEvent } from '../domain/mail/outbox-event';
+import type { Clock, MessageRepository, TicketRepository, WorkEntryReader } from './ports';
+
+/** A mail ready to go: addresses, words, and its place in the ticket's thread. */
+export interface OutgoingMail {
+  eventId: string;
+  ticketId: string;
+  kind: OutboxEvent['kind'];
+  from: string;
+  to: string;
+  toName?: string;
+  subject: string;
+  text: string;
+  html: string;
+  /** Our own id for this mail, `<…@…>`; SES replaces it, so it also goes in References. */
+  messageId: string;
+  inReplyTo?: string;
+  references: string[];
+  /** RFC 3834 `Auto-Submitted` value for mail no person wrote. */
+  autoSubmitted?: 'auto-replied' | 'auto-generated';
+}
+
+export interface MailSender {
+  /** Sends the mail; resolves the Message-ID the mail really carries (SES's own). */
+  send(mail: OutgoingMail): Promise<{ providerMessageId: string }>;
+}
+
+/** A mail that went out, as kept for threading and for the agent's view. */
+export interface SentMail {
+  eventId: string;
+  ticketId: string;
+  kind: OutboxEvent['kind'];
+  to: string;
+  subject: string;
+  ownMessageId: string;
+  providerMessageId: string;
+  sentAt: string;
+}
+
+export type DeliveryClaim = 'go' | 'done' | 'busy';
+
+export interface MailLog {
+  /**
+   * Takes the event for sending unless it was sent (`done`) or another worker holds it
+   * (`busy`). A claim lapses after `leaseSeconds`, so a crashed worker's event is retried.
+   */
+  claim(eventId: string, leaseSeconds: number): Promise<DeliveryClaim>;
+  /** Gives the event back after a failure, for the next retry. */
+  release(eventId: string): Promise<void>;
+  /** Marks the event done without a mail (policy said no). */
+  suppress(eventId: string, reason: string): Promise<void>;
+  /** Marks the event done and keeps the mail for threading. */
+  recordSent(mail: SentMail): Promise<void>;
+  /** Message ids of the ticket's thread (sent and received), oldest first. */
+  thread(ticketId: string): Promise<string[]>;
+  /** The mails sent on a ticket, oldest first. */
+  sentMails(ticketId: string): Promise<SentMail[]>;
+}
+
+export interface RateLimiter {
+  /** Counts one use of `key` in the window; false once `max` uses were counted. */
+  tryConsume(key: string, max: number, windowSeconds: number): Promise<boolean>;
+}
+
+/** Addresses and links that go into mail (configuration). */
+export interface MailSettings {
+  /** The support address mail comes from and replies go to. */
+  supportAddress: string;
+  supportName: string;
+  /** Sales hotline named in the standard group's acknowledgement. */
+  salesPhone: string;
+  /** Where the customer's status page is, e.g. `https://support.example.com`. */
+  publicUrl: string;
+}
+
+export interface MailerDeps {
+  tickets: TicketRepository;
+  messages: MessageRepository;
+  workEntries: WorkEntryReader;
+  mailLog: MailLog;
+  rateLimiter: RateLimiter;
+  sender: MailSender;
+  clock: Clock;
+  settings: MailSettings;
+}

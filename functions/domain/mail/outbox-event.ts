@@ -1,0 +1,30 @@
+/**
+ * What the request path asks the mailer to send. Events carry ids, not content: the mailer
+ * reads the current ticket, so a retried event renders what is true when it is sent.
+ * `eventId` is deterministic, so a mail is sent once per event however often it is queued.
+ */
+export type OutboxEvent =
+  | { kind: 'acknowledgement'; eventId: string; ticketId: string; accessToken: string }
+  | { kind: 'agent-reply'; eventId: string; ticketId: string; messageId: string }
+  | { kind: 'billing-notice'; eventId: string; ticketId: string };
+
+export const outboxEvents = {
+  acknowledgement: (ticketId: string, accessToken: string): OutboxEvent => ({
+    kind: 'acknowledgement',
+    eventId: `ack.${ticketId}`,
+    ticketId,
+    accessToken,
+  }),
+  agentReply: (ticketId: string, messageId: string): OutboxEvent => ({
+    kind: 'agent-reply',
+    eventId: `reply.${ticketId}.${messageId}`,
+    ticketId,
+    messageId,
+  }),
+  /** One notice per resolution: a ticket reopened and resolved again gets a new one. */
+  billingNotice: (ticketId: string, version: number): OutboxEvent => ({
+    kind: 'billing-notice',
+    eventId: `billing.${ticketId}.v${version}`,
+    ticketId,
+  }),
+};

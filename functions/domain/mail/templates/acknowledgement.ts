@@ -1,0 +1,83 @@
+import type { Group, Locale, Severity } from '../../ticket';
+import { html, layout } from '../html';
+import type { RenderedMail } from '../rendered-mail';
+
+export interface AcknowledgementData {
+  ticketId: string;
+  subject: string;
+  name: string;
+  group: Group;
+  severity: Severity;
+  statusUrl: string;
+  accessToken: string;
+  /** Sales hotline for a service contract (configuration). */
+  salesPhone: string;
+}
+
+const SEVERITY: Record<Locale, Record<Severity, string>> = {
+  de: { critical: 'kritisch', high: 'hoch', normal: 'normal', low: 'niedrig' },
+  en: { critical: 'critical', high: 'high', normal: 'normal', low: 'low' },
+};
+
+const TEXT = {
+  de: {
+    subject: (d: AcknowledgementData) => `[${d.ticketId}] Eingangsbestätigung: ${d.subject}`,
+    greeting: (d: AcknowledgementData) => `Guten Tag ${d.name},`,
+    received: (d: AcknowledgementData) =>
+      `vielen Dank für Ihre Anfrage „${d.subject}“. Wir haben sie unter der Ticketnummer ${d.ticketId} mit der Dringlichkeit „${SEVERITY.de[d.severity]}“ aufgenommen.`,
+    contract:
+      'Sie haben einen Service- und Wartungsvertrag mit uns: Ihre Anfrage wird bevorzugt und im Rahmen Ihres Vertrags bearbeitet.',
+    standard: (d: AcknowledgementData) =>
+      `Für Ihr Unternehmen besteht kein Service- und Wartungsvertrag. Ihre Anfrage wird bearbeitet, sobald keine Anfrage mit höherer Priorität wartet; ein Anspruch auf Bearbeitung besteht nicht, und alle Leistungen werden nach unserer aktuellen Preisliste berechnet. Einen Servicevertrag mit bevorzugter Bearbeitung bietet Ihnen unser Vertrieb an: ${d.salesPhone}.`,
+    follow: 'Den Stand Ihrer Anfrage sehen Sie hier:',
+    token: 'Ihr Zugangsschlüssel zu diesem Ticket',
+    reply: 'Antworten Sie einfach auf diese E-Mail, um uns weitere Informationen zu senden.',
+    closing: 'Mit freundlichen Grüßen\nIhr Support-Team',
+  },
+  en: {
+    subject: (d: AcknowledgementData) => `[${d.ticketId}] We received your request: ${d.subject}`,
+    greeting: (d: AcknowledgementData) => `Hello ${d.name},`,
+    received: (d: AcknowledgementData) =>
+      `thank you for your request "${d.subject}". We have logged it as ticket ${d.ticketId} with severity "${SEVERITY.en[d.severity]}".`,
+    contract:
+      'You have a service & maintenance contract with us: your request is handled with priority and under the terms of your contract.',
+    standard: (d: AcknowledgementData) =>
+      `Your company has no service & maintenance contract. Your request will be handled when no higher-priority request is waiting; there is no entitlement to support, and all services are billed at our current list prices. Our sales team will be glad to offer you a service contract with prioritized support: ${d.salesPhone}.`,
+    follow: 'Follow your request here:',
+    token: 'Your access key for this ticket',
+    reply: 'Simply reply to this e-mail to send us more information.',
+    closing: 'Kind regards\nYour support team',
+  },
+} as const;
+
+/** The acknowledgement every new ticket gets, with the policy of its group (SPEC §2). */
+export function renderAcknowledgement(data: AcknowledgementData, locale: Locale): RenderedMail {
+  const t = TEXT[locale];
+  const policy = data.group === 'contract' ? t.contract : t.standard(data);
+  const subject = t.subject(data);
+  const text = [
+    t.greeting(data),
+    '',
+    t.received(data),
+    '',
+    policy,
+    '',
+    `${t.follow} ${data.statusUrl}`,
+    `${t.token}: ${data.accessToken}`,
+    '',
+    t.reply,
+    '',
+    t.closing,
+    '',
+  ].join('\n');
+  const body = html`<p>${t.greeting(data)}</p>
+    <p>${t.received(data)}</p>
+    <p><strong>${policy}</strong></p>
+    <p>
+      ${t.follow} <a href="${data.statusUrl}">${data.statusUrl}</a><br />
+      ${t.token}: <code>${data.accessToken}</code>
+    </p>
+    <p>${t.reply}</p>
+    <p style="white-space: pre-line">${t.closing}</p>`;
+  return { subject, text, html: layout(locale, subject, body) };
+}

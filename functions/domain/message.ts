@@ -1,0 +1,13 @@
+import type { Channel } from './ticket';
+
+/** One entry of a ticket's conversation. */
+export interface TicketMessage {
+  messageId: string;
+  ticketId: string;
+  author: { kind: 'customer' | 'agent'; name: string; email?: string };
+  body: string;
+  /** Internal notes are for agents only: never mailed, never shown to the customer. */
+  internal: boolean;
+  channel: Channel;
+  createdAt: string;
+}

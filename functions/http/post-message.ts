@@ -1,0 +1,23 @@
+import { postMessage } from '../app/post-message';
+import { dependencies } from '../shared/dependencies';
+import { httpHandler } from '../shared/http-handler';
+import { validate } from '../shared/validation';
+import { newMessage, ticketIdPath } from './schemas';
+import { messageView } from './views';
+
+/** `POST /tickets/{ticketId}/messages`: the customer (token) or an agent writes. */
+export const handler = httpHandler('post-message', async (request) => {
+  const { ticketId } = validate(ticketIdPath, request.path, 'path');
+  const input = validate(newMessage, request.body ?? {}, 'body');
+  const { message, ticket } = await postMessage(
+    dependencies(),
+    ticketId,
+    request.principal,
+    request.headers['x-ticket-token'],
+    input,
+  );
+  return {
+    status: 201,
+    body: { ...messageView(message), ticketStatus: ticket.status },
+  };
+});

@@ -1,0 +1,89 @@
+import { ChangeMessageVisibilityBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { integer, optional } from './config';
+
+/**
+ * Wraps a per-message function as an SQS consumer with partial batch failures: a message
+ * that fails is reported alone and retried later with exponential backoff (its visibility
+ * timeout is stretched), the others are done. After the queue's maxReceiveCount a failing
+ * message moves to the dead-letter queue, where an alarm sees it: nothing is lost silently.
+ */
+export function queueHandler(
+  name: string,
+  processRecord: (record: SQSRecord) => Promise<void>,
+): (event: SQSEvent) => Promise<SQSBatchResponse> {
+  return async (event) => {
+    const failures: SQSRecord[] = [];
+    for (const record of event.Records) {
+      try {
+        await processRecord(record);
+      } catch (error) {
+        failures.push(record);
+        console.error(
+          JSON.stringify({
+            level: 'ERROR',
+            message: `${name}: message failed`,
+            messageId: record.messageId,
+            receiveCount: record.attributes.ApproximateReceiveCount,
+            error: (error as Error).name,
+            detail: (error as Error).message,
+          }),
+        );
+      }
+    }
+    await backOff(failures);
+    return { batchItemFailures: failures.map((r) => ({ itemIdentifier: r.messageId })) };
+  };
+}
+
+/**
+ * 10 s, 20 s, 40 s … capped at 15 minutes, by how often the message was received.
+ * `QUEUE_BACKOFF_BASE_SECONDS` changes the first step (tests use 0).
+ */
+export function backoffSeconds(
+  receiveCount: number,
+  base = integer('QUEUE_BACKOFF_BASE_SECONDS', 10),
+): number {
+  return Math.min(900, base * 2 ** Math.max(0, receiveCount - 1));
+}
+
+let sqs: SQSClient | undefined;
+
+async function backOff(failures: SQSRecord[]): Promise<void> {
+  const first = failures[0];
+  const queueUrl = first && queueUrlOf(first.eventSourceARN);
+  if (!first || !queueUrl) return;
+  const endpoint = optional('SQS_ENDPOINT');
+  sqs ??= new SQSClient(endpoint ? { endpoint } : {});
+  try {
+    await sqs.send(
+      new ChangeMessageVisibilityBatchCommand({
+        QueueUrl: queueUrl,
+        Entries: failures.map((record, i) => ({
+          Id: String(i),
+          ReceiptHandle: record.receiptHandle,
+          VisibilityTimeout: backoffSeconds(Number(record.attributes.ApproximateReceiveCount)),
+        })),
+      }),
+    );
+  } catch (error) {
+    // Backoff is an optimisation: without it the message is retried after the queue's
+    // visibility timeout.
+    console.warn(
+      JSON.stringify({
+        level: 'WARN',
+        message: 'backoff not set',
+        detail: (error as Error).message,
+      }),
+    );
+  }
+}
+
+/** The queue URL for a queue ARN: from QUEUE_URLS (JSON: arn → url), else derived. */
+function queueUrlOf(arn: string): string | undefined {
+  const configured = optional('QUEUE_URLS');
+  if (configured) return (JSON.parse(configured) as Record<string, string>)[arn];
+  const [, , , region, account, name] = arn.split(':');
+  if (!region || !account || !name) return undefined;
+  return `https://sqs.${region}.amazonaws.com/${account}/${name}`;
+}
