@@ -54,6 +54,8 @@ export async function deliverMail(deps: MailerDeps, event: OutboxEvent): Promise
     subject: planned.subject,
     ownMessageId: planned.messageId,
     providerMessageId,
+    ...(planned.inReplyTo ? { inReplyTo: planned.inReplyTo } : {}),
+    references: planned.references,
     sentAt: deps.clock.now().toISOString(),
   });
   return { outcome: 'sent', providerMessageId };

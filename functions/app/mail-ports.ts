@@ -34,6 +34,9 @@ export interface SentMail {
   subject: string;
   ownMessageId: string;
   providerMessageId: string;
+  /** The threading headers the mail carried, kept for whoever debugs a split thread. */
+  inReplyTo?: string;
+  references: string[];
   sentAt: string;
 }
 

@@ -31,12 +31,15 @@ export function agentView(
     ...(history
       ? {
           messages: history.messages.map(messageView),
-          mails: history.mails.map(({ kind, to, subject, sentAt, providerMessageId }) => ({
-            kind,
-            to,
-            subject,
-            sentAt,
-            messageId: providerMessageId,
+          mails: history.mails.map((mail) => ({
+            kind: mail.kind,
+            to: mail.to,
+            subject: mail.subject,
+            sentAt: mail.sentAt,
+            messageId: mail.providerMessageId,
+            ownMessageId: mail.ownMessageId,
+            inReplyTo: mail.inReplyTo ?? null,
+            references: mail.references ?? [],
           })),
         }
       : {}),

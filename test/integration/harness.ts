@@ -74,6 +74,19 @@ export class TestStack {
     }
   }
 
+  /** Every mail the SES stand-in holds, oldest first. */
+  async sentMail(): Promise<SentMailInStore[]> {
+    const response = await fetch(`${this.stack.sesUrl}/store`);
+    const { emails } = (await response.json()) as { emails: SentMailInStore[] };
+    return emails;
+  }
+
+  /** Waits for mail matching `predicate`; drains the outbox first so nothing is in flight. */
+  async mailTo(predicate: (mail: SentMailInStore) => boolean): Promise<SentMailInStore[]> {
+    await this.outboxIdle();
+    return (await this.sentMail()).filter(predicate);
+  }
+
   async stop(): Promise<void> {
     await this.stack.close();
     rmSync(this.dataDir, { recursive: true, force: true });
@@ -168,3 +181,13 @@ export const OPEN_CONTRACT = {
   includedMinutesPerMonth: 600,
   coveredServiceCodes: ['REMOTE'],
 };
+
+/** A mail as the SES stand-in's `/store` lists it. */
+export interface SentMailInStore {
+  messageId: string;
+  from: string;
+  destination: { to: string[] };
+  subject: string;
+  body: { text?: string; html?: string };
+  at: number;
+}
