@@ -2,8 +2,8 @@ import { startLocalStack } from './local/stack';
 
 /**
  * `npm start`: the whole servicedesk on this machine, with stand-ins for every AWS service.
- * Ports: PORT (API and pages, 3000), SES_PORT (sent mail, 8005), DYNAMODB_PORT (8000),
- * SQS_PORT (9324). State: LOCAL_DATA_DIR (.local).
+ * Ports: PORT (API and pages, 3000), SES_PORT (sent mail, 8005), SMTP_PORT (inbound mail,
+ * 2525), DYNAMODB_PORT (8000), SQS_PORT (SQS, SNS and S3: 9324). State: LOCAL_DATA_DIR (.local).
  */
 const port = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 
@@ -12,6 +12,7 @@ const stack = await startLocalStack({
   dynamoDbPort: port('DYNAMODB_PORT', 8000),
   sqsPort: port('SQS_PORT', 9324),
   sesPort: port('SES_PORT', 8005),
+  smtpPort: port('SMTP_PORT', 2525),
   ...(process.env.LOCAL_DATA_DIR ? { dataDir: process.env.LOCAL_DATA_DIR } : {}),
 });
 
@@ -20,8 +21,9 @@ console.log(`servicedesk is running on this machine:
   health              ${stack.apiUrl}/health
   staff token         ${stack.apiUrl}/_local/token?sub=alice&groups=agents
   sent mail (SES)     ${stack.sesUrl}  (its /store lists the mail as JSON)
+  inbound mail (SMTP) 127.0.0.1:${stack.smtpPort}  (any recipient; becomes a ticket as if SES received it)
   DynamoDB stand-in   ${stack.dynamoDbEndpoint}  (dynalite, table "${stack.tableName}")
-  SQS stand-in        ${stack.sqsEndpoint}  (fauxqs, queue "${stack.outbox.name}" and its DLQ)
+  SQS/SNS/S3 stand-in ${stack.sqsEndpoint}  (fauxqs: queues "${stack.outbox.name}", "${stack.intake.name}" with DLQs, bucket "${stack.mailBucket}")
 Stop with Ctrl-C. State is kept in .local/ (delete it to start afresh).`);
 
 let stopping = false;

@@ -9,7 +9,10 @@ import { LOCAL_CREDENTIALS, startDynamoDb } from './dynamodb';
 import { startQueuePoller } from './queue-poller';
 import { startSes } from './ses';
 import { loadLocalIssuer, parseGroups } from './signing-key';
+import { startSmtp } from './smtp';
 import { startSqs, type LocalQueue } from './sqs';
+
+const MAIL_BUCKET = 'servicedesk-mail';
 
 export interface LocalStackOptions {
   /** Folder for all local state; deleting it starts afresh. @default `.local` in the checkout */
@@ -22,6 +25,8 @@ export interface LocalStackOptions {
   sqsPort?: number;
   /** SES stand-in and its mail viewer. @default 8005; 0 picks a free port */
   sesPort?: number;
+  /** Inbound mail by SMTP. @default 2525; 0 picks a free port */
+  smtpPort?: number;
   /** @default `servicedesk` */
   tableName?: string;
   /** First retry delay of a failed queue message. @default 10 */
@@ -35,6 +40,10 @@ export interface LocalStack {
   /** The SES stand-in: `/` shows the sent mail, `/store` lists it as JSON. */
   sesUrl: string;
   outbox: LocalQueue;
+  intake: LocalQueue;
+  /** Port of the inbound SMTP server. */
+  smtpPort: number;
+  mailBucket: string;
   tableName: string;
   /** Signs a staff token as `GET /_local/token` does. */
   token(sub: string, groups: string[]): Promise<string>;
@@ -62,9 +71,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const sqs = await startSqs({
     port: options.sqsPort ?? 9324,
     dataDir,
-    queueNames: ['outbox'],
+    queueNames: ['outbox', 'intake'],
+    topics: [{ name: 'inbound-mail', queue: 'intake' }],
+    buckets: [MAIL_BUCKET],
   });
   const outbox = sqs.queues.outbox as LocalQueue;
+  const intake = sqs.queues.intake as LocalQueue;
   const ses = await startSes({ port: options.sesPort ?? 8005, dataDir });
 
   const server = createServer();
@@ -78,7 +90,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     DYNAMODB_ENDPOINT: dynamoDb.endpoint,
     SQS_ENDPOINT: sqs.endpoint,
     OUTBOX_QUEUE_URL: outbox.url,
-    QUEUE_URLS: JSON.stringify({ [outbox.arn]: outbox.url }),
+    QUEUE_URLS: JSON.stringify({ [outbox.arn]: outbox.url, [intake.arn]: intake.url }),
+    S3_ENDPOINT: sqs.endpoint,
+    MAIL_BUCKET,
     QUEUE_BACKOFF_BASE_SECONDS: String(options.queueBackoffSeconds ?? 10),
     SES_ENDPOINT: ses.endpoint,
     SUPPORT_ADDRESS: process.env.SUPPORT_ADDRESS ?? 'support@servicedesk.test',
@@ -92,11 +106,26 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     JWT_ISSUER: issuer.issuer,
   });
 
-  // Lambda's SQS event source, played locally: the mailer consumes the outbox.
-  const mailer = startQueuePoller({
-    sqs: sqs.client,
-    queue: outbox,
-    consumer: async () => (await import('../../functions/jobs/mailer')).handler,
+  // Lambda's SQS event source, played locally: the mailer consumes the outbox, the intake
+  // the notifications of received mail.
+  const pollers = [
+    startQueuePoller({
+      sqs: sqs.client,
+      queue: outbox,
+      consumer: async () => (await import('../../functions/jobs/mailer')).handler,
+    }),
+    startQueuePoller({
+      sqs: sqs.client,
+      queue: intake,
+      consumer: async () => (await import('../../functions/jobs/intake')).handler,
+    }),
+  ];
+  const smtp = await startSmtp({
+    port: options.smtpPort ?? 2525,
+    s3: sqs.s3,
+    sns: sqs.sns,
+    bucket: MAIL_BUCKET,
+    topicArn: sqs.topics['inbound-mail'] as string,
   });
 
   const gateway = createApiGateway(
@@ -119,6 +148,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     sqsEndpoint: sqs.endpoint,
     sesUrl: ses.endpoint,
     outbox,
+    intake,
+    smtpPort: smtp.port,
+    mailBucket: MAIL_BUCKET,
     tableName,
     token: (sub, groups) => issuer.issue(sub, parseGroups(groups.join(',')).groups),
     close: async () => {
@@ -126,7 +158,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         server.close(() => resolve());
         server.closeAllConnections();
       });
-      await mailer.stop();
+      await smtp.close();
+      await Promise.all(pollers.map((poller) => poller.stop()));
       await sqs.close();
       await ses.close();
       await dynamoDb.close();

@@ -8,6 +8,7 @@ import {
 import { messageIdKey } from '../domain/mail/threading';
 import type { DeliveryClaim, MailLog, SentMail } from '../app/mail-ports';
 import type { Clock } from '../app/ports';
+import { batchGet } from './batch-get';
 import { isConditionFailure } from './dynamodb';
 import { queryCollection, withoutKeys } from './query-collection';
 import { keys, TICKET_COLLECTION } from './table-design';
@@ -88,19 +89,7 @@ export class DynamoMailLog implements MailLog {
       }),
     );
     for (const id of [mail.ownMessageId, mail.providerMessageId]) {
-      const key = messageIdKey(id);
-      if (!key) continue;
-      await this.db.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: {
-            ...keys.mailReference(key),
-            entity: 'mail-reference',
-            ticketId: mail.ticketId,
-            messageId: id,
-          },
-        }),
-      );
+      await this.putReference(id, mail.ticketId);
     }
     await this.finish(mail.eventId, { status: 'sent', providerMessageId: mail.providerMessageId });
   }
@@ -116,6 +105,50 @@ export class DynamoMailLog implements MailLog {
       [mail.inboundMessageId, mail.ownMessageId, mail.providerMessageId].filter(
         (id): id is string => typeof id === 'string',
       ),
+    );
+  }
+
+  async ticketOfMessageIds(messageIds: string[]): Promise<string | undefined> {
+    const wanted = [...new Set(messageIds.map(messageIdKey).filter((k): k is string => !!k))]
+      .slice(-50)
+      .map(keys.mailReference);
+    if (wanted.length === 0) return undefined;
+    const found = await batchGet(this.db, this.tableName, wanted);
+    const byPk = new Map(found.map((item) => [item.pk, String(item.ticketId)]));
+    // The latest reference is the most specific; References lists the oldest first.
+    return [...wanted]
+      .reverse()
+      .map((k) => byPk.get(k.pk))
+      .find(Boolean);
+  }
+
+  async recordInbound(mail: { ticketId: string; messageId: string; receivedAt: string }) {
+    const key = messageIdKey(mail.messageId);
+    if (!key) return;
+    await this.db.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          ...keys.sentMail(mail.ticketId, mail.receivedAt, `in.${key}`),
+          entity: 'inbound-mail',
+          ticketId: mail.ticketId,
+          inboundMessageId: mail.messageId,
+          receivedAt: mail.receivedAt,
+        },
+      }),
+    );
+    await this.putReference(mail.messageId, mail.ticketId);
+  }
+
+  /** Remembers which ticket a Message-ID belongs to, for matching replies to it. */
+  private async putReference(messageId: string, ticketId: string): Promise<void> {
+    const key = messageIdKey(messageId);
+    if (!key) return;
+    await this.db.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...keys.mailReference(key), entity: 'mail-reference', ticketId, messageId },
+      }),
     );
   }
 

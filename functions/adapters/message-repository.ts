@@ -1,6 +1,7 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { TicketMessage } from '../domain/message';
 import type { MessageRepository } from '../app/ports';
+import { isConditionFailure } from './dynamodb';
 import { queryCollection, withoutKeys } from './query-collection';
 import { keys, TICKET_COLLECTION } from './table-design';
 
@@ -11,18 +12,24 @@ export class DynamoMessageRepository implements MessageRepository {
     private readonly tableName: string,
   ) {}
 
-  async add(message: TicketMessage): Promise<void> {
-    await this.db.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: {
-          ...message,
-          ...keys.message(message.ticketId, message.messageId),
-          entity: 'message',
-        },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
+  async add(message: TicketMessage): Promise<boolean> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...message,
+            ...keys.message(message.ticketId, message.messageId),
+            entity: 'message',
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
   }
 
   async get(ticketId: string, messageId: string): Promise<TicketMessage | undefined> {

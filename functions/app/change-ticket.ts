@@ -115,6 +115,17 @@ export function releaseTicket(deps: Deps, ticketId: string, agent: string): Prom
   });
 }
 
+/** Notes the attachments that came with the ticket's first mail (idempotent). */
+export function attachToTicket(
+  deps: Deps,
+  ticketId: string,
+  attachments: StoredTicket['attachments'],
+): Promise<StoredTicket> {
+  return changeTicket(deps, ticketId, (ticket) =>
+    ticket.attachments || !attachments?.length ? ticket : { ...ticket, attachments },
+  );
+}
+
 /** Moves one waiting ticket to another group (a contract started or ended). */
 export function regroupTicket(
   deps: Deps,

@@ -77,6 +77,7 @@ async function plan(
       if (isNoReplyAddress(to)) return { suppressed: `no acknowledgement to ${to}` };
       const allowed = await deps.rateLimiter.tryConsume(
         `ack:${to}`,
+        event.eventId,
         ACKNOWLEDGEMENT_LIMIT.max,
         ACKNOWLEDGEMENT_LIMIT.windowSeconds,
       );
@@ -140,7 +141,8 @@ async function compose(
   autoSubmitted: OutgoingMail['autoSubmitted'],
 ): Promise<OutgoingMail> {
   const domain = deps.settings.supportAddress.split('@')[1] ?? 'servicedesk.invalid';
-  const thread = threadHeaders(await deps.mailLog.thread(ticket.ticketId));
+  const answered = event.kind === 'acknowledgement' && event.inReplyTo ? [event.inReplyTo] : [];
+  const thread = threadHeaders([...answered, ...(await deps.mailLog.thread(ticket.ticketId))]);
   return {
     eventId: event.eventId,
     ticketId: ticket.ticketId,

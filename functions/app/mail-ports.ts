@@ -58,11 +58,24 @@ export interface MailLog {
   thread(ticketId: string): Promise<string[]>;
   /** The mails sent on a ticket, oldest first. */
   sentMails(ticketId: string): Promise<SentMail[]>;
+  /** The ticket that any of these Message-IDs (sent or received) belongs to. */
+  ticketOfMessageIds(messageIds: string[]): Promise<string | undefined>;
+  /** Keeps a received mail's Message-ID in the ticket's thread. */
+  recordInbound(mail: { ticketId: string; messageId: string; receivedAt: string }): Promise<void>;
+}
+
+/** Where attachments of received mail are kept (an S3 bucket, under the ticket). */
+export interface AttachmentStore {
+  put(key: string, content: Uint8Array, contentType: string): Promise<void>;
 }
 
 export interface RateLimiter {
-  /** Counts one use of `key` in the window; false once `max` uses were counted. */
-  tryConsume(key: string, max: number, windowSeconds: number): Promise<boolean>;
+  /**
+   * Counts one use of `key` in the window by `user` (an event id); false once `max`
+   * different users were counted. The same user counts once however often it retries, so
+   * failed attempts do not use up the limit.
+   */
+  tryConsume(key: string, user: string, max: number, windowSeconds: number): Promise<boolean>;
 }
 
 /** Addresses and links that go into mail (configuration). */

@@ -82,7 +82,8 @@ export interface Outbox {
 }
 
 export interface MessageRepository {
-  add(message: TicketMessage): Promise<void>;
+  /** Stores a new message; resolves `false` when one with that id exists already. */
+  add(message: TicketMessage): Promise<boolean>;
   get(ticketId: string, messageId: string): Promise<TicketMessage | undefined>;
   /** The conversation, oldest first. */
   list(ticketId: string): Promise<TicketMessage[]>;

@@ -36,6 +36,7 @@ export async function submitTicket(
   deps: TicketDeps,
   submission: TicketSubmission,
   idempotencyKey?: string,
+  options: { inReplyTo?: string } = {},
 ): Promise<SubmittedTicket> {
   let planned: IdempotentSubmission = {
     fingerprint: fingerprintOf(submission),
@@ -91,7 +92,7 @@ export async function submitTicket(
     if (!existing) throw new Error(`ticket number ${ticket.ticketId} was handed out twice`);
     stored = existing;
   }
-  await acknowledge(deps, stored.ticketId, planned.accessToken);
+  await acknowledge(deps, stored.ticketId, planned.accessToken, options.inReplyTo);
   return { ticket: stored, accessToken: planned.accessToken, replayed };
 }
 
@@ -101,9 +102,14 @@ export async function submitTicket(
  * ticket): it is logged for the alarm, and a retry with the key queues it again — the
  * mailer sends one mail per event however often it is queued.
  */
-async function acknowledge(deps: TicketDeps, ticketId: string, accessToken: string) {
+async function acknowledge(
+  deps: TicketDeps,
+  ticketId: string,
+  accessToken: string,
+  inReplyTo?: string,
+) {
   try {
-    await deps.outbox.publish(outboxEvents.acknowledgement(ticketId, accessToken));
+    await deps.outbox.publish(outboxEvents.acknowledgement(ticketId, accessToken, inReplyTo));
   } catch (error) {
     console.error(
       JSON.stringify({

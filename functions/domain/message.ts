@@ -1,3 +1,4 @@
+import type { AttachmentRef } from './mail/inbound-mail';
 import type { Channel } from './ticket';
 
 /** One entry of a ticket's conversation. */
@@ -10,4 +11,5 @@ export interface TicketMessage {
   internal: boolean;
   channel: Channel;
   createdAt: string;
+  attachments?: AttachmentRef[];
 }

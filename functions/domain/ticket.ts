@@ -1,3 +1,5 @@
+import type { AttachmentRef } from './mail/inbound-mail';
+
 /** The words of the service desk: groups, severities, statuses, and the ticket itself. */
 
 /** Service group, decided at receipt from the customer's contract on that day. */
@@ -50,6 +52,8 @@ export interface Ticket {
   updatedAt: string;
   /** Increases with every change; used for optimistic locking. */
   version: number;
+  /** Files that came with the ticket (mail attachments), stored or refused. */
+  attachments?: AttachmentRef[];
 }
 
 /** A ticket waits in the queue exactly while it is open. */

@@ -11,6 +11,7 @@ const eventSchema = z.discriminatedUnion('kind', [
     eventId: z.string().min(1),
     ticketId,
     accessToken: z.string().min(1),
+    inReplyTo: z.string().optional(),
   }),
   z.object({
     kind: z.literal('agent-reply'),

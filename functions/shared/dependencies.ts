@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import type { IntakeDeps } from '../app/intake-mail';
 import type { MailerDeps } from '../app/mail-ports';
 import type { Clock, TicketDeps } from '../app/ports';
 import { DynamoCustomerRepository } from '../adapters/customer-repository';
@@ -9,6 +11,7 @@ import { DynamoIdempotencyStore } from '../adapters/idempotency-store';
 import { DynamoMailLog } from '../adapters/mail-log';
 import { DynamoMessageRepository } from '../adapters/message-repository';
 import { DynamoRateLimiter } from '../adapters/rate-limiter';
+import { S3MailBucket } from '../adapters/s3-mail-bucket';
 import { SesMailSender } from '../adapters/ses-mail-sender';
 import { SqsOutbox } from '../adapters/sqs-outbox';
 import { DynamoTicketNumbers } from '../adapters/ticket-number-allocator';
@@ -16,7 +19,12 @@ import { DynamoTicketRepository } from '../adapters/ticket-repository';
 import { DynamoWorkEntryReader } from '../adapters/work-entry-reader';
 import { integer, optional, required } from './config';
 
-export type Dependencies = TicketDeps & MailerDeps;
+export type Dependencies = TicketDeps &
+  MailerDeps &
+  IntakeDeps & {
+    /** The mail bucket: raw received mail, attachments, quarantine. */
+    mailBucket: S3MailBucket;
+  };
 
 /**
  * The composition root: AWS clients and repositories, built once per cold start (or once
@@ -57,6 +65,12 @@ export function createDependencies(): Dependencies {
       );
     },
     settings: () => mailSettings(),
+    mailBucket: () => {
+      const endpoint = optional('S3_ENDPOINT');
+      const s3 = new S3Client(endpoint ? { endpoint, forcePathStyle: true } : {});
+      return new S3MailBucket(s3, required('MAIL_BUCKET'));
+    },
+    attachments: () => deps.mailBucket,
   };
   const built = new Map<string, unknown>();
   const deps = {

@@ -37,6 +37,7 @@ export class TestStack {
       dynamoDbPort: 0,
       sqsPort: 0,
       sesPort: 0,
+      smtpPort: 0,
       queueBackoffSeconds: 0,
     });
     return new TestStack(stack, dataDir);

@@ -178,8 +178,12 @@ export class InMemoryIdempotencyStore implements IdempotencyStore {
 export class InMemoryMessageRepository implements MessageRepository {
   private readonly messages: TicketMessage[] = [];
 
-  async add(message: TicketMessage): Promise<void> {
-    this.messages.push(copy(message));
+  async add(message: TicketMessage): Promise<boolean> {
+    const exists = this.messages.some(
+      (m) => m.ticketId === message.ticketId && m.messageId === message.messageId,
+    );
+    if (!exists) this.messages.push(copy(message));
+    return !exists;
   }
 
   async get(ticketId: string, messageId: string): Promise<TicketMessage | undefined> {

@@ -42,6 +42,7 @@ function render(value: Interpolation): string {
 export function paragraphs(text: string): SafeHtml {
   return new SafeHtml(
     text
+      .replace(/\r\n?/g, '\n')
       .split(/\n{2,}/)
       .map((p) => `<p>${escapeHtml(p).replace(/\n/g, '<br>')}</p>`)
       .join('\n'),

@@ -4,16 +4,24 @@
  * `eventId` is deterministic, so a mail is sent once per event however often it is queued.
  */
 export type OutboxEvent =
-  | { kind: 'acknowledgement'; eventId: string; ticketId: string; accessToken: string }
+  | {
+      kind: 'acknowledgement';
+      eventId: string;
+      ticketId: string;
+      accessToken: string;
+      /** The customer's Message-ID, when the ticket came by mail: the ack answers it. */
+      inReplyTo?: string;
+    }
   | { kind: 'agent-reply'; eventId: string; ticketId: string; messageId: string }
   | { kind: 'billing-notice'; eventId: string; ticketId: string };
 
 export const outboxEvents = {
-  acknowledgement: (ticketId: string, accessToken: string): OutboxEvent => ({
+  acknowledgement: (ticketId: string, accessToken: string, inReplyTo?: string): OutboxEvent => ({
     kind: 'acknowledgement',
     eventId: `ack.${ticketId}`,
     ticketId,
     accessToken,
+    ...(inReplyTo ? { inReplyTo } : {}),
   }),
   agentReply: (ticketId: string, messageId: string): OutboxEvent => ({
     kind: 'agent-reply',

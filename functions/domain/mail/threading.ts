@@ -27,11 +27,14 @@ export function normalizeMessageId(id: string | undefined): string | undefined {
 }
 
 /**
- * The part of a message id that identifies a mail wherever it went: SES replaces our
- * `Message-ID` with `<sesId@region.amazonses.com>`, and the region part varies.
+ * The key that identifies a mail wherever it went: the id without brackets, in lower case;
+ * for SES's ids (`<sesId@region.amazonses.com>`) without the region, which varies.
  */
 export function messageIdKey(id: string): string | undefined {
-  return normalizeMessageId(id)?.slice(1, -1).split('@')[0]?.toLowerCase();
+  const bare = normalizeMessageId(id)?.slice(1, -1).toLowerCase();
+  if (!bare) return undefined;
+  const [local, host = ''] = bare.split('@');
+  return host.endsWith('amazonses.com') ? `${local}@amazonses.com` : bare;
 }
 
 /** The Message-ID SES gives a mail it sent, from the id its API returned. */

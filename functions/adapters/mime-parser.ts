@@ -1,0 +1,73 @@
+import { type AddressObject, simpleParser } from 'mailparser';
+import type { InboundMail } from '../domain/mail/inbound-mail';
+import { normalizeMessageId } from '../domain/mail/threading';
+
+/**
+ * Parses raw MIME with mailparser: every charset and transfer encoding, RFC 2047 words and
+ * RFC 2231 parameters, HTML-only mail turned into plain text (scripts and styles dropped).
+ * Broken mail yields whatever could be read rather than an error.
+ */
+export async function parseMime(raw: Uint8Array): Promise<InboundMail> {
+  const parsed = await simpleParser(Buffer.from(raw), { skipImageLinks: true });
+  const headers: Record<string, string> = {};
+  for (const [name, value] of parsed.headers) headers[name] = headerText(value);
+  const from = firstAddress(parsed.from);
+  const messageId = normalizeMessageId(parsed.messageId);
+  const inReplyTo = normalizeMessageId(parsed.inReplyTo);
+  const references = (
+    Array.isArray(parsed.references)
+      ? parsed.references
+      : parsed.references
+        ? [parsed.references]
+        : []
+  )
+    .flatMap((r) => r.split(/\s+/))
+    .map(normalizeMessageId)
+    .filter((id): id is string => !!id);
+  return {
+    ...(messageId ? { messageId } : {}),
+    ...(from ? { from } : {}),
+    subject: parsed.subject ?? '',
+    text: parsed.text ?? '',
+    ...(inReplyTo ? { inReplyTo } : {}),
+    references,
+    headers,
+    attachments: parsed.attachments
+      .filter((a) => a.contentDisposition !== 'inline' || !a.related)
+      .map((a, i) => ({
+        filename: a.filename ?? `attachment-${i + 1}`,
+        contentType: a.contentType || 'application/octet-stream',
+        size: a.size ?? a.content.length,
+        content: a.content,
+      })),
+  };
+}
+
+function firstAddress(value: AddressObject | AddressObject[] | undefined) {
+  const list = Array.isArray(value) ? value : value ? [value] : [];
+  for (const group of list) {
+    for (const entry of group.value) {
+      if (entry.address)
+        return { address: entry.address, ...(entry.name ? { name: entry.name } : {}) };
+    }
+  }
+  return undefined;
+}
+
+/** Header values come as strings, address objects, dates or structured values. */
+function headerText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (value instanceof Date) return value.toISOString();
+  if (value && typeof value === 'object') {
+    if ('text' in value && typeof value.text === 'string') return value.text;
+    if ('value' in value) {
+      const params =
+        'params' in value && value.params && typeof value.params === 'object' ? value.params : {};
+      return [
+        String(value.value),
+        ...Object.entries(params).map(([k, v]) => `${k}=${String(v)}`),
+      ].join('; ');
+    }
+  }
+  return String(value ?? '');
+}

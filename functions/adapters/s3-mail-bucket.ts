@@ -1,0 +1,48 @@
+import {
+  CopyObjectCommand,
+  GetObjectCommand,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import type { AttachmentStore } from '../app/mail-ports';
+
+/**
+ * The mail bucket: raw received mail (`incoming/`, written by SES), attachments under their
+ * ticket (`attachments/<ticketId>/…`) and mail nobody could be found for (`quarantine/`).
+ */
+export class S3MailBucket implements AttachmentStore {
+  constructor(
+    private readonly s3: S3Client,
+    private readonly bucket: string,
+  ) {}
+
+  async read(bucket: string, key: string): Promise<Uint8Array> {
+    const { Body } = await this.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    if (!Body) throw new Error(`s3://${bucket}/${key} is empty`);
+    return Body.transformToByteArray();
+  }
+
+  async put(key: string, content: Uint8Array, contentType: string): Promise<void> {
+    await this.s3.send(
+      new PutObjectCommand({
+        Bucket: this.bucket,
+        Key: key,
+        Body: content,
+        ContentType: contentType,
+      }),
+    );
+  }
+
+  /** Keeps a copy of a raw mail under `quarantine/` for a person to look at. */
+  async quarantine(bucket: string, key: string): Promise<string> {
+    const target = `quarantine/${key.split('/').pop() ?? key}`;
+    await this.s3.send(
+      new CopyObjectCommand({
+        Bucket: this.bucket,
+        Key: target,
+        CopySource: `${bucket}/${encodeURIComponent(key).replace(/%2F/g, '/')}`,
+      }),
+    );
+    return target;
+  }
+}

@@ -1,0 +1,188 @@
+import { createHash } from 'node:crypto';
+import {
+  type AttachmentRef,
+  type InboundMail,
+  localeOf,
+  planAttachments,
+  safeFileName,
+  severityOf,
+  ticketIdInSubject,
+  ticketSubjectOf,
+} from '../domain/mail/inbound-mail';
+import { automaticMailReason } from '../domain/mail/mail-policy';
+import { messageIdKey } from '../domain/mail/threading';
+import type { TicketMessage } from '../domain/message';
+import { attachToTicket, reopenOnCustomerReply } from './change-ticket';
+import type { AttachmentStore, MailLog } from './mail-ports';
+import type { StoredTicket, TicketDeps } from './ports';
+import { submitTicket } from './submit-ticket';
+
+export type IntakeDeps = TicketDeps & { mailLog: MailLog; attachments: AttachmentStore };
+
+/** Where a received mail came from: the receiving service's own id and time. */
+export interface MailSource {
+  /** SES's message id (the S3 object name), unique per received copy. */
+  receiptId: string;
+  /** When the mail was received, ISO-8601 UTC. */
+  receivedAt: string;
+}
+
+export type IntakeOutcome =
+  | { outcome: 'ticket'; ticketId: string; replayed: boolean }
+  | { outcome: 'reply'; ticketId: string; messageId: string; duplicate: boolean }
+  | { outcome: 'ignored'; reason: string }
+  | { outcome: 'quarantined'; reason: string };
+
+/** Longest text kept from one mail; the rest is cut with a note (items are at most 400 KB). */
+const MAX_TEXT = 50_000;
+
+/**
+ * Turns a received mail into a ticket, or appends it to the ticket it answers (ticket
+ * number in the subject, else a known In-Reply-To/References), reopening a resolved one.
+ * Mail no person wrote is ignored; the same mail delivered twice has one effect.
+ */
+export async function intakeMail(
+  deps: IntakeDeps,
+  mail: InboundMail,
+  source: MailSource,
+): Promise<IntakeOutcome> {
+  const from = mail.from?.address.trim().toLowerCase();
+  if (!from || !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(from)) {
+    return { outcome: 'quarantined', reason: 'no usable sender address' };
+  }
+  const automatic = automaticMailReason(mail.headers, from);
+  if (automatic) return { outcome: 'ignored', reason: automatic };
+
+  // One mail, one key: its Message-ID survives redelivery and re-sending; SES's id backs it up.
+  const mailKey = (mail.messageId && messageIdKey(mail.messageId)) || `ses.${source.receiptId}`;
+  const answered = await ticketAnswered(deps, mail);
+  if (answered && answered.status !== 'closed') {
+    return appendReply(deps, answered, mail, from, mailKey, source);
+  }
+  return openTicket(deps, mail, from, mailKey, source, answered?.ticketId);
+}
+
+async function ticketAnswered(deps: IntakeDeps, mail: InboundMail) {
+  const named = ticketIdInSubject(mail.subject);
+  const byNumber = named ? await deps.tickets.get(named) : undefined;
+  if (byNumber) return byNumber;
+  const ids = [...mail.references, ...(mail.inReplyTo ? [mail.inReplyTo] : [])];
+  const ticketId = ids.length ? await deps.mailLog.ticketOfMessageIds(ids) : undefined;
+  return ticketId ? deps.tickets.get(ticketId) : undefined;
+}
+
+async function openTicket(
+  deps: IntakeDeps,
+  mail: InboundMail,
+  from: string,
+  mailKey: string,
+  source: MailSource,
+  followUpOf?: string,
+): Promise<IntakeOutcome> {
+  const locale = localeOf(mail);
+  const text = bodyOf(mail, locale);
+  const description = followUpOf
+    ? `${locale === 'de' ? 'Folgeanfrage zu' : 'Follow-up to'} ${followUpOf}\n\n${text}`
+    : text;
+  const { ticket, replayed } = await submitTicket(
+    deps,
+    {
+      name: (mail.from?.name?.trim() || from.split('@')[0] || from).slice(0, 200),
+      email: from,
+      subject: ticketSubjectOf(mail.subject, locale),
+      description,
+      severity: severityOf(mail.headers),
+      locale,
+      channel: 'email',
+    },
+    `mail.${mailKey}`,
+    mail.messageId ? { inReplyTo: mail.messageId } : {},
+  );
+  if (mail.messageId) {
+    await deps.mailLog.recordInbound({
+      ticketId: ticket.ticketId,
+      messageId: mail.messageId,
+      receivedAt: source.receivedAt,
+    });
+  }
+  const attachments = await storeAttachments(
+    deps,
+    mail,
+    `attachments/${ticket.ticketId}/${hashOf(mailKey)}`,
+  );
+  if (attachments.length) await attachToTicket(deps, ticket.ticketId, attachments);
+  return { outcome: 'ticket', ticketId: ticket.ticketId, replayed };
+}
+
+async function appendReply(
+  deps: IntakeDeps,
+  ticket: StoredTicket,
+  mail: InboundMail,
+  from: string,
+  mailKey: string,
+  source: MailSource,
+): Promise<IntakeOutcome> {
+  // Derived from the mail, so a second delivery finds the message it made the first time.
+  const messageId = `${Date.parse(source.receivedAt).toString(36).padStart(9, '0')}m${hashOf(mailKey)}`;
+  const attachments = await storeAttachments(
+    deps,
+    mail,
+    `attachments/${ticket.ticketId}/${hashOf(mailKey)}`,
+  );
+  const message: TicketMessage = {
+    messageId,
+    ticketId: ticket.ticketId,
+    author: { kind: 'customer', name: mail.from?.name?.trim() || from, email: from },
+    body: bodyOf(mail, ticket.locale),
+    internal: false,
+    channel: 'email',
+    createdAt: source.receivedAt,
+    ...(attachments.length ? { attachments } : {}),
+  };
+  const added = await deps.messages.add(message);
+  // A redelivery after a crash between the two writes still reopens the ticket.
+  if (added || ticket.updatedAt < message.createdAt)
+    await reopenOnCustomerReply(deps, ticket.ticketId);
+  if (mail.messageId) {
+    await deps.mailLog.recordInbound({
+      ticketId: ticket.ticketId,
+      messageId: mail.messageId,
+      receivedAt: source.receivedAt,
+    });
+  }
+  return { outcome: 'reply', ticketId: ticket.ticketId, messageId, duplicate: !added };
+}
+
+/** Stores what fits the limits under the ticket; the rest is named with the reason. */
+async function storeAttachments(
+  deps: IntakeDeps,
+  mail: InboundMail,
+  prefix: string,
+): Promise<AttachmentRef[]> {
+  const { store, rejected } = planAttachments(mail.attachments);
+  const stored: AttachmentRef[] = [];
+  for (const [index, attachment] of store.entries()) {
+    const key = `${prefix}/${safeFileName(attachment.filename, index)}`;
+    await deps.attachments.put(key, attachment.content, attachment.contentType);
+    stored.push({
+      filename: attachment.filename,
+      contentType: attachment.contentType,
+      size: attachment.size,
+      key,
+    });
+  }
+  return [...stored, ...rejected];
+}
+
+function bodyOf(mail: InboundMail, locale: 'de' | 'en'): string {
+  const text = mail.text.replace(/\r\n/g, '\n').trim();
+  if (!text) return locale === 'de' ? '(kein Text)' : '(no text)';
+  if (text.length <= MAX_TEXT) return text;
+  const note =
+    locale === 'de' ? '[… gekürzt, vollständige Mail im Archiv]' : '[… cut, full mail archived]';
+  return `${text.slice(0, MAX_TEXT)}\n\n${note}`;
+}
+
+function hashOf(value: string): string {
+  return createHash('sha256').update(value).digest('hex').slice(0, 16);
+}

@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import { intakeMail } from '../app/intake-mail';
+import { parseMime } from '../adapters/mime-parser';
+import { dependencies } from '../shared/dependencies';
+import { queueHandler } from '../shared/queue-handler';
+
+/** SES's receipt notification (S3 action with an SNS topic), as far as intake reads it. */
+const sesNotification = z.object({
+  notificationType: z.string(),
+  mail: z.object({ messageId: z.string().min(1), timestamp: z.string() }).optional(),
+  receipt: z
+    .object({
+      spamVerdict: z.object({ status: z.string() }).optional(),
+      virusVerdict: z.object({ status: z.string() }).optional(),
+      action: z.object({ type: z.literal('S3'), bucketName: z.string(), objectKey: z.string() }),
+    })
+    .optional(),
+});
+const snsEnvelope = z.object({ Type: z.string(), Message: z.string() });
+
+function log(level: 'INFO' | 'WARN' | 'ERROR', message: string, detail: Record<string, unknown>) {
+  console.log(JSON.stringify({ level, message, ...detail }));
+}
+
+/**
+ * The intake: SES stored a received mail in S3 and notified through SNS → SQS. Spam and
+ * virus verdicts FAIL make nothing; everything else is parsed and becomes a ticket or a
+ * reply. A notification that is not one fails and ends in the dead-letter queue.
+ */
+export const handler = queueHandler('intake', async (record) => {
+  const envelope = snsEnvelope.parse(JSON.parse(record.body));
+  const notification = sesNotification.parse(JSON.parse(envelope.Message));
+  if (notification.notificationType !== 'Received') {
+    log('INFO', 'not a received mail', { notificationType: notification.notificationType });
+    return;
+  }
+  const { mail, receipt } = notification;
+  if (!mail || !receipt) throw new Error('a Received notification without mail or receipt');
+  const verdicts = [receipt.spamVerdict?.status, receipt.virusVerdict?.status];
+  if (verdicts.includes('FAIL')) {
+    log('WARN', 'mail refused by spam or virus verdict', {
+      sesMessageId: mail.messageId,
+      verdicts,
+    });
+    return;
+  }
+  const deps = dependencies();
+  const { bucketName, objectKey } = receipt.action;
+  const raw = await deps.mailBucket.read(bucketName, objectKey);
+  const outcome = await intakeMail(deps, await parseMime(raw), {
+    receiptId: mail.messageId,
+    receivedAt: new Date(mail.timestamp).toISOString(),
+  });
+  if (outcome.outcome === 'quarantined') {
+    const key = await deps.mailBucket.quarantine(bucketName, objectKey);
+    log('ERROR', 'mail quarantined', { sesMessageId: mail.messageId, key, reason: outcome.reason });
+    return;
+  }
+  log('INFO', 'mail taken in', { sesMessageId: mail.messageId, ...outcome });
+});

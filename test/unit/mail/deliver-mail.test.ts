@@ -1,0 +1,493 @@
+import { describe, expect, it } from 'vitest';
+import { DeliveryInProgressError, deliverMail } from '../../../functions/app/deliver-mail';
+import { ACKNOWLEDGEMENT_LIMIT } from '../../../functions/domain/mail/mail-policy';
+import { outboxEvents } from '../../../functions/domain/mail/outbox-event';
+import type { TicketMessage } from '../../../functions/domain/message';
+import type { WorkEntry } from '../../../functions/domain/work-entry';
+import { aTicket } from '../fakes';
+import { fakeMailerDeps, MAIL_SETTINGS } from './mail-fakes';
+
+const TICKET_ID = 'T-10001';
+const ack = outboxEvents.acknowledgement(TICKET_ID, 'tok-1');
+
+function setup(overrides: Parameters<typeof aTicket>[0] = { ticketId: TICKET_ID }) {
+  const deps = fakeMailerDeps();
+  deps.tickets.seed(
+    aTicket({
+      subject: 'Drucker druckt nicht',
+      requester: { name: 'Jörg Müller', email: 'joerg@acme.de' },
+      ...overrides,
+    }),
+  );
+  return deps;
+}
+
+function agentMessage(overrides: Partial<TicketMessage> & { messageId: string }): TicketMessage {
+  return {
+    ticketId: TICKET_ID,
+    author: { kind: 'agent', name: 'Petra Schmidt', email: 'petra@servicedesk.example.com' },
+    body: 'Bitte starten Sie den Drucker neu.',
+    internal: false,
+    channel: 'web',
+    createdAt: '2026-05-04T08:30:00.000Z',
+    ...overrides,
+  };
+}
+
+function workEntry(overrides: Partial<WorkEntry> & { entryId: string }): WorkEntry {
+  return {
+    ticketId: TICKET_ID,
+    agent: 'petra',
+    date: '2026-05-04',
+    minutes: 30,
+    serviceCode: 'REMOTE',
+    serviceName: 'Remote support',
+    description: 'Driver reinstalled',
+    coveredMinutes: 0,
+    billableMinutes: 30,
+    quantity: 2,
+    unitPriceCents: 2999,
+    amountCents: 5998,
+    currency: 'EUR',
+    ...overrides,
+  };
+}
+
+describe('deliverMail: acknowledgement', () => {
+  it('sends the acknowledgement once, from support to the requester', async () => {
+    const deps = setup();
+
+    const result = await deliverMail(deps, ack);
+
+    expect(deps.sender.sent).toHaveLength(1);
+    const mail = deps.sender.sent[0];
+    expect(result).toEqual({ outcome: 'sent', providerMessageId: expect.any(String) });
+    expect(mail).toMatchObject({
+      eventId: ack.eventId,
+      ticketId: TICKET_ID,
+      kind: 'acknowledgement',
+      from: MAIL_SETTINGS.supportAddress,
+      to: 'joerg@acme.de',
+      toName: 'Jörg Müller',
+      messageId: '<ack.T-10001@servicedesk.example.com>',
+      references: [],
+      autoSubmitted: 'auto-replied',
+    });
+    expect(mail?.inReplyTo).toBeUndefined();
+    expect(mail?.subject).toMatch(/^\[T-10001\] .*Drucker druckt nicht/);
+    // German by default; the standard group hears about sales.
+    expect(mail?.text).toContain('Guten Tag Jörg Müller');
+    expect(mail?.text).toContain(MAIL_SETTINGS.salesPhone);
+    expect(mail?.text).toContain(
+      'https://support.example.com/status.html?ticket=T-10001&token=tok-1',
+    );
+  });
+
+  it('records the sent mail with both message ids for threading', async () => {
+    const deps = setup();
+
+    const result = await deliverMail(deps, ack);
+
+    if (result.outcome !== 'sent') throw new Error(`not sent: ${result.outcome}`);
+    expect(await deps.mailLog.sentMails(TICKET_ID)).toEqual([
+      {
+        eventId: ack.eventId,
+        ticketId: TICKET_ID,
+        kind: 'acknowledgement',
+        to: 'joerg@acme.de',
+        subject: deps.sender.sent[0]?.subject,
+        ownMessageId: '<ack.T-10001@servicedesk.example.com>',
+        providerMessageId: result.providerMessageId,
+        references: [],
+        sentAt: '2026-05-04T08:00:00.000Z',
+      },
+    ]);
+    expect(result.providerMessageId).toMatch(/@eu-central-1\.amazonses\.com>$/);
+    expect(deps.mailLog.statusOf(ack.eventId)).toEqual({
+      status: 'sent',
+      providerMessageId: result.providerMessageId,
+    });
+  });
+
+  it('uses the ticket locale and group', async () => {
+    const deps = setup({ ticketId: TICKET_ID, locale: 'en', group: 'contract' });
+
+    await deliverMail(deps, ack);
+
+    const mail = deps.sender.sent[0];
+    expect(mail?.text).toContain('Hello Jörg Müller');
+    expect(mail?.text).not.toContain(MAIL_SETTINGS.salesPhone);
+    expect(mail?.html).toContain('<html lang="en">');
+  });
+
+  it('claims the event with a lease before sending', async () => {
+    const deps = setup();
+
+    await deliverMail(deps, ack);
+
+    const [first] = deps.mailLog.calls;
+    expect(first).toMatchObject({ method: 'claim', eventId: ack.eventId });
+    expect(first?.leaseSeconds).toBeGreaterThan(0);
+    expect(deps.mailLog.calls.map((c) => c.method)).toEqual(['claim', 'recordSent']);
+  });
+
+  it('sends nothing for a second delivery of the same event', async () => {
+    const deps = setup();
+    await deliverMail(deps, ack);
+
+    const again = await deliverMail(deps, ack);
+
+    expect(again).toEqual({ outcome: 'duplicate' });
+    expect(deps.sender.sent).toHaveLength(1);
+    expect(await deps.mailLog.sentMails(TICKET_ID)).toHaveLength(1);
+    // The duplicate does not count against the customer's rate limit either.
+    expect(deps.rateLimiter.calls).toHaveLength(1);
+  });
+
+  it('throws DeliveryInProgressError while another worker holds the event', async () => {
+    const deps = setup();
+    expect(await deps.mailLog.claim(ack.eventId, 120)).toBe('go');
+
+    await expect(deliverMail(deps, ack)).rejects.toBeInstanceOf(DeliveryInProgressError);
+
+    expect(deps.sender.sent).toHaveLength(0);
+    // It does not take the other worker's claim away.
+    expect(deps.mailLog.statusOf(ack.eventId)).toMatchObject({ status: 'sending' });
+  });
+
+  it('sends once the other worker’s lease has run out', async () => {
+    const deps = setup();
+    await deps.mailLog.claim(ack.eventId, 120);
+    deps.clock.advance(121_000);
+
+    expect(await deliverMail(deps, ack)).toMatchObject({ outcome: 'sent' });
+    expect(deps.sender.sent).toHaveLength(1);
+  });
+
+  it('releases the claim when sending fails, so that a retry sends', async () => {
+    const deps = setup();
+    const failure = new Error('SES throttled');
+    deps.sender.failures.push(failure);
+
+    await expect(deliverMail(deps, ack)).rejects.toBe(failure);
+    expect(deps.sender.sent).toHaveLength(0);
+    expect(deps.mailLog.statusOf(ack.eventId)).toBeUndefined();
+
+    expect(await deliverMail(deps, ack)).toMatchObject({ outcome: 'sent' });
+    expect(deps.sender.sent).toHaveLength(1);
+    expect(await deliverMail(deps, ack)).toEqual({ outcome: 'duplicate' });
+    expect(deps.sender.sent).toHaveLength(1);
+  });
+
+  it('keeps the claim when recording fails after sending: no second mail within the lease', async () => {
+    const deps = setup();
+    deps.mailLog.failNextRecord = new Error('DynamoDB unavailable');
+
+    await expect(deliverMail(deps, ack)).rejects.toThrow('DynamoDB unavailable');
+    expect(deps.sender.sent).toHaveLength(1);
+    expect(deps.mailLog.calls.map((c) => c.method)).not.toContain('release');
+
+    await expect(deliverMail(deps, ack)).rejects.toBeInstanceOf(DeliveryInProgressError);
+    expect(deps.sender.sent).toHaveLength(1);
+  });
+
+  it.each(['noreply@acme.de', 'no-reply@acme.de', 'do-not-reply@acme.de', 'noreply+t1@acme.de'])(
+    'sends no acknowledgement to %s',
+    async (email) => {
+      const deps = setup({ ticketId: TICKET_ID, requester: { name: 'Robot', email } });
+
+      const result = await deliverMail(deps, ack);
+
+      expect(result).toEqual({ outcome: 'suppressed', reason: expect.stringContaining(email) });
+      expect(deps.sender.sent).toHaveLength(0);
+      expect(deps.rateLimiter.calls).toHaveLength(0);
+      expect(deps.mailLog.statusOf(ack.eventId)).toMatchObject({ status: 'suppressed' });
+      expect(await deliverMail(deps, ack)).toEqual({ outcome: 'duplicate' });
+    },
+  );
+
+  it('acknowledges an ordinary address that merely looks similar', async () => {
+    const deps = setup({
+      ticketId: TICKET_ID,
+      requester: { name: 'Noreen', email: 'noreen@acme.de' },
+    });
+
+    expect(await deliverMail(deps, ack)).toMatchObject({ outcome: 'sent' });
+  });
+
+  it('stops acknowledging one address after the hourly limit, and resumes next window', async () => {
+    const deps = fakeMailerDeps('2026-05-04T08:00:00.000Z');
+    const total = ACKNOWLEDGEMENT_LIMIT.max + 2;
+    const ids = Array.from({ length: total }, (_, i) => `T-${10001 + i}`);
+    deps.tickets.seed(
+      ...ids.map((ticketId) =>
+        aTicket({ ticketId, requester: { name: 'Anna', email: 'anna@acme.de' } }),
+      ),
+    );
+
+    const outcomes = [];
+    for (const ticketId of ids) {
+      outcomes.push((await deliverMail(deps, outboxEvents.acknowledgement(ticketId, 't'))).outcome);
+      deps.clock.advance(60_000);
+    }
+
+    expect(outcomes).toEqual([
+      ...Array<string>(ACKNOWLEDGEMENT_LIMIT.max).fill('sent'),
+      'suppressed',
+      'suppressed',
+    ]);
+    expect(deps.sender.sent).toHaveLength(ACKNOWLEDGEMENT_LIMIT.max);
+    expect(deps.mailLog.statusOf(`ack.${ids.at(-1)}`)).toEqual({
+      status: 'suppressed',
+      reason: expect.stringContaining('rate limit'),
+    });
+
+    deps.clock.set('2026-05-04T09:00:00.000Z');
+    deps.tickets.seed(
+      aTicket({ ticketId: 'T-20001', requester: { name: 'Anna', email: 'anna@acme.de' } }),
+    );
+    expect(await deliverMail(deps, outboxEvents.acknowledgement('T-20001', 't'))).toMatchObject({
+      outcome: 'sent',
+    });
+  });
+
+  it('counts the limit per address', async () => {
+    const deps = fakeMailerDeps();
+    const ids = Array.from({ length: ACKNOWLEDGEMENT_LIMIT.max }, (_, i) => `T-${10001 + i}`);
+    deps.tickets.seed(
+      ...ids.map((ticketId) => aTicket({ ticketId, requester: { name: 'A', email: 'a@acme.de' } })),
+      aTicket({ ticketId: 'T-30001', requester: { name: 'B', email: 'b@acme.de' } }),
+    );
+    for (const ticketId of ids)
+      await deliverMail(deps, outboxEvents.acknowledgement(ticketId, 't'));
+
+    expect(await deliverMail(deps, outboxEvents.acknowledgement('T-30001', 't'))).toMatchObject({
+      outcome: 'sent',
+    });
+  });
+
+  it('suppresses mail for a ticket that does not exist', async () => {
+    const deps = fakeMailerDeps();
+
+    const result = await deliverMail(deps, outboxEvents.acknowledgement('T-99999', 't'));
+
+    expect(result).toEqual({ outcome: 'suppressed', reason: expect.stringContaining('T-99999') });
+    expect(deps.sender.sent).toHaveLength(0);
+  });
+});
+
+describe('deliverMail: agent reply', () => {
+  it('mails a public agent message without Auto-Submitted', async () => {
+    const deps = setup();
+    await deps.messages.add(agentMessage({ messageId: 'm1', body: 'Bitte <neu> starten.' }));
+
+    const result = await deliverMail(deps, outboxEvents.agentReply(TICKET_ID, 'm1'));
+
+    expect(result).toMatchObject({ outcome: 'sent' });
+    const mail = deps.sender.sent[0];
+    expect(mail?.kind).toBe('agent-reply');
+    expect(mail?.subject).toBe('Re: [T-10001] Drucker druckt nicht');
+    expect(mail?.text).toContain('Bitte <neu> starten.');
+    expect(mail?.text).toContain('Petra Schmidt');
+    expect(mail?.html).toContain('Bitte &lt;neu&gt; starten.');
+    expect(mail?.autoSubmitted).toBeUndefined();
+    expect(mail?.messageId).toBe('<reply.T-10001.m1@servicedesk.example.com>');
+  });
+
+  it('never mails an internal note', async () => {
+    const deps = setup();
+    await deps.messages.add(agentMessage({ messageId: 'm1', internal: true, body: 'Kunde nervt' }));
+
+    const result = await deliverMail(deps, outboxEvents.agentReply(TICKET_ID, 'm1'));
+
+    expect(result).toEqual({ outcome: 'suppressed', reason: expect.stringContaining('m1') });
+    expect(deps.sender.sent).toHaveLength(0);
+    expect(deps.mailLog.statusOf(`reply.${TICKET_ID}.m1`)).toMatchObject({ status: 'suppressed' });
+  });
+
+  it('suppresses a reply whose message does not exist', async () => {
+    const deps = setup();
+
+    const result = await deliverMail(deps, outboxEvents.agentReply(TICKET_ID, 'missing'));
+
+    expect(result).toMatchObject({ outcome: 'suppressed' });
+    expect(deps.sender.sent).toHaveLength(0);
+  });
+
+  it('is not rate-limited like acknowledgements', async () => {
+    const deps = setup();
+    const count = ACKNOWLEDGEMENT_LIMIT.max + 1;
+    for (let i = 1; i <= count; i++) {
+      await deps.messages.add(agentMessage({ messageId: `m${i}` }));
+      await deliverMail(deps, outboxEvents.agentReply(TICKET_ID, `m${i}`));
+    }
+    expect(deps.sender.sent).toHaveLength(count);
+    expect(deps.rateLimiter.calls).toHaveLength(0);
+  });
+});
+
+describe('deliverMail: billing notice', () => {
+  it('is suppressed when nothing is billable', async () => {
+    const deps = setup();
+    deps.workEntries.add(
+      workEntry({
+        entryId: 'w1',
+        coveredMinutes: 30,
+        billableMinutes: 0,
+        quantity: 0,
+        amountCents: 0,
+      }),
+    );
+
+    const result = await deliverMail(deps, outboxEvents.billingNotice(TICKET_ID, 1));
+
+    expect(result).toEqual({ outcome: 'suppressed', reason: 'nothing billable' });
+    expect(deps.sender.sent).toHaveLength(0);
+  });
+
+  it('lists the billable entries and is marked auto-generated', async () => {
+    const deps = setup({ ticketId: TICKET_ID, locale: 'en' });
+    deps.workEntries.add(
+      workEntry({ entryId: 'w1' }),
+      workEntry({
+        entryId: 'w2',
+        serviceCode: 'ONSITE',
+        serviceName: 'On-site visit',
+        quantity: 1,
+        unitPriceCents: 15000,
+        amountCents: 15000,
+      }),
+      workEntry({ entryId: 'w3', ticketId: 'T-99999', amountCents: 100 }),
+    );
+
+    const result = await deliverMail(deps, outboxEvents.billingNotice(TICKET_ID, 1));
+
+    expect(result).toMatchObject({ outcome: 'sent' });
+    const mail = deps.sender.sent[0];
+    expect(mail?.autoSubmitted).toBe('auto-generated');
+    expect(mail?.subject).toMatch(/^\[T-10001\] Billing notice: Drucker druckt nicht$/);
+    expect(mail?.text).toContain('Remote support (REMOTE)');
+    expect(mail?.text).toContain('On-site visit (ONSITE)');
+    expect(mail?.text).toContain('Total (net): €209.98');
+    expect(mail?.messageId).toBe('<billing.T-10001.v1@servicedesk.example.com>');
+  });
+});
+
+describe('deliverMail: threading', () => {
+  it('threads each mail under the earlier ones by own and provider ids', async () => {
+    const deps = setup();
+    await deps.messages.add(agentMessage({ messageId: 'm1' }));
+    await deps.messages.add(agentMessage({ messageId: 'm2' }));
+
+    const first = await deliverMail(deps, ack);
+    const second = await deliverMail(deps, outboxEvents.agentReply(TICKET_ID, 'm1'));
+    const third = await deliverMail(deps, outboxEvents.agentReply(TICKET_ID, 'm2'));
+
+    if (first.outcome !== 'sent' || second.outcome !== 'sent' || third.outcome !== 'sent') {
+      throw new Error('all three should be sent');
+    }
+    const [mail1, mail2, mail3] = deps.sender.sent;
+    expect(mail1?.inReplyTo).toBeUndefined();
+    expect(mail1?.references).toEqual([]);
+
+    expect(mail2?.inReplyTo).toBe(first.providerMessageId);
+    expect(mail2?.references).toEqual([mail1?.messageId, first.providerMessageId]);
+
+    expect(mail3?.inReplyTo).toBe(second.providerMessageId);
+    expect(mail3?.references).toEqual([
+      mail1?.messageId,
+      first.providerMessageId,
+      mail2?.messageId,
+      second.providerMessageId,
+    ]);
+    expect(new Set(deps.sender.sent.map((m) => m.messageId)).size).toBe(3);
+
+    const recorded = await deps.mailLog.sentMails(TICKET_ID);
+    expect(recorded[1]).toMatchObject({
+      inReplyTo: first.providerMessageId,
+      references: mail2?.references,
+    });
+  });
+
+  it('answers the customer’s mail when that is the latest of the thread', async () => {
+    const deps = setup();
+    const first = await deliverMail(deps, ack);
+    if (first.outcome !== 'sent') throw new Error('ack not sent');
+    deps.clock.advance(10 * 60_000);
+    await deps.mailLog.recordInbound({
+      ticketId: TICKET_ID,
+      messageId: 'CAF00@mail.gmail.com',
+      receivedAt: deps.clock.now().toISOString(),
+    });
+    deps.clock.advance(10 * 60_000);
+    await deps.messages.add(agentMessage({ messageId: 'm1' }));
+
+    await deliverMail(deps, outboxEvents.agentReply(TICKET_ID, 'm1'));
+
+    expect(deps.sender.sent[1]).toMatchObject({
+      inReplyTo: '<CAF00@mail.gmail.com>',
+      references: [
+        '<ack.T-10001@servicedesk.example.com>',
+        first.providerMessageId,
+        '<CAF00@mail.gmail.com>',
+      ],
+    });
+  });
+
+  it('answers the customer’s mail with the acknowledgement of a ticket that came by mail', async () => {
+    const deps = setup({ ticketId: TICKET_ID, channel: 'email' });
+    const event = outboxEvents.acknowledgement(TICKET_ID, 'tok-1', '<CAF00@mail.gmail.com>');
+
+    await deliverMail(deps, event);
+
+    expect(deps.sender.sent[0]).toMatchObject({
+      inReplyTo: '<CAF00@mail.gmail.com>',
+      references: ['<CAF00@mail.gmail.com>'],
+    });
+  });
+
+  it('lists the customer’s mail once when intake also recorded it in the thread', async () => {
+    const deps = setup({ ticketId: TICKET_ID, channel: 'email' });
+    await deps.mailLog.recordInbound({
+      ticketId: TICKET_ID,
+      messageId: '<CAF00@mail.gmail.com>',
+      receivedAt: '2026-05-04T07:59:59.000Z',
+    });
+
+    await deliverMail(
+      deps,
+      outboxEvents.acknowledgement(TICKET_ID, 'tok-1', 'CAF00@mail.gmail.com'),
+    );
+
+    expect(deps.sender.sent[0]).toMatchObject({
+      inReplyTo: '<CAF00@mail.gmail.com>',
+      references: ['<CAF00@mail.gmail.com>'],
+    });
+  });
+
+  it('keeps threads of different tickets apart', async () => {
+    const deps = setup();
+    deps.tickets.seed(aTicket({ ticketId: 'T-10002' }));
+
+    await deliverMail(deps, ack);
+    await deliverMail(deps, outboxEvents.acknowledgement('T-10002', 't2'));
+
+    expect(deps.sender.sent[1]?.references).toEqual([]);
+    expect(deps.sender.sent[1]?.inReplyTo).toBeUndefined();
+  });
+});
+
+describe('deliverMail: rate limit and retries', () => {
+  it('does not use up the acknowledgement limit with failed attempts of one event', async () => {
+    const deps = setup();
+    for (let i = 0; i < ACKNOWLEDGEMENT_LIMIT.max + 1; i++) {
+      deps.sender.failures.push(new Error('SES throttled'));
+    }
+    for (let i = 0; i < ACKNOWLEDGEMENT_LIMIT.max + 1; i++) {
+      await expect(deliverMail(deps, ack)).rejects.toThrow('SES throttled');
+    }
+    const result = await deliverMail(deps, ack);
+    expect(result.outcome).toBe('sent');
+    expect(deps.sender.sent).toHaveLength(1);
+  });
+});
