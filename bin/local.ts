@@ -22,6 +22,7 @@ console.log(`servicedesk is running on this machine:
   staff token         ${stack.apiUrl}/_local/token?sub=alice&groups=agents
   sent mail (SES)     ${stack.sesUrl}  (its /store lists the mail as JSON)
   inbound mail (SMTP) 127.0.0.1:${stack.smtpPort}  (any recipient; becomes a ticket as if SES received it)
+  voicemail hook      POST ${stack.apiUrl}/intake/voicemail  (HMAC secret in .local/voicemail-secret)
   DynamoDB stand-in   ${stack.dynamoDbEndpoint}  (dynalite, table "${stack.tableName}")
   SQS/SNS/S3 stand-in ${stack.sqsEndpoint}  (fauxqs: queues "${stack.outbox.name}", "${stack.intake.name}" with DLQs, bucket "${stack.mailBucket}")
 Stop with Ctrl-C. State is kept in .local/ (delete it to start afresh).`);

@@ -1,6 +1,8 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { ValidationError } from '../../functions/domain/errors';
 import { createBearerVerifier } from '../../functions/shared/bearer-token';
 import { problemResponse } from '../../functions/shared/problem';
@@ -44,6 +46,8 @@ export interface LocalStack {
   /** Port of the inbound SMTP server. */
   smtpPort: number;
   mailBucket: string;
+  /** Shared secret of the voicemail hook (`.local/voicemail-secret`). */
+  voicemailSecret: string;
   tableName: string;
   /** Signs a staff token as `GET /_local/token` does. */
   token(sub: string, groups: string[]): Promise<string>;
@@ -51,6 +55,15 @@ export interface LocalStack {
 }
 
 export const DEFAULT_DATA_DIR = join(import.meta.dirname, '..', '..', '.local');
+
+/** A random secret kept in the data folder, so it stays the same across restarts. */
+function localSecret(file: string): string {
+  if (!existsSync(file)) {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, randomBytes(32).toString('base64url'), { mode: 0o600 });
+  }
+  return readFileSync(file, 'utf8').trim();
+}
 
 /**
  * Starts the whole system on 127.0.0.1: the DynamoDB stand-in and the HTTP API that serves
@@ -102,6 +115,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     AWS_REGION: process.env.AWS_REGION ?? 'eu-central-1',
     AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
     AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+    VOICEMAIL_SECRET:
+      process.env.VOICEMAIL_SECRET ?? localSecret(join(dataDir, 'voicemail-secret')),
     JWKS_URL: `${apiUrl}/_local/jwks.json`,
     JWT_ISSUER: issuer.issuer,
   });
@@ -151,6 +166,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     intake,
     smtpPort: smtp.port,
     mailBucket: MAIL_BUCKET,
+    voicemailSecret: process.env.VOICEMAIL_SECRET as string,
     tableName,
     token: (sub, groups) => issuer.issue(sub, parseGroups(groups.join(',')).groups),
     close: async () => {

@@ -5,7 +5,12 @@ import {
   PutCommand,
   QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { candidateDomains, contractBoundaries, type Customer } from '../domain/customer';
+import {
+  candidateDomains,
+  contractBoundaries,
+  type Customer,
+  normalizePhone,
+} from '../domain/customer';
 import { ConflictError } from '../domain/errors';
 import type { CustomerMatch, CustomerRepository } from '../app/ports';
 import { batchGet } from './batch-get';
@@ -54,7 +59,7 @@ export class DynamoCustomerRepository implements CustomerRepository {
         await this.db.send(
           new PutCommand({
             TableName: this.tableName,
-            Item: { ...key, entity: 'lookup', ...match },
+            Item: { ...key, entity: 'lookup', ...match, ...contactOf(customer, key.pk) },
             ConditionExpression: 'attribute_not_exists(pk) OR customerId = :me',
             ExpressionAttributeValues: { ':me': customer.customerId },
           }),
@@ -101,14 +106,22 @@ export class DynamoCustomerRepository implements CustomerRepository {
   }
 
   async findBySender(email: string): Promise<CustomerMatch | undefined> {
-    const wanted = [keys.contact(email), ...candidateDomains(email).map(keys.domain)];
+    // Most specific first: the contact address, then the longest domain.
+    return this.firstMatch([keys.contact(email), ...candidateDomains(email).map(keys.domain)]);
+  }
+
+  async findByPhone(phone: string): Promise<CustomerMatch | undefined> {
+    const number = normalizePhone(phone);
+    return number ? this.firstMatch([keys.phone(number)]) : undefined;
+  }
+
+  private async firstMatch(wanted: { pk: string; sk: string }[]) {
     const found = await batchGet(this.db, this.tableName, wanted);
     const byPk = new Map(found.map((item) => [item.pk, item]));
-    // Most specific first: the contact address, then the longest domain.
     const best = wanted.map((k) => byPk.get(k.pk)).find(Boolean);
     if (!best) return undefined;
-    const { customerId, name, contract } = best as unknown as CustomerMatch;
-    return { customerId, name, ...(contract ? { contract } : {}) };
+    const { customerId, name, contract, contact } = best as unknown as CustomerMatch;
+    return { customerId, name, ...(contract ? { contract } : {}), ...(contact ? { contact } : {}) };
   }
 
   async customersWithContractBoundaryOn(day: string): Promise<string[]> {
@@ -156,10 +169,24 @@ export class DynamoCustomerRepository implements CustomerRepository {
 }
 
 function lookupKeys(customer: Customer): { pk: string; sk: string }[] {
+  const phones = customer.contacts
+    .map((contact) => contact.phone && normalizePhone(contact.phone))
+    .filter((phone): phone is string => !!phone);
   return [
     ...customer.contacts.map((contact) => keys.contact(contact.email)),
     ...customer.domains.map(keys.domain),
+    ...[...new Set(phones)].map(keys.phone),
   ];
+}
+
+/** A phone lookup names the contact the number belongs to, for tickets from the hotline. */
+function contactOf(customer: Customer, pk: string): { contact?: CustomerMatch['contact'] } {
+  const contact = customer.contacts.find(
+    (c) => c.phone && keys.phone(normalizePhone(c.phone) ?? '').pk === pk,
+  );
+  return contact
+    ? { contact: { email: contact.email, ...(contact.name ? { name: contact.name } : {}) } }
+    : {};
 }
 
 async function inBatches<T>(items: T[], work: (item: T) => Promise<unknown>): Promise<void> {

@@ -34,6 +34,7 @@ export const keys = {
   customer: (customerId: string) => ({ pk: `CUSTOMER#${customerId}`, sk: 'CUSTOMER' }),
   contact: (email: string) => ({ pk: `CONTACT#${email}`, sk: 'LOOKUP' }),
   domain: (domain: string) => ({ pk: `DOMAIN#${domain}`, sk: 'LOOKUP' }),
+  phone: (number: string) => ({ pk: `PHONE#${number}`, sk: 'LOOKUP' }),
   contractBoundary: (day: string, customerId: string) => ({
     pk: `BOUNDARY#${day}`,
     sk: `CUSTOMER#${customerId}`,

@@ -68,6 +68,7 @@ async function plan(
   const ticket = await deps.tickets.get(event.ticketId);
   if (!ticket) return { suppressed: `ticket ${event.ticketId} does not exist` };
   const to = ticket.requester.email;
+  if (!to) return { suppressed: `no mail address for ticket ${ticket.ticketId}` };
   const statusUrl = `${deps.settings.publicUrl}/status.html?ticket=${encodeURIComponent(ticket.ticketId)}`;
 
   let rendered: RenderedMail;
@@ -130,7 +131,7 @@ async function plan(
       break;
     }
   }
-  return compose(deps, ticket, event, rendered, autoSubmitted);
+  return compose(deps, ticket, event, rendered, autoSubmitted, to);
 }
 
 async function compose(
@@ -139,6 +140,7 @@ async function compose(
   event: OutboxEvent,
   rendered: RenderedMail,
   autoSubmitted: OutgoingMail['autoSubmitted'],
+  to: string,
 ): Promise<OutgoingMail> {
   const domain = deps.settings.supportAddress.split('@')[1] ?? 'servicedesk.invalid';
   const answered = event.kind === 'acknowledgement' && event.inReplyTo ? [event.inReplyTo] : [];
@@ -148,7 +150,7 @@ async function compose(
     ticketId: ticket.ticketId,
     kind: event.kind,
     from: deps.settings.supportAddress,
-    to: ticket.requester.email,
+    to,
     toName: ticket.requester.name,
     ...rendered,
     messageId: `<${event.eventId}@${domain}>`,

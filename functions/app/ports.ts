@@ -36,6 +36,8 @@ export interface CustomerMatch {
   customerId: string;
   name: string;
   contract?: Contract;
+  /** The contact a phone number belongs to (phone lookups only). */
+  contact?: { email: string; name?: string };
 }
 
 export interface CustomerRepository {
@@ -47,6 +49,8 @@ export interface CustomerRepository {
   save(customer: Customer, previous?: Customer): Promise<void>;
   /** The customer a sender belongs to: by contact address, else by mail domain. */
   findBySender(email: string): Promise<CustomerMatch | undefined>;
+  /** The customer (and contact) a caller's number belongs to. */
+  findByPhone(phone: string): Promise<CustomerMatch | undefined>;
   /** Customers whose contract starts or ends on that Europe/Berlin day. */
   customersWithContractBoundaryOn(day: string): Promise<string[]>;
 }

@@ -38,7 +38,11 @@ export async function postMessage(
     author:
       kind === 'agent' && isAgent(principal)
         ? { kind: 'agent', name: principal.sub }
-        : { kind: 'customer', name: ticket.requester.name, email: ticket.requester.email },
+        : {
+            kind: 'customer',
+            name: ticket.requester.name,
+            ...(ticket.requester.email ? { email: ticket.requester.email } : {}),
+          },
     body: input.body,
     internal: input.internal,
     channel: 'web',

@@ -6,11 +6,12 @@ import { UnprocessableError } from '../domain/errors';
 import { outboxEvents } from '../domain/mail/outbox-event';
 import type { Channel, Locale, Severity, Ticket } from '../domain/ticket';
 import { formatTicketId } from '../domain/ticket-number';
-import type { IdempotentSubmission, StoredTicket, TicketDeps } from './ports';
+import type { CustomerMatch, IdempotentSubmission, StoredTicket, TicketDeps } from './ports';
 
 export interface TicketSubmission {
   name: string;
-  email: string;
+  /** Absent only for phone tickets from unknown callers. */
+  email?: string;
   subject: string;
   description: string;
   severity: Severity;
@@ -36,7 +37,12 @@ export async function submitTicket(
   deps: TicketDeps,
   submission: TicketSubmission,
   idempotencyKey?: string,
-  options: { inReplyTo?: string } = {},
+  options: {
+    /** The customer's Message-ID, when the ticket came by mail. */
+    inReplyTo?: string;
+    /** The customer, when the channel found it already (by phone number). */
+    customer?: CustomerMatch;
+  } = {},
 ): Promise<SubmittedTicket> {
   let planned: IdempotentSubmission = {
     fingerprint: fingerprintOf(submission),
@@ -58,8 +64,9 @@ export async function submitTicket(
     }
   }
 
-  const email = normalizeEmail(submission.email);
-  const customer = await deps.customers.findBySender(email);
+  const email = submission.email ? normalizeEmail(submission.email) : undefined;
+  const customer =
+    options.customer ?? (email ? await deps.customers.findBySender(email) : undefined);
   const group = isContractActiveOn(customer?.contract, berlinDay(planned.receivedAt))
     ? 'contract'
     : 'standard';
@@ -75,7 +82,7 @@ export async function submitTicket(
     locale: submission.locale,
     requester: {
       name: submission.name,
-      email,
+      ...(email ? { email } : {}),
       ...(submission.phone ? { phone: submission.phone } : {}),
     },
     ...(customer ? { customer: { id: customer.customerId, name: customer.name } } : {}),

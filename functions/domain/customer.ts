@@ -45,6 +45,20 @@ export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
+/**
+ * A phone number as one string of digits with its country code: `+49 (30) 123-45` and
+ * `0049 30 12345` are both `+493012345`. Numbers without a country code stay as dialled
+ * digits. Undefined for something that is no number.
+ */
+export function normalizePhone(phone: string): string | undefined {
+  const trimmed = phone.trim();
+  const digits = trimmed.replace(/[^\d]/g, '');
+  if (digits.length < 3 || digits.length > 20) return undefined;
+  if (trimmed.startsWith('+')) return `+${digits}`;
+  if (digits.startsWith('00')) return `+${digits.slice(2)}`;
+  return digits;
+}
+
 export function normalizeDomain(domain: string): string {
   return domain.trim().toLowerCase().replace(/^@/, '').replace(/\.$/, '');
 }

@@ -28,7 +28,8 @@ export type Locale = (typeof LOCALES)[number];
 /** Who asked: the person behind the ticket, as they told us. */
 export interface Requester {
   name: string;
-  email: string;
+  /** Absent only for callers on the phone we know no address for: they get no mail. */
+  email?: string;
   phone?: string;
 }
 

@@ -94,6 +94,18 @@ export const routes: readonly Route[] = [
     summary: 'Give a claimed ticket back to the queue at its original place',
   },
   {
+    method: 'POST',
+    path: '/intake/voicemail',
+    handler: 'take-voicemail',
+    // No authorizer: the phone system signs each request (HMAC), the handler checks it.
+    auth: 'public',
+    groups: [],
+    table: 'readwrite',
+    outbox: true,
+    throttle: { rateLimit: 5, burstLimit: 10 },
+    summary: 'The hotline reports a voicemail (signed with the shared secret)',
+  },
+  {
     method: 'GET',
     path: '/queue',
     handler: 'list-queue',

@@ -104,3 +104,16 @@ export const newMessage = z.strictObject({
   body: text(20_000),
   internal: z.boolean().default(false),
 });
+
+export const voicemailBody = z.strictObject({
+  callerNumber: z
+    .string()
+    .trim()
+    .regex(/^\+?[0-9 ()/.-]{3,40}$/, 'must be a phone number'),
+  calledAt: z.iso.datetime({ offset: true }),
+  recordingUrl: z
+    .url({ protocol: /^https?$/ })
+    .max(2048)
+    .optional(),
+  transcript: z.string().max(20_000).optional(),
+});

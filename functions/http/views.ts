@@ -66,7 +66,7 @@ export function queueItem(ticket: Ticket) {
     receivedAt: ticket.receivedAt,
     subject: ticket.subject,
     customer: customerOf(ticket),
-    requester: { name: ticket.requester.name, email: ticket.requester.email },
+    requester: { name: ticket.requester.name, email: ticket.requester.email ?? null },
   };
 }
 

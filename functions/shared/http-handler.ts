@@ -20,6 +20,8 @@ export interface HttpRequest {
   principal: Principal;
   /** The parsed JSON body; undefined when there was none. */
   body: unknown;
+  /** The body as sent, for checking a signature over it. */
+  rawBody?: string;
   path: Record<string, string>;
   query: Record<string, string>;
   /** Header names in lower case. */
@@ -68,6 +70,7 @@ function parseRequest(route: Route): MiddlewareObj<Event, APIGatewayProxyResult,
         route,
         principal,
         body,
+        ...(raw === undefined ? {} : { rawBody: raw }),
         path: definedOnly(event.pathParameters),
         query: definedOnly(event.queryStringParameters),
         headers,

@@ -17,6 +17,7 @@ import {
   candidateDomains,
   contractBoundaries,
   normalizeEmail,
+  normalizePhone,
   type Customer,
 } from '../../functions/domain/customer';
 import { ConflictError } from '../../functions/domain/errors';
@@ -152,6 +153,22 @@ export class InMemoryCustomerRepository implements CustomerRepository {
       name: customer.name,
       ...(customer.contract ? { contract: copy(customer.contract) } : {}),
     };
+  }
+
+  async findByPhone(phone: string): Promise<CustomerMatch | undefined> {
+    const number = normalizePhone(phone);
+    for (const customer of this.customers.values()) {
+      const contact = customer.contacts.find((c) => c.phone && normalizePhone(c.phone) === number);
+      if (number && contact) {
+        return {
+          customerId: customer.customerId,
+          name: customer.name,
+          ...(customer.contract ? { contract: copy(customer.contract) } : {}),
+          contact: { email: contact.email, ...(contact.name ? { name: contact.name } : {}) },
+        };
+      }
+    }
+    return undefined;
   }
 
   async customersWithContractBoundaryOn(day: string): Promise<string[]> {
