@@ -8,6 +8,7 @@ import { createBearerVerifier } from '../../functions/shared/bearer-token';
 import { problemResponse } from '../../functions/shared/problem';
 import { createApiGateway } from './api-gateway';
 import { LOCAL_CREDENTIALS, startDynamoDb } from './dynamodb';
+import { createPageServer } from './page-server';
 import { startQueuePoller } from './queue-poller';
 import { startSes } from './ses';
 import { loadLocalIssuer, parseGroups } from './signing-key';
@@ -146,8 +147,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const gateway = createApiGateway(
     createBearerVerifier(`${apiUrl}/_local/jwks.json`, issuer.issuer),
   );
+  const pages = await createPageServer({ dataDir });
   server.on('request', (request: IncomingMessage, response: ServerResponse) => {
     const url = new URL(request.url ?? '/', apiUrl);
+    if ((request.method === 'GET' || request.method === 'HEAD') && pages.serves(url.pathname)) {
+      void pages.serve(request, response, url);
+      return;
+    }
     if (url.pathname.startsWith('/_local/')) {
       localOnly(url, issuer, response).catch((error: unknown) =>
         sendJson(response, problemResponse(error)),
