@@ -2,6 +2,7 @@ import { Duration, Validations } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { routes, type Route } from '../functions/http/routes';
 import { functionEntry, pascalCase } from './function-entry';
@@ -20,6 +21,8 @@ export interface Throttle {
 export interface ServiceDeskApiProps {
   /** The table the handlers read and write, as each route's `table` access says. */
   readonly table: IIndexedTable;
+  /** The outbox queue the handlers of `outbox` routes put mail events on. */
+  readonly outbox: sqs.IQueue;
   /** The staff pool: its authorizer guards `staff` routes, its keys verify bearer tokens. */
   readonly staff: StaffUserPool;
   /**
@@ -39,6 +42,15 @@ export interface ServiceDeskApiProps {
   readonly accessLogRetention?: logs.RetentionDays;
 }
 
+/**
+ * What `functions/app/submit-ticket.ts` logs (level ERROR) when a stored ticket's
+ * acknowledgement could not be put on the outbox: the one mail failure no queue sees.
+ */
+export const ACKNOWLEDGEMENT_NOT_QUEUED = 'acknowledgement not queued';
+
+/** The CloudWatch namespace of the service desk's own metrics. */
+export const METRIC_NAMESPACE = 'ServiceDesk';
+
 /** `{ticketId}` and friends: the path parameters of an API Gateway path. */
 function pathParameters(path: string): string[] {
   return [...path.matchAll(/\{(\w+)\}/g)].flatMap((match) => (match[1] ? [match[1]] : []));
@@ -51,7 +63,8 @@ export function methodOptionsKey(route: Pick<Route, 'method' | 'path'>): string 
 
 /**
  * The REST API (stage v1), built by looping over the route table: one function per route
- * (`functions/http/<handler>.ts`) with exactly the table access the route declares; the
+ * (`functions/http/<handler>.ts`) with exactly the table access the route declares and,
+ * for `outbox` routes, permission to send to the outbox; the
  * Cognito authorizer on `staff` routes; no authorizer on `public` routes nor on
  * `staff-or-ticket-token` routes, whose handlers check the ticket token or verify the
  * bearer token against the pool's keys themselves. Stage throttling by default, stricter
@@ -61,6 +74,8 @@ export class ServiceDeskApi extends Construct {
   readonly restApi: apigateway.RestApi;
   /** The function serving each route, by handler module name. */
   readonly functions: ReadonlyMap<string, ServiceDeskFunction>;
+  /** In alarm when a submitted ticket's acknowledgement did not reach the outbox. */
+  readonly acknowledgementNotQueuedAlarm: cloudwatch.Alarm;
 
   constructor(scope: Construct, id: string, props: ServiceDeskApiProps) {
     super(scope, id);
@@ -127,6 +142,7 @@ export class ServiceDeskApi extends Construct {
           : {}),
       });
       if (route.table !== 'none') fn.bindTable({ table: props.table, access: route.table });
+      if (route.outbox) fn.bindOutbox(props.outbox);
       functions.set(route.handler, fn);
 
       const method = this.restApi.root
@@ -147,6 +163,10 @@ export class ServiceDeskApi extends Construct {
       if (route.auth !== 'staff') acknowledgeNoAuthorizer(method, route);
     }
     this.functions = functions;
+    this.acknowledgementNotQueuedAlarm = alarmOnUnqueuedAcknowledgements(
+      this,
+      functions.get('submit-ticket'),
+    );
 
     this.restApi
       .metricServerError({ period: Duration.minutes(5), statistic: 'Sum' })
@@ -177,6 +197,35 @@ export class ServiceDeskApi extends Construct {
       });
     }
   }
+}
+
+/**
+ * A metric filter on the submit-ticket function's log group and an alarm on it. Term
+ * patterns rather than a JSON pattern: Lambda's text log format prefixes each line with
+ * time, request id and level, so the line as a whole is not JSON.
+ */
+function alarmOnUnqueuedAcknowledgements(
+  scope: Construct,
+  submitTicket: ServiceDeskFunction | undefined,
+): cloudwatch.Alarm {
+  if (!submitTicket) throw new Error('The route table has no submit-ticket route.');
+  const filter = submitTicket.logGroup.addMetricFilter('AcknowledgementNotQueuedFilter', {
+    filterPattern: logs.FilterPattern.allTerms('ERROR', ACKNOWLEDGEMENT_NOT_QUEUED),
+    metricNamespace: METRIC_NAMESPACE,
+    metricName: 'AcknowledgementsNotQueued',
+    metricValue: '1',
+  });
+  return filter
+    .metric({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM })
+    .createAlarm(scope, 'AcknowledgementNotQueuedAlarm', {
+      alarmDescription:
+        'A ticket was stored but its acknowledgement could not be put on the outbox, so the ' +
+        'customer got no mail: see the submit-ticket log for the ticket ids and resend',
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
 }
 
 /** Records why a route without the Cognito authorizer is meant to be so. */

@@ -18,7 +18,8 @@ export const STACK_ID = 'ServiceDesk';
 /** Adds the service desk stack to `app`, checked by cdk-nag; `bin/app.ts` and the tests share it. */
 export function addServiceDesk(app: App, options: ServiceDeskAppOptions = {}): ServiceDeskStack {
   const stack = new ServiceDeskStack(app, STACK_ID, {
-    description: 'Service desk: ticket queue, staff sign-in, HTTP API, scheduled jobs',
+    description:
+      'Service desk: ticket queue, staff sign-in, HTTP API, outgoing mail, scheduled jobs',
   });
   if (options.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return stack;

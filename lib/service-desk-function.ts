@@ -2,8 +2,10 @@ import { Duration, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as eventSources from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { Route } from '../functions/http/routes';
 import { DEPS_LOCK_FILE, PROJECT_ROOT } from './function-entry';
@@ -44,6 +46,41 @@ export interface BindTableOptions {
   readonly table: IIndexedTable;
   /** `read` (get, query) or `readwrite` (also put, update, delete). */
   readonly access: TableAccess;
+}
+
+/** The environment variable the handlers read the outbox queue's URL from. */
+export const OUTBOX_QUEUE_URL_VARIABLE = 'OUTBOX_QUEUE_URL';
+
+/**
+ * SQS actions of a function that puts mail events on the outbox: sending, nothing else
+ * (no receive, no purge, not even GetQueueAttributes).
+ */
+export const OUTBOX_ACTIONS: readonly string[] = ['sqs:SendMessage'];
+
+/** Options for {@link ServiceDeskFunction.consumeQueue}. */
+export interface ConsumeQueueOptions {
+  /** The queue whose messages the function handles (through `queueHandler`). */
+  readonly queue: sqs.IQueue;
+  /**
+   * The queue's visibility timeout: it must be at least six times the function's timeout
+   * plus the batching window, or messages still being handled would be handed out again.
+   */
+  readonly visibilityTimeout: Duration;
+  /**
+   * Messages per invocation.
+   * @default 10
+   */
+  readonly batchSize?: number;
+  /**
+   * How long Lambda gathers messages before it invokes with a batch smaller than `batchSize`.
+   * @default Duration.seconds(5)
+   */
+  readonly maxBatchingWindow?: Duration;
+  /**
+   * The most invocations at a time this queue drives (2 to 1000).
+   * @default no limit but the function's
+   */
+  readonly maxConcurrency?: number;
 }
 
 /** Options for {@link ServiceDeskFunction}; every `NodejsFunction` option is accepted. */
@@ -94,6 +131,8 @@ export class ServiceDeskFunction extends nodejs.NodejsFunction {
   readonly errorsAlarm?: cloudwatch.Alarm;
   private readonly callerEnvironment: Readonly<Record<string, string>>;
   private boundTable?: IIndexedTable;
+  private boundOutbox?: sqs.IQueue;
+  private consumedQueue?: sqs.IQueue;
 
   constructor(scope: Construct, id: string, props: ServiceDeskFunctionProps) {
     // `this` does not exist before super(), so the log group and role are siblings.
@@ -182,5 +221,60 @@ export class ServiceDeskFunction extends nodejs.NodejsFunction {
     });
     this.addEnvironment(TABLE_NAME_VARIABLE, table.tableName);
     this.boundTable = table;
+  }
+
+  /**
+   * Lets the function put messages on the outbox (`sqs:SendMessage` on that queue, and the
+   * queue's KMS key if it has one) and sets `OUTBOX_QUEUE_URL`, in one call. A function
+   * binds one outbox.
+   */
+  bindOutbox(queue: sqs.IQueue): void {
+    if (this.boundOutbox) {
+      throw new Error(`${this.node.path} is already bound to an outbox; a function binds one.`);
+    }
+    if (OUTBOX_QUEUE_URL_VARIABLE in this.callerEnvironment) {
+      throw new Error(
+        `${this.node.path}: ${OUTBOX_QUEUE_URL_VARIABLE} is set by bindOutbox(), not by environment.`,
+      );
+    }
+    iam.Grant.addToPrincipal({
+      grantee: this,
+      actions: [...OUTBOX_ACTIONS],
+      resourceArns: [queue.queueArn],
+    });
+    queue.encryptionMasterKey?.grant(this, 'kms:GenerateDataKey', 'kms:Decrypt');
+    this.addEnvironment(OUTBOX_QUEUE_URL_VARIABLE, queue.queueUrl);
+    this.boundOutbox = queue;
+  }
+
+  /**
+   * Makes the function the consumer of `queue`: an SQS event source that reports partial
+   * batch failures (every consumer is a `queueHandler`, which returns `batchItemFailures`).
+   * The event source grants receive, delete and `sqs:ChangeMessageVisibility` (which also
+   * authorizes ChangeMessageVisibilityBatch, the handler's backoff) on that queue only. A
+   * function consumes one queue.
+   */
+  consumeQueue(options: ConsumeQueueOptions): eventSources.SqsEventSource {
+    if (this.consumedQueue) {
+      throw new Error(`${this.node.path} already consumes a queue; a function consumes one.`);
+    }
+    const maxBatchingWindow = options.maxBatchingWindow ?? Duration.seconds(5);
+    const timeout = this.timeout ?? Duration.seconds(3);
+    const needed = timeout.toSeconds() * 6 + maxBatchingWindow.toSeconds();
+    if (options.visibilityTimeout.toSeconds() < needed) {
+      throw new Error(
+        `${this.node.path}: the queue's visibility timeout (${options.visibilityTimeout.toSeconds()} s) ` +
+          `must be at least 6 × the function's timeout + the batching window (${needed} s).`,
+      );
+    }
+    const source = new eventSources.SqsEventSource(options.queue, {
+      batchSize: options.batchSize ?? 10,
+      maxBatchingWindow,
+      reportBatchItemFailures: true,
+      ...(options.maxConcurrency === undefined ? {} : { maxConcurrency: options.maxConcurrency }),
+    });
+    this.addEventSource(source);
+    this.consumedQueue = options.queue;
+    return source;
   }
 }

@@ -130,9 +130,11 @@ describe('the REST API', () => {
     }
   });
 
-  it('outputs the API URL, user pool, app client and table', () => {
+  it('outputs the API URL, user pool, app client, table and outbox queues', () => {
     expect(Object.keys(template.toJSON().Outputs as object).sort()).toEqual([
       'ApiUrl',
+      'OutboxDeadLetterQueueUrl',
+      'OutboxQueueUrl',
       'TableName',
       'UserPoolClientId',
       'UserPoolId',

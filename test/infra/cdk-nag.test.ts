@@ -7,7 +7,7 @@ import { VALIDATION_REPORT_FILE } from 'aws-cdk-lib/cx-api';
 import type { IConstruct } from 'constructs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { routes } from '../../functions/http/routes';
-import { serviceDesk } from './synth';
+import { PLACEHOLDER_WARNING, serviceDesk } from './synth';
 
 /**
  * cdk-nag 3 is a policy-validation plugin: at synth, its findings go to the cloud assembly's
@@ -65,6 +65,18 @@ describe('cdk-nag AwsSolutions checks', () => {
       ),
     );
     expect(findings).toEqual([]);
+  });
+
+  it("report cdk.json's placeholder mail settings as the one warning, unless acknowledged", () => {
+    const { app } = serviceDesk({ nag: true, outdir: freshOutdir(), placeholderWarning: true });
+    const assembly = app.synth();
+    const report = JSON.parse(
+      readFileSync(join(assembly.directory, VALIDATION_REPORT_FILE), 'utf8'),
+    ) as ValidationReport;
+    const findings = report.pluginReports.flatMap((plugin) =>
+      plugin.violations.map((v) => `${v.severity} ${v.ruleName}`),
+    );
+    expect(findings).toEqual([`warning ${PLACEHOLDER_WARNING}`]);
   });
 
   it('do run: an unacknowledged finding fails the synth', () => {

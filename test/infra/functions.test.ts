@@ -13,6 +13,9 @@ import {
   type ApiMethod,
 } from './template-model';
 
+/** The logical id of the outbox queue (not its dead-letter queue). */
+const outboxQueue = /^DataOutboxQueue[0-9A-F]{8}$/;
+
 const WRITE_ACTIONS = [
   'dynamodb:PutItem',
   'dynamodb:UpdateItem',
@@ -38,7 +41,8 @@ describe('the functions', () => {
 
   it('all run Node.js 22 on arm64, traced, logging to a group with retention', () => {
     const functions = Object.values(resourcesOfType(template, 'AWS::Lambda::Function'));
-    expect(functions).toHaveLength(routes.length + SCHEDULED_JOBS.length);
+    // One per route, one per scheduled job, and the mailer.
+    expect(functions).toHaveLength(routes.length + SCHEDULED_JOBS.length + 1);
     for (const fn of functions) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs22.x',
@@ -72,6 +76,33 @@ describe('the functions', () => {
     const environment = environmentOf(template, functionOf(route));
     if (route.table === 'none') expect(environment).not.toHaveProperty('TABLE_NAME');
     else expect(environment.TABLE_NAME).toEqual({ Ref: 'DataTableFDBAD0F2' });
+  });
+
+  it.each(routes)(
+    '$method $path: OUTBOX_QUEUE_URL and sqs:SendMessage exactly when the route uses the outbox',
+    (route) => {
+      const environment = environmentOf(template, functionOf(route));
+      const sqsStatements = statementsOfFunction(template, functionOf(route)).filter((s) =>
+        actionsOf(s).some((action) => action.startsWith('sqs:')),
+      );
+      if (route.outbox) {
+        expect(environment.OUTBOX_QUEUE_URL).toEqual({ Ref: expect.stringMatching(outboxQueue) });
+        expect(sqsStatements).toEqual([
+          expect.objectContaining({
+            Effect: 'Allow',
+            Action: 'sqs:SendMessage',
+            Resource: { 'Fn::GetAtt': [expect.stringMatching(outboxQueue), 'Arn'] },
+          }),
+        ]);
+      } else {
+        expect(environment).not.toHaveProperty('OUTBOX_QUEUE_URL');
+        expect(sqsStatements).toEqual([]);
+      }
+    },
+  );
+
+  it('include POST /tickets among the outbox routes: every new ticket is acknowledged', () => {
+    expect(routes.find((r) => r.method === 'POST' && r.path === '/tickets')?.outbox).toBe(true);
   });
 
   it.each(routes)(

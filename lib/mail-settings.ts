@@ -1,0 +1,121 @@
+import { Annotations } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+
+/** How the stack comes by the SES identity of the support address's domain. */
+export type EmailIdentityMode = 'create' | 'existing';
+
+/**
+ * The deployment's mail settings: who the mail is from, what it says and where its links
+ * point. Read from CDK context (cdk.json or `-c key=value`), see {@link MAIL_CONTEXT_KEYS}.
+ */
+export interface MailSettings {
+  /** The address mail is sent from and replied to; its domain is the SES identity. */
+  readonly supportAddress: string;
+  /**
+   * The display name in the From header.
+   * @default 'Support' (the mailer's own default)
+   */
+  readonly supportName?: string;
+  /** The phone number the acknowledgement gives standard customers for sales questions. */
+  readonly salesPhone: string;
+  /** Where the customer pages are served; status links in mail start with it (https only). */
+  readonly publicUrl: string;
+  /**
+   * `create`: the stack creates the SES domain identity (Easy DKIM; publish its DNS records).
+   * `existing`: the domain is already a verified identity in the account and region, so the
+   * stack only refers to it (CloudFormation cannot create an identity that exists).
+   * @default 'create'
+   */
+  readonly emailIdentity?: EmailIdentityMode;
+}
+
+/** The context keys the settings are read from. */
+export const MAIL_CONTEXT_KEYS: Readonly<Record<keyof MailSettings, string>> = {
+  supportAddress: 'servicedesk:supportAddress',
+  supportName: 'servicedesk:supportName',
+  salesPhone: 'servicedesk:salesPhone',
+  publicUrl: 'servicedesk:publicUrl',
+  emailIdentity: 'servicedesk:emailIdentity',
+};
+
+/** Domains reserved for documentation and tests (RFC 2606, RFC 6761): placeholders only. */
+const RESERVED_DOMAIN = /(^|\.)(example\.(com|net|org)|example|invalid|test|localhost)$/i;
+
+/**
+ * The mail settings from the construct tree's context, checked at synth: a missing or
+ * malformed value fails the synth instead of the first mail. Placeholder domains (the ones
+ * in cdk.json) synthesize, with a warning, so that `cdk synth` works out of the box.
+ */
+export function mailSettingsFromContext(scope: Construct): MailSettings {
+  const read = (key: keyof MailSettings): string | undefined => {
+    const value: unknown = scope.node.tryGetContext(MAIL_CONTEXT_KEYS[key]);
+    if (value === undefined || value === null) return undefined;
+    if (typeof value !== 'string') {
+      throw new Error(`Context ${MAIL_CONTEXT_KEYS[key]} must be a string.`);
+    }
+    return value.trim() === '' ? undefined : value.trim();
+  };
+  const required = (key: keyof MailSettings): string => {
+    const value = read(key);
+    if (value === undefined) {
+      throw new Error(
+        `Missing context ${MAIL_CONTEXT_KEYS[key]}: set it in cdk.json or pass ` +
+          `-c ${MAIL_CONTEXT_KEYS[key]}=… (see README, "Deploying to AWS").`,
+      );
+    }
+    return value;
+  };
+  const supportName = read('supportName');
+  const settings: MailSettings = {
+    supportAddress: required('supportAddress'),
+    salesPhone: required('salesPhone'),
+    publicUrl: required('publicUrl'),
+    emailIdentity: emailIdentityMode(read('emailIdentity')),
+    ...(supportName === undefined ? {} : { supportName }),
+  };
+  validateMailSettings(settings);
+  if (RESERVED_DOMAIN.test(mailDomainOf(settings.supportAddress))) {
+    Annotations.of(scope).addWarningV2(
+      'servicedesk:placeholderMailSettings',
+      `${MAIL_CONTEXT_KEYS.supportAddress} is the placeholder ${settings.supportAddress}: ` +
+        'set your own support address, sales phone and public URL before deploying.',
+    );
+  }
+  return settings;
+}
+
+function emailIdentityMode(value: string | undefined): EmailIdentityMode {
+  if (value === undefined || value === 'create' || value === 'existing') return value ?? 'create';
+  throw new Error(`Context ${MAIL_CONTEXT_KEYS.emailIdentity} is "create" or "existing".`);
+}
+
+/** Throws on settings the mailer could not work with (plain strings, no tokens). */
+export function validateMailSettings(settings: MailSettings): void {
+  const { supportAddress, salesPhone, publicUrl } = settings;
+  mailDomainOf(supportAddress);
+  if (!/^\+?[0-9][0-9 ()/.-]{3,}[0-9]$/.test(salesPhone)) {
+    throw new Error(`The sales phone "${salesPhone}" is not a phone number.`);
+  }
+  if (!URL.canParse(publicUrl) || new URL(publicUrl).protocol !== 'https:') {
+    throw new Error(`The public URL "${publicUrl}" is not an https:// URL.`);
+  }
+}
+
+/** The domain of a mail address: the SES identity mail from that address is sent as. */
+export function mailDomainOf(address: string): string {
+  const domain = /^[^\s@<>"]+@((?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z]{2,})$/.exec(
+    address,
+  )?.[1];
+  if (domain === undefined) throw new Error(`The support address "${address}" is not an address.`);
+  return domain.toLowerCase();
+}
+
+/** The mailer's environment variables for these settings (functions/shared/dependencies.ts). */
+export function mailEnvironment(settings: MailSettings): Record<string, string> {
+  return {
+    SUPPORT_ADDRESS: settings.supportAddress,
+    SALES_PHONE: settings.salesPhone,
+    PUBLIC_URL: settings.publicUrl,
+    ...(settings.supportName === undefined ? {} : { SUPPORT_NAME: settings.supportName }),
+  };
+}

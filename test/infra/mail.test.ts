@@ -1,0 +1,278 @@
+import { readFileSync } from 'node:fs';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { MAIL_CONTEXT_KEYS } from '../../lib/mail-settings';
+import { SES_SEND_ACTIONS } from '../../lib/mailer';
+import { ACKNOWLEDGEMENT_NOT_QUEUED } from '../../lib/service-desk-api';
+import { TABLE_ACTIONS } from '../../lib/service-desk-function';
+import { CDK_CONTEXT, serviceDeskTemplate } from './synth';
+import {
+  actionsOf,
+  environmentOf,
+  refOf,
+  resourcesOfType,
+  statementsOfFunction,
+  type CfnResource,
+} from './template-model';
+
+/** The one resource of a type whose logical id starts with `prefix`. */
+function onlyResource(template: Template, type: string, prefix: string): [string, CfnResource] {
+  const found = Object.entries(resourcesOfType(template, type)).filter(([id]) =>
+    id.startsWith(prefix),
+  );
+  expect(found.map(([id]) => id)).toHaveLength(1);
+  return found[0] as [string, CfnResource];
+}
+
+let template: Template;
+beforeAll(() => {
+  template = serviceDeskTemplate();
+});
+
+describe('the outbox queues (stateful)', () => {
+  let queueId: string;
+  let queue: CfnResource;
+  let deadLetterId: string;
+  let deadLetter: CfnResource;
+  beforeAll(() => {
+    [queueId, queue] = onlyResource(template, 'AWS::SQS::Queue', 'DataOutboxQueue');
+    [deadLetterId, deadLetter] = onlyResource(
+      template,
+      'AWS::SQS::Queue',
+      'DataOutboxDeadLetterQueue',
+    );
+  });
+
+  it('are the outbox and its dead-letter queue, nothing else', () => {
+    template.resourceCountIs('AWS::SQS::Queue', 2);
+  });
+
+  it('are both encrypted with SQS-managed keys', () => {
+    for (const q of [queue, deadLetter]) {
+      expect(q.Properties).toMatchObject({ SqsManagedSseEnabled: true });
+      expect(q.Properties).not.toHaveProperty('KmsMasterKeyId');
+    }
+  });
+
+  it('both refuse requests without TLS', () => {
+    for (const id of [queueId, deadLetterId]) {
+      template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+        Queues: [{ Ref: id }],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            {
+              Effect: 'Deny',
+              Principal: { AWS: '*' },
+              Action: 'sqs:*',
+              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+              Resource: { 'Fn::GetAtt': [id, 'Arn'] },
+            },
+          ]),
+        },
+      });
+    }
+  });
+
+  it('move a message to the dead-letter queue after 5 receives', () => {
+    expect(queue.Properties?.RedrivePolicy).toEqual({
+      deadLetterTargetArn: { 'Fn::GetAtt': [deadLetterId, 'Arn'] },
+      maxReceiveCount: 5,
+    });
+  });
+
+  it('keep dead letters 14 days', () => {
+    expect(deadLetter.Properties?.MessageRetentionPeriod).toBe(14 * 24 * 60 * 60);
+  });
+
+  it("hide a received message for at least 6 × the mailer's timeout + its batching window", () => {
+    const [, mailer] = onlyResource(template, 'AWS::Lambda::Function', 'MailerFunction');
+    const [, mapping] = onlyResource(template, 'AWS::Lambda::EventSourceMapping', 'Mailer');
+    const timeout = mailer.Properties?.Timeout as number;
+    const window = mapping.Properties?.MaximumBatchingWindowInSeconds as number;
+    expect(queue.Properties?.VisibilityTimeout).toBeGreaterThanOrEqual(6 * timeout + window);
+  });
+
+  it('alarm as soon as one message waits in the dead-letter queue', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [deadLetterId, 'QueueName'] } }],
+      ComparisonOperator: 'GreaterThanThreshold',
+      Threshold: 0,
+      EvaluationPeriods: 1,
+      TreatMissingData: 'notBreaching',
+    });
+  });
+
+  it('alarm when the oldest message on the outbox waits too long', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateAgeOfOldestMessage',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId, 'QueueName'] } }],
+      ComparisonOperator: 'GreaterThanThreshold',
+    });
+  });
+
+  it('are output by URL', () => {
+    const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
+    expect(refOf(outputs.OutboxQueueUrl?.Value)).toBe(queueId);
+    expect(refOf(outputs.OutboxDeadLetterQueueUrl?.Value)).toBe(deadLetterId);
+  });
+});
+
+describe('the mailer', () => {
+  let mailerId: string;
+  let queueId: string;
+  beforeAll(() => {
+    [mailerId] = onlyResource(template, 'AWS::Lambda::Function', 'MailerFunction');
+    [queueId] = onlyResource(template, 'AWS::SQS::Queue', 'DataOutboxQueue');
+  });
+
+  it('runs functions/jobs/mailer.ts with a timeout of its own', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('outbox'),
+      Timeout: 30,
+    });
+  });
+
+  it('consumes the outbox 10 at a time, reporting partial batch failures', () => {
+    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: mailerId },
+      EventSourceArn: { 'Fn::GetAtt': [queueId, 'Arn'] },
+      BatchSize: 10,
+      MaximumBatchingWindowInSeconds: Match.anyValue(),
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: 2 },
+    });
+    const [, mapping] = onlyResource(template, 'AWS::Lambda::EventSourceMapping', 'Mailer');
+    const window = mapping.Properties?.MaximumBatchingWindowInSeconds as number;
+    expect(window).toBeGreaterThan(0);
+    expect(window).toBeLessThanOrEqual(10);
+  });
+
+  it('may receive, delete and back off (ChangeMessageVisibility) on the outbox only', () => {
+    const sqsStatements = statementsOfFunction(template, mailerId).filter((s) =>
+      actionsOf(s).some((a) => a.startsWith('sqs:')),
+    );
+    expect(sqsStatements.map((s) => s.Resource)).toEqual([{ 'Fn::GetAtt': [queueId, 'Arn'] }]);
+    const actions = sqsStatements.flatMap(actionsOf);
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        'sqs:ReceiveMessage',
+        'sqs:DeleteMessage',
+        'sqs:ChangeMessageVisibility',
+      ]),
+    );
+    expect(actions).not.toContain('sqs:SendMessage');
+    expect(actions).not.toContain('sqs:PurgeQueue');
+  });
+
+  it('reads and writes the table', () => {
+    const actions = statementsOfFunction(template, mailerId)
+      .flatMap(actionsOf)
+      .filter((a) => a.startsWith('dynamodb:'));
+    expect(actions.sort()).toEqual([...TABLE_ACTIONS.readwrite].sort());
+    expect(environmentOf(template, mailerId).TABLE_NAME).toEqual({ Ref: 'DataTableFDBAD0F2' });
+  });
+
+  it('may send mail as the SES identity of the support domain, and nothing else', () => {
+    const [identityId] = onlyResource(template, 'AWS::SES::EmailIdentity', 'DataMailIdentity');
+    const sesStatements = statementsOfFunction(template, mailerId).filter((s) =>
+      actionsOf(s).some((a) => a.startsWith('ses:')),
+    );
+    expect(sesStatements).toHaveLength(1);
+    const [statement] = sesStatements;
+    expect([statement?.Action].flat().sort()).toEqual([...SES_SEND_ACTIONS].sort());
+    expect(statement?.Resource).not.toBe('*');
+    expect(JSON.stringify(statement?.Resource)).not.toContain('*');
+    expect(statement?.Resource).toEqual({
+      'Fn::Join': [
+        '',
+        [
+          'arn:',
+          { Ref: 'AWS::Partition' },
+          ':ses:',
+          { Ref: 'AWS::Region' },
+          ':',
+          { Ref: 'AWS::AccountId' },
+          ':identity/',
+          { Ref: identityId },
+        ],
+      ],
+    });
+  });
+
+  it("is configured from the context's mail settings", () => {
+    expect(environmentOf(template, mailerId)).toMatchObject({
+      SUPPORT_ADDRESS: CDK_CONTEXT[MAIL_CONTEXT_KEYS.supportAddress],
+      SUPPORT_NAME: CDK_CONTEXT[MAIL_CONTEXT_KEYS.supportName],
+      SALES_PHONE: CDK_CONTEXT[MAIL_CONTEXT_KEYS.salesPhone],
+      PUBLIC_URL: CDK_CONTEXT[MAIL_CONTEXT_KEYS.publicUrl],
+    });
+    expect(environmentOf(template, mailerId)).not.toHaveProperty('OUTBOX_QUEUE_URL');
+  });
+
+  it("has an SES identity for the support address's domain, with Easy DKIM", () => {
+    const domain = String(CDK_CONTEXT[MAIL_CONTEXT_KEYS.supportAddress]).split('@')[1];
+    template.resourceCountIs('AWS::SES::EmailIdentity', 1);
+    template.hasResourceProperties('AWS::SES::EmailIdentity', {
+      EmailIdentity: domain,
+      DkimSigningAttributes: { NextSigningKeyLength: 'RSA_2048_BIT' },
+    });
+  });
+
+  it('has an alarm on its errors', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/Lambda',
+      MetricName: 'Errors',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: mailerId } }],
+    });
+  });
+});
+
+describe('the alarm on acknowledgements that were not queued', () => {
+  it('counts the ERROR lines of submit-ticket saying so, in its own log group', () => {
+    const [, submitTicket] = onlyResource(
+      template,
+      'AWS::Lambda::Function',
+      'ApiSubmitTicketFunction',
+    );
+    const logGroup = refOf(
+      (submitTicket.Properties?.LoggingConfig as { LogGroup: unknown }).LogGroup,
+    );
+    template.resourceCountIs('AWS::Logs::MetricFilter', 1);
+    template.hasResourceProperties('AWS::Logs::MetricFilter', {
+      LogGroupName: { Ref: logGroup },
+      FilterPattern: `"ERROR" "${ACKNOWLEDGEMENT_NOT_QUEUED}"`,
+      MetricTransformations: [
+        {
+          MetricNamespace: 'ServiceDesk',
+          MetricName: 'AcknowledgementsNotQueued',
+          MetricValue: '1',
+        },
+      ],
+    });
+  });
+
+  it('looks for the very message that submit-ticket logs', () => {
+    const source = readFileSync(
+      new URL('../../functions/app/submit-ticket.ts', import.meta.url),
+      'utf8',
+    );
+    expect(source).toMatch(
+      new RegExp(`level: 'ERROR',\\s*message: '${ACKNOWLEDGEMENT_NOT_QUEUED}'`),
+    );
+  });
+
+  it('alarms on the first one', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'ServiceDesk',
+      MetricName: 'AcknowledgementsNotQueued',
+      Statistic: 'Sum',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+    });
+  });
+});
