@@ -16,6 +16,7 @@ import { startSmtp } from './smtp';
 import { startSqs, type LocalQueue } from './sqs';
 
 const MAIL_BUCKET = 'servicedesk-mail';
+const EXPORT_BUCKET = 'servicedesk-exports';
 
 export interface LocalStackOptions {
   /** Folder for all local state; deleting it starts afresh. @default `.local` in the checkout */
@@ -87,7 +88,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     dataDir,
     queueNames: ['outbox', 'intake'],
     topics: [{ name: 'inbound-mail', queue: 'intake' }],
-    buckets: [MAIL_BUCKET],
+    buckets: [MAIL_BUCKET, EXPORT_BUCKET],
   });
   const outbox = sqs.queues.outbox as LocalQueue;
   const intake = sqs.queues.intake as LocalQueue;
@@ -107,6 +108,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     QUEUE_URLS: JSON.stringify({ [outbox.arn]: outbox.url, [intake.arn]: intake.url }),
     S3_ENDPOINT: sqs.endpoint,
     MAIL_BUCKET,
+    EXPORT_BUCKET,
     QUEUE_BACKOFF_BASE_SECONDS: String(options.queueBackoffSeconds ?? 10),
     SES_ENDPOINT: ses.endpoint,
     SUPPORT_ADDRESS: process.env.SUPPORT_ADDRESS ?? 'support@servicedesk.test',

@@ -11,11 +11,11 @@ import {
   type Customer,
   normalizePhone,
 } from '../domain/customer';
-import { ConflictError } from '../domain/errors';
+import { ConflictError, ValidationError } from '../domain/errors';
 import type { CustomerMatch, CustomerRepository } from '../app/ports';
 import { batchGet } from './batch-get';
 import { isConditionFailure } from './dynamodb';
-import { keys } from './table-design';
+import { CUSTOMER_LIST_INDEX, keys } from './table-design';
 
 /** Parallel writes per customer save; keeps one huge customer from flooding the table. */
 const WRITE_CONCURRENCY = 8;
@@ -38,9 +38,36 @@ export class DynamoCustomerRepository implements CustomerRepository {
         ConsistentRead: true,
       }),
     );
-    if (!Item) return undefined;
-    const { pk: _pk, sk: _sk, entity: _entity, ...customer } = Item;
-    return customer as Customer;
+    return Item ? toCustomer(Item) : undefined;
+  }
+
+  async getMany(customerIds: string[]): Promise<Customer[]> {
+    const items = await batchGet(
+      this.db,
+      this.tableName,
+      [...new Set(customerIds)].map(keys.customer),
+    );
+    return items.map(toCustomer);
+  }
+
+  async list(limit: number, cursor?: string) {
+    const { Items = [], LastEvaluatedKey } = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: CUSTOMER_LIST_INDEX.indexName,
+        KeyConditionExpression: '#pk = :all',
+        ExpressionAttributeNames: { '#pk': CUSTOMER_LIST_INDEX.partitionKey },
+        ExpressionAttributeValues: { ':all': CUSTOMER_LIST },
+        Limit: limit,
+        ...(cursor ? { ExclusiveStartKey: decodeListCursor(cursor) } : {}),
+      }),
+    );
+    return {
+      items: Items.map(toCustomer),
+      ...(LastEvaluatedKey
+        ? { nextCursor: Buffer.from(JSON.stringify(LastEvaluatedKey)).toString('base64url') }
+        : {}),
+    };
   }
 
   async save(customer: Customer, previous?: Customer): Promise<void> {
@@ -84,7 +111,13 @@ export class DynamoCustomerRepository implements CustomerRepository {
     await this.db.send(
       new PutCommand({
         TableName: this.tableName,
-        Item: { ...customer, ...keys.customer(customer.customerId), entity: 'customer' },
+        Item: {
+          ...customer,
+          ...keys.customer(customer.customerId),
+          entity: 'customer',
+          [CUSTOMER_LIST_INDEX.partitionKey]: CUSTOMER_LIST,
+          [CUSTOMER_LIST_INDEX.sortKey]: `${customer.name.toLowerCase()}#${customer.customerId}`,
+        },
       }),
     );
     const stale = previous
@@ -193,4 +226,34 @@ async function inBatches<T>(items: T[], work: (item: T) => Promise<unknown>): Pr
   for (let start = 0; start < items.length; start += WRITE_CONCURRENCY) {
     await Promise.all(items.slice(start, start + WRITE_CONCURRENCY).map(work));
   }
+}
+
+const CUSTOMER_LIST = 'CUSTOMERS';
+
+function toCustomer(item: Record<string, unknown>): Customer {
+  const { pk: _pk, sk: _sk, entity: _entity, listPk: _lpk, listSk: _lsk, ...customer } = item;
+  return customer as unknown as Customer;
+}
+
+/** Accepts only a position in the customer list, so a forged cursor is a 400. */
+function decodeListCursor(cursor: string): Record<string, unknown> {
+  try {
+    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<
+      string,
+      unknown
+    >;
+    const names = Object.keys(key).sort().join(',');
+    if (
+      names === 'listPk,listSk,pk,sk' &&
+      key.listPk === CUSTOMER_LIST &&
+      typeof key.listSk === 'string'
+    ) {
+      return key;
+    }
+  } catch {
+    // fall through
+  }
+  throw new ValidationError('The cursor is not one this API handed out.', [
+    { field: 'query.cursor', message: 'Use the nextCursor of the previous page.' },
+  ]);
 }

@@ -78,18 +78,26 @@ export class DynamoMailLog implements MailLog {
   }
 
   async recordSent(mail: SentMail): Promise<void> {
+    if (!mail.ticketId) {
+      await this.finish(mail.eventId, {
+        status: 'sent',
+        providerMessageId: mail.providerMessageId,
+      });
+      return;
+    }
+    const ticketId = mail.ticketId;
     await this.db.send(
       new PutCommand({
         TableName: this.tableName,
         Item: {
-          ...keys.sentMail(mail.ticketId, mail.sentAt, mail.eventId),
+          ...keys.sentMail(ticketId, mail.sentAt, mail.eventId),
           entity: 'mail',
           ...mail,
         },
       }),
     );
     for (const id of [mail.ownMessageId, mail.providerMessageId]) {
-      await this.putReference(id, mail.ticketId);
+      await this.putReference(id, ticketId);
     }
     await this.finish(mail.eventId, { status: 'sent', providerMessageId: mail.providerMessageId });
   }

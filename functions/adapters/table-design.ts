@@ -18,7 +18,29 @@ export const CUSTOMER_QUEUE_INDEX = {
   sortKey: 'queueSk',
 } as const;
 
-export const GLOBAL_SECONDARY_INDEXES = [QUEUE_INDEX, CUSTOMER_QUEUE_INDEX] as const;
+/**
+ * Sparse index of billable work entries by billing month, sorted for the export
+ * (customer, date, entry): one paged Query is a month's export.
+ */
+export const BILLING_INDEX = {
+  indexName: 'billing',
+  partitionKey: 'billingPk',
+  sortKey: 'billingSk',
+} as const;
+
+/** Index of all customers by name, for the admins' list. */
+export const CUSTOMER_LIST_INDEX = {
+  indexName: 'customers',
+  partitionKey: 'listPk',
+  sortKey: 'listSk',
+} as const;
+
+export const GLOBAL_SECONDARY_INDEXES = [
+  QUEUE_INDEX,
+  CUSTOMER_QUEUE_INDEX,
+  BILLING_INDEX,
+  CUSTOMER_LIST_INDEX,
+] as const;
 
 /** Attribute that DynamoDB's TTL deletes expired items by (epoch seconds). */
 export const TTL_ATTRIBUTE = 'expiresAt';
@@ -54,6 +76,20 @@ export const keys = {
   mailEvent: (eventId: string) => ({ pk: `MAILEVENT#${eventId}`, sk: 'DELIVERY' }),
   /** Which ticket a Message-ID (its local part) belongs to, for matching replies. */
   mailReference: (messageIdKey: string) => ({ pk: `MAILREF#${messageIdKey}`, sk: 'TICKET' }),
+  workEntry: (ticketId: string, date: string, entryId: string) => ({
+    pk: `TICKET#${ticketId}`,
+    sk: `WORK#${date}#${entryId}`,
+  }),
+  billingMonth: (month: string) => `BILLING#${month}`,
+  allowance: (customerId: string, month: string) => ({
+    pk: `ALLOWANCE#${customerId}`,
+    sk: `MONTH#${month}`,
+  }),
+  currentPriceList: () => ({ pk: 'PRICELIST', sk: 'CURRENT' }),
+  priceListVersion: (version: number) => ({
+    pk: 'PRICELIST',
+    sk: `VERSION#${String(version).padStart(8, '0')}`,
+  }),
   rateCounter: (key: string, windowStart: number) => ({
     pk: `RATE#${key}`,
     sk: `WINDOW#${windowStart}`,

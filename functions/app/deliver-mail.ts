@@ -1,9 +1,10 @@
 import { ACKNOWLEDGEMENT_LIMIT, isNoReplyAddress } from '../domain/mail/mail-policy';
-import type { OutboxEvent } from '../domain/mail/outbox-event';
+import type { OutboxEvent, TicketEvent } from '../domain/mail/outbox-event';
 import type { RenderedMail } from '../domain/mail/rendered-mail';
 import { renderAcknowledgement } from '../domain/mail/templates/acknowledgement';
 import { renderAgentReply } from '../domain/mail/templates/agent-reply';
 import { renderBillingNotice } from '../domain/mail/templates/billing-notice';
+import { renderFinanceNotice } from '../domain/mail/templates/finance-notice';
 import { threadHeaders } from '../domain/mail/threading';
 import type { MailerDeps, OutgoingMail } from './mail-ports';
 import type { StoredTicket } from './ports';
@@ -65,6 +66,7 @@ async function plan(
   deps: MailerDeps,
   event: OutboxEvent,
 ): Promise<OutgoingMail | { suppressed: string }> {
+  if (event.kind === 'finance-notice') return financeNotice(deps, event);
   const ticket = await deps.tickets.get(event.ticketId);
   if (!ticket) return { suppressed: `ticket ${event.ticketId} does not exist` };
   const to = ticket.requester.email;
@@ -134,15 +136,41 @@ async function plan(
   return compose(deps, ticket, event, rendered, autoSubmitted, to);
 }
 
+function financeNotice(
+  deps: MailerDeps,
+  event: Extract<OutboxEvent, { kind: 'finance-notice' }>,
+): OutgoingMail {
+  const rendered = renderFinanceNotice({
+    month: event.month,
+    files: event.files,
+    entries: event.entries,
+    amountCents: event.amountCents,
+    financeUrl: `${deps.settings.publicUrl}/finance.html?month=${event.month}`,
+  });
+  return {
+    eventId: event.eventId,
+    kind: event.kind,
+    from: deps.settings.supportAddress,
+    to: deps.settings.financeAddress,
+    ...rendered,
+    messageId: `<${event.eventId}@${supportDomain(deps)}>`,
+    references: [],
+    autoSubmitted: 'auto-generated',
+  };
+}
+
+function supportDomain(deps: MailerDeps): string {
+  return deps.settings.supportAddress.split('@')[1] ?? 'servicedesk.invalid';
+}
+
 async function compose(
   deps: MailerDeps,
   ticket: StoredTicket,
-  event: OutboxEvent,
+  event: TicketEvent,
   rendered: RenderedMail,
   autoSubmitted: OutgoingMail['autoSubmitted'],
   to: string,
 ): Promise<OutgoingMail> {
-  const domain = deps.settings.supportAddress.split('@')[1] ?? 'servicedesk.invalid';
   const answered = event.kind === 'acknowledgement' && event.inReplyTo ? [event.inReplyTo] : [];
   const thread = threadHeaders([...answered, ...(await deps.mailLog.thread(ticket.ticketId))]);
   return {
@@ -153,7 +181,7 @@ async function compose(
     to,
     toName: ticket.requester.name,
     ...rendered,
-    messageId: `<${event.eventId}@${domain}>`,
+    messageId: `<${event.eventId}@${supportDomain(deps)}>`,
     ...(thread.inReplyTo ? { inReplyTo: thread.inReplyTo } : {}),
     references: thread.references,
     ...(autoSubmitted ? { autoSubmitted } : {}),

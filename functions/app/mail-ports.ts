@@ -4,7 +4,8 @@ import type { Clock, MessageRepository, TicketRepository, WorkEntryReader } from
 /** A mail ready to go: addresses, words, and its place in the ticket's thread. */
 export interface OutgoingMail {
   eventId: string;
-  ticketId: string;
+  /** The ticket the mail is about; absent for the finance notice. */
+  ticketId?: string;
   kind: OutboxEvent['kind'];
   from: string;
   to: string;
@@ -28,7 +29,7 @@ export interface MailSender {
 /** A mail that went out, as kept for threading and for the agent's view. */
 export interface SentMail {
   eventId: string;
-  ticketId: string;
+  ticketId?: string;
   kind: OutboxEvent['kind'];
   to: string;
   subject: string;
@@ -87,6 +88,8 @@ export interface MailSettings {
   salesPhone: string;
   /** Where the customer's status page is, e.g. `https://support.example.com`. */
   publicUrl: string;
+  /** Who gets the monthly finance notice. */
+  financeAddress: string;
 }
 
 export interface MailerDeps {

@@ -1,6 +1,7 @@
 import type { Customer, Contract } from '../domain/customer';
 import type { OutboxEvent } from '../domain/mail/outbox-event';
 import type { TicketMessage } from '../domain/message';
+import type { PriceList } from '../domain/price-list';
 import type { Ticket } from '../domain/ticket';
 import type { WorkEntry } from '../domain/work-entry';
 
@@ -42,6 +43,10 @@ export interface CustomerMatch {
 
 export interface CustomerRepository {
   get(customerId: string): Promise<Customer | undefined>;
+  /** Several customers in one round trip; unknown ids are left out. */
+  getMany(customerIds: string[]): Promise<Customer[]>;
+  /** All customers by name, paged. */
+  list(limit: number, cursor?: string): Promise<{ items: Customer[]; nextCursor?: string }>;
   /**
    * Stores the customer and its contact and domain lookups. Rejects with a ConflictError,
    * changing nothing, when a contact or domain belongs to another customer.
@@ -96,6 +101,41 @@ export interface MessageRepository {
 export interface WorkEntryReader {
   /** Entries of the ticket with an amount to pay, in the order they were recorded. */
   billableEntriesOf(ticketId: string): Promise<WorkEntry[]>;
+}
+
+export interface WorkEntryRepository extends WorkEntryReader {
+  /** Stores a new entry; resolves the stored one when an entry with that id exists. */
+  add(entry: WorkEntry): Promise<{ entry: WorkEntry; created: boolean }>;
+  /** All entries of a ticket, in date order. */
+  entriesOf(ticketId: string): Promise<WorkEntry[]>;
+  /**
+   * The billable entries of a billing month in export order (customer, date, entry), page
+   * by page from ONE index query; memory stays flat however many there are.
+   */
+  billableEntriesInMonth(month: string): AsyncIterable<WorkEntry[]>;
+}
+
+/** Included minutes of a contract customer, used up month by month. */
+export interface Allowances {
+  /**
+   * Takes up to `wanted` minutes of the customer's `included` minutes in the month for the
+   * entry, atomically under concurrency; asking again for the same entry answers the
+   * same, so a retried entry never takes twice.
+   */
+  consume(
+    customerId: string,
+    month: string,
+    entryId: string,
+    wanted: number,
+    included: number,
+  ): Promise<number>;
+}
+
+export interface PriceListStore {
+  /** The price list in force (the shipped default until an admin stores one). */
+  current(): Promise<PriceList>;
+  /** Stores a new version if the current one is still `expectedVersion`; else false. */
+  replace(next: PriceList, expectedVersion: number): Promise<boolean>;
 }
 
 /** Everything the ticket use cases need, passed in as one typed object. */

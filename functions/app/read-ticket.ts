@@ -2,7 +2,13 @@ import { accessTokenMatches } from '../domain/access-token';
 import { NotFoundError, UnauthorizedError } from '../domain/errors';
 import { isAgent, type Principal } from '../domain/principal';
 import type { MailLog, SentMail } from './mail-ports';
-import type { MessageRepository, StoredTicket, TicketRepository } from './ports';
+import type {
+  MessageRepository,
+  StoredTicket,
+  TicketRepository,
+  WorkEntryRepository,
+} from './ports';
+import type { WorkEntry } from '../domain/work-entry';
 import type { TicketMessage } from '../domain/message';
 
 export type TicketReader =
@@ -35,12 +41,23 @@ export async function readTicket(
 }
 
 export type TicketWithHistory =
-  | { kind: 'agent'; ticket: StoredTicket; messages: TicketMessage[]; mails: SentMail[] }
+  | {
+      kind: 'agent';
+      ticket: StoredTicket;
+      messages: TicketMessage[];
+      mails: SentMail[];
+      workEntries: WorkEntry[];
+    }
   | { kind: 'customer'; ticket: StoredTicket; messages: TicketMessage[] };
 
 /** The ticket with its conversation (and, for agents, the mails sent on it). */
 export async function readTicketWithHistory(
-  deps: { tickets: TicketRepository; messages: MessageRepository; mailLog: MailLog },
+  deps: {
+    tickets: TicketRepository;
+    messages: MessageRepository;
+    mailLog: MailLog;
+    workEntries: Pick<WorkEntryRepository, 'entriesOf'>;
+  },
   ticketId: string,
   principal: Principal,
   accessToken?: string,
@@ -48,5 +65,9 @@ export async function readTicketWithHistory(
   const read = await readTicket(deps, ticketId, principal, accessToken);
   const messages = await deps.messages.list(ticketId);
   if (read.kind === 'customer') return { ...read, messages };
-  return { ...read, messages, mails: await deps.mailLog.sentMails(ticketId) };
+  const [mails, workEntries] = await Promise.all([
+    deps.mailLog.sentMails(ticketId),
+    deps.workEntries.entriesOf(ticketId),
+  ]);
+  return { ...read, messages, mails, workEntries };
 }

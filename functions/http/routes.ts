@@ -28,6 +28,8 @@ export interface Route {
   table: 'none' | 'read' | 'readwrite';
   /** Whether the handler puts mail events on the outbox queue. @default false */
   outbox?: boolean;
+  /** Whether the handler writes billing exports to the export bucket. @default false */
+  exportBucket?: boolean;
   /** Stricter throttling than the API's default, per second. */
   throttle?: { rateLimit: number; burstLimit: number };
   summary: string;
@@ -122,6 +124,52 @@ export const routes: readonly Route[] = [
     groups: ['agents'],
     table: 'readwrite',
     summary: 'Claim the next waiting ticket',
+  },
+  {
+    method: 'POST',
+    path: '/tickets/{ticketId}/work',
+    handler: 'record-work',
+    auth: 'staff',
+    groups: ['agents'],
+    table: 'readwrite',
+    summary: 'Log work; answers the covered and billable minutes and the amount',
+  },
+  {
+    method: 'GET',
+    path: '/price-list',
+    handler: 'get-price-list',
+    auth: 'staff',
+    groups: ['agents', 'finance', 'admins'],
+    table: 'read',
+    summary: 'The price list in force',
+  },
+  {
+    method: 'PUT',
+    path: '/price-list',
+    handler: 'put-price-list',
+    auth: 'staff',
+    groups: ['admins'],
+    table: 'readwrite',
+    summary: 'Replace the price list (a new version)',
+  },
+  {
+    method: 'GET',
+    path: '/exports/billing',
+    handler: 'export-billing',
+    auth: 'staff',
+    groups: ['finance'],
+    table: 'read',
+    exportBucket: true,
+    summary: "A month's billable entries as CSV, German-Excel CSV or JSON",
+  },
+  {
+    method: 'GET',
+    path: '/customers',
+    handler: 'list-customers',
+    auth: 'staff',
+    groups: ['admins'],
+    table: 'read',
+    summary: 'All customers by name, paged',
   },
   {
     method: 'PUT',

@@ -3,6 +3,8 @@ import { isCalendarDay } from '../domain/calendar';
 import { normalizeDomain, normalizeEmail } from '../domain/customer';
 import { LOCALES, SEVERITIES, TICKET_STATUSES } from '../domain/ticket';
 import { TICKET_ID_PATTERN } from '../domain/ticket-number';
+import { EXPORT_FORMATS } from '../domain/billing-export';
+import { UNITS } from '../domain/price-list';
 
 /** Request schemas of the HTTP API: every body, path and query parameter is checked here. */
 
@@ -116,4 +118,46 @@ export const voicemailBody = z.strictObject({
     .max(2048)
     .optional(),
   transcript: z.string().max(20_000).optional(),
+});
+
+const serviceCode = z.string().regex(/^[A-Z][A-Z0-9_-]{1,31}$/, 'upper-case letters, digits, _ -');
+
+export const workBody = z.strictObject({
+  minutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60),
+  serviceCode,
+  description: text(2000),
+  date: calendarDay.optional(),
+});
+
+export const priceListBody = z.strictObject({
+  /** The version the change is based on; a newer version in between is a 409. */
+  basedOnVersion: z.number().int().min(0).optional(),
+  services: z
+    .array(
+      z.strictObject({
+        code: serviceCode,
+        name: text(200),
+        unit: z.enum(UNITS),
+        unitPriceCents: z.number().int().min(0).max(100_000_000),
+      }),
+    )
+    .min(1)
+    .max(500)
+    .refine((services) => new Set(services.map((s) => s.code)).size === services.length, {
+      message: 'service codes must be unique',
+    }),
+});
+
+export const exportQuery = z.strictObject({
+  month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month YYYY-MM'),
+  format: z.enum(EXPORT_FORMATS).default('csv'),
+});
+
+export const customerListQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().min(1).max(2048).optional(),
 });

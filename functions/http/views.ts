@@ -2,6 +2,7 @@ import type { SentMail } from '../app/mail-ports';
 import type { StoredTicket } from '../app/ports';
 import type { TicketMessage } from '../domain/message';
 import type { Ticket } from '../domain/ticket';
+import type { WorkEntry } from '../domain/work-entry';
 
 /** What the customer sees of their ticket: no internal fields, no internal notes. */
 export function customerView(ticket: Ticket, messages: TicketMessage[] = []) {
@@ -22,7 +23,7 @@ export function customerView(ticket: Ticket, messages: TicketMessage[] = []) {
 /** Everything an agent may see (never the access token's hash). */
 export function agentView(
   ticket: StoredTicket,
-  history?: { messages: TicketMessage[]; mails: SentMail[] },
+  history?: { messages: TicketMessage[]; mails: SentMail[]; workEntries: WorkEntry[] },
 ) {
   const { accessTokenHash: _hash, ...rest } = ticket;
   return {
@@ -31,6 +32,7 @@ export function agentView(
     ...(history
       ? {
           messages: history.messages.map(messageView),
+          workEntries: history.workEntries,
           mails: history.mails.map((mail) => ({
             kind: mail.kind,
             to: mail.to,

@@ -20,6 +20,14 @@ const eventSchema = z.discriminatedUnion('kind', [
     messageId: z.string().min(1),
   }),
   z.object({ kind: z.literal('billing-notice'), eventId: z.string().min(1), ticketId }),
+  z.object({
+    kind: z.literal('finance-notice'),
+    eventId: z.string().min(1),
+    month: z.string().regex(/^\d{4}-\d{2}$/),
+    files: z.array(z.object({ format: z.string(), bucket: z.string(), key: z.string() })),
+    entries: z.number().int().min(0),
+    amountCents: z.number().int().min(0),
+  }),
 ]);
 
 /**

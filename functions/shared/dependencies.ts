@@ -2,7 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import type { ExportStore } from '../app/export-ports';
 import type { IntakeDeps } from '../app/intake-mail';
+import type { RecordWorkDeps } from '../app/record-work';
 import type { MailerDeps } from '../app/mail-ports';
 import type { Clock, TicketDeps } from '../app/ports';
 import { DynamoCustomerRepository } from '../adapters/customer-repository';
@@ -11,19 +13,24 @@ import { DynamoIdempotencyStore } from '../adapters/idempotency-store';
 import { DynamoMailLog } from '../adapters/mail-log';
 import { DynamoMessageRepository } from '../adapters/message-repository';
 import { DynamoRateLimiter } from '../adapters/rate-limiter';
+import { S3ExportStore } from '../adapters/s3-export-store';
 import { S3MailBucket } from '../adapters/s3-mail-bucket';
 import { SesMailSender } from '../adapters/ses-mail-sender';
 import { SqsOutbox } from '../adapters/sqs-outbox';
 import { DynamoTicketNumbers } from '../adapters/ticket-number-allocator';
 import { DynamoTicketRepository } from '../adapters/ticket-repository';
-import { DynamoWorkEntryReader } from '../adapters/work-entry-reader';
+import { DynamoWorkEntryRepository } from '../adapters/work-entry-repository';
+import { DynamoAllowances } from '../adapters/allowances';
+import { DynamoPriceListStore } from '../adapters/price-list-store';
 import { integer, optional, required } from './config';
 
 export type Dependencies = TicketDeps &
   MailerDeps &
-  IntakeDeps & {
+  IntakeDeps &
+  RecordWorkDeps & {
     /** The mail bucket: raw received mail, attachments, quarantine. */
     mailBucket: S3MailBucket;
+    exports: ExportStore;
   };
 
 /**
@@ -39,6 +46,10 @@ export function createDependencies(): Dependencies {
     const endpoint = optional('DYNAMODB_ENDPOINT');
     return { db: createDocumentClient(endpoint ? { endpoint } : {}), name: required('TABLE_NAME') };
   });
+  const s3 = once(() => {
+    const endpoint = optional('S3_ENDPOINT');
+    return new S3Client(endpoint ? { endpoint, forcePathStyle: true } : {});
+  });
   const parts = {
     tickets: () => new DynamoTicketRepository(table().db, table().name),
     customers: () => new DynamoCustomerRepository(table().db, table().name),
@@ -46,7 +57,9 @@ export function createDependencies(): Dependencies {
     ticketNumbers: () =>
       new DynamoTicketNumbers(table().db, table().name, integer('TICKET_NUMBER_BLOCK', 20)),
     messages: () => new DynamoMessageRepository(table().db, table().name),
-    workEntries: () => new DynamoWorkEntryReader(table().db, table().name),
+    workEntries: () => new DynamoWorkEntryRepository(table().db, table().name),
+    allowances: () => new DynamoAllowances(table().db, table().name),
+    priceLists: () => new DynamoPriceListStore(table().db, table().name),
     mailLog: () => new DynamoMailLog(table().db, table().name, clock),
     rateLimiter: () => new DynamoRateLimiter(table().db, table().name, clock),
     outbox: () => {
@@ -65,11 +78,8 @@ export function createDependencies(): Dependencies {
       );
     },
     settings: () => mailSettings(),
-    mailBucket: () => {
-      const endpoint = optional('S3_ENDPOINT');
-      const s3 = new S3Client(endpoint ? { endpoint, forcePathStyle: true } : {});
-      return new S3MailBucket(s3, required('MAIL_BUCKET'));
-    },
+    mailBucket: () => new S3MailBucket(s3(), required('MAIL_BUCKET')),
+    exports: () => new S3ExportStore(s3(), required('EXPORT_BUCKET')),
     attachments: () => deps.mailBucket,
   };
   const built = new Map<string, unknown>();
@@ -95,6 +105,7 @@ const mailSettings = once(() => ({
   supportName: optional('SUPPORT_NAME') ?? 'Support',
   salesPhone: required('SALES_PHONE'),
   publicUrl: required('PUBLIC_URL').replace(/\/$/, ''),
+  financeAddress: optional('FINANCE_ADDRESS') ?? required('SUPPORT_ADDRESS'),
 }));
 
 /** Ids that sort by creation time: milliseconds, then randomness against collisions. */

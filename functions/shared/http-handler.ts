@@ -30,7 +30,10 @@ export interface HttpRequest {
 
 export interface HttpResult {
   status: number;
+  /** Sent as JSON. */
   body?: unknown;
+  /** Sent as it is, with the content type the headers name (CSV, HTML). */
+  text?: string;
   headers?: Record<string, string>;
 }
 
@@ -161,13 +164,14 @@ function definedOnly(values: Record<string, string | undefined> | null): Record<
 }
 
 function toResponse(result: HttpResult): APIGatewayProxyResult {
+  const json = result.text === undefined && result.body !== undefined;
   return {
     statusCode: result.status,
     headers: {
-      ...(result.body === undefined ? {} : { 'content-type': 'application/json; charset=utf-8' }),
+      ...(json ? { 'content-type': 'application/json; charset=utf-8' } : {}),
       'cache-control': 'no-store',
       ...result.headers,
     },
-    body: result.body === undefined ? '' : JSON.stringify(result.body),
+    body: result.text ?? (json ? JSON.stringify(result.body) : ''),
   };
 }

@@ -127,6 +127,20 @@ export class InMemoryCustomerRepository implements CustomerRepository {
     return customer && copy(customer);
   }
 
+  async getMany(customerIds: string[]): Promise<Customer[]> {
+    return customerIds.flatMap((id) => {
+      const customer = this.customers.get(id);
+      return customer ? [copy(customer)] : [];
+    });
+  }
+
+  async list(limit: number, cursor?: string): Promise<{ items: Customer[]; nextCursor?: string }> {
+    const all = [...this.customers.values()].sort((a, b) => a.name.localeCompare(b.name));
+    const start = cursor ? Number(cursor) : 0;
+    const items = all.slice(start, start + limit).map(copy);
+    return start + limit < all.length ? { items, nextCursor: String(start + limit) } : { items };
+  }
+
   async save(customer: Customer, _previous?: Customer): Promise<void> {
     for (const other of this.customers.values()) {
       if (other.customerId === customer.customerId) continue;

@@ -13,7 +13,18 @@ export type OutboxEvent =
       inReplyTo?: string;
     }
   | { kind: 'agent-reply'; eventId: string; ticketId: string; messageId: string }
-  | { kind: 'billing-notice'; eventId: string; ticketId: string };
+  | { kind: 'billing-notice'; eventId: string; ticketId: string }
+  | {
+      kind: 'finance-notice';
+      eventId: string;
+      month: string;
+      files: { format: string; bucket: string; key: string }[];
+      entries: number;
+      amountCents: number;
+    };
+
+/** Events about one ticket (all but the finance notice). */
+export type TicketEvent = Exclude<OutboxEvent, { kind: 'finance-notice' }>;
 
 export const outboxEvents = {
   acknowledgement: (ticketId: string, accessToken: string, inReplyTo?: string): OutboxEvent => ({
@@ -28,6 +39,18 @@ export const outboxEvents = {
     eventId: `reply.${ticketId}.${messageId}`,
     ticketId,
     messageId,
+  }),
+  /** One notice per month, however often the export runs. */
+  financeNotice: (
+    month: string,
+    files: { format: string; bucket: string; key: string }[],
+    totals: { entries: number; amountCents: number },
+  ): OutboxEvent => ({
+    kind: 'finance-notice',
+    eventId: `finance.${month}`,
+    month,
+    files,
+    ...totals,
   }),
   /** One notice per resolution: a ticket reopened and resolved again gets a new one. */
   billingNotice: (ticketId: string, version: number): OutboxEvent => ({

@@ -49,6 +49,10 @@ function workEntry(overrides: Partial<WorkEntry> & { entryId: string }): WorkEnt
     unitPriceCents: 2999,
     amountCents: 5998,
     currency: 'EUR',
+    unit: 'quarter_hour',
+    priceListVersion: 1,
+    customer: { id: 'acme', name: 'ACME GmbH' },
+    recordedAt: '2026-05-04T09:00:00.000Z',
     ...overrides,
   };
 }

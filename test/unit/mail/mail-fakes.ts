@@ -99,7 +99,7 @@ export class InMemoryMailLog implements MailLog {
       const ticketId = item.kind === 'sent' ? item.mail.ticketId : item.ticketId;
       for (const id of ids) {
         const key = messageIdKey(id);
-        if (key) byKey.set(key, ticketId);
+        if (key && ticketId) byKey.set(key, ticketId);
       }
     }
     // The latest reference is the most specific.
@@ -192,6 +192,7 @@ export const MAIL_SETTINGS: MailSettings = {
   supportName: 'Servicedesk',
   salesPhone: '+49 30 1234567-0',
   publicUrl: 'https://support.example.com',
+  financeAddress: 'finance@servicedesk.example.com',
 };
 
 export interface MailFakes {

@@ -191,6 +191,10 @@ function entry(overrides: Partial<WorkEntry> & { entryId: string }): WorkEntry {
     unitPriceCents: 2999,
     amountCents: 11996,
     currency: 'EUR',
+    unit: 'quarter_hour',
+    priceListVersion: 1,
+    customer: { id: 'acme', name: 'ACME GmbH' },
+    recordedAt: '2026-05-04T09:00:00.000Z',
     ...overrides,
   };
 }

@@ -1,0 +1,58 @@
+import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DEFAULT_PRICE_LIST } from '../domain/default-price-list';
+import type { PriceList } from '../domain/price-list';
+import type { PriceListStore } from '../app/ports';
+import { isConditionFailure } from './dynamodb';
+import { keys } from './table-design';
+
+/**
+ * The price list in force is one item, replaced conditionally on its version; each
+ * version is also kept as its own item, so what was in force when stays on record.
+ */
+export class DynamoPriceListStore implements PriceListStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async current(): Promise<PriceList> {
+    const { Item } = await this.db.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: keys.currentPriceList(),
+        ConsistentRead: true,
+      }),
+    );
+    if (!Item) return DEFAULT_PRICE_LIST;
+    const { version, currency, validFrom, services } = Item as PriceList;
+    return { version, currency, ...(validFrom ? { validFrom } : {}), services };
+  }
+
+  async replace(next: PriceList, expectedVersion: number): Promise<boolean> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...keys.currentPriceList(), entity: 'price-list', ...next },
+          ConditionExpression:
+            expectedVersion === DEFAULT_PRICE_LIST.version
+              ? 'attribute_not_exists(pk)'
+              : 'version = :expected',
+          ...(expectedVersion === DEFAULT_PRICE_LIST.version
+            ? {}
+            : { ExpressionAttributeValues: { ':expected': expectedVersion } }),
+        }),
+      );
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+    await this.db.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...keys.priceListVersion(next.version), entity: 'price-list-version', ...next },
+      }),
+    );
+    return true;
+  }
+}

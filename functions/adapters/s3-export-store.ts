@@ -1,0 +1,44 @@
+import { Readable } from 'node:stream';
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import type { ExportStore } from '../app/export-ports';
+
+/** How long a download link of an export works. */
+const LINK_SECONDS = 15 * 60;
+
+/** Billing exports in their own bucket, written as a stream (multipart upload). */
+export class S3ExportStore implements ExportStore {
+  constructor(
+    private readonly s3: S3Client,
+    private readonly bucket: string,
+  ) {}
+
+  async put(key: string, chunks: AsyncIterable<string | Uint8Array>, contentType: string) {
+    const upload = new Upload({
+      client: this.s3,
+      params: {
+        Bucket: this.bucket,
+        Key: key,
+        Body: Readable.from(chunks),
+        ContentType: contentType,
+      },
+      queueSize: 2,
+      partSize: 5 * 1024 * 1024,
+    });
+    await upload.done();
+    return { bucket: this.bucket, key };
+  }
+
+  downloadUrl(key: string, fileName: string): Promise<string> {
+    return getSignedUrl(
+      this.s3,
+      new GetObjectCommand({
+        Bucket: this.bucket,
+        Key: key,
+        ResponseContentDisposition: `attachment; filename="${fileName}"`,
+      }),
+      { expiresIn: LINK_SECONDS },
+    );
+  }
+}

@@ -1,0 +1,94 @@
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { isBillable, type WorkEntry } from '../domain/work-entry';
+import type { WorkEntryRepository } from '../app/ports';
+import { isConditionFailure } from './dynamodb';
+import { queryCollection } from './query-collection';
+import { BILLING_INDEX, keys, TICKET_COLLECTION } from './table-design';
+
+/** Items per page of the export query (DynamoDB stops at 1 MB anyway). */
+const EXPORT_PAGE = 500;
+
+/**
+ * Work entries live in their ticket's item collection; billable ones are also in the
+ * sparse billing index, keyed by month and sorted by customer, date and entry.
+ */
+export class DynamoWorkEntryRepository implements WorkEntryRepository {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async add(entry: WorkEntry): Promise<{ entry: WorkEntry; created: boolean }> {
+    const key = keys.workEntry(entry.ticketId, entry.date, entry.entryId);
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...entry, ...key, entity: 'work-entry', ...billingKeys(entry) },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return { entry, created: true };
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }),
+    );
+    if (!Item) throw new Error(`work entry ${entry.entryId} vanished`);
+    return { entry: toEntry(Item), created: false };
+  }
+
+  async entriesOf(ticketId: string): Promise<WorkEntry[]> {
+    const items = await queryCollection(
+      this.db,
+      this.tableName,
+      keys.ticket(ticketId).pk,
+      TICKET_COLLECTION.work,
+    );
+    return items.map(toEntry);
+  }
+
+  async billableEntriesOf(ticketId: string): Promise<WorkEntry[]> {
+    return (await this.entriesOf(ticketId)).filter(isBillable);
+  }
+
+  async *billableEntriesInMonth(month: string): AsyncIterable<WorkEntry[]> {
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: BILLING_INDEX.indexName,
+          KeyConditionExpression: '#pk = :month',
+          ExpressionAttributeNames: { '#pk': BILLING_INDEX.partitionKey },
+          ExpressionAttributeValues: { ':month': keys.billingMonth(month) },
+          Limit: EXPORT_PAGE,
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        }),
+      );
+      if (page.Items?.length) yield page.Items.map(toEntry);
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+  }
+}
+
+/** Only billable entries enter the billing index; unknown customers sort after known ones. */
+function billingKeys(entry: WorkEntry): Record<string, string> {
+  if (!isBillable(entry)) return {};
+  const customer = entry.customer.id ?? `~${entry.customer.name}`;
+  return {
+    [BILLING_INDEX.partitionKey]: keys.billingMonth(entry.date.slice(0, 7)),
+    [BILLING_INDEX.sortKey]: `${customer}#${entry.date}#${entry.entryId}`,
+  };
+}
+
+function toEntry(item: Record<string, unknown>): WorkEntry {
+  const { pk: _pk, sk: _sk, entity: _entity, billingPk: _bpk, billingSk: _bsk, ...entry } = item;
+  return entry as unknown as WorkEntry;
+}

@@ -1,0 +1,51 @@
+import type { ExportFormat } from '../domain/billing-export';
+import { EXPORT_MEDIA, exportBilling, type ExportDeps } from './export-billing';
+import type { ExportStore } from './export-ports';
+
+/** Largest export answered in the response itself; Lambda answers at most 6 MB. */
+export const INLINE_LIMIT_BYTES = 5 * 1024 * 1024;
+
+export type DeliveredExport =
+  | { kind: 'inline'; body: string; contentType: string; fileName: string }
+  | { kind: 'stored'; url: string; key: string; contentType: string; fileName: string };
+
+export function exportFileName(month: string, format: ExportFormat): string {
+  return `billing-${month}.${EXPORT_MEDIA[format].extension}`;
+}
+
+/**
+ * A month's export for a request: kept in memory while it is small and answered inline;
+ * once it grows past the limit, everything so far and the rest stream into the export
+ * bucket and the caller gets a download link. Memory never holds more than the limit.
+ */
+export async function deliverExport(
+  deps: ExportDeps & { exports: ExportStore },
+  month: string,
+  format: ExportFormat,
+): Promise<DeliveredExport> {
+  const { contentType } = EXPORT_MEDIA[format];
+  const fileName = exportFileName(month, format);
+  const chunks = exportBilling(deps, month, format)[Symbol.asyncIterator]();
+  const buffered: string[] = [];
+  let size = 0;
+  for (;;) {
+    const next = await chunks.next();
+    if (next.done) return { kind: 'inline', body: buffered.join(''), contentType, fileName };
+    buffered.push(next.value);
+    size += Buffer.byteLength(next.value);
+    if (size > INLINE_LIMIT_BYTES) break;
+  }
+  const everything = (async function* () {
+    yield* buffered.splice(0);
+    for (let next = await chunks.next(); !next.done; next = await chunks.next()) yield next.value;
+  })();
+  const key = `requests/${month}/${Date.now().toString(36)}-${fileName}`;
+  await deps.exports.put(key, everything, contentType);
+  return {
+    kind: 'stored',
+    url: await deps.exports.downloadUrl(key, fileName),
+    key,
+    contentType,
+    fileName,
+  };
+}
