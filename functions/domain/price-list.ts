@@ -1,4 +1,4 @@
-import { CURRENCY } from './money';
+import type { CURRENCY } from './money';
 
 export const UNITS = ['minute', 'quarter_hour', 'hour', 'flat'] as const;
 export type Unit = (typeof UNITS)[number];
