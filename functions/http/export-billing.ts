@@ -1,5 +1,4 @@
 import { deliverExport } from '../app/deliver-export';
-import type { HttpResult } from '../shared/http-handler';
 import { dependencies } from '../shared/dependencies';
 import { httpHandler } from '../shared/http-handler';
 import { validate } from '../shared/validation';
@@ -10,7 +9,7 @@ import { exportQuery } from './schemas';
  * billable entries. Small exports come in the response; large ones as a 303 to a
  * download link of the same file in the export bucket.
  */
-export const handler = httpHandler('export-billing', async (request): Promise<HttpResult> => {
+export const handler = httpHandler('export-billing', async (request) => {
   const { month, format } = validate(exportQuery, request.query, 'query');
   const result = await deliverExport(dependencies(), month, format);
   const disposition = `attachment; filename="${result.fileName}"`;

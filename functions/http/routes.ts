@@ -30,6 +30,11 @@ export interface Route {
   outbox?: boolean;
   /** Whether the handler writes billing exports to the export bucket. @default false */
   exportBucket?: boolean;
+  /**
+   * Whether the route also takes a plain HTML form post
+   * (`application/x-www-form-urlencoded`) and answers it with an HTML page. @default false
+   */
+  form?: boolean;
   /** Stricter throttling than the API's default, per second. */
   throttle?: { rateLimit: number; burstLimit: number };
   summary: string;
@@ -53,8 +58,9 @@ export const routes: readonly Route[] = [
     groups: [],
     table: 'readwrite',
     outbox: true,
+    form: true,
     throttle: { rateLimit: 10, burstLimit: 20 },
-    summary: 'Submit a ticket (web form)',
+    summary: 'Submit a ticket (web form, also without JavaScript)',
   },
   {
     method: 'GET',

@@ -12,7 +12,8 @@ import { routeOf, type Route } from '../http/routes';
 import { bearerOf, bearerVerifier } from './bearer-token';
 import { principalFromClaims } from './claims';
 import { integer } from './config';
-import { problemResponse } from './problem';
+import { formLocale, formProblemPage } from '../http/form-pages';
+import { type Problem, problemResponse } from './problem';
 
 /** What a route handler gets: the checked caller and the request's parts. */
 export interface HttpRequest {
@@ -22,6 +23,8 @@ export interface HttpRequest {
   body: unknown;
   /** The body as sent, for checking a signature over it. */
   rawBody?: string;
+  /** True when an HTML form was posted (the route allows it): answer with a page. */
+  form: boolean;
   path: Record<string, string>;
   query: Record<string, string>;
   /** Header names in lower case. */
@@ -34,7 +37,8 @@ export interface HttpResult {
   body?: unknown;
   /** Sent as it is, with the content type the headers name (CSV, HTML). */
   text?: string;
-  headers?: Record<string, string>;
+  /** Headers to send; undefined values are left out. */
+  headers?: Record<string, string | undefined>;
 }
 
 /** Largest accepted body; API Gateway itself stops at 10 MB. */
@@ -53,7 +57,7 @@ export function httpHandler(
 ) {
   const route = routeOf(handlerName);
   return middy<Event, APIGatewayProxyResult, Error, Context>()
-    .use(problemDetails())
+    .use(problemDetails(route))
     .use(parseRequest(route))
     .handler(async (event) => {
       if (!event.parsed) throw new Error('request was not parsed');
@@ -68,11 +72,18 @@ function parseRequest(route: Route): MiddlewareObj<Event, APIGatewayProxyResult,
       const headers = lowerCaseHeaders(event.headers);
       const raw = bodyText(event);
       const principal = await authenticate(route, event, headers);
-      const body = raw === undefined ? undefined : parseJson(raw, headers['content-type']);
+      const form = isFormPost(route, headers);
+      const body =
+        raw === undefined
+          ? undefined
+          : form
+            ? Object.fromEntries(new URLSearchParams(raw))
+            : parseJson(raw, headers['content-type']);
       event.parsed = {
         route,
         principal,
         body,
+        form,
         ...(raw === undefined ? {} : { rawBody: raw }),
         path: definedOnly(event.pathParameters),
         query: definedOnly(event.queryStringParameters),
@@ -82,7 +93,7 @@ function parseRequest(route: Route): MiddlewareObj<Event, APIGatewayProxyResult,
   };
 }
 
-function problemDetails(): MiddlewareObj<Event, APIGatewayProxyResult, Error, Context> {
+function problemDetails(route: Route): MiddlewareObj<Event, APIGatewayProxyResult, Error, Context> {
   return {
     onError: async (request) => {
       if (!(request.error instanceof Error) || !('status' in request.error)) {
@@ -96,7 +107,19 @@ function problemDetails(): MiddlewareObj<Event, APIGatewayProxyResult, Error, Co
           }),
         );
       }
-      request.response = problemResponse(request.error);
+      const problem = problemResponse(request.error);
+      request.response = isFormPost(route, lowerCaseHeaders(request.event.headers))
+        ? {
+            statusCode: problem.statusCode,
+            headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' },
+            body: formProblemPage(
+              JSON.parse(problem.body) as Problem,
+              formLocale(
+                request.event.body && Object.fromEntries(new URLSearchParams(request.event.body)),
+              ),
+            ),
+          }
+        : problem;
     },
   };
 }
@@ -122,6 +145,11 @@ async function authenticate(
     throw new ForbiddenError(`This needs one of the groups: ${route.groups.join(', ')}.`);
   }
   return principal;
+}
+
+function isFormPost(route: Route, headers: Record<string, string>): boolean {
+  const mediaType = headers['content-type']?.split(';')[0]?.trim().toLowerCase();
+  return route.form === true && mediaType === 'application/x-www-form-urlencoded';
 }
 
 function bodyText(event: APIGatewayProxyEvent): string | undefined {
@@ -167,11 +195,13 @@ function toResponse(result: HttpResult): APIGatewayProxyResult {
   const json = result.text === undefined && result.body !== undefined;
   return {
     statusCode: result.status,
-    headers: {
-      ...(json ? { 'content-type': 'application/json; charset=utf-8' } : {}),
-      'cache-control': 'no-store',
-      ...result.headers,
-    },
+    headers: Object.fromEntries(
+      Object.entries({
+        ...(json ? { 'content-type': 'application/json; charset=utf-8' } : {}),
+        'cache-control': 'no-store',
+        ...result.headers,
+      }).filter((entry): entry is [string, string] => entry[1] !== undefined),
+    ),
     body: result.text ?? (json ? JSON.stringify(result.body) : ''),
   };
 }

@@ -95,6 +95,57 @@ describe('web intake and the customer view', () => {
     expect((await api.queue(agent)).length).toBe(before + 1);
   });
 
+  it('takes the form posted without JavaScript and answers with a page', async () => {
+    const form = new URLSearchParams({
+      locale: 'en',
+      name: 'Zoë <Admin>',
+      email: 'zoe@example.org',
+      subject: 'Printer',
+      description: 'It does not print.\nAt all.',
+      severity: 'low',
+    });
+    const response = await api.request('POST', '/tickets', {
+      rawBody: form.toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
+    });
+    expect(response.status).toBe(201);
+    expect(response.headers.get('content-type')).toContain('text/html');
+    const ticketId = /T-\d+/.exec(response.text)?.[0];
+    const token = /token=([\w-]+)/.exec(response.text)?.[1];
+    expect(ticketId).toBeDefined();
+    expect(response.text).toContain('lang="en"');
+    expect(response.text).not.toContain('<script');
+    const read = await api.request('GET', `/tickets/${ticketId}`, {
+      headers: { 'x-ticket-token': String(token) },
+    });
+    expect(read.json).toMatchObject({ subject: 'Printer', severity: 'low', channel: 'web' });
+    const agentView = await api.request('GET', `/tickets/${ticketId}`, { token: agent });
+    expect(agentView.json.requester).toMatchObject({ name: 'Zoë <Admin>' });
+
+    const invalid = await api.request('POST', '/tickets', {
+      rawBody: new URLSearchParams({
+        name: '<b>x</b>',
+        email: 'nope',
+        subject: '',
+        description: 'x',
+      }).toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(invalid.status).toBe(400);
+    expect(invalid.headers.get('content-type')).toContain('text/html');
+    expect(invalid.text).toContain('email');
+    expect(invalid.text).toContain('lang="de"');
+    // A form post is only accepted where the route table allows it.
+    const elsewhere = await api.request('POST', `/tickets/${ticketId}/messages`, {
+      rawBody: 'body=hi',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-ticket-token': String(token),
+      },
+    });
+    expect(elsewhere.status).toBe(415);
+  });
+
   it('reports readiness', async () => {
     const health = await api.request('GET', '/health');
     expect(health.status).toBe(200);

@@ -1,0 +1,81 @@
+import { html, type SafeHtml } from '../domain/mail/html';
+import type { Locale } from '../domain/ticket';
+import type { Problem } from '../shared/problem';
+
+/**
+ * The pages the web form gets when it was posted without JavaScript: the same look as the
+ * site (its stylesheet, no inline script or style, so the site's CSP holds).
+ */
+const TEXT = {
+  de: {
+    thanks: 'Vielen Dank – Ihre Anfrage ist eingegangen',
+    number: 'Ihre Ticketnummer',
+    keep: 'Unter diesem Link sehen Sie jederzeit den Stand Ihrer Anfrage. Bewahren Sie ihn auf; Sie erhalten ihn auch per E-Mail:',
+    problem: 'Ihre Anfrage konnte nicht angenommen werden',
+    fix: 'Bitte gehen Sie zurück und korrigieren Sie:',
+    back: 'Zurück zum Formular',
+  },
+  en: {
+    thanks: 'Thank you – we received your request',
+    number: 'Your ticket number',
+    keep: 'This link shows the state of your request at any time. Keep it; you will also get it by e-mail:',
+    problem: 'Your request could not be accepted',
+    fix: 'Please go back and correct:',
+    back: 'Back to the form',
+  },
+} as const;
+
+export function ticketReceiptPage(
+  ticket: { ticketId: string; accessToken: string },
+  locale: Locale,
+): string {
+  const t = TEXT[locale];
+  const link = `/status.html?ticket=${encodeURIComponent(ticket.ticketId)}&token=${encodeURIComponent(ticket.accessToken)}`;
+  return page(
+    locale,
+    t.thanks,
+    html`<p>${t.number}: <strong>${ticket.ticketId}</strong></p>
+      <p>${t.keep}</p>
+      <p><a href="${link}">${link}</a></p>`,
+  );
+}
+
+export function formProblemPage(problem: Problem, locale: Locale): string {
+  const t = TEXT[locale];
+  const items = problem.errors?.length
+    ? problem.errors.map((e) => html`<li>${e.field.replace(/^body\./, '')}: ${e.message}</li>`)
+    : [html`<li>${problem.detail}</li>`];
+  return page(
+    locale,
+    t.problem,
+    html`<p>${t.fix}</p>
+      <ul>
+        ${items}
+      </ul>
+      <p><a href="${locale === 'en' ? '/en/' : '/'}">${t.back}</a></p>`,
+  );
+}
+
+function page(locale: Locale, title: string, body: SafeHtml): string {
+  return html`<!doctype html>
+    <html lang="${locale}">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>${title}</title>
+        <link rel="stylesheet" href="/styles.css" />
+      </head>
+      <body>
+        <main id="main">
+          <h1>${title}</h1>
+          ${body}
+        </main>
+      </body>
+    </html> `.value;
+}
+
+/** `de` unless the posted form asked for English. */
+export function formLocale(body: unknown): Locale {
+  const locale = (body as { locale?: unknown } | undefined)?.locale;
+  return typeof locale === 'string' && locale.toLowerCase().startsWith('en') ? 'en' : 'de';
+}
