@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { SMTPServer } from 'smtp-server';
 
@@ -76,14 +77,12 @@ async function receive(
 ) {
   const messageId = `local-${Date.now().toString(36)}-${randomBytes(8).toString('hex')}`;
   const objectKey = `incoming/${messageId}`;
-  await options.s3.send(
-    new PutObjectCommand({
-      Bucket: options.bucket,
-      Key: objectKey,
-      Body: raw,
-      ContentType: 'message/rfc822',
-    }),
-  );
+  // Multipart for big mails: the S3 stand-in, like S3 itself, limits a single request.
+  await new Upload({
+    client: options.s3,
+    params: { Bucket: options.bucket, Key: objectKey, Body: raw, ContentType: 'message/rfc822' },
+    partSize: 5 * 1024 * 1024,
+  }).done();
   const headerBlock = raw
     .subarray(0, Math.max(0, raw.indexOf('\r\n\r\n')) || 65536)
     .toString('latin1');

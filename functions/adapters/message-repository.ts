@@ -46,6 +46,9 @@ export class DynamoMessageRepository implements MessageRepository {
       keys.ticket(ticketId).pk,
       TICKET_COLLECTION.messages,
     );
-    return items.map((item) => withoutKeys<TicketMessage>(item));
+    // Message ids of mailed replies are not time-ordered: order by when they came.
+    return items
+      .map((item) => withoutKeys<TicketMessage>(item))
+      .sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0));
   }
 }

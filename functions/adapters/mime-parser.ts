@@ -9,8 +9,13 @@ import { normalizeMessageId } from '../domain/mail/threading';
  */
 export async function parseMime(raw: Uint8Array): Promise<InboundMail> {
   const parsed = await simpleParser(Buffer.from(raw), { skipImageLinks: true });
+  // The raw header lines: mailparser's processed headers merge X-Priority, Importance and
+  // the List-* headers into new names, which would hide them from the mail policy.
   const headers: Record<string, string> = {};
-  for (const [name, value] of parsed.headers) headers[name] = headerText(value);
+  for (const { key, line } of parsed.headerLines) {
+    headers[key] ??= unfold(line.slice(line.indexOf(':') + 1));
+  }
+  headers['content-type'] ??= headerText(parsed.headers.get('content-type'));
   const from = firstAddress(parsed.from);
   const messageId = normalizeMessageId(parsed.messageId);
   const inReplyTo = normalizeMessageId(parsed.inReplyTo);
@@ -28,19 +33,38 @@ export async function parseMime(raw: Uint8Array): Promise<InboundMail> {
     ...(messageId ? { messageId } : {}),
     ...(from ? { from } : {}),
     subject: parsed.subject ?? '',
-    text: parsed.text ?? '',
+    text: parsed.text || parsed.html ? (parsed.text ?? '') : rawBodyText(raw),
     ...(inReplyTo ? { inReplyTo } : {}),
     references,
     headers,
-    attachments: parsed.attachments
-      .filter((a) => a.contentDisposition !== 'inline' || !a.related)
-      .map((a, i) => ({
-        filename: a.filename ?? `attachment-${i + 1}`,
-        contentType: a.contentType || 'application/octet-stream',
-        size: a.size ?? a.content.length,
-        content: a.content,
-      })),
+    // Inline parts too: pasted screenshots arrive that way, and nothing may be lost.
+    attachments: parsed.attachments.map((a, i) => ({
+      filename: a.filename ?? `attachment-${i + 1}`,
+      contentType: a.contentType || 'application/octet-stream',
+      size: a.size ?? a.content.length,
+      content: a.content,
+    })),
   };
+}
+
+/** Folded header lines (RFC 5322 §2.2.3) as one line, without RFC 2047 decoding. */
+function unfold(value: string): string {
+  return value.replace(/\r?\n[ \t]+/g, ' ').trim();
+}
+
+/**
+ * When MIME parsing found no text at all (a boundary that never occurs, say), the body as
+ * it was sent is still better than nothing.
+ */
+function rawBodyText(raw: Uint8Array): string {
+  const bytes = Buffer.from(raw);
+  const start = bytes.indexOf('\r\n\r\n');
+  const body = start < 0 ? '' : bytes.subarray(start + 4, start + 4 + 200_000).toString('utf8');
+  return body
+    .split(/\r?\n/)
+    .filter((line) => !/^--[\w'()+,./:=?-]{1,70}(--)?$/.test(line.trim()))
+    .join('\n')
+    .trim();
 }
 
 function firstAddress(value: AddressObject | AddressObject[] | undefined) {

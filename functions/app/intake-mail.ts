@@ -87,7 +87,7 @@ async function openTicket(
   const { ticket, replayed } = await submitTicket(
     deps,
     {
-      name: (mail.from?.name?.trim() || from.split('@')[0] || from).slice(0, 200),
+      name: displayName(mail, from.split('@')[0] || from),
       email: from,
       subject: ticketSubjectOf(mail.subject, locale),
       description,
@@ -96,7 +96,11 @@ async function openTicket(
       channel: 'email',
     },
     `mail.${mailKey}`,
-    mail.messageId ? { inReplyTo: mail.messageId } : {},
+    {
+      // The same Message-ID is the same mail, even if a gateway added a footer on the way.
+      fingerprint: mailKey,
+      ...(mail.messageId ? { inReplyTo: mail.messageId } : {}),
+    },
   );
   if (mail.messageId) {
     await deps.mailLog.recordInbound({
@@ -122,8 +126,8 @@ async function appendReply(
   mailKey: string,
   source: MailSource,
 ): Promise<IntakeOutcome> {
-  // Derived from the mail, so a second delivery finds the message it made the first time.
-  const messageId = `${Date.parse(source.receivedAt).toString(36).padStart(9, '0')}m${hashOf(mailKey)}`;
+  // Derived from the mail alone, so any second delivery finds the message the first made.
+  const messageId = `m${hashOf(mailKey)}`;
   const attachments = await storeAttachments(
     deps,
     mail,
@@ -132,7 +136,7 @@ async function appendReply(
   const message: TicketMessage = {
     messageId,
     ticketId: ticket.ticketId,
-    author: { kind: 'customer', name: mail.from?.name?.trim() || from, email: from },
+    author: { kind: 'customer', name: displayName(mail, from), email: from },
     body: bodyOf(mail, ticket.locale),
     internal: false,
     channel: 'email',
@@ -181,6 +185,15 @@ function bodyOf(mail: InboundMail, locale: 'de' | 'en'): string {
   const note =
     locale === 'de' ? '[… gekürzt, vollständige Mail im Archiv]' : '[… cut, full mail archived]';
   return `${text.slice(0, MAX_TEXT)}\n\n${note}`;
+}
+
+/** The sender's name as people see it: no control characters, no line breaks. */
+function displayName(mail: InboundMail, fallback: string): string {
+  const name = (mail.from?.name ?? '')
+    .replace(/[\p{Cc}\p{Cf}]+/gu, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return (name || fallback).slice(0, 200);
 }
 
 function hashOf(value: string): string {

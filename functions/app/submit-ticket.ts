@@ -42,10 +42,12 @@ export async function submitTicket(
     inReplyTo?: string;
     /** The customer, when the channel found it already (by phone number). */
     customer?: CustomerMatch;
+    /** What makes two submissions under one idempotency key the same; the content by default. */
+    fingerprint?: string;
   } = {},
 ): Promise<SubmittedTicket> {
   let planned: IdempotentSubmission = {
-    fingerprint: fingerprintOf(submission),
+    fingerprint: options.fingerprint ?? fingerprintOf(submission),
     ticketId: formatTicketId(await deps.ticketNumbers.next()),
     receivedAt: deps.clock.now().toISOString(),
     accessToken: deps.newAccessToken(),

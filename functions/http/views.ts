@@ -56,6 +56,7 @@ export function messageView(message: TicketMessage) {
     internal: message.internal,
     channel: message.channel,
     createdAt: message.createdAt,
+    attachments: message.attachments ?? [],
   };
 }
 

@@ -43,12 +43,15 @@ export function ticketIdInSubject(subject: string): string | undefined {
 }
 
 const REPLY_PREFIX = /^\s*((re|aw|antw|wg|fw|fwd|sv|vs|tr)\s*(\[\d+\])?\s*:\s*)+/i;
+/** What our own acknowledgement puts before the customer's subject (templates/acknowledgement). */
+const OUR_PREFIX = /^\s*(Eingangsbestätigung|We received your request):\s*/i;
 
 /** The subject for a new ticket: without reply/forward prefixes and our ticket tag. */
 export function ticketSubjectOf(subject: string, locale: Locale): string {
   const cleaned = subject
     .replace(/\[T-\d+\]/g, '')
     .replace(REPLY_PREFIX, '')
+    .replace(OUR_PREFIX, '')
     .replace(/\s+/g, ' ')
     .trim();
   if (cleaned) return cleaned.slice(0, 200);
