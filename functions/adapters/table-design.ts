@@ -76,9 +76,10 @@ export const keys = {
   mailEvent: (eventId: string) => ({ pk: `MAILEVENT#${eventId}`, sk: 'DELIVERY' }),
   /** Which ticket a Message-ID (its local part) belongs to, for matching replies. */
   mailReference: (messageIdKey: string) => ({ pk: `MAILREF#${messageIdKey}`, sk: 'TICKET' }),
-  workEntry: (ticketId: string, date: string, entryId: string) => ({
+  /** By id alone, so a retried entry is found whatever day the retry computes. */
+  workEntry: (ticketId: string, entryId: string) => ({
     pk: `TICKET#${ticketId}`,
-    sk: `WORK#${date}#${entryId}`,
+    sk: `WORK#${entryId}`,
   }),
   billingMonth: (month: string) => `BILLING#${month}`,
   allowance: (customerId: string, month: string) => ({

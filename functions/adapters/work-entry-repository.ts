@@ -24,7 +24,7 @@ export class DynamoWorkEntryRepository implements WorkEntryRepository {
   ) {}
 
   async add(entry: WorkEntry): Promise<{ entry: WorkEntry; created: boolean }> {
-    const key = keys.workEntry(entry.ticketId, entry.date, entry.entryId);
+    const key = keys.workEntry(entry.ticketId, entry.entryId);
     try {
       await this.db.send(
         new PutCommand({
@@ -44,6 +44,17 @@ export class DynamoWorkEntryRepository implements WorkEntryRepository {
     return { entry: toEntry(Item), created: false };
   }
 
+  async get(ticketId: string, entryId: string): Promise<WorkEntry | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: keys.workEntry(ticketId, entryId),
+        ConsistentRead: true,
+      }),
+    );
+    return Item ? toEntry(Item) : undefined;
+  }
+
   async entriesOf(ticketId: string): Promise<WorkEntry[]> {
     const items = await queryCollection(
       this.db,
@@ -51,7 +62,9 @@ export class DynamoWorkEntryRepository implements WorkEntryRepository {
       keys.ticket(ticketId).pk,
       TICKET_COLLECTION.work,
     );
-    return items.map(toEntry);
+    return items
+      .map(toEntry)
+      .sort((a, b) => compare(a.date, b.date) || compare(a.recordedAt, b.recordedAt));
   }
 
   async billableEntriesOf(ticketId: string): Promise<WorkEntry[]> {
@@ -86,6 +99,10 @@ function billingKeys(entry: WorkEntry): Record<string, string> {
     [BILLING_INDEX.partitionKey]: keys.billingMonth(entry.date.slice(0, 7)),
     [BILLING_INDEX.sortKey]: `${customer}#${entry.date}#${entry.entryId}`,
   };
+}
+
+function compare(a: string | undefined, b: string | undefined): number {
+  return (a ?? '') < (b ?? '') ? -1 : (a ?? '') > (b ?? '') ? 1 : 0;
 }
 
 function toEntry(item: Record<string, unknown>): WorkEntry {

@@ -92,7 +92,7 @@ async function plan(
           name: ticket.requester.name,
           group: ticket.group,
           severity: ticket.severity,
-          statusUrl: `${statusUrl}&token=${encodeURIComponent(event.accessToken)}`,
+          statusUrl: `${statusUrl}&token=${encodeURIComponent(event.accessToken)}${ticket.locale === 'en' ? '&lang=en' : ''}`,
           accessToken: event.accessToken,
           salesPhone: deps.settings.salesPhone,
         },

@@ -44,6 +44,8 @@ export async function* exportBilling(
     delimiter: excel ? ';' : ',',
     record_delimiter: excel ? 'windows' : 'unix',
     bom: excel,
+    // Names may hold line breaks: quote them, whatever the record delimiter.
+    quoted_match: /[\r\n]/,
   });
   // Feed the writer while reading from it, honouring its back pressure.
   const feeding = (async () => {
@@ -87,6 +89,8 @@ async function* counted(
 async function* namedEntries(deps: ExportDeps, month: string) {
   const names = new Map<string, string>();
   for await (const page of deps.workEntries.billableEntriesInMonth(month)) {
+    // The export is sorted by customer: names of customers already passed are not needed again.
+    if (names.size > 1000) names.clear();
     const missing = [
       ...new Set(
         page.map((e) => e.customer.id).filter((id): id is string => !!id && !names.has(id)),
@@ -97,8 +101,6 @@ async function* namedEntries(deps: ExportDeps, month: string) {
         names.set(customer.customerId, customer.name);
       }
     }
-    // The export is sorted by customer: names of customers already passed are not needed again.
-    if (names.size > 1000) names.clear();
     for (const entry of page) {
       yield {
         entry,

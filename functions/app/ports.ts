@@ -108,6 +108,7 @@ export interface WorkEntryRepository extends WorkEntryReader {
   add(entry: WorkEntry): Promise<{ entry: WorkEntry; created: boolean }>;
   /** All entries of a ticket, in date order. */
   entriesOf(ticketId: string): Promise<WorkEntry[]>;
+  get(ticketId: string, entryId: string): Promise<WorkEntry | undefined>;
   /**
    * The billable entries of a billing month in export order (customer, date, entry), page
    * by page from ONE index query; memory stays flat however many there are.

@@ -46,6 +46,12 @@ export async function recordWork(
 ): Promise<{ entry: WorkEntry; created: boolean }> {
   const ticket = await deps.tickets.get(ticketId);
   if (!ticket) throw new NotFoundError(`No ticket ${ticketId}.`);
+  const entryId = idempotencyKey
+    ? `W${createHash('sha256').update(`${ticketId}.${idempotencyKey}`).digest('hex').slice(0, 20)}`
+    : `W${deps.newId()}`;
+  // A retry finds what the first attempt recorded, whatever day it is now.
+  const recorded = idempotencyKey ? await deps.workEntries.get(ticketId, entryId) : undefined;
+  if (recorded) return { entry: recorded, created: false };
   if (ticket.status === 'closed') {
     throw new ConflictError(`Ticket ${ticketId} is closed; work cannot be logged on it.`);
   }
@@ -67,9 +73,6 @@ export async function recordWork(
     ]);
   }
 
-  const entryId = idempotencyKey
-    ? `W${createHash('sha256').update(`${ticketId}.${idempotencyKey}`).digest('hex').slice(0, 20)}`
-    : `W${deps.newId()}`;
   const customer = ticket.customer ? await deps.customers.get(ticket.customer.id) : undefined;
   const contract = customer?.contract;
   const covered = isCovered(contract, service.code, date);

@@ -34,19 +34,21 @@ export type ExportRow = Record<(typeof EXPORT_COLUMNS)[number], string | number>
  * variant writes the decimal with a comma.
  */
 export function exportRow(entry: WorkEntry, customerName: string, decimalComma = false): ExportRow {
+  // Spreadsheets run cells that start like a formula: the Excel variant defuses them.
+  const cell = (text: string) => (decimalComma && /^[=+\-@\t\r]/.test(text) ? `'${text}` : text);
   const decimal = (cents: number) => {
     const text = centsToDecimal(cents);
     return decimalComma ? text.replace('.', ',') : text;
   };
   return {
     customerId: entry.customer.id ?? '',
-    customerName,
+    customerName: cell(customerName),
     ticketId: entry.ticketId,
     entryId: entry.entryId,
     workDate: entry.date,
-    agent: entry.agent,
+    agent: cell(entry.agent),
     serviceCode: entry.serviceCode,
-    serviceName: entry.serviceName,
+    serviceName: cell(entry.serviceName),
     minutes: entry.minutes,
     billableMinutes: entry.billableMinutes,
     quantity: entry.quantity,

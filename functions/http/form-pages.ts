@@ -30,7 +30,7 @@ export function ticketReceiptPage(
   locale: Locale,
 ): string {
   const t = TEXT[locale];
-  const link = `/status.html?ticket=${encodeURIComponent(ticket.ticketId)}&token=${encodeURIComponent(ticket.accessToken)}`;
+  const link = `/status.html?ticket=${encodeURIComponent(ticket.ticketId)}&token=${encodeURIComponent(ticket.accessToken)}${locale === 'en' ? '&lang=en' : ''}`;
   return page(
     locale,
     t.thanks,
@@ -66,13 +66,26 @@ function page(locale: Locale, title: string, body: SafeHtml): string {
         <link rel="stylesheet" href="/styles.css" />
       </head>
       <body>
-        <main id="main">
+        <header class="site-header">
+          <a class="brand" href="${locale === 'en' ? '/en/' : '/'}">Support</a>
+        </header>
+        <main id="main" class="narrow">
           <h1>${title}</h1>
           ${body}
         </main>
       </body>
     </html> `.value;
 }
+
+/** The headers the site's pages carry (web/build.ts), for the pages the API answers. */
+export const PAGE_HEADERS: Record<string, string> = {
+  'content-type': 'text/html; charset=utf-8',
+  'content-security-policy':
+    "default-src 'self'; base-uri 'none'; object-src 'none'; form-action 'self'; frame-ancestors 'none'",
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+};
 
 /** `de` unless the posted form asked for English. */
 export function formLocale(body: unknown): Locale {

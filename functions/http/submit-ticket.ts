@@ -2,7 +2,7 @@ import { submitTicket } from '../app/submit-ticket';
 import { dependencies } from '../shared/dependencies';
 import { httpHandler } from '../shared/http-handler';
 import { validate } from '../shared/validation';
-import { ticketReceiptPage } from './form-pages';
+import { PAGE_HEADERS, ticketReceiptPage } from './form-pages';
 import { idempotencyKeyHeader, ticketSubmission } from './schemas';
 
 /** `POST /tickets`: the web form. Honours `Idempotency-Key`. */
@@ -19,10 +19,7 @@ export const handler = httpHandler('submit-ticket', async (request) => {
   if (request.form) {
     return {
       status: 201,
-      headers: {
-        'content-type': 'text/html; charset=utf-8',
-        location: `/tickets/${ticket.ticketId}`,
-      },
+      headers: { ...PAGE_HEADERS, location: `/tickets/${ticket.ticketId}` },
       text: ticketReceiptPage({ ticketId: ticket.ticketId, accessToken }, form.locale),
     };
   }

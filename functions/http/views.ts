@@ -16,6 +16,7 @@ export function customerView(ticket: Ticket, messages: TicketMessage[] = []) {
     subject: ticket.subject,
     description: ticket.description,
     channel: ticket.channel,
+    locale: ticket.locale,
     messages: messages.filter((m) => !m.internal).map(messageView),
   };
 }

@@ -12,7 +12,7 @@ import { routeOf, type Route } from '../http/routes';
 import { bearerOf, bearerVerifier } from './bearer-token';
 import { principalFromClaims } from './claims';
 import { integer } from './config';
-import { formLocale, formProblemPage } from '../http/form-pages';
+import { formLocale, formProblemPage, PAGE_HEADERS } from '../http/form-pages';
 import { type Problem, problemResponse } from './problem';
 
 /** What a route handler gets: the checked caller and the request's parts. */
@@ -111,7 +111,7 @@ function problemDetails(route: Route): MiddlewareObj<Event, APIGatewayProxyResul
       request.response = isFormPost(route, lowerCaseHeaders(request.event.headers))
         ? {
             statusCode: problem.statusCode,
-            headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' },
+            headers: { ...PAGE_HEADERS, 'cache-control': 'no-store' },
             body: formProblemPage(
               JSON.parse(problem.body) as Problem,
               formLocale(

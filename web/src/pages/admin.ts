@@ -1,0 +1,398 @@
+import {
+  ApiError,
+  type Contact,
+  type Customer,
+  type CustomerPage,
+  type PriceList,
+} from '../lib/api';
+import { announce, busy, byId, h, replaceChildren } from '../lib/dom';
+import { clearFieldErrors, showFieldErrors } from '../lib/field-errors';
+import { startStaffPage, type StaffPage } from '../lib/staff';
+
+/**
+ * Admins and sales: the customers with their mail domains, contacts and service contract;
+ * create and edit (`PUT /customers/{customerId}` replaces the whole customer).
+ */
+const PAGE_SIZE = 50;
+
+let page: StaffPage | undefined;
+let customers: Customer[] = [];
+let nextCursor: string | null = null;
+let services: PriceList['services'] | undefined;
+/** The customer being edited; undefined while creating a new one. */
+let editing: Customer | undefined;
+let contactCount = 0;
+
+const listMessage = byId('customers-message');
+const editor = byId('editor');
+const form = byId('customer-form', HTMLFormElement);
+const summary = byId('customer-errors');
+const editorMessage = byId('editor-message');
+const hasContract = byId('has-contract', HTMLInputElement);
+
+byId('refresh-customers', HTMLButtonElement).addEventListener('click', (event) => {
+  void busy(event.currentTarget as HTMLButtonElement, () => loadCustomers());
+});
+byId('customers-more', HTMLButtonElement).addEventListener('click', (event) => {
+  void busy(event.currentTarget as HTMLButtonElement, () => loadCustomers(nextCursor));
+});
+byId('new-customer', HTMLButtonElement).addEventListener('click', () => edit(undefined));
+byId('cancel-edit', HTMLButtonElement).addEventListener('click', () => {
+  editor.hidden = true;
+  byId('customers-heading').focus();
+});
+byId('add-contact', HTMLButtonElement).addEventListener('click', () => {
+  const row = addContactRow();
+  row.querySelector('input')?.focus();
+});
+hasContract.addEventListener('change', syncContractFields);
+
+byId('find-form', HTMLFormElement).addEventListener('submit', (event) => {
+  event.preventDefault();
+  const id = byId('find-id', HTMLInputElement).value.trim();
+  const findForm = event.currentTarget as HTMLFormElement;
+  const findSummary = byId('find-errors');
+  clearFieldErrors(findForm, findSummary);
+  void busy(findForm.querySelector('button') as HTMLButtonElement, async () => {
+    try {
+      const customer = await api<Customer>(`/customers/${encodeURIComponent(id)}`);
+      if (customer) edit(customer);
+    } catch (error) {
+      if (error instanceof ApiError && error.problem.errors?.length) {
+        showFieldErrors(findForm, error.problem, {
+          summary: findSummary,
+          heading: 'Please check:',
+        });
+      } else {
+        announce(listMessage, `Customer “${id}” could not be opened: ${messageOf(error)}`, 'error');
+      }
+    }
+  });
+});
+
+function api<T>(path: string, options: Parameters<StaffPage['call']>[1] = {}) {
+  if (!page) throw new ApiError(401, { type: 'about:blank', title: '', status: 401, detail: '' });
+  return page.call<T>(path, options);
+}
+
+// ---------------------------------------------------------------- list
+
+async function loadCustomers(cursor: string | null = null): Promise<void> {
+  try {
+    const result = await api<CustomerPage>(
+      `/customers?limit=${PAGE_SIZE}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+    );
+    customers = cursor ? [...customers, ...(result?.items ?? [])] : (result?.items ?? []);
+    nextCursor = result?.nextCursor ?? null;
+    renderCustomers();
+    announce(listMessage, customers.length === 0 ? 'There are no customers yet.' : '');
+  } catch (error) {
+    byId('customers-table').hidden = true;
+    announce(
+      listMessage,
+      error instanceof ApiError && error.missingRoute
+        ? 'Listing customers is not available on this server yet (GET /customers). ' +
+            'Open a customer by id below, or create a new one.'
+        : `The customers could not be loaded: ${messageOf(error)}`,
+      'error',
+    );
+  }
+}
+
+function renderCustomers(): void {
+  byId('customers-table').hidden = customers.length === 0;
+  byId('customers-more').hidden = !nextCursor;
+  replaceChildren(
+    byId('customers-body'),
+    ...customers.map((customer) =>
+      h(
+        'tr',
+        { attrs: { 'data-customer-id': customer.customerId } },
+        h(
+          'th',
+          { attrs: { scope: 'row' } },
+          customer.name,
+          h('br'),
+          h('span', { className: 'meta' }, customer.customerId),
+        ),
+        h('td', null, customer.domains.join(', ') || '—'),
+        h('td', { className: 'number' }, String(customer.contacts.length)),
+        h('td', null, contractSummary(customer)),
+        h(
+          'td',
+          null,
+          h(
+            'button',
+            {
+              attrs: { type: 'button', 'aria-label': `Edit ${customer.name}` },
+              on: { click: () => edit(customer) },
+            },
+            'Edit',
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
+function contractSummary(customer: Customer): string {
+  const contract = customer.contract;
+  if (!contract) return 'none (standard)';
+  return `${contract.id}, ${contract.validFrom} – ${contract.validTo ?? 'open end'}, ${contract.includedMinutesPerMonth} min/month`;
+}
+
+async function loadServices(): Promise<void> {
+  try {
+    services = (await api<PriceList>('/price-list'))?.services;
+  } catch {
+    services = undefined;
+  }
+  if (!editor.hidden) renderCodes(selectedCodes());
+}
+
+// ---------------------------------------------------------------- editor
+
+function edit(customer: Customer | undefined): void {
+  editing = customer;
+  clearFieldErrors(form, summary);
+  announce(editorMessage, '');
+  form.reset();
+  byId('editor-heading').textContent = customer ? `Edit ${customer.name}` : 'New customer';
+  const idInput = byId('customer-id', HTMLInputElement);
+  idInput.value = customer?.customerId ?? '';
+  idInput.readOnly = !!customer;
+  byId('customer-name', HTMLInputElement).value = customer?.name ?? '';
+  byId('customer-domains', HTMLTextAreaElement).value = customer?.domains.join('\n') ?? '';
+  replaceChildren(byId('contact-rows'));
+  contactCount = 0;
+  for (const contact of customer?.contacts ?? []) addContactRow(contact);
+  if (!customer?.contacts.length) addContactRow();
+  const contract = customer?.contract ?? undefined;
+  hasContract.checked = !!contract;
+  byId('contract-id', HTMLInputElement).value = contract?.id ?? '';
+  byId('contract-from', HTMLInputElement).value = contract?.validFrom ?? '';
+  byId('contract-to', HTMLInputElement).value = contract?.validTo ?? '';
+  byId('contract-minutes', HTMLInputElement).value = contract
+    ? String(contract.includedMinutesPerMonth)
+    : '';
+  renderCodes(contract?.coveredServiceCodes ?? []);
+  syncContractFields();
+  editor.hidden = false;
+  editor.focus();
+}
+
+function addContactRow(contact?: Contact): HTMLElement {
+  const index = contactCount++;
+  const input = (name: keyof Contact, label: string, type: string, value?: string) => {
+    const id = `contact-${index}-${name}`;
+    return h(
+      'div',
+      { className: 'field', attrs: { 'data-field': `contacts.${index}.${name}` } },
+      h('label', { attrs: { for: id } }, label),
+      h('input', {
+        attrs: {
+          id,
+          name: `contact-${name}`,
+          type,
+          value: value ?? '',
+          autocomplete: 'off',
+          spellcheck: 'false',
+        },
+      }),
+    );
+  };
+  const row = h(
+    'div',
+    { className: 'contact-row', attrs: { 'data-field': `contacts.${index}` } },
+    input('email', `Contact ${index + 1}: e-mail`, 'email', contact?.email),
+    input('name', 'Name', 'text', contact?.name),
+    input('phone', 'Phone', 'text', contact?.phone),
+  );
+  const remove = h(
+    'button',
+    {
+      className: 'danger',
+      attrs: { type: 'button', 'aria-label': `Remove contact ${index + 1}` },
+    },
+    'Remove',
+  );
+  remove.addEventListener('click', () => {
+    row.remove();
+    byId('add-contact').focus();
+  });
+  row.append(remove);
+  byId('contact-rows').append(row);
+  return row;
+}
+
+function syncContractFields(): void {
+  const fields = byId('contract-fields');
+  fields.hidden = !hasContract.checked;
+  for (const control of fields.querySelectorAll<HTMLInputElement>('input')) {
+    control.disabled = !hasContract.checked;
+  }
+}
+
+function selectedCodes(): string[] {
+  const text = document.querySelector<HTMLInputElement>('#contract-codes input[type="text"]');
+  if (text) return splitList(text.value);
+  return [...document.querySelectorAll<HTMLInputElement>('#contract-codes input[type="checkbox"]')]
+    .filter((box) => box.checked)
+    .map((box) => box.value);
+}
+
+function renderCodes(selected: string[]): void {
+  const container = byId('contract-codes');
+  const hint = byId('codes-hint');
+  if (!services) {
+    hint.textContent =
+      'Service codes from the price list, separated by commas (the price list is not available here).';
+    replaceChildren(
+      container,
+      h('input', {
+        attrs: {
+          id: 'contract-codes-text',
+          type: 'text',
+          value: selected.join(', '),
+          'aria-label': 'Covered service codes, separated by commas',
+          spellcheck: 'false',
+        },
+      }),
+    );
+    return;
+  }
+  hint.textContent = 'Work with these services is free up to the included minutes.';
+  const known = new Set(services.map((service) => service.code));
+  const all = [
+    ...services.map((service) => ({ code: service.code, name: service.name })),
+    ...selected
+      .filter((code) => !known.has(code))
+      .map((code) => ({ code, name: 'not in the price list' })),
+  ];
+  replaceChildren(
+    container,
+    ...all.map(({ code, name }) =>
+      h(
+        'div',
+        { className: 'checkbox' },
+        h('input', {
+          attrs: {
+            id: `code-${code}`,
+            type: 'checkbox',
+            value: code,
+            checked: selected.includes(code),
+            disabled: !hasContract.checked,
+          },
+        }),
+        h('label', { attrs: { for: `code-${code}` } }, `${code} (${name})`),
+      ),
+    ),
+  );
+}
+
+form.addEventListener('submit', (event) => {
+  event.preventDefault();
+  const customerId = byId('customer-id', HTMLInputElement).value.trim();
+  const body = customerBody();
+  clearFieldErrors(form, summary);
+  const button = form.querySelector('button[type="submit"]') as HTMLButtonElement;
+  void busy(button, async () => {
+    try {
+      const saved = await api<Customer>(`/customers/${encodeURIComponent(customerId)}`, {
+        method: 'PUT',
+        json: body,
+      });
+      if (!saved) return;
+      const created = !editing;
+      const moved = saved.regroupedTickets ?? 0;
+      edit(saved);
+      announce(
+        editorMessage,
+        `Saved ${saved.name} (${created ? 'created' : 'updated'}).` +
+          (moved > 0
+            ? ` ${moved} waiting ticket${moved === 1 ? '' : 's'} moved to the new group.`
+            : ''),
+        'success',
+      );
+      await loadCustomers();
+    } catch (error) {
+      if (error instanceof ApiError && error.problem.errors?.length) {
+        showFieldErrors(form, error.problem, {
+          summary,
+          heading: 'The customer was not saved:',
+          messageOf: (fieldError) => {
+            const line = /^body\.domains\.(\d+)$/.exec(fieldError.field)?.[1];
+            return line === undefined
+              ? fieldError.message
+              : `line ${Number(line) + 1}: ${fieldError.message}`;
+          },
+        });
+      } else {
+        replaceChildren(summary, h('p', null, `The customer was not saved: ${messageOf(error)}`));
+        summary.hidden = false;
+        summary.focus();
+      }
+    }
+  });
+});
+
+/** The form as the API's customer body; values go as typed, for the API to check. */
+function customerBody(): Record<string, unknown> {
+  const contacts = [...byId('contact-rows').querySelectorAll('.contact-row')]
+    .map((row) => {
+      const value = (name: string) =>
+        (row.querySelector<HTMLInputElement>(`input[name="contact-${name}"]`)?.value ?? '').trim();
+      return { email: value('email'), name: value('name'), phone: value('phone') };
+    })
+    .filter((contact) => contact.email || contact.name || contact.phone)
+    .map((contact) => ({
+      email: contact.email,
+      ...(contact.name ? { name: contact.name } : {}),
+      ...(contact.phone ? { phone: contact.phone } : {}),
+    }));
+  const body: Record<string, unknown> = {
+    name: byId('customer-name', HTMLInputElement).value,
+    domains: splitList(byId('customer-domains', HTMLTextAreaElement).value),
+    contacts,
+  };
+  if (hasContract.checked) {
+    const minutes = byId('contract-minutes', HTMLInputElement).value.trim();
+    const validTo = byId('contract-to', HTMLInputElement).value;
+    body.contract = {
+      id: byId('contract-id', HTMLInputElement).value,
+      validFrom: byId('contract-from', HTMLInputElement).value,
+      ...(validTo ? { validTo } : {}),
+      includedMinutesPerMonth: /^\d+$/.test(minutes) ? Number(minutes) : minutes,
+      coveredServiceCodes: selectedCodes(),
+    };
+  } else if (editing?.contract) {
+    // Unticking the box ends the contract record: `null` removes it.
+    body.contract = null;
+  }
+  return body;
+}
+
+function splitList(text: string): string[] {
+  return text
+    .split(/[\n,;]+/)
+    .map((part) => part.trim())
+    .filter(Boolean);
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+// Last, so that everything above is ready when a restored session signs in at once.
+await startStaffPage({
+  group: 'admins',
+  onSignedIn: (_session, staffPage) => {
+    page = staffPage;
+    void loadCustomers();
+    void loadServices();
+  },
+  onSignedOut: () => {
+    page = undefined;
+    editor.hidden = true;
+  },
+});
