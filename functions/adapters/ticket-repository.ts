@@ -3,6 +3,7 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { ValidationError } from '../domain/errors';
 import { decodeQueueKey, encodeQueueKey } from '../domain/queue-key';
@@ -53,6 +54,59 @@ export class DynamoTicketRepository implements TicketRepository {
       items: Items.map(toTicket),
       ...(LastEvaluatedKey ? { nextCursor: encodeCursor(LastEvaluatedKey) } : {}),
     };
+  }
+
+  async queueHeads(limit: number): Promise<{ ticketId: string; version: number }[]> {
+    const { Items = [] } = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: QUEUE_INDEX.indexName,
+        KeyConditionExpression: '#pk = :queue',
+        // A claim needs only these, not whole tickets with their descriptions.
+        ProjectionExpression: 'ticketId, version',
+        ExpressionAttributeNames: { '#pk': QUEUE_INDEX.partitionKey },
+        ExpressionAttributeValues: { ':queue': QUEUE_PARTITION },
+        Limit: limit,
+      }),
+    );
+    return Items.map((item) => ({
+      ticketId: String(item.ticketId),
+      version: Number(item.version),
+    }));
+  }
+
+  async claim(
+    ticketId: string,
+    expectedVersion: number,
+    agent: string,
+    at: string,
+  ): Promise<StoredTicket | undefined> {
+    try {
+      const { Attributes } = await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.ticket(ticketId),
+          // Leaving the queue is removing the index attributes: the same write.
+          UpdateExpression:
+            'SET #status = :claimed, assignee = :agent, updatedAt = :at, version = :next REMOVE queuePk, queueSk, customerQueuePk',
+          ConditionExpression: 'version = :expected AND #status = :open',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':claimed': 'in_progress',
+            ':open': 'open',
+            ':agent': agent,
+            ':at': at,
+            ':expected': expectedVersion,
+            ':next': expectedVersion + 1,
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return Attributes ? toTicket(Attributes) : undefined;
+    } catch (error) {
+      if (isConditionFailure(error)) return undefined;
+      throw error;
+    }
   }
 
   async *waitingTicketsOf(customerId: string): AsyncIterable<StoredTicket> {

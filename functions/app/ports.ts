@@ -28,6 +28,18 @@ export interface TicketRepository {
   save(ticket: StoredTicket, expectedVersion: number): Promise<boolean>;
   /** One page of waiting tickets in queue order: one Query on the queue index. */
   queuePage(limit: number, cursor?: string): Promise<QueuePage>;
+  /** The first waiting tickets, only what a claim needs of them: one small Query. */
+  queueHeads(limit: number): Promise<{ ticketId: string; version: number }[]>;
+  /**
+   * Claims the ticket for the agent if it still waits at `expectedVersion` (one
+   * conditional update); resolves the claimed ticket, or undefined if someone was faster.
+   */
+  claim(
+    ticketId: string,
+    expectedVersion: number,
+    agent: string,
+    at: string,
+  ): Promise<StoredTicket | undefined>;
   /** All waiting tickets of one customer (for regrouping when a contract starts or ends). */
   waitingTicketsOf(customerId: string): AsyncIterable<StoredTicket>;
 }

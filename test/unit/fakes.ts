@@ -80,6 +80,34 @@ export class InMemoryTicketRepository implements TicketRepository {
     };
   }
 
+  async queueHeads(limit: number): Promise<{ ticketId: string; version: number }[]> {
+    this.queueReads++;
+    return this.queueKeys()
+      .slice(0, limit)
+      .map(([, ticket]) => ({ ticketId: ticket.ticketId, version: ticket.version }));
+  }
+
+  async claim(
+    ticketId: string,
+    expectedVersion: number,
+    agent: string,
+    at: string,
+  ): Promise<StoredTicket | undefined> {
+    const current = this.tickets.get(ticketId);
+    if (!current || current.status !== 'open') {
+      this.saves.push({ ticketId, expectedVersion, written: false });
+      return undefined;
+    }
+    const claimed: StoredTicket = {
+      ...current,
+      status: 'in_progress',
+      assignee: agent,
+      updatedAt: at,
+      version: expectedVersion + 1,
+    };
+    return (await this.save(claimed, expectedVersion)) ? copy(claimed) : undefined;
+  }
+
   async *waitingTicketsOf(customerId: string): AsyncIterable<StoredTicket> {
     for (const [, ticket] of this.queueKeys()) {
       if (ticket.customer?.id === customerId) yield copy(ticket);

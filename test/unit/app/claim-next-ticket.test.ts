@@ -161,6 +161,10 @@ describe('claimNextTicket', () => {
               repo.queuePage(limit, cursor),
             ),
             waitingTicketsOf: (id: string) => repo.waitingTicketsOf(id),
+            queueHeads: s.scheduleFunction((limit: number) => repo.queueHeads(limit)),
+            claim: s.scheduleFunction((id: string, v: number, agent: string, at: string) =>
+              repo.claim(id, v, agent, at),
+            ),
           };
           const random = () => randoms.next().value ?? 0;
           const agents = Array.from({ length: agentCount }, (_, i) => `agent-${i}`);
