@@ -16,16 +16,19 @@ const stack = await startLocalStack({
   ...(process.env.LOCAL_DATA_DIR ? { dataDir: process.env.LOCAL_DATA_DIR } : {}),
 });
 
+const dataDir = process.env.LOCAL_DATA_DIR ?? '.local/';
 console.log(`servicedesk is running on this machine:
-  API and pages       ${stack.apiUrl}
-  health              ${stack.apiUrl}/health
+  support form        ${stack.apiUrl}/  (English: ${stack.apiUrl}/en/)
+  agent console       ${stack.apiUrl}/console.html
+  finance, admin      ${stack.apiUrl}/finance.html, ${stack.apiUrl}/admin.html
+  API                 ${stack.apiUrl}  (health: ${stack.apiUrl}/health)
   staff token         ${stack.apiUrl}/_local/token?sub=alice&groups=agents
   sent mail (SES)     ${stack.sesUrl}  (its /store lists the mail as JSON)
   inbound mail (SMTP) 127.0.0.1:${stack.smtpPort}  (any recipient; becomes a ticket as if SES received it)
-  voicemail hook      POST ${stack.apiUrl}/intake/voicemail  (HMAC secret in .local/voicemail-secret)
+  voicemail hook      POST ${stack.apiUrl}/intake/voicemail  (HMAC secret in ${dataDir}voicemail-secret)
   DynamoDB stand-in   ${stack.dynamoDbEndpoint}  (dynalite, table "${stack.tableName}")
   SQS/SNS/S3 stand-in ${stack.sqsEndpoint}  (fauxqs: queues "${stack.outbox.name}", "${stack.intake.name}" with DLQs, bucket "${stack.mailBucket}")
-Stop with Ctrl-C. State is kept in .local/ (delete it to start afresh).`);
+Stop with Ctrl-C. State is kept in ${dataDir} (delete it to start afresh).`);
 
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
