@@ -1,0 +1,281 @@
+import { performance } from 'node:perf_hooks';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { StoredTicket } from '../../functions/app/ports';
+import { batchGet } from '../../functions/adapters/batch-get';
+import { isConditionFailure } from '../../functions/adapters/dynamodb';
+import { keys } from '../../functions/adapters/table-design';
+import { type BenchContext, countingStoreCalls, fail, seedWaiting, settle } from './context';
+import { count, ms, percent, rate, ratioTarget, section, table, verdict } from './report';
+import { queryQueue } from './store';
+import { runPool, summarize, type Summary } from './stats';
+import type { AgentToken } from './types';
+
+interface Claim {
+  agent: string;
+  ticketId: string;
+  status: string;
+  assignee: string;
+  ms: number;
+}
+
+interface Drain {
+  claims: Claim[];
+  /** Answers other than 200 and 204. */
+  errors: string[];
+  /** 204s after which the queue still held tickets (a lower bound of early 204s). */
+  earlyNoContent: number;
+  /** Per agent: how many it claimed. */
+  perAgent: Map<string, number>;
+  ms: number;
+  latency?: Summary;
+}
+
+/** Every agent claims until the API answers 204; all start at once. */
+async function drain(context: BenchContext, agents: AgentToken[]): Promise<Drain> {
+  const result: Drain = {
+    claims: [],
+    errors: [],
+    earlyNoContent: 0,
+    perAgent: new Map(),
+    ms: 0,
+  };
+  const started = performance.now();
+  await Promise.all(
+    agents.map(async (agent) => {
+      let claimed = 0;
+      for (;;) {
+        const t0 = performance.now();
+        const response = await context.http.send('POST', '/queue/claim', { token: agent.token });
+        const took = performance.now() - t0;
+        if (response.status === 204) {
+          // Only claims take tickets out, so one still waiting now was waiting at the 204.
+          const left = await queryQueue(context.db, context.input.tableName, 1);
+          if ((left.Count ?? 0) > 0) result.earlyNoContent++;
+          break;
+        }
+        if (response.status !== 200) {
+          result.errors.push(`${agent.sub}: ${response.status} ${response.body}`);
+          if (result.errors.length > 20) break;
+          continue;
+        }
+        const ticket = JSON.parse(response.body) as StoredTicket;
+        result.claims.push({
+          agent: agent.sub,
+          ticketId: ticket.ticketId,
+          status: ticket.status,
+          assignee: ticket.assignee ?? '',
+          ms: took,
+        });
+        claimed++;
+      }
+      result.perAgent.set(agent.sub, claimed);
+    }),
+  );
+  result.ms = performance.now() - started;
+  if (result.claims.length > 0) result.latency = summarize(result.claims.map((c) => c.ms));
+  return result;
+}
+
+/**
+ * The raw store operation behind a claim: a conditional UpdateItem that takes a waiting
+ * ticket (status and version as read) and drops its queue index attributes, `workers` at a
+ * time on distinct tickets.
+ */
+async function rawClaims(context: BenchContext, tickets: StoredTicket[], workers: number) {
+  let failed = 0;
+  const latencies: number[] = [];
+  const started = performance.now();
+  await runPool(tickets.length, workers, async (index, lane) => {
+    const ticket = tickets[index] ?? fail('no ticket');
+    const t0 = performance.now();
+    try {
+      await context.db.send(
+        new UpdateCommand({
+          TableName: context.input.tableName,
+          Key: keys.ticket(ticket.ticketId),
+          UpdateExpression:
+            'SET #status = :claimed, assignee = :agent, updatedAt = :now, version = :next ' +
+            'REMOVE queuePk, queueSk, customerQueuePk',
+          ConditionExpression: '#status = :open AND version = :expected',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':claimed': 'in_progress',
+            ':open': 'open',
+            ':agent': `raw-${lane}`,
+            ':now': new Date().toISOString(),
+            ':expected': ticket.version,
+            ':next': ticket.version + 1,
+          },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      failed++;
+    }
+    latencies.push(performance.now() - t0);
+  });
+  return { ms: performance.now() - started, failed, latency: summarize(latencies) };
+}
+
+interface Verification {
+  duplicates: number;
+  unknown: number;
+  unclaimed: number;
+  wrongResponse: number;
+  wrongInTable: number;
+  stillInIndex: number;
+}
+
+/** Zero double claims, and the table agrees with what each agent was told. */
+async function verify(
+  context: BenchContext,
+  seeded: StoredTicket[],
+  result: Drain,
+): Promise<Verification> {
+  const seededIds = new Set(seeded.map((t) => t.ticketId));
+  const claimer = new Map<string, string>();
+  let duplicates = 0;
+  let unknown = 0;
+  let wrongResponse = 0;
+  for (const claim of result.claims) {
+    if (claimer.has(claim.ticketId)) duplicates++;
+    claimer.set(claim.ticketId, claim.agent);
+    if (!seededIds.has(claim.ticketId)) unknown++;
+    if (claim.status !== 'in_progress' || claim.assignee !== claim.agent) wrongResponse++;
+  }
+  const stored = await batchGet(
+    context.db,
+    context.input.tableName,
+    seeded.map((t) => keys.ticket(t.ticketId)),
+  );
+  if (stored.length !== seeded.length) fail(`read ${stored.length} of ${seeded.length} tickets`);
+  let wrongInTable = 0;
+  let unclaimed = 0;
+  for (const item of stored) {
+    const id = String(item.ticketId);
+    if (!claimer.has(id)) unclaimed++;
+    if (item.status !== 'in_progress' || item.assignee !== claimer.get(id)) wrongInTable++;
+  }
+  const head = await queryQueue(context.db, context.input.tableName, 1);
+  return {
+    duplicates,
+    unknown,
+    unclaimed,
+    wrongResponse,
+    wrongInTable,
+    stillInIndex: head.Count ?? 0,
+  };
+}
+
+export async function benchClaims(context: BenchContext): Promise<void> {
+  const { config, tokens } = context.input;
+  const agents = tokens.agents;
+  const n = config.claimTickets;
+  section(
+    `CLAIMS: ${agents.length} agents drain ${count(n)} waiting tickets via POST /queue/claim`,
+  );
+
+  // Warm-up: handlers loaded, JWKS fetched, connections open, JIT warm, on both sides.
+  const warm = await seedWaiting(context, agents.length * 10);
+  const warmDrain = await drain(context, agents);
+  if (warmDrain.claims.length !== warm.tickets.length) fail('warm-up drain incomplete');
+  await rawClaims(context, (await seedWaiting(context, agents.length * 10)).tickets, agents.length);
+
+  // A B B A: raw, HTTP, HTTP, raw, each on freshly seeded tickets, totals compared.
+  const raw = { ops: 0, ms: 0, failed: 0 };
+  const http = { ops: 0, ms: 0, runs: [] as { drain: Drain; check: Verification }[] };
+  const rows: string[][] = [];
+  const row = (label: string, ops: number, took: number, latency: Summary | undefined) =>
+    rows.push([
+      label,
+      count(ops),
+      `${(took / 1000).toFixed(2)} s`,
+      rate((ops / took) * 1000),
+      latency ? ms(latency.median) : '-',
+      latency ? ms(latency.p95) : '-',
+    ]);
+  for (const [i, side] of (['raw', 'http', 'http', 'raw'] as const).entries()) {
+    const { tickets } = await seedWaiting(context, n);
+    await settle();
+    if (side === 'raw') {
+      const run = await rawClaims(context, tickets, agents.length);
+      raw.ops += tickets.length - run.failed;
+      raw.ms += run.ms;
+      raw.failed += run.failed;
+      row(`raw UpdateItem (run ${i + 1})`, tickets.length - run.failed, run.ms, run.latency);
+    } else {
+      const run = await countingStoreCalls(
+        context,
+        'claim',
+        () => drain(context, agents),
+        (r) => r.claims.length,
+      );
+      http.ops += run.claims.length;
+      http.ms += run.ms;
+      http.runs.push({ drain: run, check: await verify(context, tickets, run) });
+      row(`POST /queue/claim (run ${i + 1})`, run.claims.length, run.ms, run.latency);
+    }
+  }
+
+  const rawRate = (raw.ops / raw.ms) * 1000;
+  const httpRate = (http.ops / http.ms) * 1000;
+  rows.push([
+    'POST /queue/claim (total)',
+    count(http.ops),
+    `${(http.ms / 1000).toFixed(2)} s`,
+    rate(httpRate),
+    '',
+    '',
+  ]);
+  rows.push([
+    'raw UpdateItem (total)',
+    count(raw.ops),
+    `${(raw.ms / 1000).toFixed(2)} s`,
+    rate(rawRate),
+    '',
+    '',
+  ]);
+  console.log(table(['', 'ops', 'time', 'rate', 'p50', 'p95'], rows));
+  const share = httpRate / rawRate;
+  console.log(
+    `\n  claims/s vs conditional UpdateItem/s (${agents.length} workers): ${percent(share)} ` +
+      `(target ≥ 40%) ${verdict(share >= 0.4)}`,
+  );
+  if (raw.failed > 0) console.log(`  note: ${raw.failed} raw updates failed their condition`);
+
+  for (const [i, { drain: run, check }] of http.runs.entries()) {
+    const spread = [...run.perAgent.values()];
+    console.log(
+      `  run ${i + 1}: claimed ${count(run.claims.length)} of ${count(n)}; double claims ` +
+        `${check.duplicates}; unknown ids ${check.unknown}; left unclaimed ${check.unclaimed}; ` +
+        `response not in_progress/caller ${check.wrongResponse}; table disagrees ` +
+        `${check.wrongInTable}; still in queue index ${check.stillInIndex}; 204 while ` +
+        `tickets waited ${run.earlyNoContent}; errors ${run.errors.length}; per agent ` +
+        `${Math.min(...spread)}–${Math.max(...spread)}`,
+    );
+    for (const error of run.errors.slice(0, 3)) console.log(`    ${error}`);
+  }
+  const clean = http.runs.every(
+    ({ drain: run, check }) =>
+      run.errors.length === 0 &&
+      run.earlyNoContent === 0 &&
+      check.duplicates + check.unknown + check.unclaimed + check.wrongResponse === 0 &&
+      check.wrongInTable + check.stillInIndex === 0,
+  );
+  console.log(`  zero double claims and table consistent: ${clean ? 'yes' : 'NO'}`);
+  context.targets.push({
+    name: 'claims: zero double claims, every ticket in_progress with its claimer',
+    measured: clean ? 'yes' : 'NO',
+    target: 'yes',
+    ok: clean,
+  });
+  context.targets.push(
+    ratioTarget(
+      `claims/s vs conditional UpdateItem/s (${agents.length} concurrent)`,
+      share,
+      'atLeast',
+      0.4,
+      true,
+    ),
+  );
+}

@@ -1,0 +1,52 @@
+import { Agent, request } from 'node:http';
+
+export interface HttpResponse {
+  status: number;
+  body: string;
+}
+
+export interface HttpClient {
+  send(
+    method: string,
+    path: string,
+    options?: { token?: string; json?: unknown; headers?: Record<string, string> },
+  ): Promise<HttpResponse>;
+  close(): void;
+}
+
+/** A plain keep-alive HTTP/1.1 client: little overhead of its own, 127.0.0.1 only. */
+export function createHttpClient(baseUrl: string, maxSockets: number): HttpClient {
+  const base = new URL(baseUrl);
+  if (base.hostname !== '127.0.0.1') throw new Error(`the bench talks to 127.0.0.1 only`);
+  const agent = new Agent({ keepAlive: true, maxSockets });
+  return {
+    send(method, path, options = {}) {
+      const body = options.json === undefined ? undefined : JSON.stringify(options.json);
+      const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
+      if (options.token) headers.authorization = `Bearer ${options.token}`;
+      if (body !== undefined) {
+        headers['content-type'] = 'application/json';
+        headers['content-length'] = String(Buffer.byteLength(body));
+      }
+      return new Promise<HttpResponse>((resolve, reject) => {
+        const outgoing = request(
+          { host: base.hostname, port: base.port, method, path, headers, agent },
+          (incoming) => {
+            const chunks: Buffer[] = [];
+            incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+            incoming.on('error', reject);
+            incoming.on('end', () =>
+              resolve({
+                status: incoming.statusCode ?? 0,
+                body: Buffer.concat(chunks).toString('utf8'),
+              }),
+            );
+          },
+        );
+        outgoing.on('error', reject);
+        outgoing.end(body);
+      });
+    },
+    close: () => agent.destroy(),
+  };
+}

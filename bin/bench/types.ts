@@ -1,0 +1,52 @@
+import type { TargetResult } from './report';
+
+/** What the host (bin/bench.ts) hands the load-generating worker, and what it answers. */
+
+export interface BenchConfig {
+  /** Waiting tickets at which the queue page is measured, ascending. */
+  depths: number[];
+  /** Timed requests per side (HTTP and raw) and depth. */
+  samples: number;
+  /** Untimed requests per side before timing. */
+  warmup: number;
+  /** Queue positions (at the deepest depth) at which a cursor page is timed. */
+  pagingDepths: number[];
+  /** Timed requests per side at each paging depth. */
+  pagingSamples: number;
+  /** Waiting tickets the agents drain. */
+  claimTickets: number;
+  /** Concurrent agents (distinct tokens), and concurrent raw UpdateItem workers. */
+  agents: number;
+  /** Tickets submitted per side in the intake run. */
+  intakeRequests: number;
+  /** Concurrent clients (HTTP) and workers (raw PutItem) in the intake run. */
+  intakeConcurrency: number;
+  /** BatchWrite calls in flight while seeding. */
+  seedConcurrency: number;
+  /** Scenarios to run: `claims`, `queue`, `intake`. */
+  only: string[];
+}
+
+export interface AgentToken {
+  sub: string;
+  token: string;
+}
+
+export interface WorkerInput {
+  config: BenchConfig;
+  apiUrl: string;
+  dynamoDbEndpoint: string;
+  tableName: string;
+  /** The SQS stand-in and the outbox the mailer drains (intake waits for it between runs). */
+  sqsEndpoint: string;
+  outbox: { url: string; deadLetterUrl: string };
+  /** Set in diagnostics mode (BENCH_COUNT_STORE_CALLS=1): counts the product's store calls. */
+  storeCounterUrl?: string;
+  /** Diagnostics switched on for this run; their figures are not the bench's figures. */
+  diagnostics: string[];
+  tokens: { reader: string; admin: string; agents: AgentToken[] };
+}
+
+/** From the worker to its phase process, and from the phase process to bin/bench.ts. */
+export type WorkerMessage =
+  { type: 'done'; targets: TargetResult[] } | { type: 'error'; message: string };
