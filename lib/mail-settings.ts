@@ -5,8 +5,8 @@ import type { Construct } from 'constructs';
 export type EmailIdentityMode = 'create' | 'existing';
 
 /**
- * The deployment's mail settings: who the mail is from, what it says and where its links
- * point. Read from CDK context (cdk.json or `-c key=value`), see {@link MAIL_CONTEXT_KEYS}.
+ * The deployment's mail settings: who the mail is from, what it says, where its links
+ * point, who finance is and how received mail comes in. Read from CDK context (cdk.json or `-c key=value`), see {@link MAIL_CONTEXT_KEYS}.
  */
 export interface MailSettings {
   /** The address mail is sent from and replied to; its domain is the SES identity. */
@@ -27,6 +27,19 @@ export interface MailSettings {
    * @default 'create'
    */
   readonly emailIdentity?: EmailIdentityMode;
+  /**
+   * Where the monthly finance notice (where the billing export is) goes.
+   * @default the support address (the mailer's own fallback)
+   */
+  readonly financeAddress?: string;
+  /**
+   * How received mail reaches the intake. `create`: the stack creates an SES receipt rule
+   * set and makes it the active one (an account and region has one active set). Any other
+   * value names a receipt rule set that already exists and is active, e.g. one other mail
+   * of the domain is received by: the stack adds its rule to it and activates nothing.
+   * @default 'create'
+   */
+  readonly receiptRuleSet?: string;
 }
 
 /** The context keys the settings are read from. */
@@ -36,6 +49,8 @@ export const MAIL_CONTEXT_KEYS: Readonly<Record<keyof MailSettings, string>> = {
   salesPhone: 'servicedesk:salesPhone',
   publicUrl: 'servicedesk:publicUrl',
   emailIdentity: 'servicedesk:emailIdentity',
+  financeAddress: 'servicedesk:financeAddress',
+  receiptRuleSet: 'servicedesk:receiptRuleSet',
 };
 
 /** Domains reserved for documentation and tests (RFC 2606, RFC 6761): placeholders only. */
@@ -66,19 +81,23 @@ export function mailSettingsFromContext(scope: Construct): MailSettings {
     return value;
   };
   const supportName = read('supportName');
+  const financeAddress = read('financeAddress');
   const settings: MailSettings = {
     supportAddress: required('supportAddress'),
     salesPhone: required('salesPhone'),
     publicUrl: required('publicUrl'),
     emailIdentity: emailIdentityMode(read('emailIdentity')),
+    receiptRuleSet: read('receiptRuleSet') ?? 'create',
     ...(supportName === undefined ? {} : { supportName }),
+    ...(financeAddress === undefined ? {} : { financeAddress }),
   };
   validateMailSettings(settings);
   if (RESERVED_DOMAIN.test(mailDomainOf(settings.supportAddress))) {
     Annotations.of(scope).addWarningV2(
       'servicedesk:placeholderMailSettings',
       `${MAIL_CONTEXT_KEYS.supportAddress} is the placeholder ${settings.supportAddress}: ` +
-        'set your own support address, sales phone and public URL before deploying.',
+        'set your own support address, finance address, sales phone and public URL before ' +
+        'deploying.',
     );
   }
   return settings;
@@ -91,8 +110,17 @@ function emailIdentityMode(value: string | undefined): EmailIdentityMode {
 
 /** Throws on settings the mailer could not work with (plain strings, no tokens). */
 export function validateMailSettings(settings: MailSettings): void {
-  const { supportAddress, salesPhone, publicUrl } = settings;
+  const { supportAddress, salesPhone, publicUrl, financeAddress, receiptRuleSet } = settings;
   mailDomainOf(supportAddress);
+  if (financeAddress !== undefined && domainOf(financeAddress) === undefined) {
+    throw new Error(`The finance address "${financeAddress}" is not an address.`);
+  }
+  if (receiptRuleSet !== undefined && !RULE_SET_NAME.test(receiptRuleSet)) {
+    throw new Error(
+      `The receipt rule set "${receiptRuleSet}" is "create" or the name of an existing rule ` +
+        'set (letters, digits, "_", "-" and ".", at most 64).',
+    );
+  }
   if (!/^\+?[0-9][0-9 ()/.-]{3,}[0-9]$/.test(salesPhone)) {
     throw new Error(`The sales phone "${salesPhone}" is not a phone number.`);
   }
@@ -103,12 +131,20 @@ export function validateMailSettings(settings: MailSettings): void {
 
 /** The domain of a mail address: the SES identity mail from that address is sent as. */
 export function mailDomainOf(address: string): string {
-  const domain = /^[^\s@<>"]+@((?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z]{2,})$/.exec(
-    address,
-  )?.[1];
+  const domain = domainOf(address);
   if (domain === undefined) throw new Error(`The support address "${address}" is not an address.`);
-  return domain.toLowerCase();
+  return domain;
 }
+
+/** The lower-case domain of a bare mail address, or undefined when it is none. */
+function domainOf(address: string): string | undefined {
+  return /^[^\s@<>"]+@((?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z]{2,})$/
+    .exec(address)?.[1]
+    ?.toLowerCase();
+}
+
+/** SES receipt rule set names: alphanumeric at both ends, `_`, `-` and `.` inside, ≤ 64. */
+const RULE_SET_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9_.-]{0,62}[A-Za-z0-9])?$/;
 
 /** The mailer's environment variables for these settings (functions/shared/dependencies.ts). */
 export function mailEnvironment(settings: MailSettings): Record<string, string> {
@@ -117,5 +153,6 @@ export function mailEnvironment(settings: MailSettings): Record<string, string> 
     SALES_PHONE: settings.salesPhone,
     PUBLIC_URL: settings.publicUrl,
     ...(settings.supportName === undefined ? {} : { SUPPORT_NAME: settings.supportName }),
+    ...(settings.financeAddress === undefined ? {} : { FINANCE_ADDRESS: settings.financeAddress }),
   };
 }

@@ -2,11 +2,19 @@ import { Duration, Stack, TimeZone, Validations } from 'aws-cdk-lib';
 import type { CronOptions } from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { functionEntry, pascalCase } from './function-entry';
-import { ServiceDeskFunction, type TableAccess } from './service-desk-function';
+import { EXPORT_PREFIXES } from './service-desk-data';
+import {
+  EXPORT_BUCKET_VARIABLE,
+  ServiceDeskFunction,
+  type BucketAccess,
+  type TableAccess,
+} from './service-desk-function';
 import type { IIndexedTable } from './ticket-table';
 
 /** A job in `functions/jobs/` that runs on a calendar, in the service's time zone. */
@@ -16,6 +24,26 @@ export interface ScheduledJob {
   /** When it runs, in {@link SERVICE_TIME_ZONE}. */
   readonly cron: CronOptions;
   readonly table: TableAccess;
+  /**
+   * Whether the job puts mail events on the outbox.
+   * @default false
+   */
+  readonly outbox?: boolean;
+  /**
+   * What the job may read and write in the export bucket.
+   * @default no access
+   */
+  readonly exportBucket?: BucketAccess;
+  /**
+   * How long a run may take.
+   * @default Duration.minutes(5)
+   */
+  readonly timeout?: Duration;
+  /**
+   * Memory (and so CPU) of the job's function, in MB.
+   * @default ServiceDeskFunction's 512
+   */
+  readonly memorySize?: number;
   readonly description: string;
 }
 
@@ -30,12 +58,29 @@ export const SCHEDULED_JOBS: readonly ScheduledJob[] = [
     table: 'readwrite',
     description: 'Daily 00:05 Berlin: move waiting tickets of contracts starting or ending today',
   },
+  {
+    handler: 'monthly-export',
+    cron: { minute: '0', hour: '6', day: '1' },
+    table: 'read',
+    outbox: true,
+    exportBucket: { write: [`${EXPORT_PREFIXES.monthly}*`] },
+    // A month's export streams one paged Query into two files; 100,000 entries take a few
+    // minutes, and more memory is more CPU for the CSV writer.
+    timeout: Duration.minutes(15),
+    memorySize: 1024,
+    description:
+      "Monthly, the 1st at 06:00 Berlin: the previous month's billing export to S3, finance mailed",
+  },
 ];
 
 /** Options for {@link ScheduledJobs}. */
 export interface ScheduledJobsProps {
   /** The table the jobs read and write. */
   readonly table: IIndexedTable;
+  /** The outbox queue the jobs with `outbox` put mail events on. */
+  readonly outbox: sqs.IQueue;
+  /** The bucket the jobs with `exportBucket` access write billing exports to. */
+  readonly exportBucket: s3.IBucket;
   /**
    * The jobs to run.
    * @default SCHEDULED_JOBS
@@ -43,7 +88,10 @@ export interface ScheduledJobsProps {
   readonly jobs?: readonly ScheduledJob[];
 }
 
-/** One function and one EventBridge Scheduler schedule per scheduled job. */
+/**
+ * One function and one EventBridge Scheduler schedule per scheduled job, each function with
+ * exactly the access its job declares.
+ */
 export class ScheduledJobs extends Construct {
   /** The function of each job, by handler module name. */
   readonly functions: ReadonlyMap<string, ServiceDeskFunction>;
@@ -58,9 +106,18 @@ export class ScheduledJobs extends Construct {
         entry: functionEntry('jobs', job.handler),
         description: job.description,
         // A job works through whatever the day brings; API handlers get 10 s, a job more.
-        timeout: Duration.minutes(5),
+        timeout: job.timeout ?? Duration.minutes(5),
+        ...(job.memorySize === undefined ? {} : { memorySize: job.memorySize }),
       });
       fn.bindTable({ table: props.table, access: job.table });
+      if (job.outbox) fn.bindOutbox(props.outbox);
+      if (job.exportBucket) {
+        fn.bindBucket({
+          bucket: props.exportBucket,
+          variable: EXPORT_BUCKET_VARIABLE,
+          ...job.exportBucket,
+        });
+      }
       // A role per job (instead of the stack-wide shared one) so that it may invoke this
       // function only, and so its acknowledgment below covers exactly that grant.
       const role = new iam.Role(this, `${name}ScheduleRole`, {

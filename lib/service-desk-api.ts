@@ -2,12 +2,19 @@ import { Duration, Validations } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { routes, type Route } from '../functions/http/routes';
 import { functionEntry, pascalCase } from './function-entry';
 import { addProblemResponses } from './problem-responses';
-import { ServiceDeskFunction } from './service-desk-function';
+import { EXPORT_PREFIXES } from './service-desk-data';
+import {
+  EXPORT_BUCKET_VARIABLE,
+  ServiceDeskFunction,
+  type BucketAccess,
+} from './service-desk-function';
 import type { StaffUserPool } from './staff-user-pool';
 import type { IIndexedTable } from './ticket-table';
 
@@ -17,6 +24,30 @@ export interface Throttle {
   readonly burstLimit: number;
 }
 
+/** A secret the handler of one route reads (`functions/shared/secrets.ts`). */
+export interface RouteSecret {
+  /** The handler module of the route, e.g. `take-voicemail`. */
+  readonly handler: string;
+  /** The name the handler asks `secret()` for; the function gets `<variable>_ARN`. */
+  readonly variable: string;
+  readonly secret: secretsmanager.ISecret;
+}
+
+/**
+ * What a route with `exportBucket` may do there: write an export too large for a response
+ * under `requests/` and sign a download link for it (a presigned GetObject).
+ */
+export const EXPORT_ROUTE_ACCESS: BucketAccess = {
+  read: [`${EXPORT_PREFIXES.requests}*`],
+  write: [`${EXPORT_PREFIXES.requests}*`],
+};
+
+/**
+ * Timeout and memory of a route that streams exports: API Gateway waits 29 s at most, and
+ * more memory is more CPU for the CSV writer.
+ */
+export const EXPORT_ROUTE_FUNCTION = { timeout: Duration.seconds(29), memorySize: 1024 } as const;
+
 /** Options for {@link ServiceDeskApi}. */
 export interface ServiceDeskApiProps {
   /** The table the handlers read and write, as each route's `table` access says. */
@@ -25,6 +56,13 @@ export interface ServiceDeskApiProps {
   readonly outbox: sqs.IQueue;
   /** The staff pool: its authorizer guards `staff` routes, its keys verify bearer tokens. */
   readonly staff: StaffUserPool;
+  /** The bucket the handlers of `exportBucket` routes stream large exports into. */
+  readonly exportBucket: s3.IBucket;
+  /**
+   * Secrets of single routes, each readable by that route's function only.
+   * @default none
+   */
+  readonly routeSecrets?: readonly RouteSecret[];
   /**
    * Throttling of every method without a `throttle` of its own in the route table.
    * @default { rateLimit: 50, burstLimit: 100 }
@@ -64,7 +102,8 @@ export function methodOptionsKey(route: Pick<Route, 'method' | 'path'>): string 
 /**
  * The REST API (stage v1), built by looping over the route table: one function per route
  * (`functions/http/<handler>.ts`) with exactly the table access the route declares and,
- * for `outbox` routes, permission to send to the outbox; the
+ * for `outbox` routes, permission to send to the outbox, for `exportBucket` routes access to
+ * `requests/` in the export bucket, and for a route with a secret, that secret; the
  * Cognito authorizer on `staff` routes; no authorizer on `public` routes nor on
  * `staff-or-ticket-token` routes, whose handlers check the ticket token or verify the
  * bearer token against the pool's keys themselves. Stage throttling by default, stricter
@@ -132,6 +171,13 @@ export class ServiceDeskApi extends Construct {
         identitySource: apigateway.IdentitySource.header('Authorization'),
       }));
 
+    const routeSecrets = props.routeSecrets ?? [];
+    for (const { handler } of routeSecrets) {
+      if (!routes.some((route) => route.handler === handler)) {
+        throw new Error(`A secret is bound to ${handler}, which serves no route.`);
+      }
+    }
+
     const functions = new Map<string, ServiceDeskFunction>();
     for (const route of routes) {
       const fn = new ServiceDeskFunction(this, `${pascalCase(route.handler)}Function`, {
@@ -140,9 +186,20 @@ export class ServiceDeskApi extends Construct {
         ...(route.auth === 'staff-or-ticket-token'
           ? { environment: { JWKS_URL: props.staff.jwksUrl, JWT_ISSUER: props.staff.issuer } }
           : {}),
+        ...(route.exportBucket ? EXPORT_ROUTE_FUNCTION : {}),
       });
       if (route.table !== 'none') fn.bindTable({ table: props.table, access: route.table });
       if (route.outbox) fn.bindOutbox(props.outbox);
+      if (route.exportBucket) {
+        fn.bindBucket({
+          bucket: props.exportBucket,
+          variable: EXPORT_BUCKET_VARIABLE,
+          ...EXPORT_ROUTE_ACCESS,
+        });
+      }
+      for (const { variable, secret } of routeSecrets.filter((s) => s.handler === route.handler)) {
+        fn.bindSecret({ secret, variable });
+      }
       functions.set(route.handler, fn);
 
       const method = this.restApi.root

@@ -19,7 +19,8 @@ export const STACK_ID = 'ServiceDesk';
 export function addServiceDesk(app: App, options: ServiceDeskAppOptions = {}): ServiceDeskStack {
   const stack = new ServiceDeskStack(app, STACK_ID, {
     description:
-      'Service desk: ticket queue, staff sign-in, HTTP API, outgoing mail, scheduled jobs',
+      'Service desk: ticket queue, staff sign-in, HTTP API, mail out and in, billing ' +
+      'exports, scheduled jobs, web pages',
   });
   if (options.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return stack;

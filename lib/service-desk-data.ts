@@ -1,8 +1,57 @@
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import { Construct } from 'constructs';
+import { DeadLetteredQueue } from './dead-lettered-queue';
 import type { EmailIdentityMode } from './mail-settings';
 import { OutboxQueue } from './outbox-queue';
+import { AccessLogBucket, PrivateBucket } from './private-bucket';
 import { TicketTable } from './ticket-table';
+
+/**
+ * The key prefixes of the mail bucket: raw mail as SES stores it, attachments under their
+ * ticket (`functions/app/intake-mail.ts`), and mail no sender could be read from
+ * (`functions/adapters/s3-mail-bucket.ts`).
+ */
+export const MAIL_PREFIXES = {
+  incoming: 'incoming/',
+  attachments: 'attachments/',
+  quarantine: 'quarantine/',
+} as const;
+
+/**
+ * The key prefixes of the export bucket: exports too large for a response, fetched once by
+ * link (`functions/app/deliver-export.ts`), and the monthly exports for finance
+ * (`functions/app/monthly-export.ts`).
+ */
+export const EXPORT_PREFIXES = { requests: 'requests/', monthly: 'monthly/' } as const;
+
+/** How long objects live in the buckets, per prefix; why, at each. */
+export const RETENTION = {
+  /**
+   * Raw received mail. The intake turns it into a ticket within seconds; the raw copy is
+   * kept a quarter for re-running the intake after a fix and for questions about what a
+   * customer really sent.
+   */
+  incomingMail: Duration.days(90),
+  /** Mail no sender could be read from: a month to look at it after the alarm. */
+  quarantinedMail: Duration.days(30),
+  /**
+   * Attachments belong to tickets, which are kept (retained table): no expiry, but rarely
+   * read once the ticket is done, so infrequent-access storage after 90 days.
+   */
+  attachmentsInfrequentAccess: Duration.days(90),
+  /** An export fetched by a 15-minute link: a week covers retries and questions. */
+  requestedExports: Duration.days(7),
+  /**
+   * Monthly exports are accounting records: German law (§ 147 AO, § 257 HGB) keeps them
+   * ten years from the end of the calendar year, so up to eleven years from the month.
+   */
+  monthlyExports: Duration.days(11 * 366),
+  /** Monthly exports are read in the month they are made, then rarely. */
+  monthlyExportsInfrequentAccess: Duration.days(30),
+} as const;
 
 /** Options for {@link ServiceDeskData}. */
 export interface ServiceDeskDataProps {
@@ -31,6 +80,19 @@ export class ServiceDeskData extends Construct {
    * have been published, so it stays here, apart from the code.
    */
   readonly emailIdentity: ses.IEmailIdentity;
+  /** Server access logs of the buckets and CloudFront's access logs. */
+  readonly accessLogs: AccessLogBucket;
+  /** Received mail, attachments and quarantine ({@link MAIL_PREFIXES}). */
+  readonly mailBucket: PrivateBucket;
+  /** Billing exports ({@link EXPORT_PREFIXES}). */
+  readonly exportBucket: PrivateBucket;
+  /** Notifications of received mail waiting for the intake, and their dead-letter queue. */
+  readonly intake: DeadLetteredQueue;
+  /**
+   * The secret the hotline's phone system signs voicemail reports with. Generated; the phone
+   * system is configured with its value, so it stays here, apart from the code.
+   */
+  readonly voicemailSecret: secretsmanager.Secret;
 
   constructor(scope: Construct, id: string, props: ServiceDeskDataProps) {
     super(scope, id);
@@ -43,5 +105,85 @@ export class ServiceDeskData extends Construct {
             dkimIdentity: ses.DkimIdentity.easyDkim(ses.EasyDkimSigningKeyLength.RSA_2048_BIT),
           })
         : ses.EmailIdentity.fromEmailIdentityName(this, 'MailIdentity', props.mailDomain);
+
+    this.accessLogs = new AccessLogBucket(this, 'AccessLogBucket');
+    this.mailBucket = new PrivateBucket(this, 'MailBucket', {
+      serverAccessLogs: { bucket: this.accessLogs, prefix: 's3/mail/' },
+      lifecycleRules: [
+        {
+          id: 'ExpireIncomingMail',
+          prefix: MAIL_PREFIXES.incoming,
+          expiration: RETENTION.incomingMail,
+        },
+        {
+          id: 'ExpireQuarantinedMail',
+          prefix: MAIL_PREFIXES.quarantine,
+          expiration: RETENTION.quarantinedMail,
+        },
+        {
+          id: 'KeepAttachments',
+          prefix: MAIL_PREFIXES.attachments,
+          transitions: [
+            {
+              storageClass: s3.StorageClass.INFREQUENT_ACCESS,
+              transitionAfter: RETENTION.attachmentsInfrequentAccess,
+            },
+          ],
+        },
+      ],
+    });
+    this.exportBucket = new PrivateBucket(this, 'ExportBucket', {
+      serverAccessLogs: { bucket: this.accessLogs, prefix: 's3/exports/' },
+      lifecycleRules: [
+        {
+          id: 'ExpireRequestedExports',
+          prefix: EXPORT_PREFIXES.requests,
+          expiration: RETENTION.requestedExports,
+        },
+        {
+          id: 'KeepMonthlyExports',
+          prefix: EXPORT_PREFIXES.monthly,
+          transitions: [
+            {
+              storageClass: s3.StorageClass.INFREQUENT_ACCESS,
+              transitionAfter: RETENTION.monthlyExportsInfrequentAccess,
+            },
+          ],
+          expiration: RETENTION.monthlyExports,
+        },
+      ],
+      // The finance page fetches a large export from its presigned link (a 303 from the
+      // API). The link itself is the credential, and the page sends no cookies, so any
+      // origin may read what the link names; the bucket's origin is not known here, since
+      // the site's distribution depends on the API, which depends on this bucket.
+      cors: [{ allowedMethods: [s3.HttpMethods.GET], allowedOrigins: ['*'], maxAge: 3600 }],
+    });
+
+    this.intake = new DeadLetteredQueue(this, 'Intake', {
+      // The intake runs up to 60 s a batch: 6 × 60 s + the 5 s batching window, and more.
+      visibilityTimeout: Duration.minutes(7),
+      alarmDescriptions: {
+        deadLetter:
+          'A received mail could not be taken in on any retry and waits in the intake ' +
+          'dead-letter queue (the raw mail is in the mail bucket under incoming/): read the ' +
+          "intake's log, fix the cause, then redrive the messages to the intake queue",
+        messageAge: (age) =>
+          `Received mail has waited over ${age} for the intake: the intake function is not ` +
+          'consuming it (disabled, throttled or failing)',
+      },
+    });
+
+    this.voicemailSecret = new secretsmanager.Secret(this, 'VoicemailSecret', {
+      description: 'Shared secret the phone system signs POST /intake/voicemail with (HMAC-SHA256)',
+      generateSecretString: { passwordLength: 48, excludePunctuation: true },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.voicemailSecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        "The voicemail secret is shared with the hotline's phone system, which has no API " +
+        'for Secrets Manager to set a new value in; rotating it is a coordinated manual step ' +
+        '(README, "Deploying to AWS"), so automatic rotation would only break the hook.',
+    });
   }
 }

@@ -1,10 +1,12 @@
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as eventSources from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { Route } from '../functions/http/routes';
@@ -40,6 +42,12 @@ export const TABLE_ACTIONS: Readonly<Record<TableAccess, readonly string[]>> = {
 /** The environment variable the handlers read the table's name from. */
 export const TABLE_NAME_VARIABLE = 'TABLE_NAME';
 
+/** The environment variable the handlers read the mail bucket's name from. */
+export const MAIL_BUCKET_VARIABLE = 'MAIL_BUCKET';
+
+/** The environment variable the handlers read the export bucket's name from. */
+export const EXPORT_BUCKET_VARIABLE = 'EXPORT_BUCKET';
+
 /** Options for {@link ServiceDeskFunction.bindTable}. */
 export interface BindTableOptions {
   /** The table the function reads or writes. */
@@ -56,6 +64,53 @@ export const OUTBOX_QUEUE_URL_VARIABLE = 'OUTBOX_QUEUE_URL';
  * (no receive, no purge, not even GetQueueAttributes).
  */
 export const OUTBOX_ACTIONS: readonly string[] = ['sqs:SendMessage'];
+
+/** What a function may do with the objects of a bucket, by key pattern (`incoming/*`). */
+export interface BucketAccess {
+  /**
+   * Key patterns whose objects the function may read (`s3:GetObject`): to download them, to
+   * copy them elsewhere (the copy's source), or to sign download links for them.
+   * @default none
+   */
+  readonly read?: readonly string[];
+  /**
+   * Key patterns the function may write (`s3:PutObject`, which also authorizes the calls of a
+   * multipart upload, and `s3:AbortMultipartUpload` to clean up a failed one).
+   * @default none
+   */
+  readonly write?: readonly string[];
+}
+
+/**
+ * S3 actions per kind of {@link BucketAccess}. No `s3:ListBucket` (the handlers know their
+ * keys), no `s3:DeleteObject` (lifecycle rules expire objects), no tagging or ACL actions.
+ */
+export const BUCKET_ACTIONS: Readonly<Record<keyof BucketAccess, readonly string[]>> = {
+  read: ['s3:GetObject'],
+  write: ['s3:PutObject', 's3:AbortMultipartUpload'],
+};
+
+/** Options for {@link ServiceDeskFunction.bindBucket}. */
+export interface BindBucketOptions extends BucketAccess {
+  /** The bucket whose objects the function reads or writes. */
+  readonly bucket: s3.IBucket;
+  /** The environment variable the handler reads the bucket's name from, e.g. `MAIL_BUCKET`. */
+  readonly variable: string;
+}
+
+/** Options for {@link ServiceDeskFunction.bindSecret}. */
+export interface BindSecretOptions {
+  /** The secret; its value is a plain string (`functions/shared/secrets.ts`). */
+  readonly secret: secretsmanager.ISecret;
+  /**
+   * The name the handler asks `secret()` for, e.g. `VOICEMAIL_SECRET`; the function gets the
+   * secret's ARN in `<variable>_ARN`, never the value itself.
+   */
+  readonly variable: string;
+}
+
+/** The one action a function needs to read a secret's value. */
+export const SECRET_ACTIONS: readonly string[] = ['secretsmanager:GetSecretValue'];
 
 /** Options for {@link ServiceDeskFunction.consumeQueue}. */
 export interface ConsumeQueueOptions {
@@ -133,6 +188,8 @@ export class ServiceDeskFunction extends nodejs.NodejsFunction {
   private boundTable?: IIndexedTable;
   private boundOutbox?: sqs.IQueue;
   private consumedQueue?: sqs.IQueue;
+  /** Environment variables set by bindBucket() and bindSecret(), one binding each. */
+  private readonly boundVariables = new Set<string>();
 
   constructor(scope: Construct, id: string, props: ServiceDeskFunctionProps) {
     // `this` does not exist before super(), so the log group and role are siblings.
@@ -245,6 +302,88 @@ export class ServiceDeskFunction extends nodejs.NodejsFunction {
     queue.encryptionMasterKey?.grant(this, 'kms:GenerateDataKey', 'kms:Decrypt');
     this.addEnvironment(OUTBOX_QUEUE_URL_VARIABLE, queue.queueUrl);
     this.boundOutbox = queue;
+  }
+
+  /**
+   * Grants exactly `read` and `write` on the objects under the given key patterns of
+   * `bucket` (and its KMS key, if it has one) and sets `variable` to the bucket's name, in one
+   * call. Object ARNs under a prefix end in `*`; cdk-nag's finding on each is acknowledged
+   * here, naming the prefix, since the keys below it are made at run time.
+   */
+  bindBucket({ bucket, variable, read = [], write = [] }: BindBucketOptions): void {
+    this.claimVariable(variable, 'bindBucket');
+    if (read.length === 0 && write.length === 0) {
+      throw new Error(`${this.node.path}: bindBucket() needs key patterns to read or write.`);
+    }
+    const patterns: Record<keyof BucketAccess, readonly string[]> = { read, write };
+    for (const access of ['read', 'write'] as const) {
+      if (patterns[access].length === 0) continue;
+      iam.Grant.addToPrincipal({
+        grantee: this,
+        actions: [...BUCKET_ACTIONS[access]],
+        resourceArns: patterns[access].map((pattern) => bucket.arnForObjects(pattern)),
+      });
+    }
+    if (bucket.encryptionKey) {
+      const keyActions = write.length ? ['kms:Decrypt', 'kms:GenerateDataKey'] : ['kms:Decrypt'];
+      bucket.encryptionKey.grant(this, ...keyActions);
+    }
+    this.acknowledgeObjectWildcards(bucket, patterns);
+    this.addEnvironment(variable, bucket.bucketName);
+  }
+
+  /**
+   * Lets the function read the secret's value (`secretsmanager:GetSecretValue` on that secret,
+   * and its KMS key if it has its own) and sets `<variable>_ARN`, in one call.
+   */
+  bindSecret({ secret, variable }: BindSecretOptions): void {
+    if (variable in this.callerEnvironment) {
+      throw new Error(
+        `${this.node.path}: ${variable} would put the secret's value in the function's ` +
+          'configuration; bindSecret() passes its ARN.',
+      );
+    }
+    this.claimVariable(`${variable}_ARN`, 'bindSecret');
+    iam.Grant.addToPrincipal({
+      grantee: this,
+      actions: [...SECRET_ACTIONS],
+      resourceArns: [secret.secretArn],
+    });
+    secret.encryptionKey?.grantDecrypt(this);
+    this.addEnvironment(`${variable}_ARN`, secret.secretArn);
+  }
+
+  private claimVariable(variable: string, method: string): void {
+    if (variable in this.callerEnvironment) {
+      throw new Error(`${this.node.path}: ${variable} is set by ${method}(), not by environment.`);
+    }
+    if (this.boundVariables.has(variable)) {
+      throw new Error(`${this.node.path}: ${variable} is already bound.`);
+    }
+    this.boundVariables.add(variable);
+  }
+
+  private acknowledgeObjectWildcards(
+    bucket: s3.IBucket,
+    patterns: Record<keyof BucketAccess, readonly string[]>,
+  ): void {
+    const cfnBucket = bucket.node.defaultChild;
+    if (!this.role || !(cfnBucket instanceof s3.CfnBucket)) return;
+    const bucketLogicalId = Stack.of(cfnBucket).getLogicalId(cfnBucket);
+    for (const pattern of new Set([...patterns.read, ...patterns.write])) {
+      if (!pattern.includes('*')) continue;
+      const verbs = [
+        ...(patterns.read.includes(pattern) ? ['read'] : []),
+        ...(patterns.write.includes(pattern) ? ['write'] : []),
+      ].join(' and ');
+      Validations.of(this.role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::<${bucketLogicalId}.Arn>/${pattern}]`,
+        reason:
+          `${this.node.id} may ${verbs} the objects matching "${pattern}" in ` +
+          `${bucket.node.path} only: their keys (per ticket, mail or export) are made at run ` +
+          'time, so the grant names the prefix; other prefixes of the bucket stay out of reach.',
+      });
+    }
   }
 
   /**

@@ -1,5 +1,6 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { MailIntake } from './mail-intake';
 import {
   mailDomainOf,
   mailSettingsFromContext,
@@ -10,21 +11,32 @@ import { Mailer } from './mailer';
 import { ScheduledJobs } from './scheduled-jobs';
 import { ServiceDeskApi } from './service-desk-api';
 import { ServiceDeskData } from './service-desk-data';
+import { ServiceDeskSite } from './service-desk-site';
+import { siteSettingsFromContext, validateSiteSettings, type SiteSettings } from './site-settings';
 import { StaffUserPool } from './staff-user-pool';
+
+/** The name the voicemail handler asks `secret()` for (`functions/http/take-voicemail.ts`). */
+export const VOICEMAIL_SECRET_VARIABLE = 'VOICEMAIL_SECRET';
 
 /** Options for {@link ServiceDeskStack}. */
 export interface ServiceDeskStackProps extends StackProps {
   /**
-   * Support address, sender name, sales phone, public URL and how to come by the SES
-   * identity.
+   * Support and finance addresses, sender name, sales phone, public URL, how to come by the
+   * SES identity and the receipt rule set.
    * @default read from context by `mailSettingsFromContext` (cdk.json or `-c key=value`)
    */
   readonly mail?: MailSettings;
+  /**
+   * A certificate for the public URL's host and the staff sign-in domain prefix.
+   * @default read from context by `siteSettingsFromContext`
+   */
+  readonly site?: SiteSettings;
 }
 
 /**
- * The service desk in one stack: the stateful data (retained table, outbox queues, SES
- * identity), staff sign-in, the HTTP API, the mailer and the scheduled jobs.
+ * The service desk in one stack: the stateful data (retained table, queues, buckets, SES
+ * identity, voicemail secret), staff sign-in, the HTTP API, the mailer, mail intake, the
+ * scheduled jobs, and the web pages behind CloudFront with the API on the same origin.
  * Environment-agnostic: no account or region in the code.
  */
 export class ServiceDeskStack extends Stack {
@@ -32,21 +44,35 @@ export class ServiceDeskStack extends Stack {
   readonly staff: StaffUserPool;
   readonly api: ServiceDeskApi;
   readonly mailer: Mailer;
+  readonly intake: MailIntake;
   readonly jobs: ScheduledJobs;
+  readonly site: ServiceDeskSite;
 
   constructor(scope: Construct, id: string, props: ServiceDeskStackProps = {}) {
     super(scope, id, props);
     if (props.mail) validateMailSettings(props.mail);
+    if (props.site) validateSiteSettings(props.site);
     const mail = props.mail ?? mailSettingsFromContext(this);
+    const site = props.site ?? siteSettingsFromContext(this);
     this.data = new ServiceDeskData(this, 'Data', {
       mailDomain: mailDomainOf(mail.supportAddress),
       ...(mail.emailIdentity === undefined ? {} : { emailIdentity: mail.emailIdentity }),
     });
-    this.staff = new StaffUserPool(this, 'Staff');
+    this.staff = new StaffUserPool(this, 'Staff', {
+      ...(site.authDomainPrefix === undefined ? {} : { domainPrefix: site.authDomainPrefix }),
+    });
     this.api = new ServiceDeskApi(this, 'Api', {
       table: this.data.table,
       outbox: this.data.outbox.queue,
       staff: this.staff,
+      exportBucket: this.data.exportBucket,
+      routeSecrets: [
+        {
+          handler: 'take-voicemail',
+          variable: VOICEMAIL_SECRET_VARIABLE,
+          secret: this.data.voicemailSecret,
+        },
+      ],
     });
     this.mailer = new Mailer(this, 'Mailer', {
       table: this.data.table,
@@ -54,8 +80,32 @@ export class ServiceDeskStack extends Stack {
       identity: this.data.emailIdentity,
       settings: mail,
     });
-    this.jobs = new ScheduledJobs(this, 'Jobs', { table: this.data.table });
+    this.intake = new MailIntake(this, 'MailIntake', {
+      recipient: mail.supportAddress,
+      ...(mail.receiptRuleSet === undefined ? {} : { receiptRuleSet: mail.receiptRuleSet }),
+      mailBucket: this.data.mailBucket,
+      queue: this.data.intake,
+      table: this.data.table,
+      outbox: this.data.outbox.queue,
+    });
+    this.jobs = new ScheduledJobs(this, 'Jobs', {
+      table: this.data.table,
+      outbox: this.data.outbox.queue,
+      exportBucket: this.data.exportBucket,
+    });
+    this.site = new ServiceDeskSite(this, 'Site', {
+      api: this.api.restApi,
+      staff: this.staff,
+      accessLogs: this.data.accessLogs,
+      exportBucket: this.data.exportBucket,
+      publicUrl: mail.publicUrl,
+      settings: site,
+    });
 
+    new CfnOutput(this, 'SiteUrl', {
+      description: 'The pages and, on the same origin, the API (CloudFront)',
+      value: this.site.url,
+    });
     new CfnOutput(this, 'ApiUrl', {
       description: 'Base URL of the HTTP API (stage v1)',
       value: this.api.restApi.url,
@@ -68,6 +118,10 @@ export class ServiceDeskStack extends Stack {
       description: 'App client of the staff pages',
       value: this.staff.client.userPoolClientId,
     });
+    new CfnOutput(this, 'StaffSignInUrl', {
+      description: 'The Cognito hosted UI the staff pages sign in with',
+      value: this.staff.domain.baseUrl(),
+    });
     new CfnOutput(this, 'TableName', {
       description: 'The DynamoDB table',
       value: this.data.table.tableName,
@@ -79,6 +133,26 @@ export class ServiceDeskStack extends Stack {
     new CfnOutput(this, 'OutboxDeadLetterQueueUrl', {
       description: 'Mail events that failed every retry; redrive them to the outbox when fixed',
       value: this.data.outbox.deadLetterQueue.queueUrl,
+    });
+    new CfnOutput(this, 'IntakeDeadLetterQueueUrl', {
+      description: 'Received mail the intake failed on; redrive to the intake queue when fixed',
+      value: this.data.intake.deadLetterQueue.queueUrl,
+    });
+    new CfnOutput(this, 'MailBucketName', {
+      description: 'Received mail (incoming/), attachments, quarantine/',
+      value: this.data.mailBucket.bucketName,
+    });
+    new CfnOutput(this, 'ExportBucketName', {
+      description: 'Billing exports: monthly/ for finance, requests/ for large downloads',
+      value: this.data.exportBucket.bucketName,
+    });
+    new CfnOutput(this, 'ReceiptRuleSetName', {
+      description: 'The SES receipt rule set the support address is received by',
+      value: this.intake.ruleSet.receiptRuleSetName,
+    });
+    new CfnOutput(this, 'VoicemailSecretArn', {
+      description: 'Shared secret of the phone system (read its value, configure the hotline)',
+      value: this.data.voicemailSecret.secretArn,
     });
   }
 }

@@ -41,6 +41,8 @@ export class S3MailBucket implements AttachmentStore {
         Bucket: this.bucket,
         Key: target,
         CopySource: `${bucket}/${encodeURIComponent(key).replace(/%2F/g, '/')}`,
+        // SES writes no tags; not copying any keeps the copy within s3:PutObject rights.
+        TaggingDirective: 'REPLACE',
       }),
     );
     return target;

@@ -130,14 +130,21 @@ describe('the REST API', () => {
     }
   });
 
-  it('outputs the API URL, user pool, app client, table and outbox queues', () => {
+  it('outputs the URLs, the staff sign-in, the stores and what operators configure', () => {
     expect(Object.keys(template.toJSON().Outputs as object).sort()).toEqual([
       'ApiUrl',
+      'ExportBucketName',
+      'IntakeDeadLetterQueueUrl',
+      'MailBucketName',
       'OutboxDeadLetterQueueUrl',
       'OutboxQueueUrl',
+      'ReceiptRuleSetName',
+      'SiteUrl',
+      'StaffSignInUrl',
       'TableName',
       'UserPoolClientId',
       'UserPoolId',
+      'VoicemailSecretArn',
     ]);
   });
 });

@@ -92,10 +92,15 @@ describe('cdk-nag AwsSolutions checks', () => {
       new Set([
         'AwsSolutions-APIG3', // no WAF (yet)
         'AwsSolutions-APIG4', // public and ticket-token routes have no API Gateway authorizer
-        'AwsSolutions-COG4', // same routes, same reason
+        'AwsSolutions-CFR1', // no geo restriction: customers write from anywhere
+        'AwsSolutions-CFR2', // no WAF (yet), as APIG3
+        'AwsSolutions-CFR4', // the default *.cloudfront.net certificate, until one is configured
+        'AwsSolutions-COG4', // same routes as APIG4, same reason
         'AwsSolutions-IAM4', // API Gateway's account logging role
-        'AwsSolutions-IAM5', // X-Ray; a job's own function versions
-        'AwsSolutions-L1', // Node.js 22 pinned
+        'AwsSolutions-IAM5', // X-Ray; function versions; bucket prefixes; SES; BucketDeployment
+        'AwsSolutions-L1', // Node.js 22 pinned; BucketDeployment's own runtime
+        'AwsSolutions-S1', // the access log bucket does not log into itself
+        'AwsSolutions-SMG4', // the voicemail secret is rotated with the phone system, by hand
       ]),
     );
     for (const ack of acks) expect(ack.reason.length, `${ack.path} ${ack.id}`).toBeGreaterThan(60);
@@ -112,5 +117,30 @@ describe('cdk-nag AwsSolutions checks', () => {
       .map((route) => `${route.path}/${route.method}`)
       .sort();
     expect(exempted).toEqual(notStaffOnly);
+  });
+  it('acknowledge wildcard object grants per bucket prefix, each prefix named', () => {
+    const { stack } = serviceDesk({ nag: true });
+    const prefixes = acknowledgments(stack)
+      .map((ack) =>
+        /^AwsSolutions-IAM5\[Resource::<Data(\w+?)Bucket[0-9A-F]{8}\.Arn>\/(.*)\]$/.exec(ack.id),
+      )
+      .flatMap((match) => (match ? [`${match[1]} ${match[2]}`] : []))
+      .sort();
+    expect(prefixes).toEqual([
+      'Export monthly/*',
+      'Export requests/*',
+      'Mail attachments/*',
+      'Mail incoming/*',
+      'Mail quarantine/*',
+    ]);
+  });
+
+  it('acknowledge the default certificate only while no certificate of your own is set', () => {
+    const certificateArn = 'arn:aws:acm:us-east-1:111122223333:certificate/abc-123';
+    const { stack } = serviceDesk({
+      nag: true,
+      context: { 'servicedesk:siteCertificateArn': certificateArn },
+    });
+    expect(acknowledgments(stack).map((ack) => ack.id)).not.toContain('AwsSolutions-CFR4');
   });
 });

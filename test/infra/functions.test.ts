@@ -1,20 +1,31 @@
 import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { routes } from '../../functions/http/routes';
+import { ACTIVATE_RULE_SET_ACTIONS } from '../../lib/mail-intake';
 import { SCHEDULED_JOBS } from '../../lib/scheduled-jobs';
-import { TABLE_ACTIONS } from '../../lib/service-desk-function';
+import { EXPORT_ROUTE_ACCESS } from '../../lib/service-desk-api';
+import { BUCKET_ACTIONS, SECRET_ACTIONS, TABLE_ACTIONS } from '../../lib/service-desk-function';
+import { VOICEMAIL_SECRET_VARIABLE } from '../../lib/service-desk-stack';
 import { serviceDeskTemplate } from './synth';
 import {
+  CDK_PROVIDER_FUNCTIONS,
   actionsOf,
+  allStatements,
   apiMethods,
   environmentOf,
+  getAttTargets,
+  onlyResource,
+  resourcesOf,
   resourcesOfType,
+  serviceDeskFunctionIds,
   statementsOfFunction,
   type ApiMethod,
 } from './template-model';
 
 /** The logical id of the outbox queue (not its dead-letter queue). */
 const outboxQueue = /^DataOutboxQueue[0-9A-F]{8}$/;
+const mailBucket = /^DataMailBucket[0-9A-F]{8}$/;
+const voicemailSecret = /^DataVoicemailSecret[0-9A-F]{8}$/;
 
 const WRITE_ACTIONS = [
   'dynamodb:PutItem',
@@ -40,11 +51,12 @@ describe('the functions', () => {
   };
 
   it('all run Node.js 22 on arm64, traced, logging to a group with retention', () => {
-    const functions = Object.values(resourcesOfType(template, 'AWS::Lambda::Function'));
-    // One per route, one per scheduled job, and the mailer.
-    expect(functions).toHaveLength(routes.length + SCHEDULED_JOBS.length + 1);
+    const all = resourcesOfType(template, 'AWS::Lambda::Function');
+    const functions = serviceDeskFunctionIds(template).map((id) => all[id]);
+    // One per route, one per scheduled job, the mailer and the intake.
+    expect(functions).toHaveLength(routes.length + SCHEDULED_JOBS.length + 2);
     for (const fn of functions) {
-      expect(fn.Properties).toMatchObject({
+      expect(fn?.Properties).toMatchObject({
         Runtime: 'nodejs22.x',
         Architectures: ['arm64'],
         Handler: 'index.handler',
@@ -54,6 +66,19 @@ describe('the functions', () => {
     }
     const logGroups = resourcesOfType(template, 'AWS::Logs::LogGroup');
     for (const fn of functions) {
+      const logGroup = (fn?.Properties?.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup
+        .Ref;
+      expect(logGroups[logGroup]?.Properties?.RetentionInDays).toBe(30);
+    }
+  });
+
+  it("besides them, only aws-cdk-lib's deploy-time functions, each logging to a group of its own", () => {
+    const providers = Object.entries(resourcesOfType(template, 'AWS::Lambda::Function')).filter(
+      ([id]) => CDK_PROVIDER_FUNCTIONS.some((pattern) => pattern.test(id)),
+    );
+    expect(providers).toHaveLength(CDK_PROVIDER_FUNCTIONS.length);
+    const logGroups = resourcesOfType(template, 'AWS::Logs::LogGroup');
+    for (const [, fn] of providers) {
       const logGroup = (fn.Properties?.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
       expect(logGroups[logGroup]?.Properties?.RetentionInDays).toBe(30);
     }
@@ -67,9 +92,7 @@ describe('the functions', () => {
       const dimensions = alarm.Properties?.Dimensions as { Name: string; Value: { Ref: string } }[];
       return dimensions.find((d) => d.Name === 'FunctionName')?.Value.Ref;
     });
-    expect(alarmed.sort()).toEqual(
-      Object.keys(resourcesOfType(template, 'AWS::Lambda::Function')).sort(),
-    );
+    expect(alarmed.sort()).toEqual(serviceDeskFunctionIds(template).sort());
   });
 
   it.each(routes)('$method $path: TABLE_NAME exactly when the route uses the table', (route) => {
@@ -100,6 +123,79 @@ describe('the functions', () => {
       }
     },
   );
+
+  it.each(routes)(
+    '$method $path: EXPORT_BUCKET and requests/ in the export bucket exactly when exportBucket',
+    (route) => {
+      const environment = environmentOf(template, functionOf(route));
+      const s3Statements = statementsOfFunction(template, functionOf(route)).filter((s) =>
+        actionsOf(s).some((action) => action.startsWith('s3:')),
+      );
+      if (!route.exportBucket) {
+        expect(environment).not.toHaveProperty('EXPORT_BUCKET');
+        expect(s3Statements).toEqual([]);
+        return;
+      }
+      const [bucketId] = onlyResource(template, 'AWS::S3::Bucket', 'DataExportBucket');
+      expect(environment.EXPORT_BUCKET).toEqual({ Ref: bucketId });
+      const granted = s3Statements.flatMap((statement) =>
+        actionsOf(statement).flatMap((action) =>
+          resourcesOf(statement).map((resource) => `${action} ${JSON.stringify(resource)}`),
+        ),
+      );
+      const objects = (pattern: string) =>
+        JSON.stringify({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, `/${pattern}`]] });
+      const expected = (['read', 'write'] as const).flatMap((access) =>
+        (EXPORT_ROUTE_ACCESS[access] ?? []).flatMap((pattern) =>
+          BUCKET_ACTIONS[access].map((action) => `${action} ${objects(pattern)}`),
+        ),
+      );
+      expect(granted.sort()).toEqual(expected.sort());
+    },
+  );
+
+  it('give no route any access to the mail bucket', () => {
+    for (const route of routes) {
+      const named = getAttTargets(statementsOfFunction(template, functionOf(route)));
+      expect(named.filter((id) => mailBucket.test(id))).toEqual([]);
+      expect(environmentOf(template, functionOf(route))).not.toHaveProperty('MAIL_BUCKET');
+    }
+  });
+
+  it.each(routes)(
+    '$method $path: reads the voicemail secret exactly when it is take-voicemail',
+    (route) => {
+      const environment = environmentOf(template, functionOf(route));
+      const secretStatements = statementsOfFunction(template, functionOf(route)).filter((s) =>
+        actionsOf(s).some((action) => action.startsWith('secretsmanager:')),
+      );
+      if (route.handler === 'take-voicemail') {
+        expect(environment[`${VOICEMAIL_SECRET_VARIABLE}_ARN`]).toEqual({
+          Ref: expect.stringMatching(voicemailSecret),
+        });
+        expect(environment).not.toHaveProperty(VOICEMAIL_SECRET_VARIABLE);
+        expect(secretStatements).toEqual([
+          expect.objectContaining({
+            Effect: 'Allow',
+            Action: SECRET_ACTIONS[0],
+            Resource: { Ref: expect.stringMatching(voicemailSecret) },
+          }),
+        ]);
+      } else {
+        expect(environment).not.toHaveProperty(`${VOICEMAIL_SECRET_VARIABLE}_ARN`);
+        expect(secretStatements).toEqual([]);
+      }
+    },
+  );
+
+  it('let the export route run as long as API Gateway waits, with memory for the CSV writer', () => {
+    const all = resourcesOfType(template, 'AWS::Lambda::Function');
+    for (const route of routes) {
+      const properties = all[functionOf(route)]?.Properties;
+      if (route.exportBucket) expect(properties).toMatchObject({ Timeout: 29, MemorySize: 1024 });
+      else expect(properties).toMatchObject({ Timeout: 10, MemorySize: 512 });
+    }
+  });
 
   it('include POST /tickets among the outbox routes: every new ticket is acknowledged', () => {
     expect(routes.find((r) => r.method === 'POST' && r.path === '/tickets')?.outbox).toBe(true);
@@ -162,24 +258,14 @@ describe('the functions', () => {
     }
   });
 
-  it('use Resource "*" only for the X-Ray trace writes, which allow no narrower resource', () => {
-    const statements = Object.values(resourcesOfType(template, 'AWS::IAM::Policy')).flatMap(
-      (policy) =>
-        (
-          policy.Properties?.PolicyDocument as {
-            Statement: { Action: string | string[]; Resource: unknown }[];
-          }
-        ).Statement,
-    );
-    const wildcard = statements.filter((s) =>
-      (Array.isArray(s.Resource) ? s.Resource : [s.Resource]).includes('*'),
-    );
+  it('use Resource "*" only for actions that allow no narrower resource', () => {
+    const wildcard = allStatements(template).filter((s) => resourcesOf(s).includes('*'));
     expect(wildcard.length).toBeGreaterThan(0);
     for (const statement of wildcard) {
-      expect([statement.Action].flat().sort()).toEqual([
-        'xray:PutTelemetryRecords',
-        'xray:PutTraceSegments',
-      ]);
+      expect([
+        ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'],
+        [...ACTIVATE_RULE_SET_ACTIONS],
+      ]).toContainEqual(actionsOf(statement).sort());
     }
   });
 

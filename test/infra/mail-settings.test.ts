@@ -49,14 +49,15 @@ describe('the mail settings from context', () => {
       '*',
       Match.stringLikeRegexp(
         `^${MAIL_CONTEXT_KEYS.supportAddress} is the placeholder ${settings.supportAddress}: ` +
-          'set your own support address, sales phone and public URL before deploying',
+          'set your own support address, finance address, sales phone and public URL before ' +
+          'deploying',
       ),
     );
   });
 
   it('take values from the command line (-c) without a warning', () => {
     const { stack, settings } = settingsFrom(OWN);
-    expect(settings).toMatchObject({ ...OWN, emailIdentity: 'create' });
+    expect(settings).toMatchObject({ ...OWN, emailIdentity: 'create', receiptRuleSet: 'create' });
     expect(Annotations.fromStack(stack).findWarning('*', {})).toEqual([]);
   });
 
@@ -71,17 +72,34 @@ describe('the mail settings from context', () => {
     [{ publicUrl: 'http://desk.example.com' }, /not an https:\/\/ URL/],
     [{ publicUrl: 'desk.example.com' }, /not an https:\/\/ URL/],
     [{ emailIdentity: 'import' }, /"create" or "existing"/],
+    [{ financeAddress: 'finance' }, /finance address "finance" is not an address/],
+    [{ receiptRuleSet: 'my rules' }, /"create" or the name of an existing rule set/],
+    [{ receiptRuleSet: '-rules' }, /"create" or the name of an existing rule set/],
   ])('refuse %o at synth', (overrides, message) => {
     expect(() => settingsFrom(overrides)).toThrow(message);
   });
 
-  it('leave the sender name to the mailer when none is set', () => {
-    const { settings } = settingsFrom({ ...OWN, supportName: undefined });
+  it('leave the sender name and finance address to the mailer when none is set', () => {
+    const { settings } = settingsFrom({
+      ...OWN,
+      supportName: undefined,
+      financeAddress: undefined,
+    });
     expect(mailEnvironment(settings)).toEqual({
       SUPPORT_ADDRESS: OWN.supportAddress,
       SALES_PHONE: OWN.salesPhone,
       PUBLIC_URL: OWN.publicUrl,
     });
+  });
+
+  it('give the mailer the finance address (FINANCE_ADDRESS) when one is set', () => {
+    const { settings } = settingsFrom({ ...OWN, financeAddress: 'billing@acme.internal' });
+    expect(mailEnvironment(settings)).toMatchObject({ FINANCE_ADDRESS: 'billing@acme.internal' });
+  });
+
+  it('name an existing receipt rule set by its name', () => {
+    const { settings } = settingsFrom({ ...OWN, receiptRuleSet: 'acme-inbound.v2' });
+    expect(settings.receiptRuleSet).toBe('acme-inbound.v2');
   });
 });
 

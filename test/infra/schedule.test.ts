@@ -1,18 +1,83 @@
-import { Match, type Template } from 'aws-cdk-lib/assertions';
+import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { TABLE_ACTIONS } from '../../lib/service-desk-function';
+import { EXPORT_PREFIXES } from '../../lib/service-desk-data';
+import { BUCKET_ACTIONS, TABLE_ACTIONS } from '../../lib/service-desk-function';
 import { serviceDeskTemplate } from './synth';
-import { actionsOf, getAttTargets, resourcesOfType, statementsOfFunction } from './template-model';
+import {
+  actionsOf,
+  environmentOf,
+  getAttTargets,
+  onlyResource,
+  resourcesOf,
+  resourcesOfType,
+  statementsOfFunction,
+  type CfnResource,
+} from './template-model';
 
-describe('the daily contract regrouping', () => {
-  let template: Template;
-  beforeAll(() => {
-    template = serviceDeskTemplate();
+let template: Template;
+beforeAll(() => {
+  template = serviceDeskTemplate();
+});
+
+/** The schedule whose target is the function with this logical id prefix. */
+function scheduleOf(functionPrefix: string): { schedule: CfnResource; functionId: string } {
+  const found = Object.values(resourcesOfType(template, 'AWS::Scheduler::Schedule')).flatMap(
+    (schedule) => {
+      const target = schedule.Properties?.Target as { Arn: unknown };
+      const [functionId] = getAttTargets(target.Arn);
+      return functionId?.startsWith(functionPrefix) ? [{ schedule, functionId }] : [];
+    },
+  );
+  expect(found).toHaveLength(1);
+  return found[0] as { schedule: CfnResource; functionId: string };
+}
+
+describe('the schedules', () => {
+  it('are the daily contract regrouping and the monthly export', () => {
+    template.resourceCountIs('AWS::Scheduler::Schedule', 2);
   });
 
+  it('each use a role that may invoke their function only', () => {
+    for (const prefix of ['JobsRegroupContractsFunction', 'JobsMonthlyExportFunction']) {
+      const { schedule, functionId } = scheduleOf(prefix);
+      const target = schedule.Properties?.Target as { RoleArn: unknown };
+      const [roleLogicalId] = getAttTargets(target.RoleArn);
+      template.hasResourceProperties('AWS::IAM::Policy', {
+        Roles: [{ Ref: roleLogicalId }],
+        PolicyDocument: {
+          Statement: [
+            {
+              Effect: 'Allow',
+              Action: 'lambda:InvokeFunction',
+              Resource: [
+                { 'Fn::GetAtt': [functionId, 'Arn'] },
+                { 'Fn::Join': ['', [{ 'Fn::GetAtt': [functionId, 'Arn'] }, ':*']] },
+              ],
+            },
+          ],
+        },
+      });
+      const role = resourcesOfType(template, 'AWS::IAM::Role')[roleLogicalId ?? ''];
+      expect(role?.Properties?.AssumeRolePolicyDocument).toMatchObject({
+        Statement: [
+          {
+            Principal: { Service: 'scheduler.amazonaws.com' },
+            Condition: {
+              StringEquals: expect.objectContaining({
+                'aws:SourceAccount': { Ref: 'AWS::AccountId' },
+              }),
+            },
+          },
+        ],
+      });
+    }
+  });
+});
+
+describe('the daily contract regrouping', () => {
   it('runs at 00:05 Berlin time, not UTC', () => {
-    template.resourceCountIs('AWS::Scheduler::Schedule', 1);
-    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+    const { schedule } = scheduleOf('JobsRegroupContractsFunction');
+    expect(schedule.Properties).toMatchObject({
       ScheduleExpression: 'cron(5 0 * * ? *)',
       ScheduleExpressionTimezone: 'Europe/Berlin',
       FlexibleTimeWindow: { Mode: 'OFF' },
@@ -21,49 +86,84 @@ describe('the daily contract regrouping', () => {
   });
 
   it('invokes the regroup-contracts job, which may read and write the table', () => {
-    const [schedule] = Object.values(resourcesOfType(template, 'AWS::Scheduler::Schedule'));
-    const target = schedule?.Properties?.Target as { Arn: unknown; RoleArn: unknown };
-    const [functionLogicalId] = getAttTargets(target.Arn);
-    expect(functionLogicalId).toMatch(/^JobsRegroupContractsFunction/);
-    const actions = statementsOfFunction(template, functionLogicalId ?? '').flatMap(actionsOf);
+    const { functionId } = scheduleOf('JobsRegroupContractsFunction');
+    const actions = statementsOfFunction(template, functionId).flatMap(actionsOf);
     expect(actions).toEqual(expect.arrayContaining([...TABLE_ACTIONS.readwrite]));
-    expect(
-      resourcesOfType(template, 'AWS::Lambda::Function')[functionLogicalId ?? '']?.Properties
-        ?.Environment,
-    ).toEqual({ Variables: expect.objectContaining({ TABLE_NAME: { Ref: 'DataTableFDBAD0F2' } }) });
+    expect(environmentOf(template, functionId)).toMatchObject({
+      TABLE_NAME: { Ref: 'DataTableFDBAD0F2' },
+    });
+  });
+});
+
+describe('the monthly export', () => {
+  it('runs at 06:00 on the 1st of each month, Berlin time', () => {
+    const { schedule } = scheduleOf('JobsMonthlyExportFunction');
+    expect(schedule.Properties).toMatchObject({
+      ScheduleExpression: 'cron(0 6 1 * ? *)',
+      ScheduleExpressionTimezone: 'Europe/Berlin',
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      State: 'ENABLED',
+      // The job writes the same files again and mails once, so retries are safe.
+      Target: { RetryPolicy: { MaximumRetryAttempts: 2 } },
+    });
   });
 
-  it('uses a role that may invoke that function only', () => {
-    const [schedule] = Object.values(resourcesOfType(template, 'AWS::Scheduler::Schedule'));
-    const target = schedule?.Properties?.Target as { Arn: unknown; RoleArn: unknown };
-    const [roleLogicalId] = getAttTargets(target.RoleArn);
-    const [functionLogicalId] = getAttTargets(target.Arn);
-    template.hasResourceProperties('AWS::IAM::Policy', {
-      Roles: [{ Ref: roleLogicalId }],
-      PolicyDocument: {
-        Statement: [
-          {
-            Effect: 'Allow',
-            Action: 'lambda:InvokeFunction',
-            Resource: [
-              { 'Fn::GetAtt': [functionLogicalId, 'Arn'] },
-              { 'Fn::Join': ['', [{ 'Fn::GetAtt': [functionLogicalId, 'Arn'] }, ':*']] },
-            ],
-          },
-        ],
-      },
+  it('runs functions/jobs/monthly-export.ts, with time for a large month', () => {
+    const { functionId } = scheduleOf('JobsMonthlyExportFunction');
+    expect(
+      resourcesOfType(template, 'AWS::Lambda::Function')[functionId]?.Properties,
+    ).toMatchObject({ Timeout: 15 * 60, MemorySize: 1024 });
+  });
+
+  it('reads the table, and may not write it', () => {
+    const { functionId } = scheduleOf('JobsMonthlyExportFunction');
+    const actions = statementsOfFunction(template, functionId)
+      .flatMap(actionsOf)
+      .filter((action) => action.startsWith('dynamodb:'));
+    expect(actions.sort()).toEqual([...TABLE_ACTIONS.read].sort());
+  });
+
+  it('writes monthly/ of the export bucket, and nothing else there', () => {
+    const { functionId } = scheduleOf('JobsMonthlyExportFunction');
+    const [bucketId] = onlyResource(template, 'AWS::S3::Bucket', 'DataExportBucket');
+    const s3Statements = statementsOfFunction(template, functionId).filter((s) =>
+      actionsOf(s).some((action) => action.startsWith('s3:')),
+    );
+    expect(s3Statements).toEqual([
+      expect.objectContaining({
+        Action: [...BUCKET_ACTIONS.write].sort(),
+        Resource: {
+          'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, `/${EXPORT_PREFIXES.monthly}*`]],
+        },
+      }),
+    ]);
+    expect(s3Statements.flatMap(resourcesOf)).toHaveLength(1);
+    expect(environmentOf(template, functionId)).toMatchObject({ EXPORT_BUCKET: { Ref: bucketId } });
+  });
+
+  it('mails finance through the outbox', () => {
+    const { functionId } = scheduleOf('JobsMonthlyExportFunction');
+    const [queueId] = onlyResource(template, 'AWS::SQS::Queue', 'DataOutboxQueue');
+    expect(environmentOf(template, functionId)).toMatchObject({
+      OUTBOX_QUEUE_URL: { Ref: queueId },
     });
-    template.hasResourceProperties('AWS::IAM::Role', {
-      AssumeRolePolicyDocument: {
-        Statement: [
-          Match.objectLike({
-            Principal: { Service: 'scheduler.amazonaws.com' },
-            Condition: {
-              StringEquals: Match.objectLike({ 'aws:SourceAccount': { Ref: 'AWS::AccountId' } }),
-            },
-          }),
-        ],
-      },
-    });
+    const sqsStatements = statementsOfFunction(template, functionId).filter((s) =>
+      actionsOf(s).some((action) => action.startsWith('sqs:')),
+    );
+    expect(sqsStatements).toEqual([
+      expect.objectContaining({
+        Action: 'sqs:SendMessage',
+        Resource: { 'Fn::GetAtt': [queueId, 'Arn'] },
+      }),
+    ]);
+  });
+
+  it('writes where functions/app/monthly-export.ts puts the files', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const source = await readFile(
+      new URL('../../functions/app/monthly-export.ts', import.meta.url),
+      'utf8',
+    );
+    expect(source).toContain(`\`${EXPORT_PREFIXES.monthly}\${target}/`);
   });
 });

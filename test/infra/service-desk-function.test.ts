@@ -1,13 +1,23 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { describe, expect, it } from 'vitest';
+import { GLOBAL_SECONDARY_INDEXES } from '../../functions/adapters/table-design';
 import { functionEntry } from '../../lib/function-entry';
 import { OutboxQueue } from '../../lib/outbox-queue';
-import { ServiceDeskFunction, TABLE_ACTIONS } from '../../lib/service-desk-function';
+import {
+  BUCKET_ACTIONS,
+  SECRET_ACTIONS,
+  ServiceDeskFunction,
+  TABLE_ACTIONS,
+} from '../../lib/service-desk-function';
 import { TicketTable } from '../../lib/ticket-table';
 import { testApp } from './synth';
+import { statementsOfFunction, type Statement } from './template-model';
 
 function setUp() {
   const stack = new Stack(testApp(), 'FunctionTest');
@@ -63,8 +73,9 @@ describe('ServiceDeskFunction', () => {
               Action: [...TABLE_ACTIONS[access]].sort(),
               Resource: [
                 tableArn,
-                { 'Fn::Join': ['', [tableArn, '/index/customerQueue']] },
-                { 'Fn::Join': ['', [tableArn, '/index/queue']] },
+                ...GLOBAL_SECONDARY_INDEXES.map(({ indexName }) => indexName)
+                  .sort()
+                  .map((indexName) => ({ 'Fn::Join': ['', [tableArn, `/index/${indexName}`]] })),
               ],
             },
           ]),
@@ -180,4 +191,114 @@ describe('ServiceDeskFunction', () => {
       }),
     ).toThrow(/at least 6 × the function's timeout \+ the batching window \(61 s\)/);
   });
+  it('bindBucket grants exactly the actions per key pattern and sets the variable, in one call', () => {
+    const { stack } = setUp();
+    const bucket = new s3.Bucket(stack, 'Bucket');
+    const fn = new ServiceDeskFunction(stack, 'Fn', { entry, environment: { KEEP: 'me' } });
+    fn.bindBucket({
+      bucket,
+      variable: 'SOME_BUCKET',
+      read: ['in/*'],
+      write: ['out/*', 'spare/*'],
+    });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: { KEEP: 'me', SOME_BUCKET: stack.resolve(bucket.bucketName) } },
+    });
+    const bucketArn = stack.resolve(bucket.bucketArn) as unknown;
+    const objects = (pattern: string) => ({ 'Fn::Join': ['', [bucketArn, `/${pattern}`]] });
+    const s3Statements = statementsOfFunction(template, functionId(stack, fn)).filter((s) =>
+      [s.Action].flat().some((action) => action.startsWith('s3:')),
+    );
+    expect(s3Statements).toEqual([
+      { Effect: 'Allow', Action: BUCKET_ACTIONS.read[0], Resource: objects('in/*') },
+      {
+        Effect: 'Allow',
+        Action: [...BUCKET_ACTIONS.write].sort(),
+        Resource: [objects('out/*'), objects('spare/*')],
+      },
+    ]);
+  });
+
+  it('bindBucket acknowledges the object wildcards it grants, naming each prefix', () => {
+    const { stack } = setUp();
+    const bucket = new s3.Bucket(stack, 'Bucket');
+    const fn = new ServiceDeskFunction(stack, 'Fn', { entry });
+    fn.bindBucket({ bucket, variable: 'SOME_BUCKET', read: ['in/*'], write: ['in/*', 'out/*'] });
+    const bucketId = stack.getLogicalId(bucket.node.defaultChild as s3.CfnBucket);
+    const acknowledged = (fn.role?.node.metadata ?? [])
+      .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+      .flatMap((entry) => Object.entries(entry.data as Record<string, string>));
+    const ids = acknowledged.map(([id]) => id.replace(/^annotation::/i, ''));
+    expect(ids).toEqual(
+      expect.arrayContaining([
+        `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/in/*]`,
+        `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/out/*]`,
+      ]),
+    );
+    const reason = acknowledged.find(([id]) => id.endsWith('/in/*]'))?.[1];
+    expect(reason).toMatch(/may read and write the objects matching "in\/\*"/);
+  });
+
+  it('bindBucket also grants the KMS key of a bucket that has one', () => {
+    const { stack } = setUp();
+    const bucket = new s3.Bucket(stack, 'Bucket', {
+      encryptionKey: new kms.Key(stack, 'Key'),
+      encryption: s3.BucketEncryption.KMS,
+    });
+    const fn = new ServiceDeskFunction(stack, 'Fn', { entry });
+    fn.bindBucket({ bucket, variable: 'SOME_BUCKET', write: ['out/*'] });
+    const kmsActions = statementsOfFunction(Template.fromStack(stack), functionId(stack, fn))
+      .flatMap((s) => [s.Action].flat())
+      .filter((action) => action.startsWith('kms:'));
+    expect(kmsActions.sort()).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
+  });
+
+  it('bindBucket binds a variable once, only through bindBucket, and needs some access', () => {
+    const { stack } = setUp();
+    const bucket = new s3.Bucket(stack, 'Bucket');
+    const fn = new ServiceDeskFunction(stack, 'Fn', { entry });
+    fn.bindBucket({ bucket, variable: 'SOME_BUCKET', read: ['in/*'] });
+    expect(() => fn.bindBucket({ bucket, variable: 'SOME_BUCKET', read: ['x/*'] })).toThrow(
+      /already bound/,
+    );
+    expect(() => fn.bindBucket({ bucket, variable: 'OTHER_BUCKET' })).toThrow(/needs key patterns/);
+    const configured = new ServiceDeskFunction(stack, 'Configured', {
+      entry,
+      environment: { SOME_BUCKET: 'elsewhere' },
+    });
+    expect(() => configured.bindBucket({ bucket, variable: 'SOME_BUCKET', read: ['x/*'] })).toThrow(
+      /set by bindBucket/,
+    );
+  });
+
+  it('bindSecret grants GetSecretValue on that secret and passes its ARN, never its value', () => {
+    const { stack } = setUp();
+    const secret = new secretsmanager.Secret(stack, 'Secret');
+    const fn = new ServiceDeskFunction(stack, 'Fn', { entry });
+    fn.bindSecret({ secret, variable: 'SHARED_SECRET' });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: { SHARED_SECRET_ARN: stack.resolve(secret.secretArn) } },
+    });
+    const secretStatements: Statement[] = statementsOfFunction(
+      template,
+      functionId(stack, fn),
+    ).filter((s) => [s.Action].flat().some((action) => action.startsWith('secretsmanager:')));
+    expect(secretStatements).toEqual([
+      { Effect: 'Allow', Action: SECRET_ACTIONS[0], Resource: stack.resolve(secret.secretArn) },
+    ]);
+    expect(() => fn.bindSecret({ secret, variable: 'SHARED_SECRET' })).toThrow(/already bound/);
+    const configured = new ServiceDeskFunction(stack, 'Configured', {
+      entry,
+      environment: { SHARED_SECRET: 'plain text' },
+    });
+    expect(() => configured.bindSecret({ secret, variable: 'SHARED_SECRET' })).toThrow(
+      /passes its ARN/,
+    );
+  });
 });
+
+function functionId(stack: Stack, fn: ServiceDeskFunction): string {
+  return stack.getLogicalId(fn.node.defaultChild as lambda.CfnFunction);
+}

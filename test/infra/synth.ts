@@ -19,9 +19,16 @@ export const PLACEHOLDER_WARNING = 'Annotation::servicedesk:placeholderMailSetti
  * The tests synthesize with cdk.json's placeholder mail settings on purpose, so the warning
  * about them is acknowledged here (unless `placeholderWarning` is asked for), not in the stack.
  */
-export function testApp(options: { outdir?: string; placeholderWarning?: boolean } = {}): App {
+export function testApp(
+  options: {
+    outdir?: string;
+    placeholderWarning?: boolean;
+    /** Context values beside (or instead of) cdk.json's. */
+    context?: Record<string, unknown>;
+  } = {},
+): App {
   const app = new App({
-    context: { ...CDK_CONTEXT, 'aws:cdk:bundling-stacks': [] },
+    context: { ...CDK_CONTEXT, ...options.context, 'aws:cdk:bundling-stacks': [] },
     ...(options.outdir === undefined ? {} : { outdir: options.outdir }),
   });
   if (!options.placeholderWarning) {
@@ -34,9 +41,7 @@ export function testApp(options: { outdir?: string; placeholderWarning?: boolean
 }
 
 /** The service desk stack as `bin/app.ts` builds it; cdk-nag off unless asked for. */
-export function serviceDesk(
-  options: ServiceDeskAppOptions & { outdir?: string; placeholderWarning?: boolean } = {},
-): {
+export function serviceDesk(options: ServiceDeskAppOptions & Parameters<typeof testApp>[0] = {}): {
   app: App;
   stack: ServiceDeskStack;
 } {

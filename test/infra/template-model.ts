@@ -103,3 +103,46 @@ export function environmentOf(
     { Variables?: Record<string, unknown> } | undefined;
   return environment?.Variables ?? {};
 }
+
+/** The one resource of a type whose logical id starts with `prefix`; throws unless one. */
+export function onlyResource(
+  template: Template,
+  type: string,
+  prefix: string,
+): [string, CfnResource] {
+  const found = Object.entries(resourcesOfType(template, type)).filter(([id]) =>
+    id.startsWith(prefix),
+  );
+  if (found.length !== 1) {
+    throw new Error(`${found.length} resources of ${type} start with ${prefix}, not one`);
+  }
+  return found[0] as [string, CfnResource];
+}
+
+/**
+ * The functions aws-cdk-lib brings along for its custom resources (AwsCustomResource's
+ * singleton, BucketDeployment's handler): not ServiceDeskFunctions, deploy-time only.
+ */
+export const CDK_PROVIDER_FUNCTIONS = [
+  /^AWS679f53fac002430cb0da5b7982bd2287/,
+  /^CustomCDKBucketDeployment/,
+];
+
+/** The logical ids of the service desk's own functions (ServiceDeskFunction). */
+export function serviceDeskFunctionIds(template: Template): string[] {
+  return Object.keys(resourcesOfType(template, 'AWS::Lambda::Function')).filter(
+    (id) => !CDK_PROVIDER_FUNCTIONS.some((pattern) => pattern.test(id)),
+  );
+}
+
+/** Every statement of every identity policy in the template. */
+export function allStatements(template: Template): Statement[] {
+  return Object.values(resourcesOfType(template, 'AWS::IAM::Policy')).flatMap(
+    (policy) => (policy.Properties?.PolicyDocument as { Statement: Statement[] }).Statement,
+  );
+}
+
+/** The resources of a statement, always as a list. */
+export function resourcesOf(statement: Statement): unknown[] {
+  return Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource];
+}
