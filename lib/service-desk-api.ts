@@ -9,9 +9,10 @@ import { Construct } from 'constructs';
 import { routes, type Route } from '../functions/http/routes';
 import { functionEntry, pascalCase } from './function-entry';
 import { addProblemResponses } from './problem-responses';
-import { EXPORT_PREFIXES } from './service-desk-data';
+import { EXPORT_PREFIXES, MAIL_PREFIXES } from './service-desk-data';
 import {
   EXPORT_BUCKET_VARIABLE,
+  MAIL_BUCKET_VARIABLE,
   ServiceDeskFunction,
   type BucketAccess,
 } from './service-desk-function';
@@ -43,6 +44,15 @@ export const EXPORT_ROUTE_ACCESS: BucketAccess = {
 };
 
 /**
+ * What a route with `mailBucket` may do there: store a ticket's files under `attachments/`
+ * and sign download links for them.
+ */
+export const ATTACHMENT_ROUTE_ACCESS: BucketAccess = {
+  read: [`${MAIL_PREFIXES.attachments}*`],
+  write: [`${MAIL_PREFIXES.attachments}*`],
+};
+
+/**
  * Timeout and memory of a route that streams exports: API Gateway waits 29 s at most, and
  * more memory is more CPU for the CSV writer.
  */
@@ -58,6 +68,8 @@ export interface ServiceDeskApiProps {
   readonly staff: StaffUserPool;
   /** The bucket the handlers of `exportBucket` routes stream large exports into. */
   readonly exportBucket: s3.IBucket;
+  /** The bucket whose `attachments/` the handlers of `mailBucket` routes store files in. */
+  readonly mailBucket: s3.IBucket;
   /**
    * Secrets of single routes, each readable by that route's function only.
    * @default none
@@ -195,6 +207,13 @@ export class ServiceDeskApi extends Construct {
           bucket: props.exportBucket,
           variable: EXPORT_BUCKET_VARIABLE,
           ...EXPORT_ROUTE_ACCESS,
+        });
+      }
+      if (route.mailBucket) {
+        fn.bindBucket({
+          bucket: props.mailBucket,
+          variable: MAIL_BUCKET_VARIABLE,
+          ...ATTACHMENT_ROUTE_ACCESS,
         });
       }
       for (const { variable, secret } of routeSecrets.filter((s) => s.handler === route.handler)) {

@@ -66,6 +66,7 @@ export class ServiceDeskStack extends Stack {
       outbox: this.data.outbox.queue,
       staff: this.staff,
       exportBucket: this.data.exportBucket,
+      mailBucket: this.data.mailBucket,
       routeSecrets: [
         {
           handler: 'take-voicemail',

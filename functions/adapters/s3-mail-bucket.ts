@@ -4,6 +4,7 @@ import {
   PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { AttachmentStore } from '../app/mail-ports';
 
 /**
@@ -30,6 +31,18 @@ export class S3MailBucket implements AttachmentStore {
         Body: content,
         ContentType: contentType,
       }),
+    );
+  }
+
+  downloadUrl(key: string, fileName: string): Promise<string> {
+    return getSignedUrl(
+      this.s3,
+      new GetObjectCommand({
+        Bucket: this.bucket,
+        Key: key,
+        ResponseContentDisposition: `attachment; filename*=UTF-8''${encodeURIComponent(fileName)}`,
+      }),
+      { expiresIn: 15 * 60 },
     );
   }
 

@@ -126,6 +126,19 @@ export function attachToTicket(
   );
 }
 
+/** Adds one stored attachment to the ticket (once, however often it is retried). */
+export function addAttachment(
+  deps: Deps,
+  ticketId: string,
+  attachment: NonNullable<StoredTicket['attachments']>[number],
+): Promise<StoredTicket> {
+  return changeTicket(deps, ticketId, (ticket) =>
+    ticket.attachments?.some((a) => a.key === attachment.key)
+      ? ticket
+      : { ...ticket, attachments: [...(ticket.attachments ?? []), attachment] },
+  );
+}
+
 /** Moves one waiting ticket to another group (a contract started or ended). */
 export function regroupTicket(
   deps: Deps,

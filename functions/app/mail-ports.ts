@@ -68,6 +68,8 @@ export interface MailLog {
 /** Where attachments of received mail are kept (an S3 bucket, under the ticket). */
 export interface AttachmentStore {
   put(key: string, content: Uint8Array, contentType: string): Promise<void>;
+  /** A time-limited link to download the attachment under its file name. */
+  downloadUrl(key: string, fileName: string): Promise<string>;
 }
 
 export interface RateLimiter {

@@ -30,6 +30,10 @@ export interface Route {
   outbox?: boolean;
   /** Whether the handler writes billing exports to the export bucket. @default false */
   exportBucket?: boolean;
+  /** Writes attachments under their ticket in the mail bucket. @default false */
+  mailBucket?: boolean;
+  /** Largest request body the handler takes, in bytes. @default 64 KiB */
+  maxBodyBytes?: number;
   /**
    * Whether the route also takes a plain HTML form post
    * (`application/x-www-form-urlencoded`) and answers it with an HTML page. @default false
@@ -91,6 +95,28 @@ export const routes: readonly Route[] = [
     outbox: true,
     summary:
       "Add to the conversation: a customer's reply, an agent's reply (mailed) or internal note",
+  },
+  {
+    method: 'POST',
+    path: '/tickets/{ticketId}/attachments',
+    handler: 'upload-attachment',
+    auth: 'staff-or-ticket-token',
+    groups: ['agents'],
+    table: 'readwrite',
+    mailBucket: true,
+    // A file of up to 4 MB, base64 in JSON (Lambda takes at most 6 MB per request).
+    maxBodyBytes: 6 * 1024 * 1024 - 64 * 1024,
+    summary: 'Add a file to a ticket (customer with the token, or an agent)',
+  },
+  {
+    method: 'GET',
+    path: '/tickets/{ticketId}/attachments',
+    handler: 'get-attachment',
+    auth: 'staff-or-ticket-token',
+    groups: ['agents'],
+    table: 'read',
+    mailBucket: true,
+    summary: "Download one of the ticket's files (303 to a short-lived link): ?key=",
   },
   {
     method: 'POST',

@@ -161,3 +161,16 @@ export const customerListQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().min(1).max(2048).optional(),
 });
+
+export const attachmentUpload = z.strictObject({
+  filename: text(200),
+  contentType: z
+    .string()
+    .regex(/^[\w.+-]+\/[\w.+-]+$/, 'must be a media type like application/pdf')
+    .default('application/octet-stream'),
+  contentBase64: z.base64('must be base64').min(1),
+});
+
+export const attachmentQuery = z.strictObject({
+  key: z.string().min(1).max(1024),
+});

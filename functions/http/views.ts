@@ -17,6 +17,7 @@ export function customerView(ticket: Ticket, messages: TicketMessage[] = []) {
     description: ticket.description,
     channel: ticket.channel,
     locale: ticket.locale,
+    attachments: ticket.attachments ?? [],
     messages: messages.filter((m) => !m.internal).map(messageView),
   };
 }

@@ -70,7 +70,7 @@ function parseRequest(route: Route): MiddlewareObj<Event, APIGatewayProxyResult,
   return {
     before: async ({ event }) => {
       const headers = lowerCaseHeaders(event.headers);
-      const raw = bodyText(event);
+      const raw = bodyText(event, route.maxBodyBytes ?? MAX_BODY_BYTES);
       const principal = await authenticate(route, event, headers);
       const form = isFormPost(route, headers);
       const body =
@@ -152,12 +152,12 @@ function isFormPost(route: Route, headers: Record<string, string>): boolean {
   return route.form === true && mediaType === 'application/x-www-form-urlencoded';
 }
 
-function bodyText(event: APIGatewayProxyEvent): string | undefined {
+function bodyText(event: APIGatewayProxyEvent, limit: number): string | undefined {
   if (event.body === null || event.body === undefined || event.body === '') return undefined;
   const bytes = event.isBase64Encoded
     ? Buffer.from(event.body, 'base64')
     : Buffer.from(event.body, 'utf8');
-  if (bytes.length > MAX_BODY_BYTES) throw new PayloadTooLargeError(MAX_BODY_BYTES);
+  if (bytes.length > limit) throw new PayloadTooLargeError(limit);
   return bytes.toString('utf8');
 }
 

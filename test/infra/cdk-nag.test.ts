@@ -124,9 +124,9 @@ describe('cdk-nag AwsSolutions checks', () => {
       .map((ack) =>
         /^AwsSolutions-IAM5\[Resource::<Data(\w+?)Bucket[0-9A-F]{8}\.Arn>\/(.*)\]$/.exec(ack.id),
       )
-      .flatMap((match) => (match ? [`${match[1]} ${match[2]}`] : []))
-      .sort();
-    expect(prefixes).toEqual([
+      .flatMap((match) => (match ? [`${match[1]} ${match[2]}`] : []));
+    // Several functions may hold the same prefix; each acknowledgement names one of these.
+    expect([...new Set(prefixes)].sort()).toEqual([
       'Export monthly/*',
       'Export requests/*',
       'Mail attachments/*',

@@ -3,7 +3,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { routes } from '../../functions/http/routes';
 import { ACTIVATE_RULE_SET_ACTIONS } from '../../lib/mail-intake';
 import { SCHEDULED_JOBS } from '../../lib/scheduled-jobs';
-import { EXPORT_ROUTE_ACCESS } from '../../lib/service-desk-api';
+import { ATTACHMENT_ROUTE_ACCESS, EXPORT_ROUTE_ACCESS } from '../../lib/service-desk-api';
+import type { BucketAccess } from '../../lib/service-desk-function';
 import { BUCKET_ACTIONS, SECRET_ACTIONS, TABLE_ACTIONS } from '../../lib/service-desk-function';
 import { VOICEMAIL_SECRET_VARIABLE } from '../../lib/service-desk-stack';
 import { serviceDeskTemplate } from './synth';
@@ -125,41 +126,48 @@ describe('the functions', () => {
   );
 
   it.each(routes)(
-    '$method $path: EXPORT_BUCKET and requests/ in the export bucket exactly when exportBucket',
+    '$method $path: S3 access and bucket variables exactly as exportBucket and mailBucket say',
     (route) => {
       const environment = environmentOf(template, functionOf(route));
       const s3Statements = statementsOfFunction(template, functionOf(route)).filter((s) =>
         actionsOf(s).some((action) => action.startsWith('s3:')),
       );
-      if (!route.exportBucket) {
-        expect(environment).not.toHaveProperty('EXPORT_BUCKET');
-        expect(s3Statements).toEqual([]);
-        return;
-      }
-      const [bucketId] = onlyResource(template, 'AWS::S3::Bucket', 'DataExportBucket');
-      expect(environment.EXPORT_BUCKET).toEqual({ Ref: bucketId });
       const granted = s3Statements.flatMap((statement) =>
         actionsOf(statement).flatMap((action) =>
           resourcesOf(statement).map((resource) => `${action} ${JSON.stringify(resource)}`),
         ),
       );
-      const objects = (pattern: string) =>
-        JSON.stringify({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, `/${pattern}`]] });
-      const expected = (['read', 'write'] as const).flatMap((access) =>
-        (EXPORT_ROUTE_ACCESS[access] ?? []).flatMap((pattern) =>
-          BUCKET_ACTIONS[access].map((action) => `${action} ${objects(pattern)}`),
-        ),
-      );
+      const expectedFor = (bucketLogicalId: string, access: BucketAccess) => {
+        const objects = (pattern: string) =>
+          JSON.stringify({
+            'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketLogicalId, 'Arn'] }, `/${pattern}`]],
+          });
+        return (['read', 'write'] as const).flatMap((kind) =>
+          (access[kind] ?? []).flatMap((pattern) =>
+            BUCKET_ACTIONS[kind].map((action) => `${action} ${objects(pattern)}`),
+          ),
+        );
+      };
+      const [exportBucket] = onlyResource(template, 'AWS::S3::Bucket', 'DataExportBucket');
+      const [mail] = onlyResource(template, 'AWS::S3::Bucket', 'DataMailBucket');
+      const expected = [
+        ...(route.exportBucket ? expectedFor(exportBucket, EXPORT_ROUTE_ACCESS) : []),
+        ...(route.mailBucket ? expectedFor(mail, ATTACHMENT_ROUTE_ACCESS) : []),
+      ];
       expect(granted.sort()).toEqual(expected.sort());
+      if (route.exportBucket) expect(environment.EXPORT_BUCKET).toEqual({ Ref: exportBucket });
+      else expect(environment).not.toHaveProperty('EXPORT_BUCKET');
+      if (route.mailBucket) expect(environment.MAIL_BUCKET).toEqual({ Ref: mail });
+      else expect(environment).not.toHaveProperty('MAIL_BUCKET');
     },
   );
 
-  it('give no route any access to the mail bucket', () => {
-    for (const route of routes) {
+  it('give only mailBucket routes access to the mail bucket, and only to attachments/', () => {
+    for (const route of routes.filter((r) => !r.mailBucket)) {
       const named = getAttTargets(statementsOfFunction(template, functionOf(route)));
       expect(named.filter((id) => mailBucket.test(id))).toEqual([]);
-      expect(environmentOf(template, functionOf(route))).not.toHaveProperty('MAIL_BUCKET');
     }
+    expect(ATTACHMENT_ROUTE_ACCESS).toEqual({ read: ['attachments/*'], write: ['attachments/*'] });
   });
 
   it.each(routes)(

@@ -1,0 +1,70 @@
+import { createHash } from 'node:crypto';
+import { ConflictError, NotFoundError, PayloadTooLargeError } from '../domain/errors';
+import { ATTACHMENT_LIMITS, type AttachmentRef, safeFileName } from '../domain/mail/inbound-mail';
+import type { Principal } from '../domain/principal';
+import { addAttachment } from './change-ticket';
+import type { AttachmentStore } from './mail-ports';
+import type { Clock, TicketRepository } from './ports';
+import { readTicket } from './read-ticket';
+
+type Deps = { tickets: TicketRepository; attachments: AttachmentStore; clock: Clock };
+
+/** Largest file one upload may carry: a Lambda request holds at most 6 MB of base64. */
+export const UPLOAD_LIMIT_BYTES = 4 * 1024 * 1024;
+
+/**
+ * The customer (with the ticket's token) or an agent adds a file to a ticket. It is stored
+ * under the ticket beside the attachments that came by mail, within the same limit per
+ * ticket; the same file uploaded twice is stored once.
+ */
+export async function uploadAttachment(
+  deps: Deps,
+  ticketId: string,
+  principal: Principal,
+  accessToken: string | undefined,
+  file: { filename: string; contentType: string; content: Uint8Array },
+): Promise<AttachmentRef> {
+  const { ticket } = await readTicket(deps, ticketId, principal, accessToken);
+  if (ticket.status === 'closed') {
+    throw new ConflictError(`Ticket ${ticketId} is closed; please submit a new ticket.`);
+  }
+  if (file.content.length > UPLOAD_LIMIT_BYTES) throw new PayloadTooLargeError(UPLOAD_LIMIT_BYTES);
+  const stored = (ticket.attachments ?? []).reduce((sum, a) => sum + (a.key ? a.size : 0), 0);
+  if (stored + file.content.length > ATTACHMENT_LIMITS.perMail) {
+    throw new ConflictError(
+      `Ticket ${ticketId} already holds ${stored} bytes of files; at most ${ATTACHMENT_LIMITS.perMail} in all.`,
+    );
+  }
+  const digest = createHash('sha256').update(file.content).digest('hex').slice(0, 16);
+  const ref: AttachmentRef = {
+    filename: file.filename,
+    contentType: file.contentType,
+    size: file.content.length,
+    key: `attachments/${ticketId}/web-${digest}/${safeFileName(file.filename, 0)}`,
+  };
+  await deps.attachments.put(ref.key as string, file.content, file.contentType);
+  await addAttachment(deps, ticketId, ref);
+  return ref;
+}
+
+/** A download link for one of the ticket's stored attachments (message or ticket). */
+export async function attachmentLink(
+  deps: Deps & {
+    messages: {
+      list(ticketId: string): Promise<{ internal: boolean; attachments?: AttachmentRef[] }[]>;
+    };
+  },
+  ticketId: string,
+  principal: Principal,
+  accessToken: string | undefined,
+  key: string,
+): Promise<string> {
+  const { kind, ticket } = await readTicket(deps, ticketId, principal, accessToken);
+  const messages = (await deps.messages.list(ticketId)).filter(
+    (m) => kind === 'agent' || !m.internal,
+  );
+  const all = [...(ticket.attachments ?? []), ...messages.flatMap((m) => m.attachments ?? [])];
+  const found = all.find((a) => a.key === key);
+  if (!found?.key) throw new NotFoundError(`Ticket ${ticketId} has no attachment ${key}.`);
+  return deps.attachments.downloadUrl(found.key, found.filename);
+}
