@@ -4,10 +4,13 @@ import { httpHandler } from '../shared/http-handler';
 import { validate } from '../shared/validation';
 import { attachmentQuery, ticketIdPath } from './schemas';
 
-/** `GET /tickets/{ticketId}/attachments?key=`: 303 to a link that works for 15 minutes. */
+/**
+ * `GET /tickets/{ticketId}/attachments?key=[&format=json]`: 303 to a link that works for 15
+ * minutes, or `{url}` for a page to navigate to (it sends the token as a header).
+ */
 export const handler = httpHandler('get-attachment', async (request) => {
   const { ticketId } = validate(ticketIdPath, request.path, 'path');
-  const { key } = validate(attachmentQuery, request.query, 'query');
+  const { key, format } = validate(attachmentQuery, request.query, 'query');
   const url = await attachmentLink(
     dependencies(),
     ticketId,
@@ -15,5 +18,6 @@ export const handler = httpHandler('get-attachment', async (request) => {
     request.headers['x-ticket-token'],
     key,
   );
+  if (format === 'json') return { status: 200, body: { url } };
   return { status: 303, headers: { location: url } };
 });

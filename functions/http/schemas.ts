@@ -173,4 +173,6 @@ export const attachmentUpload = z.strictObject({
 
 export const attachmentQuery = z.strictObject({
   key: z.string().min(1).max(1024),
+  /** `json` answers `{url}` instead of a 303, for pages that send the token as a header. */
+  format: z.enum(['redirect', 'json']).default('redirect'),
 });

@@ -54,6 +54,14 @@ describe('files on a ticket', () => {
       const file = await fetch(String(link.headers.get('location')));
       expect(Buffer.from(await file.arrayBuffer()).equals(content)).toBe(true);
     }
+    const json = await api.request(
+      'GET',
+      `/tickets/${ticket.ticketId}/attachments?key=${encodeURIComponent(key)}&format=json`,
+      { headers: customer },
+    );
+    expect(json.status).toBe(200);
+    const viaJson = await fetch(String(json.json.url));
+    expect(Buffer.from(await viaJson.arrayBuffer()).equals(content)).toBe(true);
   });
 
   it('refuses strangers, bad input, unknown keys and files over the limit, storing nothing', async () => {
