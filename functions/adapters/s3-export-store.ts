@@ -1,11 +1,8 @@
 import { Readable } from 'node:stream';
-import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { ExportStore } from '../app/export-ports';
-
-/** How long a download link of an export works. */
-const LINK_SECONDS = 15 * 60;
+import { signedDownload } from './signed-download';
 
 /** Billing exports in their own bucket, written as a stream (multipart upload). */
 export class S3ExportStore implements ExportStore {
@@ -31,14 +28,6 @@ export class S3ExportStore implements ExportStore {
   }
 
   downloadUrl(key: string, fileName: string): Promise<string> {
-    return getSignedUrl(
-      this.s3,
-      new GetObjectCommand({
-        Bucket: this.bucket,
-        Key: key,
-        ResponseContentDisposition: `attachment; filename="${fileName}"`,
-      }),
-      { expiresIn: LINK_SECONDS },
-    );
+    return signedDownload(this.s3, this.bucket, key, fileName);
   }
 }

@@ -4,8 +4,8 @@ import {
   PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { AttachmentStore } from '../app/mail-ports';
+import { signedDownload } from './signed-download';
 
 /**
  * The mail bucket: raw received mail (`incoming/`, written by SES), attachments under their
@@ -35,15 +35,7 @@ export class S3MailBucket implements AttachmentStore {
   }
 
   downloadUrl(key: string, fileName: string): Promise<string> {
-    return getSignedUrl(
-      this.s3,
-      new GetObjectCommand({
-        Bucket: this.bucket,
-        Key: key,
-        ResponseContentDisposition: `attachment; filename*=UTF-8''${encodeURIComponent(fileName)}`,
-      }),
-      { expiresIn: 15 * 60 },
-    );
+    return signedDownload(this.s3, this.bucket, key, fileName);
   }
 
   /** Keeps a copy of a raw mail under `quarantine/` for a person to look at. */
