@@ -1,6 +1,6 @@
-import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Clock, IdempotencyStore, IdempotentSubmission } from '../app/ports';
-import { isConditionFailure } from './dynamodb';
+import { conditionalPut } from './conditional-put';
 import { keys, TTL_ATTRIBUTE } from './table-design';
 
 /** How long a retried submission still finds the ticket its first attempt made. */
@@ -19,26 +19,20 @@ export class DynamoIdempotencyStore implements IdempotencyStore {
     submission: IdempotentSubmission,
   ): Promise<IdempotentSubmission | undefined> {
     const now = Math.floor(this.clock.now().getTime() / 1000);
-    try {
-      await this.db.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: {
-            ...keys.idempotency(key),
-            entity: 'idempotency',
-            ...submission,
-            [TTL_ATTRIBUTE]: now + RETENTION_SECONDS,
-          },
-          // TTL deletes lazily, so an expired record may still be there: it is free again.
-          ConditionExpression: 'attribute_not_exists(pk) OR #ttl < :now',
-          ExpressionAttributeNames: { '#ttl': TTL_ATTRIBUTE },
-          ExpressionAttributeValues: { ':now': now },
-        }),
-      );
-      return undefined;
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-    }
+    const claimed = await conditionalPut(this.db, {
+      TableName: this.tableName,
+      Item: {
+        ...keys.idempotency(key),
+        entity: 'idempotency',
+        ...submission,
+        [TTL_ATTRIBUTE]: now + RETENTION_SECONDS,
+      },
+      // TTL deletes lazily, so an expired record may still be there: it is free again.
+      ConditionExpression: 'attribute_not_exists(pk) OR #ttl < :now',
+      ExpressionAttributeNames: { '#ttl': TTL_ATTRIBUTE },
+      ExpressionAttributeValues: { ':now': now },
+    });
+    if (claimed) return undefined;
     const { Item } = await this.db.send(
       new GetCommand({
         TableName: this.tableName,

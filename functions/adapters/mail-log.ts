@@ -9,6 +9,7 @@ import { messageIdKey } from '../domain/mail/threading';
 import type { DeliveryClaim, MailLog, SentMail } from '../app/mail-ports';
 import type { Clock } from '../app/ports';
 import { batchGet } from './batch-get';
+import { conditionalPut } from './conditional-put';
 import { isConditionFailure } from './dynamodb';
 import { queryCollection, withoutKeys } from './query-collection';
 import { keys, TICKET_COLLECTION } from './table-design';
@@ -26,27 +27,20 @@ export class DynamoMailLog implements MailLog {
 
   async claim(eventId: string, leaseSeconds: number): Promise<DeliveryClaim> {
     const now = Math.floor(this.clock.now().getTime() / 1000);
-    try {
-      await this.db.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: {
-            ...keys.mailEvent(eventId),
-            entity: 'mail-event',
-            eventId,
-            status: 'sending',
-            leaseUntil: now + leaseSeconds,
-          },
-          ConditionExpression:
-            'attribute_not_exists(pk) OR (#status = :sending AND leaseUntil < :now)',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':sending': 'sending', ':now': now },
-        }),
-      );
-      return 'go';
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-    }
+    const claimed = await conditionalPut(this.db, {
+      TableName: this.tableName,
+      Item: {
+        ...keys.mailEvent(eventId),
+        entity: 'mail-event',
+        eventId,
+        status: 'sending',
+        leaseUntil: now + leaseSeconds,
+      },
+      ConditionExpression: 'attribute_not_exists(pk) OR (#status = :sending AND leaseUntil < :now)',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':sending': 'sending', ':now': now },
+    });
+    if (claimed) return 'go';
     const { Item } = await this.db.send(
       new GetCommand({
         TableName: this.tableName,

@@ -1,7 +1,7 @@
-import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { TicketMessage } from '../domain/message';
 import type { MessageRepository } from '../app/ports';
-import { isConditionFailure } from './dynamodb';
+import { conditionalPut } from './conditional-put';
 import { queryCollection, withoutKeys } from './query-collection';
 import { keys, TICKET_COLLECTION } from './table-design';
 
@@ -12,24 +12,12 @@ export class DynamoMessageRepository implements MessageRepository {
     private readonly tableName: string,
   ) {}
 
-  async add(message: TicketMessage): Promise<boolean> {
-    try {
-      await this.db.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: {
-            ...message,
-            ...keys.message(message.ticketId, message.messageId),
-            entity: 'message',
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+  add(message: TicketMessage): Promise<boolean> {
+    return conditionalPut(this.db, {
+      TableName: this.tableName,
+      Item: { ...message, ...keys.message(message.ticketId, message.messageId), entity: 'message' },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    });
   }
 
   async get(ticketId: string, messageId: string): Promise<TicketMessage | undefined> {

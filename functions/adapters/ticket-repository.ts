@@ -1,7 +1,6 @@
 import {
   type DynamoDBDocumentClient,
   GetCommand,
-  PutCommand,
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
@@ -9,6 +8,7 @@ import { ValidationError } from '../domain/errors';
 import { decodeQueueKey, encodeQueueKey } from '../domain/queue-key';
 import { isWaiting } from '../domain/ticket';
 import type { QueuePage, StoredTicket, TicketRepository } from '../app/ports';
+import { conditionalPut } from './conditional-put';
 import { isConditionFailure } from './dynamodb';
 import { CUSTOMER_QUEUE_INDEX, keys, QUEUE_INDEX, QUEUE_PARTITION } from './table-design';
 
@@ -127,25 +127,13 @@ export class DynamoTicketRepository implements TicketRepository {
     } while (startKey);
   }
 
-  private async put(
-    ticket: StoredTicket,
-    condition: string,
-    values?: Record<string, unknown>,
-  ): Promise<boolean> {
-    try {
-      await this.db.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: toItem(ticket),
-          ConditionExpression: condition,
-          ...(values ? { ExpressionAttributeValues: values } : {}),
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+  private put(ticket: StoredTicket, condition: string, values?: Record<string, unknown>) {
+    return conditionalPut(this.db, {
+      TableName: this.tableName,
+      Item: toItem(ticket),
+      ConditionExpression: condition,
+      ...(values ? { ExpressionAttributeValues: values } : {}),
+    });
   }
 }
 
