@@ -1,14 +1,22 @@
+import { createTransport } from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestStack, type SubmittedTicket } from '../integration/harness';
-import { openBrowser, type E2eBrowser } from './browser';
+import { downloadFrom, openBrowser, type E2eBrowser } from './browser';
 
 /**
  * Staff in a real browser against the real local stack: an admin sets up a contract
  * customer on the customers page; an agent signs in, sees the queue in priority order,
  * claims the next ticket, replies publicly and internally, changes severity and status,
- * logs work priced from the price list, and releases the ticket; the customer sees the
- * public reply (not the internal note) on the status page.
+ * logs work priced from the price list, sees and downloads the files of the ticket and of
+ * a mailed reply (a refused one with its reason) and adds one, and releases the ticket;
+ * the customer sees the public reply (not the internal note) and the agent's file on the
+ * status page.
  */
+const CLIENT_LOG = Buffer.from(
+  'VPN client 5.2\n09:00:02 TLS handshake failed: certificate expired\n',
+);
+const ROUTES = Buffer.from('0.0.0.0/0 via 10.8.0.1 dev tun0\n');
+const PROFILE = Buffer.from('client\ndev tun\nremote vpn.acme.example 1194\n');
 let stack: TestStack;
 let browser: E2eBrowser;
 
@@ -166,8 +174,10 @@ describe('agent', () => {
     await page.getByLabel(/Internal note/).check();
     await page.getByRole('button', { name: 'Add internal note' }).click();
     await page.getByText('Internal note added.').waitFor();
-    expect(await page.locator('#conversation li').count()).toBe(3);
-    expect(await page.locator('#conversation li.internal').textContent()).toContain('certificate');
+    expect(await page.locator('#conversation > li').count()).toBe(3);
+    expect(await page.locator('#conversation > li.internal').textContent()).toContain(
+      'certificate',
+    );
 
     await page.getByLabel('Severity', { exact: true }).selectOption('critical');
     await page.getByLabel('Status', { exact: true }).selectOption('waiting_customer');
@@ -218,6 +228,108 @@ describe('agent', () => {
     expect(await page.locator('#work-minutes').getAttribute('aria-invalid')).toBe('true');
   });
 
+  it('sees the files of the ticket and of a mailed reply, downloads them and adds one', async () => {
+    const { page } = browser;
+    const ticket = tickets.contractHigh as SubmittedTicket;
+    const id = ticket.ticketId;
+    // The customer added a file on the status page …
+    const uploaded = await stack.request('POST', `/tickets/${id}/attachments`, {
+      headers: { 'x-ticket-token': ticket.accessToken },
+      body: {
+        filename: 'vpn-client.log',
+        contentType: 'text/plain',
+        contentBase64: CLIENT_LOG.toString('base64'),
+      },
+    });
+    expect(uploaded.status).toBe(201);
+    // … and answers the agent's question by mail, with a file.
+    const smtp = createTransport({
+      host: '127.0.0.1',
+      port: stack.stack.smtpPort,
+      secure: false,
+      ignoreTLS: true,
+    });
+    try {
+      await smtp.sendMail({
+        from: 'IT Desk <it@acme.example>',
+        to: 'support@servicedesk.test',
+        subject: `Re: [${id}] VPN fails for all users`,
+        text: 'Here is our routing table.',
+        attachments: [{ filename: 'routes.txt', contentType: 'text/plain', content: ROUTES }],
+      });
+    } finally {
+      smtp.close();
+    }
+    const agent = await stack.token('alice');
+    await expect
+      .poll(
+        async () => {
+          const view = await stack.request('GET', `/tickets/${id}`, { token: agent });
+          return JSON.stringify(view.json.messages ?? []);
+        },
+        { timeout: 20_000, interval: 250 },
+      )
+      .toContain('routes.txt');
+
+    // A mail may bring a file that is not stored (over 10 MB). The local SMTP stand-in takes
+    // no mail that large, so the ticket as the page receives it gets one added here.
+    await page.route(
+      `**/tickets/${id}`,
+      async (route) => {
+        const response = await route.fetch();
+        const json = (await response.json()) as { attachments?: unknown[] };
+        json.attachments = [
+          ...(json.attachments ?? []),
+          {
+            filename: 'database-dump.bak',
+            contentType: 'application/octet-stream',
+            size: 12 * 1024 * 1024,
+            rejected: 'larger than 10485760 bytes',
+          },
+        ];
+        await route.fulfill({ response, json });
+      },
+      { times: 1 },
+    );
+    await page.getByRole('button', { name: 'Reload' }).click();
+    await page.getByText('Here is our routing table.').waitFor();
+    expect(await page.locator('#ticket-files li').allTextContents()).toEqual([
+      `Download vpn-client.log (${CLIENT_LOG.length} bytes)`,
+      'database-dump.bak (12 MB) – not stored: larger than 10 MB',
+    ]);
+    const reply = page.locator('#conversation > li', { hasText: 'Here is our routing table.' });
+    expect(await reply.locator('.file-list li').allTextContents()).toEqual([
+      `Download routes.txt (${ROUTES.length} bytes)`,
+    ]);
+    expect(await page.getByRole('button', { name: 'Download database-dump.bak' }).count()).toBe(0);
+    await browser.screenshot('agent-05-files');
+
+    const log = await downloadFrom(
+      page,
+      page.getByRole('button', { name: 'Download vpn-client.log' }),
+    );
+    expect(log.bytes.equals(CLIENT_LOG)).toBe(true);
+    await page.getByRole('heading', { name: id }).waitFor();
+    const routes = await downloadFrom(
+      page,
+      reply.getByRole('button', { name: 'Download routes.txt' }),
+    );
+    expect(routes.bytes.equals(ROUTES)).toBe(true);
+    await page.getByRole('heading', { name: id }).waitFor();
+
+    await page.getByLabel('Add files').setInputFiles({
+      name: 'vpn-profile.ovpn',
+      mimeType: 'application/x-openvpn-profile',
+      buffer: PROFILE,
+    });
+    await page.getByRole('button', { name: 'Upload' }).click();
+    await page.getByText(`1 of 1 file attached to ${id}.`).waitFor();
+    await expect
+      .poll(() => page.locator('#ticket-files li').allTextContents())
+      .toContain(`Download vpn-profile.ovpn (${PROFILE.length} bytes)`);
+    await browser.screenshot('agent-06-file-added');
+  });
+
   it('releases the ticket back to its place in the queue', async () => {
     const { page } = browser;
     const id = tickets.contractHigh?.ticketId as string;
@@ -230,7 +342,7 @@ describe('agent', () => {
       .poll(() => page.locator('#queue-body tr').first().getAttribute('data-ticket-id'))
       .toBe(id);
     expect(await page.locator('#queue-body tr').count()).toBe(5);
-    await browser.screenshot('agent-05-released');
+    await browser.screenshot('agent-07-released');
   });
 
   it('shows the customer the public reply but not the internal note', async () => {
@@ -242,7 +354,15 @@ describe('agent', () => {
     await customerPage.getByText('Please send us the VPN log.').waitFor();
     expect(await customerPage.locator('#conversation').textContent()).not.toContain('certificate');
     expect(await customerPage.locator('#conversation').textContent()).toContain('Support (alice)');
-    await browser.screenshot('agent-06-customer-sees-reply', customerPage);
+    expect(await customerPage.locator('#ticket-files li').allTextContents()).toEqual([
+      `Download vpn-client.log (${CLIENT_LOG.length} bytes)`,
+      `Download vpn-profile.ovpn (${PROFILE.length} bytes)`,
+    ]);
+    // The customer's own mailed file is with their message.
+    expect(await customerPage.locator('#conversation .file-list li').allTextContents()).toEqual([
+      `Download routes.txt (${ROUTES.length} bytes)`,
+    ]);
+    await browser.screenshot('agent-08-customer-sees-reply', customerPage);
     await customerPage.close();
     const mails = await stack.mailTo((mail) => mail.subject.includes(ticket.ticketId));
     expect(mails.map((mail) => mail.body.text ?? '').join('\n')).toContain(

@@ -1,7 +1,8 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 
 /**
  * Debian's Chromium driven by playwright-core (browsers cannot be downloaded here, so
@@ -81,4 +82,37 @@ export async function openBrowser(
       rmSync(profile, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * What a file's download button delivers, and the link it went to. The pages navigate to
+ * a short-lived S3 link that asks for `Content-Disposition: attachment`, so the browser
+ * saves the file and the page stays. The local S3 stand-in (fauxqs) ignores that request
+ * parameter, so locally a file the browser can show (text) opens in the tab instead: then
+ * the bytes are fetched from the link the tab opened, and the tab goes back to where it was.
+ */
+export async function downloadFrom(
+  page: Page,
+  button: Locator,
+): Promise<{ bytes: Buffer; url: string; how: 'saved' | 'opened' }> {
+  const before = page.url();
+  const origin = new URL(before).origin;
+  const saved = page.waitForEvent('download').then(async (download) => ({
+    bytes: await readFile(await download.path()),
+    url: download.url(),
+    how: 'saved' as const,
+  }));
+  // A navigation that ends in a download never commits; one that shows the file does.
+  const shown = page
+    .waitForURL((url) => url.origin !== origin)
+    // What the tab shows is decoded text; the bytes are those the same link serves.
+    .then(async () => ({
+      bytes: Buffer.from(await (await fetch(page.url())).arrayBuffer()),
+      url: page.url(),
+      how: 'opened' as const,
+    }));
+  await button.click();
+  const result = await Promise.any([saved, shown]);
+  if (page.url() !== before) await page.goBack();
+  return result;
 }

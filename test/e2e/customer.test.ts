@@ -1,13 +1,21 @@
+import type { Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestStack } from '../integration/harness';
-import { openBrowser, type E2eBrowser } from './browser';
+import { downloadFrom, openBrowser, type E2eBrowser } from './browser';
 
 /**
  * The customer's journey in a real browser against the real local stack: the support
- * form (errors from the API next to the fields, language switch, keyboard), the ticket
- * number and status link, the status page and a reply; and the same form without
- * JavaScript.
+ * form (errors from the API next to the fields, language switch, keyboard, files), the
+ * ticket number and status link with each file's outcome, the status page with the files
+ * (download, add more) and a reply; and the same form without JavaScript (no files).
  */
+const ERROR_LOG = Buffer.from(
+  'Backup job 17\n02:00 start\n02:14 error 0x17 – Zugriff verweigert\n',
+);
+const TRACE = Buffer.from('trace: connect() → ETIMEDOUT\n');
+/** Every byte value once: what goes up must come down unchanged. */
+const DUMP = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
+
 let stack: TestStack;
 let browser: E2eBrowser;
 
@@ -87,6 +95,35 @@ describe('customer with JavaScript', () => {
     // The keyboard user lands on the first field to fix.
     expect(await page.evaluate('document.activeElement.id')).toBe('name');
     await browser.screenshot('customer-02-field-errors');
+
+    // A file over 4 MB is named next to the file field as soon as it is chosen, and
+    // nothing is sent while it is chosen.
+    const files = page.getByLabel('Dateien (optional)');
+    await files.setInputFiles({
+      name: 'riesig.bin',
+      mimeType: 'application/octet-stream',
+      buffer: Buffer.alloc(4 * 1024 * 1024 + 1),
+    });
+    await page.locator('#files-error').waitFor();
+    expect(await page.locator('#files-error').textContent()).toBe(
+      '„riesig.bin“ hat 4,1 MB; eine Datei darf höchstens 4 MB haben.',
+    );
+    expect(await files.getAttribute('aria-invalid')).toBe('true');
+    expect(await files.getAttribute('aria-describedby')).toContain('files-error');
+    expect(await page.locator('#form-status').textContent()).toContain('riesig.bin');
+    const posts: string[] = [];
+    const watchPosts = (request: Request) => {
+      if (request.method() === 'POST') posts.push(request.url());
+    };
+    page.on('request', watchPosts);
+    await page.getByRole('button', { name: 'Ticket senden' }).click();
+    await expect.poll(() => page.evaluate('document.activeElement.id')).toBe('files');
+    expect(await page.locator('#form-errors').textContent()).toContain('riesig.bin');
+    page.off('request', watchPosts);
+    expect(posts).toEqual([]);
+    await browser.screenshot('customer-02b-file-too-large');
+    await files.setInputFiles([]);
+    await expect.poll(() => page.locator('#files-error').count()).toBe(0);
   });
 
   it('switches to English keeping what was typed, and submits with the keyboard', async () => {
@@ -112,7 +149,35 @@ describe('customer with JavaScript', () => {
     await page.keyboard.press('ArrowUp');
     expect(await page.locator('#severity-high').isChecked()).toBe(true);
     expect(await page.getByText('An important function fails').isVisible()).toBe(true);
+    // Next the optional files (a keyboard user would open the picker with Space).
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate('document.activeElement.id')).toBe('files');
+    await page.getByLabel('Files (optional)').setInputFiles([
+      { name: 'error-log.txt', mimeType: 'text/plain', buffer: ERROR_LOG },
+      { name: 'trace.txt', mimeType: 'text/plain', buffer: TRACE },
+    ]);
+    expect(await page.locator('#files-chosen li').allTextContents()).toEqual([
+      `error-log.txt (${ERROR_LOG.length} bytes)`,
+      `trace.txt (${TRACE.length} bytes)`,
+    ]);
     await browser.screenshot('customer-03-form-en-filled');
+    // The second file's first upload fails on the way (the server is briefly away).
+    let traceAttempts = 0;
+    await page.route('**/tickets/*/attachments', async (route) => {
+      const request = route.request();
+      if (request.method() === 'POST' && request.postDataJSON()?.filename === 'trace.txt') {
+        traceAttempts += 1;
+        if (traceAttempts === 1) {
+          await route.fulfill({
+            status: 503,
+            contentType: 'application/problem+json',
+            json: { type: 'about:blank', title: 'Service Unavailable', status: 503, detail: '' },
+          });
+          return;
+        }
+      }
+      await route.continue();
+    });
     await page.keyboard.press('Tab');
     expect(await page.evaluate('document.activeElement.id')).toBe('submit-ticket');
     await page.keyboard.press('Enter');
@@ -124,6 +189,30 @@ describe('customer with JavaScript', () => {
     expect(await page.evaluate('document.activeElement.tagName')).toBe('H2');
     statusLink = (await page.locator('#submitted a.status-link').getAttribute('href')) ?? '';
     expect(statusLink).toMatch(new RegExp(`^/status\\.html\\?ticket=${ticketId}&token=[^&]+$`));
+
+    // Each file's outcome below the ticket number; the failed one does not hide the ticket.
+    const uploads = page.locator('#uploads li');
+    await page.locator('#uploads li[data-filename="error-log.txt"][data-state="done"]').waitFor();
+    const failed = page.locator('#uploads li[data-filename="trace.txt"][data-state="failed"]');
+    await failed.waitFor();
+    expect(await failed.textContent()).toContain('not attached: a problem on our side (error 503)');
+    expect(await page.locator('#upload-status').textContent()).toContain(
+      '1 of 2 files could not be attached. Your ticket has been received all the same',
+    );
+    expect(await number.isVisible()).toBe(true);
+    expect(await page.locator('#upload-status').getAttribute('role')).toBe('status');
+    await browser.screenshot('customer-04-submitted-one-file-failed');
+    await page.getByRole('button', { name: 'Try again: trace.txt' }).click();
+    await page.locator('#uploads li[data-filename="trace.txt"][data-state="done"]').waitFor();
+    expect(await uploads.allTextContents()).toEqual([
+      `error-log.txt (${ERROR_LOG.length} bytes): attached`,
+      `trace.txt (${TRACE.length} bytes): attached`,
+    ]);
+    expect(await page.locator('#upload-status').textContent()).toBe(
+      'All files are attached (2 of 2).',
+    );
+    expect(traceAttempts).toBe(2);
+    await page.unroute('**/tickets/*/attachments');
     await browser.screenshot('customer-04-submitted');
   });
 
@@ -143,8 +232,12 @@ describe('customer with JavaScript', () => {
     expect(await page.locator('[data-status]').textContent()).toBe(
       'Received, waiting for an agent',
     );
-    expect(await page.locator('#conversation li').count()).toBe(1);
+    expect(await page.locator('#conversation > li').count()).toBe(1);
     expect(await page.locator('#conversation').textContent()).toContain('error 0x17');
+    expect(await page.locator('#ticket-files li').allTextContents()).toEqual([
+      `Download error-log.txt (${ERROR_LOG.length} bytes)`,
+      `Download trace.txt (${TRACE.length} bytes)`,
+    ]);
     await browser.screenshot('customer-05-status');
 
     await page.getByRole('button', { name: 'Send reply' }).click();
@@ -156,8 +249,10 @@ describe('customer with JavaScript', () => {
       .fill('It also happens on the second server.');
     await page.getByRole('button', { name: 'Send reply' }).click();
     await page.getByText('Your reply was added.').waitFor();
-    expect(await page.locator('#conversation li').count()).toBe(2);
-    expect(await page.locator('#conversation li').nth(1).textContent()).toContain('second server');
+    expect(await page.locator('#conversation > li').count()).toBe(2);
+    expect(await page.locator('#conversation > li').nth(1).textContent()).toContain(
+      'second server',
+    );
     await browser.screenshot('customer-06-replied');
 
     await page.getByRole('button', { name: 'Deutsch' }).click();
@@ -167,6 +262,43 @@ describe('customer with JavaScript', () => {
       'Eingegangen, wartet auf Bearbeitung',
     );
     await browser.screenshot('customer-07-status-de');
+  });
+
+  it('downloads the files from the status page and adds another one', async () => {
+    const { page } = browser;
+    // The page is in German now (switched above).
+    const log = await downloadFrom(
+      page,
+      page.getByRole('button', { name: 'Herunterladen error-log.txt' }),
+    );
+    expect(log.bytes.equals(ERROR_LOG)).toBe(true);
+    // S3 is asked to send it as an attachment under its name (the local stand-in ignores it).
+    const disposition = new URL(log.url).searchParams.get('response-content-disposition');
+    expect(disposition).toMatch(/^attachment;.*error-log\.txt/);
+    await page.getByRole('heading', { name: `Ticket ${ticketId}` }).waitFor();
+
+    await page.getByRole('button', { name: 'Hochladen' }).click();
+    await page.locator('#files-error').waitFor();
+    expect(await page.locator('#files-error').textContent()).toBe(
+      'Bitte wählen Sie mindestens eine Datei aus.',
+    );
+    expect(await page.locator('#upload-files').getAttribute('aria-invalid')).toBe('true');
+    await page
+      .locator('#upload-files')
+      .setInputFiles({ name: 'dump.bin', mimeType: 'application/octet-stream', buffer: DUMP });
+    await page.getByRole('button', { name: 'Hochladen' }).click();
+    await page.getByText('Alle Dateien sind angehängt (1 von 1).').waitFor();
+    await expect.poll(() => page.locator('#ticket-files li').count()).toBe(3);
+    expect(await page.locator('#uploads li').textContent()).toBe('dump.bin (256 Bytes): angehängt');
+    await browser.screenshot('customer-08-status-files-de');
+
+    const dump = await downloadFrom(
+      page,
+      page.getByRole('button', { name: 'Herunterladen dump.bin' }),
+    );
+    expect(dump.bytes.equals(DUMP)).toBe(true);
+    // Not a type the browser shows: it saves the file, even from the local stand-in.
+    expect(dump.how).toBe('saved');
   });
 
   it('says so when the link is wrong', async () => {
@@ -202,6 +334,13 @@ describe('customer without JavaScript', () => {
     expect(await form.getAttribute('method')).toBe('post');
     expect(await form.getAttribute('enctype')).toBe('application/x-www-form-urlencoded');
     expect(await page.locator('input[name="locale"]').inputValue()).toBe('en');
+    // No file field without JavaScript (the plain post takes none); the form says what to do.
+    expect(await page.locator('#files').isVisible()).toBe(false);
+    expect(await page.locator('#files').getAttribute('name')).toBeNull();
+    expect(await page.locator('noscript #files-noscript').textContent()).toContain(
+      'Without JavaScript no files can be attached here. Reply to our confirmation e-mail',
+    );
+    expect(await page.locator('noscript #files-noscript').isVisible()).toBe(true);
     await noJs.screenshot('nojs-01-form-en');
     await page.getByRole('link', { name: 'Deutsch' }).click();
     expect(await page.getByLabel('Ihre E-Mail-Adresse').isVisible()).toBe(true);

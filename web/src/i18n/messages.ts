@@ -16,7 +16,7 @@ const en = {
   'form.heading': 'Contact support',
   'form.intro':
     'Tell us what is wrong. You get a ticket number at once and an e-mail confirmation; our answers reach you by e-mail.',
-  'form.required': 'All fields are required.',
+  'form.required': 'All fields are required unless marked “optional”.',
   'form.name': 'Your name',
   'form.email': 'Your e-mail address',
   'form.email.hint': 'We send the confirmation and our answers to this address.',
@@ -28,8 +28,15 @@ const en = {
   'form.severity': 'How urgent is it?',
   'form.severity.hint':
     'Contract customers come first; within each group, more urgent tickets are worked first.',
-  'form.noAttachments':
-    'Files cannot be attached here. If we need screenshots or logs, reply to our e-mail and attach them there.',
+  'form.files': 'Files (optional)',
+  'form.files.hint':
+    'Screenshots, logs or other files that help us: up to 4 MB per file, 25 MB in all. They are sent right after your ticket.',
+  'form.files.noscript':
+    'Without JavaScript no files can be attached here. Reply to our confirmation e-mail and attach them there (up to 10 MB per file).',
+  'form.files.tooLarge': '“{name}” is {size}; a file can have at most 4 MB.',
+  'form.files.empty': '“{name}” is empty.',
+  'form.files.tooMuch': 'The files together are {size}; at most 25 MB in all.',
+  'form.files.chosen': 'Chosen files',
   'form.submit': 'Send ticket',
   'form.sending': 'Sending…',
   'form.noscript':
@@ -58,6 +65,41 @@ const en = {
   'done.keepLink':
     'Keep this link (it is also in the e-mail): anyone who has it can read the ticket.',
   'done.another': 'Send another ticket',
+  'done.files': 'Your files',
+
+  'upload.waiting': 'waiting',
+  'upload.uploading': 'sending…',
+  'upload.done': 'attached',
+  'upload.failed': 'not attached: {reason}',
+  'upload.retry': 'Try again',
+  'upload.progress': 'Sending file {index} of {total}…',
+  'upload.allDone': 'All files are attached ({done} of {total}).',
+  'upload.someFailed':
+    '{failed} of {total} files could not be attached. Your ticket has been received all the same; you can add files on its status page or send them by replying to our e-mail.',
+  'upload.reason.tooLarge': 'larger than 4 MB',
+  'upload.reason.empty': 'the file is empty',
+  'upload.reason.unreadable': 'the file could not be read',
+  'upload.reason.ticketFull': 'the ticket already holds 25 MB of files',
+  'upload.reason.closed': 'the ticket is closed',
+  'upload.reason.refused': 'refused ({detail})',
+  'upload.reason.network': 'the server could not be reached',
+  'upload.reason.server': 'a problem on our side (error {detail})',
+
+  'files.heading': 'Files',
+  'files.none': 'No files yet.',
+  'files.download': 'Download',
+  'files.rejected': 'not stored: {reason}',
+  'files.rejected.tooLarge':
+    'larger than {max}. Please send it another way, e.g. as a download link.',
+  'files.rejected.mailTooLarge':
+    'the files of the e-mail together were over {max}. Please send it in a separate e-mail.',
+  'files.downloadFailed': 'The file could not be downloaded. Please try again.',
+  'files.add': 'Add files',
+  'files.choose': 'Choose files',
+  'files.hint': 'Up to 4 MB per file, 25 MB per ticket in all.',
+  'files.upload': 'Upload',
+  'files.required': 'Please choose at least one file.',
+  'files.someFailed': '{failed} of {total} files could not be attached; the list says why.',
 
   'fieldError.required': 'Please fill in this field.',
   'fieldError.email': 'Please enter an e-mail address like name@example.com.',
@@ -111,7 +153,7 @@ const de: Record<MessageKey, string> = {
   'form.heading': 'Support kontaktieren',
   'form.intro':
     'Beschreiben Sie uns das Problem. Sie erhalten sofort eine Ticketnummer und eine Bestätigung per E-Mail; unsere Antworten kommen per E-Mail.',
-  'form.required': 'Alle Felder sind Pflichtfelder.',
+  'form.required': 'Alle Felder sind Pflichtfelder, außer wenn „optional“ dabeisteht.',
   'form.name': 'Ihr Name',
   'form.email': 'Ihre E-Mail-Adresse',
   'form.email.hint': 'An diese Adresse senden wir die Bestätigung und unsere Antworten.',
@@ -123,8 +165,16 @@ const de: Record<MessageKey, string> = {
   'form.severity': 'Wie dringend ist es?',
   'form.severity.hint':
     'Kunden mit Vertrag werden zuerst bedient; innerhalb jeder Gruppe kommen dringendere Tickets zuerst.',
-  'form.noAttachments':
-    'Dateien können hier nicht angehängt werden. Brauchen wir Bildschirmfotos oder Protokolle, antworten Sie einfach auf unsere E-Mail und hängen sie dort an.',
+  'form.files': 'Dateien (optional)',
+  'form.files.hint':
+    'Bildschirmfotos, Protokolle oder andere hilfreiche Dateien: höchstens 4 MB je Datei, 25 MB insgesamt. Sie werden direkt nach Ihrem Ticket übertragen.',
+  'form.files.noscript':
+    'Ohne JavaScript können hier keine Dateien angehängt werden. Antworten Sie auf unsere Bestätigungs-E-Mail und hängen Sie sie dort an (bis 10 MB je Datei).',
+  'form.files.tooLarge': '„{name}“ hat {size}; eine Datei darf höchstens 4 MB haben.',
+  'form.files.empty': '„{name}“ ist leer.',
+  'form.files.tooMuch':
+    'Die Dateien haben zusammen {size}; insgesamt sind höchstens 25 MB möglich.',
+  'form.files.chosen': 'Ausgewählte Dateien',
   'form.submit': 'Ticket senden',
   'form.sending': 'Wird gesendet …',
   'form.noscript':
@@ -156,6 +206,43 @@ const de: Record<MessageKey, string> = {
   'done.keepLink':
     'Bewahren Sie diesen Link auf (er steht auch in der E-Mail): Wer ihn kennt, kann das Ticket lesen.',
   'done.another': 'Weiteres Ticket senden',
+  'done.files': 'Ihre Dateien',
+
+  'upload.waiting': 'wartet',
+  'upload.uploading': 'wird gesendet …',
+  'upload.done': 'angehängt',
+  'upload.failed': 'nicht angehängt: {reason}',
+  'upload.retry': 'Erneut versuchen',
+  'upload.progress': 'Datei {index} von {total} wird gesendet …',
+  'upload.allDone': 'Alle Dateien sind angehängt ({done} von {total}).',
+  'upload.someFailed':
+    '{failed} von {total} Dateien konnten nicht angehängt werden. Ihr Ticket ist trotzdem eingegangen; Sie können Dateien auf der Statusseite hinzufügen oder per Antwort auf unsere E-Mail senden.',
+  'upload.reason.tooLarge': 'größer als 4 MB',
+  'upload.reason.empty': 'die Datei ist leer',
+  'upload.reason.unreadable': 'die Datei konnte nicht gelesen werden',
+  'upload.reason.ticketFull': 'das Ticket hat schon 25 MB an Dateien',
+  'upload.reason.closed': 'das Ticket ist geschlossen',
+  'upload.reason.refused': 'abgelehnt ({detail})',
+  'upload.reason.network': 'der Server war nicht erreichbar',
+  'upload.reason.server': 'ein Problem bei uns (Fehler {detail})',
+
+  'files.heading': 'Dateien',
+  'files.none': 'Noch keine Dateien.',
+  'files.download': 'Herunterladen',
+  'files.rejected': 'nicht gespeichert: {reason}',
+  'files.rejected.tooLarge':
+    'größer als {max}. Bitte senden Sie sie auf anderem Weg, z. B. als Download-Link.',
+  'files.rejected.mailTooLarge':
+    'die Dateien der E-Mail hatten zusammen mehr als {max}. Bitte senden Sie sie in einer eigenen E-Mail.',
+  'files.downloadFailed':
+    'Die Datei konnte nicht heruntergeladen werden. Bitte versuchen Sie es noch einmal.',
+  'files.add': 'Dateien hinzufügen',
+  'files.choose': 'Dateien auswählen',
+  'files.hint': 'Höchstens 4 MB je Datei, 25 MB je Ticket insgesamt.',
+  'files.upload': 'Hochladen',
+  'files.required': 'Bitte wählen Sie mindestens eine Datei aus.',
+  'files.someFailed':
+    '{failed} von {total} Dateien konnten nicht angehängt werden; die Liste nennt den Grund.',
 
   'fieldError.required': 'Bitte füllen Sie dieses Feld aus.',
   'fieldError.email': 'Bitte geben Sie eine E-Mail-Adresse wie name@beispiel.de ein.',

@@ -39,6 +39,19 @@ export interface SubmittedTicket {
   accessToken: string;
 }
 
+/**
+ * A file on a ticket or message. Stored files have a `key` to download them by
+ * (`GET /tickets/{ticketId}/attachments?key=`); a file a mail brought that was not stored
+ * has no key and says why in `rejected` (e.g. `larger than 10485760 bytes`).
+ */
+export interface Attachment {
+  filename: string;
+  contentType: string;
+  size: number;
+  key?: string;
+  rejected?: string;
+}
+
 export interface TicketMessage {
   messageId: string;
   author: { kind: 'customer' | 'agent'; name: string; email?: string };
@@ -46,6 +59,7 @@ export interface TicketMessage {
   internal: boolean;
   channel: 'web' | 'email' | 'phone';
   createdAt: string;
+  attachments?: Attachment[];
 }
 
 /** `GET /tickets/{ticketId}` with the customer's access token. */
@@ -59,6 +73,8 @@ export interface CustomerTicket {
   subject: string;
   description: string;
   channel: 'web' | 'email' | 'phone';
+  /** Files of the ticket itself: uploaded on the pages, or brought by the first mail. */
+  attachments?: Attachment[];
   messages: TicketMessage[];
 }
 

@@ -1,6 +1,7 @@
 import {
   ApiError,
   type AgentTicket,
+  type Attachment,
   type PriceList,
   type QueueItem,
   type QueuePage,
@@ -8,6 +9,19 @@ import {
   type TicketMessage,
   type WorkResult,
 } from '../lib/api';
+import {
+  customerUploadState,
+  downloadAttachment,
+  fileList,
+  fileProblems,
+  readableReason,
+  uploadCounts,
+  uploadList,
+  uploadQueue,
+  uploadsOf,
+  type Send,
+  type Upload,
+} from '../lib/attachments';
 import { announce, busy, byId, h, replaceChildren } from '../lib/dom';
 import { clearFieldErrors, showFieldErrors } from '../lib/field-errors';
 import {
@@ -18,12 +32,14 @@ import {
   formatEuro,
   UNIT_NAMES,
 } from '../lib/format';
+import { translator } from '../lib/locale';
 import { startStaffPage, type StaffPage } from '../lib/staff';
 
 /**
  * The agent console: the queue in priority order (refreshed every few seconds while the
- * page is visible), claim next, and one open ticket with its conversation, reply, severity
- * and status, release, and work logging priced from the price list.
+ * page is visible), claim next, and one open ticket with its conversation, files (download,
+ * upload; refused mail attachments with the reason), reply, severity and status, release,
+ * and work logging priced from the price list.
  */
 const PAGE_SIZE = 50;
 const REFRESH_MS = 15_000;
@@ -272,7 +288,7 @@ async function openTicket(ticketId: string, options: { focus?: boolean } = {}): 
 
 /** A newly opened ticket starts with empty forms: nothing typed for another one carries over. */
 function resetForms(): void {
-  for (const id of ['reply-form', 'work-form', 'change-form']) {
+  for (const id of ['reply-form', 'work-form', 'change-form', 'upload-form']) {
     const form = byId(id, HTMLFormElement);
     clearFieldErrors(form, form.querySelector<HTMLElement>('.error-summary') ?? undefined);
   }
@@ -283,6 +299,11 @@ function resetForms(): void {
   byId('work-description', HTMLInputElement).value = '';
   announce(byId('work-result'), '');
   updateEstimate();
+  uploadInput.value = '';
+  uploads = [];
+  uploading = undefined;
+  renderUploads();
+  announce(uploadStatus, '');
 }
 
 function closeTicket(): void {
@@ -359,10 +380,11 @@ function renderTicket(): void {
       'Original request',
     ),
     ...(t.messages ?? []).map((m: TicketMessage) =>
-      messageItem(m.author, m.body, m.createdAt, m.channel, m.internal),
+      messageItem(m.author, m.body, m.createdAt, m.channel, m.internal, undefined, m.attachments),
     ),
   ];
   replaceChildren(byId('conversation'), ...conversation);
+  renderFiles();
   renderWorkEntries();
 }
 
@@ -381,6 +403,7 @@ function messageItem(
   channel: string,
   internal: boolean,
   label?: string,
+  attachments: Attachment[] = [],
 ): HTMLElement {
   return h(
     'li',
@@ -395,6 +418,7 @@ function messageItem(
       ` · ${label ?? `via ${channel}`}`,
     ),
     h('div', { className: 'message-body' }, body),
+    attachments.length ? files(attachments) : null,
   );
 }
 
@@ -498,6 +522,115 @@ byId('reply-form', HTMLFormElement).addEventListener('submit', (event) => {
       }
     }
   });
+});
+
+// ---------------------------------------------------------------- files
+
+/** The agent's session does the calls, so a 401 signs the page out as everywhere else. */
+const send: Send = (path, options) => page.call(path, options);
+const english = translator('en');
+const uploadInput = byId('upload-files', HTMLInputElement);
+const uploadStatus = byId('upload-status');
+let uploads: Upload[] = [];
+let uploading: { ticketId: string; queue: ReturnType<typeof uploadQueue> } | undefined;
+
+/** Files as a list: stored ones download on a click, refused ones say why. */
+function files(attachments: Attachment[]): HTMLUListElement {
+  return fileList(
+    attachments,
+    {
+      locale: 'en',
+      download: 'Download',
+      rejected: (attachment) => `not stored: ${readableReason(attachment.rejected ?? '')}`,
+    },
+    (attachment, button) => {
+      const id = ticket?.ticketId;
+      const key = attachment.key;
+      if (!id || !key) return;
+      void busy(button, async () => {
+        try {
+          await downloadAttachment(send, id, key);
+        } catch (error) {
+          announce(
+            ticketMessage,
+            `${attachment.filename} could not be downloaded: ${messageOf(error)}`,
+            'error',
+          );
+        }
+      });
+    },
+  );
+}
+
+function renderFiles(): void {
+  if (!ticket) return;
+  const attachments = ticket.attachments ?? [];
+  const list = byId('ticket-files');
+  list.replaceWith(Object.assign(files(attachments), { id: 'ticket-files' }));
+  byId('no-files').hidden = attachments.length > 0;
+  // A closed ticket takes no more files (the API answers 409).
+  byId('upload-form').hidden = ticket.status === 'closed';
+}
+
+function renderUploads(): void {
+  replaceChildren(
+    byId('uploads'),
+    uploads.length
+      ? uploadList(
+          uploads,
+          { locale: 'en', state: (u) => customerUploadState(english, u), retry: 'Try again' },
+          (upload) => {
+            uploadInput.focus();
+            if (uploading) void finishUploads(uploading.ticketId, uploading.queue.retry(upload));
+          },
+        )
+      : null,
+  );
+  const index = uploads.findIndex((u) => u.state === 'uploading');
+  if (index >= 0) announce(uploadStatus, `Sending file ${index + 1} of ${uploads.length}…`);
+}
+
+async function finishUploads(id: string, sending: Promise<void>): Promise<void> {
+  const batch = uploads;
+  await sending;
+  // Another ticket was opened meanwhile: its panel has nothing to say about these files.
+  if (batch !== uploads) return;
+  const { done, failed, total } = uploadCounts(batch);
+  announce(
+    uploadStatus,
+    failed === 0
+      ? `${done} of ${total} file${total === 1 ? '' : 's'} attached to ${id}.`
+      : `${failed} of ${total} file${total === 1 ? '' : 's'} could not be attached (see the list).`,
+    failed === 0 ? 'success' : 'error',
+  );
+  if (ticket?.ticketId === id) await openTicket(id);
+}
+
+byId('upload-form', HTMLFormElement).addEventListener('submit', (event) => {
+  event.preventDefault();
+  if (!ticket) return;
+  const id = ticket.ticketId;
+  const form = event.currentTarget as HTMLFormElement;
+  const summary = byId('upload-errors');
+  clearFieldErrors(form, summary);
+  announce(uploadStatus, '');
+  const chosen = [...(uploadInput.files ?? [])];
+  const problems = chosen.length
+    ? fileProblems(english, 'en', chosen)
+    : [{ field: 'files', message: 'Choose at least one file.' }];
+  if (problems.length) {
+    showFieldErrors(
+      form,
+      { type: 'about:blank', title: 'Bad files', status: 400, detail: '', errors: problems },
+      { summary, heading: 'The files were not sent:' },
+    );
+    return;
+  }
+  uploads = uploadsOf(chosen);
+  uploadInput.value = '';
+  const queue = uploadQueue(send, id, uploads, renderUploads);
+  uploading = { ticketId: id, queue };
+  void busy(byId('upload-send', HTMLButtonElement), () => finishUploads(id, queue.run()));
 });
 
 // ---------------------------------------------------------------- work

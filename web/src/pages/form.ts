@@ -1,4 +1,14 @@
 import { ApiError, call, type SubmittedTicket } from '../lib/api';
+import {
+  customerUploadState,
+  fileProblems,
+  formatSize,
+  uploadCounts,
+  uploadList,
+  uploadQueue,
+  uploadsOf,
+  type Send,
+} from '../lib/attachments';
 import { announce, busy, byId, h, replaceChildren } from '../lib/dom';
 import { clearFieldErrors, showFieldErrors } from '../lib/field-errors';
 import { customerMessage, pageLocale, rememberLocale, translator } from '../lib/locale';
@@ -7,7 +17,10 @@ import { isLocale } from '../i18n/messages';
 /**
  * The support form at `/` (German) and `/en/` (English). Without JavaScript it is a plain
  * form POST to `/tickets`; this script turns it into a JSON request, shows the API's field
- * errors next to the fields, and shows the ticket number and status link in place.
+ * errors next to the fields, and shows the ticket number and status link in place. With
+ * JavaScript the customer may also pick files: they are checked here (4 MB each) and sent
+ * one by one once the ticket exists, with its access token; the success screen shows each
+ * file's outcome below the ticket number.
  */
 const FIELDS = ['name', 'email', 'subject', 'description', 'severity'] as const;
 const DRAFT_KEY = 'servicedesk.form-draft';
@@ -18,6 +31,10 @@ const form = byId('ticket-form', HTMLFormElement);
 const summary = byId('form-errors');
 const submitButton = byId('submit-ticket', HTMLButtonElement);
 const done = byId('submitted');
+const filesField = byId('files-field');
+const fileInput = byId('files', HTMLInputElement);
+const chosen = byId('files-chosen');
+const formStatus = byId('form-status');
 
 // The API checks every field and says what is wrong; its answers are shown next to the
 // fields (the browser's own bubbles would only say it in the browser's language).
@@ -27,6 +44,14 @@ let idempotencyKey = crypto.randomUUID();
 let lastSent = '';
 
 restoreDraft();
+// The file field works only with this script (the plain form post takes no files).
+filesField.hidden = false;
+fileInput.addEventListener('change', () => {
+  showChosenFiles();
+  const problems = fileProblems(t, locale, [...(fileInput.files ?? [])]);
+  markFileField(problems.map((problem) => problem.message));
+  if (problems.length) announce(formStatus, problems.map((p) => p.message).join(' '));
+});
 for (const link of document.querySelectorAll<HTMLAnchorElement>('a[data-switch-locale]')) {
   link.addEventListener('click', () => {
     const target = link.dataset.switchLocale;
@@ -50,6 +75,17 @@ async function submit() {
   if (serialized !== lastSent) idempotencyKey = crypto.randomUUID();
   lastSent = serialized;
   clearFieldErrors(form, summary);
+  const files = [...(fileInput.files ?? [])];
+  const problems = fileProblems(t, locale, files);
+  if (problems.length) {
+    // Nothing is sent while a chosen file cannot go: the customer picks again first.
+    showFieldErrors(
+      form,
+      { type: 'about:blank', title: 'Bad files', status: 400, detail: '', errors: problems },
+      { summary, heading: t('errors.summary') },
+    );
+    return;
+  }
   const label = submitButton.textContent ?? '';
   submitButton.textContent = t('form.sending');
   try {
@@ -62,7 +98,7 @@ async function submit() {
     );
     if (!ticket) throw new Error('no ticket in the answer');
     rememberLocale(locale);
-    showDone(ticket, body.email ?? '');
+    showDone(ticket, body.email ?? '', files);
   } catch (error) {
     showError(error);
   } finally {
@@ -90,7 +126,45 @@ function showError(error: unknown) {
   summary.focus();
 }
 
-function showDone(ticket: SubmittedTicket, email: string) {
+/** Lists the chosen files with their sizes (the browser's control only says how many). */
+function showChosenFiles() {
+  const files = [...(fileInput.files ?? [])];
+  chosen.hidden = files.length === 0;
+  replaceChildren(
+    chosen.querySelector('ul') as HTMLElement,
+    ...files.map((file) =>
+      h(
+        'li',
+        null,
+        h('span', { className: 'file-name' }, file.name),
+        h('span', { className: 'meta' }, ` (${formatSize(file.size, locale)})`),
+      ),
+    ),
+  );
+}
+
+/**
+ * Shows the file field's problems next to it as soon as files are chosen, the way
+ * `showFieldErrors` does on submit (without the summary and without moving the focus).
+ */
+function markFileField(messages: string[]) {
+  const id = 'files-error';
+  filesField.querySelector(`#${id}`)?.remove();
+  const describedBy = (fileInput.getAttribute('aria-describedby') ?? '')
+    .split(/\s+/)
+    .filter((name) => name && name !== id);
+  filesField.classList.toggle('has-error', messages.length > 0);
+  if (messages.length === 0) {
+    fileInput.removeAttribute('aria-invalid');
+    fileInput.setAttribute('aria-describedby', describedBy.join(' '));
+    return;
+  }
+  byId('files-hint').after(h('p', { className: 'field-error', attrs: { id } }, messages.join(' ')));
+  fileInput.setAttribute('aria-invalid', 'true');
+  fileInput.setAttribute('aria-describedby', [...describedBy, id].join(' '));
+}
+
+function showDone(ticket: SubmittedTicket, email: string, files: File[]) {
   const statusUrl =
     `/status.html?ticket=${encodeURIComponent(ticket.ticketId)}` +
     `&token=${encodeURIComponent(ticket.accessToken)}`;
@@ -98,6 +172,8 @@ function showDone(ticket: SubmittedTicket, email: string) {
   const again = h('button', { attrs: { type: 'button' } }, t('done.another'));
   again.addEventListener('click', () => {
     form.reset();
+    showChosenFiles();
+    markFileField([]);
     idempotencyKey = crypto.randomUUID();
     lastSent = '';
     done.hidden = true;
@@ -121,13 +197,62 @@ function showDone(ticket: SubmittedTicket, email: string) {
       h('a', { className: 'status-link', attrs: { href: statusUrl } }, t('done.statusLink')),
     ),
     h('p', { className: 'hint' }, t('done.keepLink')),
+    files.length ? uploadSection(ticket, files) : null,
     h('p', null, again),
   );
   form.hidden = true;
   byId('intro').hidden = true;
   done.hidden = false;
   heading.focus();
-  announce(byId('form-status'), `${t('done.number')}: ${ticket.ticketId}`);
+  announce(formStatus, `${t('done.number')}: ${ticket.ticketId}`);
+}
+
+/**
+ * The chosen files, sent now with the new ticket's token; each shows its outcome, and a
+ * file that failed on the way can be sent again. The ticket number above stays whatever
+ * happens here.
+ */
+function uploadSection(ticket: SubmittedTicket, files: File[]): HTMLElement {
+  const uploads = uploadsOf(files);
+  const heading = h('h3', { attrs: { id: 'uploads-heading', tabindex: -1 } }, t('done.files'));
+  const list = h('div', { attrs: { id: 'uploads' } });
+  const progress = h('p', { className: 'message', attrs: { role: 'status', id: 'upload-status' } });
+  const send: Send = (path, options) => call(path, { ...options, ticketToken: ticket.accessToken });
+  const total = String(uploads.length);
+  const render = () => {
+    replaceChildren(
+      list,
+      uploadList(
+        uploads,
+        { locale, state: (u) => customerUploadState(t, u), retry: t('upload.retry') },
+        (upload) => {
+          // The button goes away with the new state; the focus stays in the section.
+          heading.focus();
+          void queue.retry(upload).then(report);
+        },
+      ),
+    );
+    const index = uploads.findIndex((u) => u.state === 'uploading');
+    if (index >= 0) announce(progress, t('upload.progress', { index: String(index + 1), total }));
+  };
+  const report = () => {
+    const counts = uploadCounts(uploads);
+    if (counts.failed === 0) {
+      announce(progress, t('upload.allDone', { done: String(counts.done), total }), 'success');
+    } else {
+      announce(progress, t('upload.someFailed', { failed: String(counts.failed), total }), 'error');
+    }
+  };
+  const queue = uploadQueue(send, ticket.ticketId, uploads, render);
+  render();
+  void queue.run().then(report);
+  return h(
+    'section',
+    { className: 'uploads', attrs: { 'aria-labelledby': 'uploads-heading' } },
+    heading,
+    list,
+    progress,
+  );
 }
 
 /** Keeps what was typed when the customer switches the page's language. */

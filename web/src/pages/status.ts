@@ -1,4 +1,23 @@
-import { ApiError, call, type CustomerTicket, type TicketMessage } from '../lib/api';
+import {
+  ApiError,
+  call,
+  type Attachment,
+  type CustomerTicket,
+  type TicketMessage,
+} from '../lib/api';
+import {
+  customerRejection,
+  customerUploadState,
+  downloadAttachment,
+  fileList,
+  fileProblems,
+  uploadCounts,
+  uploadList,
+  uploadQueue,
+  uploadsOf,
+  type Send,
+  type Upload,
+} from '../lib/attachments';
 import { announce, busy, byId, h, replaceChildren } from '../lib/dom';
 import { clearFieldErrors, showFieldErrors } from '../lib/field-errors';
 import { formatDateTime } from '../lib/format';
@@ -7,8 +26,9 @@ import type { Locale, MessageKey } from '../i18n/messages';
 
 /**
  * The customer's status page, opened with the link from the acknowledgement mail
- * (`/status.html?ticket=T-…&token=…`): status and the public conversation, and a reply
- * form. The page is written here, in the customer's language, switchable in place.
+ * (`/status.html?ticket=T-…&token=…`): status and the public conversation, the files of
+ * the ticket and of each message (to download, and to add more), and a reply form. The
+ * page is written here, in the customer's language, switchable in place.
  */
 const params = new URLSearchParams(location.search);
 const ticketId = params.get('ticket') ?? '';
@@ -21,6 +41,22 @@ let problem: 'missing' | 'notFound' | 'error' | undefined;
 
 const container = byId('ticket');
 const message = byId('status-message');
+
+/** Every API call of this page goes with the ticket's access token. */
+const send: Send = (path, options) => call(path, { ...options, ticketToken: accessToken });
+
+// The file picker, the files being sent and their outcome outlive a re-render (refresh,
+// language switch), so they are made once and put back into each new rendering.
+const fileInput = h('input', {
+  attrs: { id: 'upload-files', type: 'file', multiple: true, 'aria-describedby': 'upload-hint' },
+});
+const uploadsBox = h('div', { attrs: { id: 'uploads' } });
+const uploadStatus = h('p', {
+  className: 'message',
+  attrs: { role: 'status', id: 'upload-status' },
+});
+let uploads: Upload[] = [];
+let uploading: ReturnType<typeof uploadQueue> | undefined;
 
 for (const button of document.querySelectorAll<HTMLButtonElement>('button[data-locale]')) {
   button.addEventListener('click', () => {
@@ -111,8 +147,11 @@ function render() {
       'ol',
       { className: 'conversation', attrs: { id: 'conversation' } },
       entry({ kind: 'customer', name: '' }, ticket.description, ticket.receivedAt, ticket.channel),
-      ...ticket.messages.map((m: TicketMessage) => entry(m.author, m.body, m.createdAt, m.channel)),
+      ...ticket.messages.map((m: TicketMessage) =>
+        entry(m.author, m.body, m.createdAt, m.channel, m.attachments),
+      ),
     ),
+    filesSection(ticket),
     ticket.status === 'closed' ? closedNote() : replyForm(),
     h(
       'p',
@@ -136,6 +175,7 @@ function entry(
   body: string,
   at: string,
   channel: TicketMessage['channel'],
+  attachments: Attachment[] = [],
 ): HTMLElement {
   const who =
     author.kind === 'customer' ? t('status.you') : t('status.support', { name: author.name });
@@ -153,7 +193,135 @@ function entry(
       via ? ` · ${via}` : '',
     ),
     h('div', { className: 'message-body' }, body),
+    attachments.length ? files(attachments) : null,
   );
+}
+
+/** A list of files, each stored one a button that downloads it. */
+function files(attachments: Attachment[], attrs: Record<string, string> = {}): HTMLElement {
+  return fileList(
+    attachments,
+    {
+      locale,
+      download: t('files.download'),
+      rejected: (attachment) => customerRejection(t, locale, attachment),
+    },
+    (attachment, button) => {
+      if (!attachment.key) return;
+      const key = attachment.key;
+      void busy(button, async () => {
+        try {
+          await downloadAttachment(send, ticketId, key);
+        } catch {
+          announce(message, t('files.downloadFailed'), 'error');
+        }
+      });
+    },
+    attrs,
+  );
+}
+
+/** The ticket's own files (uploaded here or on the form, or brought by the first mail). */
+function filesSection(shown: CustomerTicket): HTMLElement {
+  const attachments = shown.attachments ?? [];
+  return h(
+    'section',
+    { className: 'files' },
+    h('h2', { attrs: { id: 'files-heading' } }, t('files.heading')),
+    attachments.length
+      ? files(attachments, { id: 'ticket-files' })
+      : h('p', { className: 'hint', attrs: { id: 'no-files' } }, t('files.none')),
+    shown.status === 'closed' ? null : uploadForm(),
+  );
+}
+
+function uploadForm(): HTMLElement {
+  // The picker outlives the form; errors shown in an earlier rendering are gone with it.
+  fileInput.removeAttribute('aria-invalid');
+  fileInput.setAttribute('aria-describedby', 'upload-hint');
+  const summary = h('div', {
+    className: 'error-summary',
+    attrs: { role: 'alert', tabindex: -1, hidden: true },
+  });
+  const button = h('button', { attrs: { type: 'submit' } }, t('files.upload'));
+  const form = h(
+    'form',
+    { attrs: { id: 'upload-form', 'aria-labelledby': 'upload-heading', novalidate: true } },
+    h('h3', { attrs: { id: 'upload-heading' } }, t('files.add')),
+    summary,
+    h(
+      'div',
+      { className: 'field', attrs: { 'data-field': 'files' } },
+      h('label', { attrs: { for: 'upload-files' } }, t('files.choose')),
+      h('p', { className: 'hint', attrs: { id: 'upload-hint' } }, t('files.hint')),
+      fileInput,
+    ),
+    button,
+    uploadsBox,
+    uploadStatus,
+  );
+  renderUploads();
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    clearFieldErrors(form, summary);
+    const chosen = [...(fileInput.files ?? [])];
+    const problems = chosen.length
+      ? fileProblems(t, locale, chosen)
+      : [{ field: 'files', message: t('files.required') }];
+    if (problems.length) {
+      showFieldErrors(
+        form,
+        { type: 'about:blank', title: 'Bad files', status: 400, detail: '', errors: problems },
+        { summary, heading: t('errors.summary') },
+      );
+      return;
+    }
+    uploads = uploadsOf(chosen);
+    fileInput.value = '';
+    uploading = uploadQueue(send, ticketId, uploads, renderUploads);
+    const queue = uploading;
+    void busy(button, () => sendFiles(queue.run()));
+  });
+  return form;
+}
+
+/** Waits for the files to go, says how it went and shows the ticket's files anew. */
+async function sendFiles(sending: Promise<void>): Promise<void> {
+  await sending;
+  const counts = uploadCounts(uploads);
+  const total = String(counts.total);
+  if (counts.failed === 0) {
+    announce(uploadStatus, t('upload.allDone', { done: String(counts.done), total }), 'success');
+  } else {
+    announce(
+      uploadStatus,
+      t('files.someFailed', { failed: String(counts.failed), total }),
+      'error',
+    );
+  }
+  await load();
+  fileInput.focus();
+}
+
+function renderUploads() {
+  replaceChildren(
+    uploadsBox,
+    uploads.length
+      ? uploadList(
+          uploads,
+          { locale, state: (u) => customerUploadState(t, u), retry: t('upload.retry') },
+          (upload) => {
+            fileInput.focus();
+            if (uploading) void sendFiles(uploading.retry(upload));
+          },
+        )
+      : null,
+  );
+  const index = uploads.findIndex((u) => u.state === 'uploading');
+  if (index >= 0) {
+    const progress = { index: String(index + 1), total: String(uploads.length) };
+    announce(uploadStatus, t('upload.progress', progress));
+  }
 }
 
 function closedNote(): HTMLElement {
@@ -200,10 +368,9 @@ function replyForm(): HTMLElement {
     clearFieldErrors(form, summary);
     void busy(button, async () => {
       try {
-        await call(`/tickets/${encodeURIComponent(ticketId)}/messages`, {
+        await send(`/tickets/${encodeURIComponent(ticketId)}/messages`, {
           method: 'POST',
           json: { body: textarea.value },
-          ticketToken: accessToken,
         });
         textarea.value = '';
         await load();
