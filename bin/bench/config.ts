@@ -1,7 +1,7 @@
 import type { BenchConfig } from './types';
 
 /** The scenarios, in the order they run; each runs in a process and stack of its own. */
-export const PHASES = ['claims', 'queue', 'intake'] as const;
+export const PHASES = ['claims', 'queue', 'intake', 'export', 'work'] as const;
 export type Phase = (typeof PHASES)[number];
 
 const numbers = (name: string, fallback: number[]) =>
@@ -25,10 +25,13 @@ export function readConfig(): BenchConfig {
     intakeRequests: number('BENCH_INTAKE_REQUESTS', 4_000),
     intakeConcurrency: number('BENCH_INTAKE_CONCURRENCY', 16),
     seedConcurrency: number('BENCH_SEED_CONCURRENCY', 8),
+    exportEntries: number('BENCH_EXPORT_ENTRIES', 100_000),
+    exportCustomers: number('BENCH_EXPORT_CUSTOMERS', 3_000),
+    workEntries: number('BENCH_WORK_ENTRIES', 4_000),
     only: PHASES.filter((phase) => only.includes(phase)),
   };
 }
 
-export const timeLimitSeconds = () => number('BENCH_TIME_LIMIT_S', 540);
+export const timeLimitSeconds = () => number('BENCH_TIME_LIMIT_S', 720);
 export const countStoreCalls = () => process.env.BENCH_COUNT_STORE_CALLS === '1';
 export const detachMailer = () => process.env.BENCH_DETACH_MAILER === '1';

@@ -1,7 +1,8 @@
-import { Agent, request } from 'node:http';
+import { Agent, get, type IncomingHttpHeaders, request } from 'node:http';
 
 export interface HttpResponse {
   status: number;
+  headers: IncomingHttpHeaders;
   body: string;
 }
 
@@ -38,6 +39,7 @@ export function createHttpClient(baseUrl: string, maxSockets: number): HttpClien
             incoming.on('end', () =>
               resolve({
                 status: incoming.statusCode ?? 0,
+                headers: incoming.headers,
                 body: Buffer.concat(chunks).toString('utf8'),
               }),
             );
@@ -49,4 +51,28 @@ export function createHttpClient(baseUrl: string, maxSockets: number): HttpClien
     },
     close: () => agent.destroy(),
   };
+}
+
+/**
+ * GETs a URL on 127.0.0.1 (e.g. a presigned link of the S3 stand-in) and hands the body to
+ * `onText` as it arrives, without holding it; resolves the status and the bytes received.
+ */
+export function download(
+  url: string,
+  onText: (text: string) => void,
+): Promise<{ status: number; bytes: number }> {
+  const target = new URL(url);
+  if (target.hostname !== '127.0.0.1') throw new Error(`the bench talks to 127.0.0.1 only`);
+  return new Promise((resolve, reject) => {
+    get(target, (incoming) => {
+      let bytes = 0;
+      incoming.setEncoding('utf8');
+      incoming.on('data', (text: string) => {
+        bytes += Buffer.byteLength(text);
+        onText(text);
+      });
+      incoming.on('error', reject);
+      incoming.on('end', () => resolve({ status: incoming.statusCode ?? 0, bytes }));
+    }).on('error', reject);
+  });
 }

@@ -100,6 +100,7 @@ try {
     tokens: {
       reader: await local.token('bench', ['agents']),
       admin: await local.token('bench-admin', ['admins']),
+      finance: await local.token('bench-finance', ['finance']),
       agents,
     },
   };

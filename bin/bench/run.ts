@@ -6,6 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { benchClaims } from './claims';
 import type { BenchContext } from './context';
+import { benchExport } from './export';
 import { createHttpClient } from './http-client';
 import { benchIntake } from './intake';
 import { benchQueuePage } from './queue-page';
@@ -13,6 +14,7 @@ import type { TargetResult } from './report';
 import { readStoreCalls } from './store-call-counter';
 import { createItemShaper, createStoreClient, createTicketFactory } from './store';
 import type { WorkerInput, WorkerMessage } from './types';
+import { benchWork } from './work';
 
 async function main(input: WorkerInput): Promise<TargetResult[]> {
   const db = createStoreClient(input.dynamoDbEndpoint);
@@ -34,6 +36,8 @@ async function main(input: WorkerInput): Promise<TargetResult[]> {
     if (only.has('claims')) await benchClaims(context);
     if (only.has('queue')) await benchQueuePage(context);
     if (only.has('intake')) await benchIntake(context);
+    if (only.has('export')) await benchExport(context);
+    if (only.has('work')) await benchWork(context);
   } finally {
     http.close();
     db.destroy();

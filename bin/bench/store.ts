@@ -1,14 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
+  BatchGetCommand,
   BatchWriteCommand,
   DynamoDBDocumentClient,
-  type PutCommand,
+  PutCommand,
   QueryCommand,
   type QueryCommandOutput,
 } from '@aws-sdk/lib-dynamodb';
 import type { StoredTicket } from '../../functions/app/ports';
+import { DynamoCustomerRepository } from '../../functions/adapters/customer-repository';
 import { DynamoTicketRepository } from '../../functions/adapters/ticket-repository';
+import { DynamoWorkEntryRepository } from '../../functions/adapters/work-entry-repository';
+import type { Customer } from '../../functions/domain/customer';
+import type { WorkEntry } from '../../functions/domain/work-entry';
 import { QUEUE_INDEX, QUEUE_PARTITION } from '../../functions/adapters/table-design';
 import { hashAccessToken } from '../../functions/domain/access-token';
 import { SEVERITIES } from '../../functions/domain/ticket';
@@ -53,6 +58,63 @@ export function createItemShaper(tableName: string): (ticket: StoredTicket) => P
     const item = sent.pop();
     if (!item) throw new Error('the repository wrote no item');
     return item;
+  };
+}
+
+/**
+ * The item the product stores for a work entry, made by `DynamoWorkEntryRepository.add`
+ * against a client that only records the PutItem (billing index keys `billingPk` and
+ * `billingSk` included for billable entries), as `POST /tickets/{id}/work` would write it.
+ */
+export function createWorkEntryShaper(tableName: string): (entry: WorkEntry) => Promise<Item> {
+  const sent: Item[] = [];
+  const recorder = {
+    send: async (command: unknown) => {
+      if (!(command instanceof PutCommand) || !command.input.Item) {
+        throw new Error('the work entry repository sent something other than one PutItem');
+      }
+      sent.push(command.input.Item);
+      return {};
+    },
+  };
+  const repository = new DynamoWorkEntryRepository(
+    recorder as unknown as DynamoDBDocumentClient,
+    tableName,
+  );
+  return async (entry) => {
+    if (!(await repository.add(entry)).created) throw new Error('recording add failed');
+    const item = sent.pop();
+    if (!item) throw new Error('the repository wrote no item');
+    return item;
+  };
+}
+
+/**
+ * The items the product stores for a new customer (the customer, one lookup per domain and
+ * contact, contract boundaries), made by `DynamoCustomerRepository.save` against a client
+ * that finds no lookup taken and only records the PutItems.
+ */
+export function createCustomerShaper(tableName: string): (customer: Customer) => Promise<Item[]> {
+  let sent: Item[] = [];
+  const recorder = {
+    send: async (command: unknown) => {
+      if (command instanceof BatchGetCommand) return { Responses: { [tableName]: [] } };
+      if (command instanceof PutCommand && command.input.Item) {
+        sent.push(command.input.Item);
+        return {};
+      }
+      throw new Error('the customer repository sent an unexpected command');
+    },
+  };
+  const repository = new DynamoCustomerRepository(
+    recorder as unknown as DynamoDBDocumentClient,
+    tableName,
+  );
+  return async (customer) => {
+    await repository.save(customer);
+    const items = sent;
+    sent = [];
+    return items;
   };
 }
 

@@ -23,7 +23,13 @@ export interface BenchConfig {
   intakeConcurrency: number;
   /** BatchWrite calls in flight while seeding. */
   seedConcurrency: number;
-  /** Scenarios to run: `claims`, `queue`, `intake`. */
+  /** Billable entries of the exported month (plus some free ones and a neighbouring month). */
+  exportEntries: number;
+  /** Customers the exported entries belong to (names come from their items). */
+  exportCustomers: number;
+  /** Work entries recorded per side in the work run (16 agents, 16 raw workers). */
+  workEntries: number;
+  /** Scenarios to run: `claims`, `queue`, `intake`, `export`, `work`. */
   only: string[];
 }
 
@@ -44,7 +50,7 @@ export interface WorkerInput {
   storeCounterUrl?: string;
   /** Diagnostics switched on for this run; their figures are not the bench's figures. */
   diagnostics: string[];
-  tokens: { reader: string; admin: string; agents: AgentToken[] };
+  tokens: { reader: string; admin: string; finance: string; agents: AgentToken[] };
 }
 
 /** From the worker to its phase process, and from the phase process to bin/bench.ts. */
