@@ -58,7 +58,7 @@ export function createDependencies(): Dependencies {
       new DynamoTicketNumbers(table().db, table().name, integer('TICKET_NUMBER_BLOCK', 20)),
     messages: () => new DynamoMessageRepository(table().db, table().name),
     workEntries: () => new DynamoWorkEntryRepository(table().db, table().name),
-    allowances: () => new DynamoAllowances(table().db, table().name),
+    allowances: () => new DynamoAllowances(table().db, table().name, clock),
     priceLists: () => new DynamoPriceListStore(table().db, table().name),
     mailLog: () => new DynamoMailLog(table().db, table().name, clock),
     rateLimiter: () => new DynamoRateLimiter(table().db, table().name, clock),

@@ -1,0 +1,50 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoAllowances } from '../../functions/adapters/allowances';
+import { createDocumentClient } from '../../functions/adapters/dynamodb';
+import { keys } from '../../functions/adapters/table-design';
+import { TestStack } from './harness';
+
+describe('contract allowances in the DynamoDB stand-in', () => {
+  let api: TestStack;
+  let now = new Date('2026-05-04T08:00:00.000Z');
+  const clock = { now: () => now };
+
+  beforeAll(async () => {
+    api = await TestStack.start();
+  });
+  afterAll(() => api?.stop());
+
+  const client = () =>
+    createDocumentClient({ endpoint: api.stack.dynamoDbEndpoint, region: 'eu-central-1' });
+
+  it('answers a retry the same, writes nothing once used up, and forgets entries after a day', async () => {
+    const db = client();
+    const allowances = new DynamoAllowances(db, api.stack.tableName, clock);
+    expect(await allowances.consume('acme', '2026-05', 'W1', 40, 100)).toBe(40);
+    expect(await allowances.consume('acme', '2026-05', 'W1', 40, 100)).toBe(40);
+    expect(await allowances.consume('acme', '2026-05', 'W2', 80, 100)).toBe(60);
+    expect(await allowances.consume('acme', '2026-05', 'W3', 10, 100)).toBe(0);
+    const read = async () =>
+      (
+        await db.send(
+          new GetCommand({
+            TableName: api.stack.tableName,
+            Key: keys.allowance('acme', '2026-05'),
+          }),
+        )
+      ).Item as { usedMinutes: number; consumed: Record<string, number> };
+    expect(await read()).toMatchObject({ usedMinutes: 100, consumed: { W1: 40, W2: 60 } });
+    expect((await read()).consumed).not.toHaveProperty('W3');
+
+    // Two days later (the contract now includes more), a new entry in this month drops the
+    // records older than a day, and what was used stays counted.
+    now = new Date('2026-05-06T08:00:00.000Z');
+    const bigger = new DynamoAllowances(db, api.stack.tableName, clock);
+    expect(await bigger.consume('acme', '2026-05', 'W4', 10, 200)).toBe(10);
+    const after = await read();
+    expect(after.usedMinutes).toBe(110);
+    expect(Object.keys(after.consumed)).toEqual(['W4']);
+    db.destroy();
+  });
+});
