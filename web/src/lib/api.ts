@@ -1,3 +1,4 @@
+import type { Contact, Contract } from '../../../functions/domain/customer';
 /**
  * The HTTP API as the pages see it (README "The HTTP API"), on the same origin as the
  * pages. Errors arrive as `application/problem+json`.
@@ -159,19 +160,8 @@ export interface BillingExport {
   totals: BillingTotal[];
 }
 
-export interface Contract {
-  id: string;
-  validFrom: string;
-  validTo?: string;
-  includedMinutesPerMonth: number;
-  coveredServiceCodes: string[];
-}
-
-export interface Contact {
-  email: string;
-  name?: string;
-  phone?: string;
-}
+/** Contracts and contacts as the API sends them: the domain's own types. */
+export type { Contact, Contract } from '../../../functions/domain/customer';
 
 export interface Customer {
   customerId: string;

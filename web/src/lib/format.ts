@@ -1,3 +1,5 @@
+import { quantityFor } from '../../../functions/domain/billing';
+import { formatEuro as formatEuroAmount } from '../../../functions/domain/money';
 import type { PriceUnit, ServiceCode } from './api';
 
 /** Formatting for people, and the price estimate: money is integer cents throughout. */
@@ -38,24 +40,13 @@ export function berlinMonth(offset = 0, now = new Date()): string {
   return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
 }
 
-/** `123456` → `1.234,56 €` (de) or `€1,234.56` (en), without floating point. */
+/**
+ * `123456` → `1.234,56 €` (de) or `€1,234.56` (en): the domain's formatter, without
+ * floating point; a value that is no amount shows as a dash instead of failing the page.
+ */
 export function formatEuro(cents: number, locale: 'de' | 'en' = 'de'): string {
-  if (!Number.isSafeInteger(cents)) return '–';
-  const sign = cents < 0 ? '-' : '';
-  const abs = Math.abs(cents);
-  const euros = String(Math.trunc(abs / 100)).replace(
-    /\B(?=(\d{3})+(?!\d))/g,
-    locale === 'de' ? '.' : ',',
-  );
-  const rest = String(abs % 100).padStart(2, '0');
-  return locale === 'de' ? `${sign}${euros},${rest} €` : `${sign}€${euros}.${rest}`;
+  return Number.isSafeInteger(cents) ? formatEuroAmount(cents, locale) : '–';
 }
-
-const MINUTES_PER_UNIT: Record<Exclude<PriceUnit, 'flat'>, number> = {
-  minute: 1,
-  quarter_hour: 15,
-  hour: 60,
-};
 
 export const UNIT_NAMES: Record<PriceUnit, string> = {
   minute: 'per minute',
@@ -74,7 +65,7 @@ export function estimate(
   service: ServiceCode,
 ): { quantity: number; amountCents: number } {
   if (!Number.isSafeInteger(minutes) || minutes <= 0) return { quantity: 0, amountCents: 0 };
-  const quantity =
-    service.unit === 'flat' ? 1 : Math.ceil(minutes / MINUTES_PER_UNIT[service.unit]);
+  // The same rule the API bills by (before any contract coverage).
+  const quantity = quantityFor(minutes, service.unit);
   return { quantity, amountCents: quantity * service.unitPriceCents };
 }
