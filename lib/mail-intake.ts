@@ -1,5 +1,5 @@
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -13,7 +13,7 @@ import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import type { DeadLetteredQueue } from './dead-lettered-queue';
 import { functionEntry } from './function-entry';
-import { METRIC_NAMESPACE } from './service-desk-api';
+import { alarmOnLogLine } from './log-line-alarm';
 import { MAIL_PREFIXES } from './service-desk-data';
 import {
   MAIL_BUCKET_VARIABLE,
@@ -217,27 +217,17 @@ export class MailIntake extends Construct {
     });
   }
 
-  /**
-   * A metric filter on the intake's log group and an alarm on it: term patterns, since
-   * Lambda's text log format prefixes each JSON line with time, request id and level.
-   */
+  /** An alarm when a received mail had to be quarantined. */
   private alarmOnQuarantine(): cloudwatch.Alarm {
-    const filter = this.function.logGroup.addMetricFilter('QuarantinedFilter', {
-      filterPattern: logs.FilterPattern.allTerms('ERROR', MAIL_QUARANTINED),
-      metricNamespace: METRIC_NAMESPACE,
+    return alarmOnLogLine(this, {
+      logGroup: this.function.logGroup,
+      message: MAIL_QUARANTINED,
+      filterId: 'QuarantinedFilter',
+      alarmId: 'QuarantineAlarm',
       metricName: 'MailQuarantined',
-      metricValue: '1',
+      description:
+        'A received mail could not be attributed to a sender and was copied to quarantine/ ' +
+        "in the mail bucket: see the intake's log for the key and the reason",
     });
-    return filter
-      .metric({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM })
-      .createAlarm(this, 'QuarantineAlarm', {
-        alarmDescription:
-          'A received mail could not be attributed to a sender and was copied to quarantine/ ' +
-          "in the mail bucket: see the intake's log for the key and the reason",
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      });
   }
 }

@@ -8,6 +8,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { routes, type Route } from '../functions/http/routes';
 import { functionEntry, pascalCase } from './function-entry';
+import { alarmOnLogLine } from './log-line-alarm';
 import { addProblemResponses } from './problem-responses';
 import { EXPORT_PREFIXES, MAIL_PREFIXES } from './service-desk-data';
 import {
@@ -99,7 +100,7 @@ export interface ServiceDeskApiProps {
 export const ACKNOWLEDGEMENT_NOT_QUEUED = 'acknowledgement not queued';
 
 /** The CloudWatch namespace of the service desk's own metrics. */
-export const METRIC_NAMESPACE = 'ServiceDesk';
+export { METRIC_NAMESPACE } from './log-line-alarm';
 
 /** `{ticketId}` and friends: the path parameters of an API Gateway path. */
 function pathParameters(path: string): string[] {
@@ -275,33 +276,22 @@ export class ServiceDeskApi extends Construct {
   }
 }
 
-/**
- * A metric filter on the submit-ticket function's log group and an alarm on it. Term
- * patterns rather than a JSON pattern: Lambda's text log format prefixes each line with
- * time, request id and level, so the line as a whole is not JSON.
- */
+/** An alarm when a stored ticket's acknowledgement could not be queued. */
 function alarmOnUnqueuedAcknowledgements(
   scope: Construct,
   submitTicket: ServiceDeskFunction | undefined,
 ): cloudwatch.Alarm {
   if (!submitTicket) throw new Error('The route table has no submit-ticket route.');
-  const filter = submitTicket.logGroup.addMetricFilter('AcknowledgementNotQueuedFilter', {
-    filterPattern: logs.FilterPattern.allTerms('ERROR', ACKNOWLEDGEMENT_NOT_QUEUED),
-    metricNamespace: METRIC_NAMESPACE,
+  return alarmOnLogLine(scope, {
+    logGroup: submitTicket.logGroup,
+    message: ACKNOWLEDGEMENT_NOT_QUEUED,
+    filterId: 'AcknowledgementNotQueuedFilter',
+    alarmId: 'AcknowledgementNotQueuedAlarm',
     metricName: 'AcknowledgementsNotQueued',
-    metricValue: '1',
+    description:
+      'A ticket was stored but its acknowledgement could not be put on the outbox, so the ' +
+      'customer got no mail: see the submit-ticket log for the ticket ids and resend',
   });
-  return filter
-    .metric({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM })
-    .createAlarm(scope, 'AcknowledgementNotQueuedAlarm', {
-      alarmDescription:
-        'A ticket was stored but its acknowledgement could not be put on the outbox, so the ' +
-        'customer got no mail: see the submit-ticket log for the ticket ids and resend',
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
 }
 
 /** Records why a route without the Cognito authorizer is meant to be so. */
