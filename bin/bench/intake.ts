@@ -4,7 +4,16 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { SEVERITIES } from '../../functions/domain/ticket';
 import { LOCAL_CREDENTIALS } from '../local/dynamodb';
 import { type BenchContext, countingStoreCalls, fail, settle } from './context';
-import { count, ms, percent, rate, ratioTarget, section, table, verdict } from './report';
+import {
+  count,
+  percent,
+  rate,
+  ratioTarget,
+  section,
+  table,
+  throughputRuns,
+  verdict,
+} from './report';
 import type { Item } from './store';
 import { prng, runPool, summarize, type Summary } from './stats';
 
@@ -173,22 +182,7 @@ export async function benchIntake(context: BenchContext): Promise<void> {
           );
     runs.push({ side, run });
   }
-  const total = (side: 'raw' | 'http') => {
-    const mine = runs.filter((r) => r.side === side).map((r) => r.run);
-    const ops = mine.reduce((sum, r) => sum + r.ops, 0);
-    const took = mine.reduce((sum, r) => sum + r.ms, 0);
-    return { ops, ms: took, rate: (ops / took) * 1000 };
-  };
-  const rows = runs.map(({ side, run }, i) => [
-    `${side === 'raw' ? 'raw PutItem' : 'POST /tickets'} (run ${i + 1})`,
-    count(run.ops),
-    `${(run.ms / 1000).toFixed(2)} s`,
-    rate((run.ops / run.ms) * 1000),
-    ms(run.latency.median),
-    ms(run.latency.p95),
-  ]);
-  const http = total('http');
-  const raw = total('raw');
+  const { rows, http, raw } = throughputRuns(runs, { raw: 'raw PutItem', http: 'POST /tickets' });
   rows.push([
     'POST /tickets (total)',
     count(http.ops),

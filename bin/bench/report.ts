@@ -60,3 +60,35 @@ export function ratioTarget(
   }
   return result;
 }
+
+/** One timed run of a throughput scenario, on the raw or the product side. */
+export interface ThroughputRun {
+  ops: number;
+  ms: number;
+  latency: { median: number; p95: number };
+}
+
+/**
+ * The totals per side of interleaved throughput runs, and a table row per run labelled
+ * with `labels[side]`.
+ */
+export function throughputRuns(
+  runs: { side: 'raw' | 'http'; run: ThroughputRun }[],
+  labels: Record<'raw' | 'http', string>,
+) {
+  const total = (side: 'raw' | 'http') => {
+    const mine = runs.filter((r) => r.side === side).map((r) => r.run);
+    const ops = mine.reduce((sum, r) => sum + r.ops, 0);
+    const took = mine.reduce((sum, r) => sum + r.ms, 0);
+    return { ops, ms: took, rate: (ops / took) * 1000 };
+  };
+  const rows = runs.map(({ side, run }, i) => [
+    `${labels[side]} (run ${i + 1})`,
+    count(run.ops),
+    `${(run.ms / 1000).toFixed(2)} s`,
+    rate((run.ops / run.ms) * 1000),
+    ms(run.latency.median),
+    ms(run.latency.p95),
+  ]);
+  return { rows, http: total('http'), raw: total('raw') };
+}
