@@ -234,7 +234,7 @@ interface Allowance {
   month: string;
   /** Covered minutes the answers gave, summed. */
   answered: number;
-  /** Entries of a covered code: each took (or was refused) minutes of this allowance. */
+  /** Entries of a covered code that took minutes of this allowance (one record each). */
   takers: number;
   /** What the allowance item says. */
   used: number;
@@ -304,7 +304,8 @@ async function verify(context: BenchContext, answered: Answered[]): Promise<Veri
       recorded: 0,
     };
     tally.answered += entry.coveredMinutes;
-    tally.takers++;
+    // An entry that found nothing left wrote nothing to the allowance.
+    if (entry.coveredMinutes > 0) tally.takers++;
     byAllowance.set(key, tally);
   }
   for (const tally of byAllowance.values()) {
@@ -400,7 +401,7 @@ export async function benchWork(context: BenchContext): Promise<void> {
     `  ${count(tally.answered.length)} of ${count(sent)} entries answered 201 (warm-up included); ` +
       `answers against the rules: ${check.wrongCount}; not in the table as answered: ` +
       `${check.missing + check.differing}; covered-code entries of contract customers: ` +
-      `${count(check.allowances.reduce((s, a) => s + a.takers, 0))} (split ${check.split}, ` +
+      `${count(check.allowances.reduce((s, a) => s + a.takers, 0) + check.exhausted)} (split ${check.split}, ` +
       `nothing left ${check.exhausted})`,
   );
   console.log(

@@ -17,6 +17,8 @@ export class DynamoTicketRepository implements TicketRepository {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
+    /** Told after every write that puts a ticket into the queue or moves it there. */
+    private readonly onQueueChange: () => void = () => {},
   ) {}
 
   async create(ticket: StoredTicket): Promise<boolean> {
@@ -127,13 +129,15 @@ export class DynamoTicketRepository implements TicketRepository {
     } while (startKey);
   }
 
-  private put(ticket: StoredTicket, condition: string, values?: Record<string, unknown>) {
-    return conditionalPut(this.db, {
+  private async put(ticket: StoredTicket, condition: string, values?: Record<string, unknown>) {
+    const written = await conditionalPut(this.db, {
       TableName: this.tableName,
       Item: toItem(ticket),
       ConditionExpression: condition,
       ...(values ? { ExpressionAttributeValues: values } : {}),
     });
+    if (written && isWaiting(ticket.status)) this.onQueueChange();
+    return written;
   }
 }
 

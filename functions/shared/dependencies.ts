@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { ClaimCandidates } from '../app/claim-candidates';
 import type { ExportStore } from '../app/export-ports';
 import type { IntakeDeps } from '../app/intake-mail';
 import type { RecordWorkDeps } from '../app/record-work';
@@ -31,6 +32,8 @@ export type Dependencies = TicketDeps &
     /** The mail bucket: raw received mail, attachments, quarantine. */
     mailBucket: S3MailBucket;
     exports: ExportStore;
+    /** The queue heads this instance read last, shared by its claims. */
+    claimCandidates: ClaimCandidates;
   };
 
 /**
@@ -51,7 +54,11 @@ export function createDependencies(): Dependencies {
     return new S3Client(endpoint ? { endpoint, forcePathStyle: true } : {});
   });
   const parts = {
-    tickets: () => new DynamoTicketRepository(table().db, table().name),
+    tickets: () =>
+      new DynamoTicketRepository(table().db, table().name, () =>
+        deps.claimCandidates.queueChanged(),
+      ),
+    claimCandidates: () => new ClaimCandidates(deps.tickets, clock),
     customers: () => new DynamoCustomerRepository(table().db, table().name),
     idempotency: () => new DynamoIdempotencyStore(table().db, table().name, clock),
     ticketNumbers: () =>

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { regroupTicket, releaseTicket, updateTicket } from '../../../functions/app/change-ticket';
+import { ClaimCandidates } from '../../../functions/app/claim-candidates';
 import { claimNextTicket } from '../../../functions/app/claim-next-ticket';
 import type { StoredTicket } from '../../../functions/app/ports';
 import {
@@ -67,7 +68,10 @@ describe('updateTicket', () => {
 
   it('clears the assignee with → open and puts the ticket back at its original place', async () => {
     const { repo, deps } = setup([older(), newer()]);
-    const claimed = await claimNextTicket({ ...deps, random: () => 0 }, 'alice');
+    const claimed = await claimNextTicket(
+      { ...deps, claimCandidates: new ClaimCandidates(repo, deps.clock), random: () => 0 },
+      'alice',
+    );
     expect(claimed?.ticketId).toBe('T-1');
 
     const reopened = await updateTicket(deps, 'T-1', 'alice', { status: 'open' });
@@ -185,7 +189,10 @@ describe('updateTicket', () => {
 describe('releaseTicket', () => {
   it('gives the holder’s ticket back to the queue at its original place', async () => {
     const { repo, deps } = setup([older(), newer()]);
-    await claimNextTicket({ ...deps, random: () => 0 }, 'alice');
+    await claimNextTicket(
+      { ...deps, claimCandidates: new ClaimCandidates(repo, deps.clock), random: () => 0 },
+      'alice',
+    );
     expect(repo.queueIds()).toEqual(['T-2']);
 
     const released = await releaseTicket(deps, 'T-1', 'alice');

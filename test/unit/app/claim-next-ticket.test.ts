@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { ClaimCandidates } from '../../../functions/app/claim-candidates';
 import { claimNextTicket } from '../../../functions/app/claim-next-ticket';
 import type { StoredTicket, TicketRepository } from '../../../functions/app/ports';
 import { aTicket, FakeClock, InMemoryTicketRepository } from '../fakes';
@@ -9,7 +10,9 @@ const NOW = '2026-05-04T09:00:00.000Z';
 function setup(tickets: StoredTicket[]) {
   const repo = new InMemoryTicketRepository();
   repo.seed(...tickets);
-  return { repo, deps: { tickets: repo, clock: new FakeClock(NOW), random: () => 0 } };
+  const clock = new FakeClock(NOW);
+  const claimCandidates = new ClaimCandidates(repo, clock);
+  return { repo, clock, deps: { tickets: repo, claimCandidates, clock, random: () => 0 } };
 }
 
 /** A small mixed queue; by SPEC §3 its order is T-4, T-2, T-3, T-1, T-5. */
@@ -146,8 +149,9 @@ describe('claimNextTicket', () => {
         fc.scheduler(),
         fc.integer({ min: 1, max: 6 }),
         fc.integer({ min: 0, max: 8 }),
+        fc.integer({ min: 1, max: 3 }),
         fc.infiniteStream(fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true })),
-        async (s, agentCount, ticketCount, randoms) => {
+        async (s, agentCount, ticketCount, instanceCount, randoms) => {
           const repo = new InMemoryTicketRepository();
           for (let n = 1; n <= ticketCount; n++) {
             await repo.create(aTicket({ ticketId: `T-${n}`, severity: n % 2 ? 'high' : 'low' }));
@@ -168,10 +172,22 @@ describe('claimNextTicket', () => {
           };
           const random = () => randoms.next().value ?? 0;
           const agents = Array.from({ length: agentCount }, (_, i) => `agent-${i}`);
-          const deps = { tickets, clock: new FakeClock(NOW), random };
+          const clock = new FakeClock(NOW);
+          // Agents are served by one to three instances, each with candidates of its own.
+          const instances = Array.from(
+            { length: instanceCount },
+            () => new ClaimCandidates(tickets, clock),
+          );
 
           const results = await s.waitFor(
-            Promise.all(agents.map((agent) => claimNextTicket(deps, agent))),
+            Promise.all(
+              agents.map((agent, i) =>
+                claimNextTicket(
+                  { tickets, claimCandidates: instances[i % instanceCount]!, clock, random },
+                  agent,
+                ),
+              ),
+            ),
           );
 
           const won = results.flatMap((ticket, i) =>
@@ -188,6 +204,8 @@ describe('claimNextTicket', () => {
           const held = repo.all().filter((t) => t.status === 'in_progress');
           expect(held.map((t) => t.ticketId).sort()).toEqual([...ids].sort());
           expect(held.every((t) => t.version === 2)).toBe(true);
+          // Claims of one instance never write for the same ticket.
+          if (instanceCount === 1) expect(repo.saves.every((save) => save.written)).toBe(true);
         },
       ),
       { numRuns: 200 },
