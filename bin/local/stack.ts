@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { ValidationError } from '../../functions/domain/errors';
-import { createBearerVerifier } from '../../functions/shared/bearer-token';
+import { cachingVerifier, createBearerVerifier } from '../../functions/shared/bearer-token';
 import { problemResponse } from '../../functions/shared/problem';
 import { createApiGateway } from './api-gateway';
 import { LOCAL_CREDENTIALS, startDynamoDb } from './dynamodb';
@@ -147,7 +147,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   });
 
   const gateway = createApiGateway(
-    createBearerVerifier(`${apiUrl}/_local/jwks.json`, issuer.issuer),
+    cachingVerifier(createBearerVerifier(`${apiUrl}/_local/jwks.json`, issuer.issuer)),
   );
   const pages = await createPageServer({ dataDir });
   server.on('request', (request: IncomingMessage, response: ServerResponse) => {

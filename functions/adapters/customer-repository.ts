@@ -12,9 +12,10 @@ import {
   normalizePhone,
 } from '../domain/customer';
 import { ConflictError, ValidationError } from '../domain/errors';
-import type { CustomerMatch, CustomerRepository } from '../app/ports';
+import type { Clock, CustomerMatch, CustomerRepository } from '../app/ports';
 import { batchGet } from './batch-get';
 import { isConditionFailure } from './dynamodb';
+import { RECENT_READ_MAX_AGE_MS, RecentReads, systemClock } from './recent-reads';
 import { CUSTOMER_LIST_INDEX, keys } from './table-design';
 
 /** Parallel writes per customer save; keeps one huge customer from flooding the table. */
@@ -25,10 +26,19 @@ const WRITE_CONCURRENCY = 8;
  * carries the customer's name and contract, so matching a sender is one BatchGet.
  */
 export class DynamoCustomerRepository implements CustomerRepository {
+  private readonly read: RecentReads<Customer | undefined>;
+
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
-  ) {}
+    clock: Clock = systemClock,
+  ) {
+    this.read = new RecentReads(clock, RECENT_READ_MAX_AGE_MS);
+  }
+
+  recent(customerId: string): Promise<Customer | undefined> {
+    return this.read.get(customerId, () => this.get(customerId));
+  }
 
   async get(customerId: string): Promise<Customer | undefined> {
     const { Item } = await this.db.send(
@@ -71,6 +81,16 @@ export class DynamoCustomerRepository implements CustomerRepository {
   }
 
   async save(customer: Customer, previous?: Customer): Promise<void> {
+    // Recent reads of this instance never outlive its own change, whether it lands or not.
+    this.read.forget(customer.customerId);
+    try {
+      await this.write(customer, previous);
+    } finally {
+      this.read.forget(customer.customerId);
+    }
+  }
+
+  private async write(customer: Customer, previous?: Customer): Promise<void> {
     const wanted = lookupKeys(customer);
     const owned = new Set(previous ? lookupKeys(previous).map((k) => k.pk) : []);
     await this.assertLookupsFree(customer.customerId, wanted);

@@ -1,21 +1,39 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { DEFAULT_PRICE_LIST } from '../domain/default-price-list';
 import type { PriceList } from '../domain/price-list';
-import type { PriceListStore } from '../app/ports';
+import type { Clock, PriceListStore } from '../app/ports';
 import { isConditionFailure } from './dynamodb';
+import { RECENT_READ_MAX_AGE_MS, RecentReads, systemClock } from './recent-reads';
 import { keys } from './table-design';
+
+const CURRENT = 'current';
 
 /**
  * The price list in force is one item, replaced conditionally on its version; each
  * version is also kept as its own item, so what was in force when stays on record.
  */
 export class DynamoPriceListStore implements PriceListStore {
+  private readonly read: RecentReads<PriceList>;
+
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
-  ) {}
+    clock: Clock = systemClock,
+  ) {
+    this.read = new RecentReads(clock, RECENT_READ_MAX_AGE_MS);
+  }
+
+  recent(): Promise<PriceList> {
+    return this.read.get(CURRENT, () => this.current());
+  }
 
   async current(): Promise<PriceList> {
+    const list = await this.readCurrent();
+    this.read.set(CURRENT, list);
+    return list;
+  }
+
+  private async readCurrent(): Promise<PriceList> {
     const { Item } = await this.db.send(
       new GetCommand({
         TableName: this.tableName,
@@ -47,6 +65,7 @@ export class DynamoPriceListStore implements PriceListStore {
       if (isConditionFailure(error)) return false;
       throw error;
     }
+    this.read.set(CURRENT, next);
     await this.db.send(
       new PutCommand({
         TableName: this.tableName,

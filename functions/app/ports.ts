@@ -55,6 +55,11 @@ export interface CustomerMatch {
 
 export interface CustomerRepository {
   get(customerId: string): Promise<Customer | undefined>;
+  /**
+   * The customer as this instance read it at most a few seconds ago; for pricing work,
+   * where a contract edited on another instance a moment ago may apply a moment late.
+   */
+  recent(customerId: string): Promise<Customer | undefined>;
   /** Several customers in one round trip; unknown ids are left out. */
   getMany(customerIds: string[]): Promise<Customer[]>;
   /** All customers by name, paged. */
@@ -147,6 +152,8 @@ export interface Allowances {
 export interface PriceListStore {
   /** The price list in force (the shipped default until an admin stores one). */
   current(): Promise<PriceList>;
+  /** The price list in force as this instance read it at most a few seconds ago. */
+  recent(): Promise<PriceList>;
   /** Stores a new version if the current one is still `expectedVersion`; else false. */
   replace(next: PriceList, expectedVersion: number): Promise<boolean>;
 }

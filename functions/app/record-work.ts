@@ -62,7 +62,7 @@ export async function recordWork(
       { field: 'body.date', message: `must be ${today} or earlier` },
     ]);
   }
-  const priceList = await deps.priceLists.current();
+  const priceList = await deps.priceLists.recent();
   const service = serviceOf(priceList, input.serviceCode);
   if (!service) {
     throw new ValidationError(`Unknown service code ${input.serviceCode}.`, [
@@ -73,7 +73,7 @@ export async function recordWork(
     ]);
   }
 
-  const customer = ticket.customer ? await deps.customers.get(ticket.customer.id) : undefined;
+  const customer = ticket.customer ? await deps.customers.recent(ticket.customer.id) : undefined;
   const contract = customer?.contract;
   const covered = isCovered(contract, service.code, date);
   const allowanceLeft =

@@ -25,6 +25,36 @@ export function createBearerVerifier(jwksUrl: string, issuer: string): BearerVer
   };
 }
 
+/** API Gateway's default authorizer result cache (the CDK's `resultsCacheTtl`). */
+export const AUTHORIZER_CACHE_TTL_MS = 5 * 60 * 1000;
+const CACHED_TOKENS = 1000;
+
+/**
+ * Remembers tokens that verified, as API Gateway's authorizer caches its results per
+ * token: for `ttlMs`, and never past the token's expiry. Only tokens that verified are
+ * kept; anything else is checked in full each time.
+ */
+export function cachingVerifier(
+  verifier: BearerVerifier,
+  now: () => number = Date.now,
+  ttlMs = AUTHORIZER_CACHE_TTL_MS,
+): BearerVerifier {
+  const verified = new Map<string, { payload: JWTPayload; until: number }>();
+  return {
+    async verify(token: string) {
+      const cached = verified.get(token);
+      if (cached && now() < cached.until) return cached.payload;
+      verified.delete(token);
+      const payload = await verifier.verify(token);
+      const expiresAt = typeof payload.exp === 'number' ? payload.exp * 1000 : now();
+      verified.set(token, { payload, until: Math.min(now() + ttlMs, expiresAt) });
+      // The map keeps insertion order: drop the oldest beyond the bound.
+      if (verified.size > CACHED_TOKENS) verified.delete(verified.keys().next().value as string);
+      return payload;
+    },
+  };
+}
+
 let configured: BearerVerifier | undefined;
 
 /** The verifier this process is configured with (`JWKS_URL`, `JWT_ISSUER`). */
@@ -33,7 +63,7 @@ export function bearerVerifier(): BearerVerifier {
     const jwksUrl = optional('JWKS_URL');
     const issuer = optional('JWT_ISSUER');
     if (!jwksUrl || !issuer) throw new Error('JWKS_URL and JWT_ISSUER must be set');
-    configured = createBearerVerifier(jwksUrl, issuer);
+    configured = cachingVerifier(createBearerVerifier(jwksUrl, issuer));
   }
   return configured;
 }

@@ -59,14 +59,14 @@ export function createDependencies(): Dependencies {
         deps.claimCandidates.queueChanged(),
       ),
     claimCandidates: () => new ClaimCandidates(deps.tickets, clock),
-    customers: () => new DynamoCustomerRepository(table().db, table().name),
+    customers: () => new DynamoCustomerRepository(table().db, table().name, clock),
     idempotency: () => new DynamoIdempotencyStore(table().db, table().name, clock),
     ticketNumbers: () =>
       new DynamoTicketNumbers(table().db, table().name, integer('TICKET_NUMBER_BLOCK', 20)),
     messages: () => new DynamoMessageRepository(table().db, table().name),
     workEntries: () => new DynamoWorkEntryRepository(table().db, table().name),
     allowances: () => new DynamoAllowances(table().db, table().name, clock),
-    priceLists: () => new DynamoPriceListStore(table().db, table().name),
+    priceLists: () => new DynamoPriceListStore(table().db, table().name, clock),
     mailLog: () => new DynamoMailLog(table().db, table().name, clock),
     rateLimiter: () => new DynamoRateLimiter(table().db, table().name, clock),
     outbox: () => {

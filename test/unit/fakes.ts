@@ -155,6 +155,11 @@ export class InMemoryCustomerRepository implements CustomerRepository {
     return customer && copy(customer);
   }
 
+  /** Always fresh here: how late a real instance may see a change is the adapter's test. */
+  recent(customerId: string): Promise<Customer | undefined> {
+    return this.get(customerId);
+  }
+
   async getMany(customerIds: string[]): Promise<Customer[]> {
     return customerIds.flatMap((id) => {
       const customer = this.customers.get(id);

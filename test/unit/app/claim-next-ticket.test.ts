@@ -183,7 +183,12 @@ describe('claimNextTicket', () => {
             Promise.all(
               agents.map((agent, i) =>
                 claimNextTicket(
-                  { tickets, claimCandidates: instances[i % instanceCount]!, clock, random },
+                  {
+                    tickets,
+                    claimCandidates: instances[i % instances.length] as ClaimCandidates,
+                    clock,
+                    random,
+                  },
                   agent,
                 ),
               ),

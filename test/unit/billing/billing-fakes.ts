@@ -37,6 +37,11 @@ export class InMemoryPriceListStore implements PriceListStore {
     return copy(this.list);
   }
 
+  /** Always fresh here: how late a real instance may see a change is the adapter's test. */
+  recent(): Promise<PriceList> {
+    return this.current();
+  }
+
   async replace(next: PriceList, expectedVersion: number): Promise<boolean> {
     this.beforeReplace?.(copy(next), expectedVersion);
     const written = this.list.version === expectedVersion;
