@@ -7,6 +7,7 @@ import {
 import { coverableMinutes } from '../domain/work-entry';
 import type { Allowances, Clock } from '../app/ports';
 import { isConditionFailure } from './dynamodb';
+import { RECENT_READ_MAX_AGE_MS } from './recent-reads';
 import { keys } from './table-design';
 
 /** Rounds of read-and-write before giving up; each lost round means another entry won. */
@@ -16,50 +17,112 @@ const RETRY_WINDOW_SECONDS = 24 * 60 * 60;
 /** Expired per-entry records dropped per write, keeping each write small. */
 const PRUNE_PER_WRITE = 25;
 
+/** Allowances whose last known use this instance keeps (a number each). */
+const KNOWN_ALLOWANCES = 1000;
+
 /**
  * One item per customer and month: the minutes used and, per recent entry, what it took.
- * Taking is a read followed by a write conditional on the minutes read (optimistic
+ * Taking is a write conditional on the minutes used being what was read (optimistic
  * locking), so two entries racing for the last minutes never both get them; the per-entry
  * record makes a retry of the same entry answer what it took the first time. Records older
- * than a day are dropped as later entries write, so the item stays far below DynamoDB's
- * 400 KB however many entries a month has; an entry that takes nothing writes nothing.
+ * than a day are dropped by the writes that follow a read of the item, so the item stays
+ * far below DynamoDB's 400 KB however many entries a month has; an entry that takes
+ * nothing writes nothing.
+ *
+ * Entries of one instance for one allowance take turns, and each starts from the use the
+ * previous one left (if at most RECENT_READ_MAX_AGE_MS old) instead of reading the item:
+ * the condition still decides, and a wrong guess costs one failed write and a read.
  */
 export class DynamoAllowances implements Allowances {
+  private readonly known = new Map<string, { used: number; at: number }>();
+  private readonly turns = new Map<string, Promise<unknown>>();
+
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
     private readonly clock: Clock,
   ) {}
 
-  async consume(
+  consume(
     customerId: string,
     month: string,
     entryId: string,
     wanted: number,
     included: number,
+    newEntry = false,
   ): Promise<number> {
     const key = keys.allowance(customerId, month);
+    const name = `${key.pk} ${key.sk}`;
+    return this.inTurn(name, () => this.take(key, name, entryId, wanted, included, newEntry));
+  }
+
+  private async take(
+    key: { pk: string; sk: string },
+    name: string,
+    entryId: string,
+    wanted: number,
+    included: number,
+    newEntry: boolean,
+  ): Promise<number> {
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-      const { Item } = await this.db.send(
-        new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }),
-      );
-      const consumed = (Item?.consumed ?? {}) as Record<string, number>;
-      const taken = consumed[entryId];
-      if (taken !== undefined) return taken;
-      const used = Number(Item?.usedMinutes ?? 0);
+      const guess = attempt === 0 ? this.knownUse(name) : undefined;
+      let used: number;
+      let state: 'new' | 'untimed' | 'timed' = 'timed';
+      let expired: string[] = [];
+      if (guess !== undefined) {
+        used = guess;
+      } else {
+        const { Item } = await this.db.send(
+          new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }),
+        );
+        const consumed = (Item?.consumed ?? {}) as Record<string, number>;
+        const taken = consumed[entryId];
+        if (taken !== undefined) return taken;
+        used = Number(Item?.usedMinutes ?? 0);
+        const takenAt = Item?.takenAt as Record<string, number> | undefined;
+        expired = this.expired(takenAt ?? {});
+        state = Item === undefined ? 'new' : takenAt === undefined ? 'untimed' : 'timed';
+        if (state === 'timed') this.remember(name, used);
+      }
       const covered = coverableMinutes(wanted, used, included);
       // Nothing left to take: nothing to write (used minutes only grow, so a retry agrees).
-      if (covered === 0) return 0;
-      const takenAt = Item?.takenAt as Record<string, number> | undefined;
-      const expired = this.expired(takenAt ?? {});
-      const state = Item === undefined ? 'new' : takenAt === undefined ? 'untimed' : 'timed';
-      if (await this.take(key, state, used, entryId, covered, expired)) {
+      // A guess is enough for that unless this entry may have taken minutes before.
+      if (covered === 0 && (guess === undefined || newEntry)) return 0;
+      if (covered > 0 && (await this.write(key, state, used, entryId, covered, expired))) {
+        this.remember(name, used + covered);
         return covered;
       }
+      this.known.delete(name);
       // Someone else took minutes in between: back off a little and look again.
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * (attempt + 1)));
+      if (guess === undefined) {
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * (attempt + 1)));
+      }
     }
-    throw new Error(`allowance of ${customerId} for ${month} stayed contended`);
+    throw new Error(`allowance ${name} stayed contended`);
+  }
+
+  /** Runs the takes of one allowance one after another, whatever each one's outcome. */
+  private inTurn<T>(name: string, take: () => Promise<T>): Promise<T> {
+    const run = (this.turns.get(name) ?? Promise.resolve()).then(take, take);
+    const done = run.catch(() => undefined);
+    this.turns.set(name, done);
+    void done.then(() => {
+      if (this.turns.get(name) === done) this.turns.delete(name);
+    });
+    return run;
+  }
+
+  private knownUse(name: string): number | undefined {
+    const known = this.known.get(name);
+    if (!known || this.clock.now().getTime() - known.at >= RECENT_READ_MAX_AGE_MS) return undefined;
+    return known.used;
+  }
+
+  private remember(name: string, used: number): void {
+    this.known.delete(name);
+    this.known.set(name, { used, at: this.clock.now().getTime() });
+    if (this.known.size > KNOWN_ALLOWANCES)
+      this.known.delete(this.known.keys().next().value as string);
   }
 
   private now(): number {
@@ -74,7 +137,7 @@ export class DynamoAllowances implements Allowances {
       .map(([entryId]) => entryId);
   }
 
-  private async take(
+  private async write(
     key: { pk: string; sk: string },
     /** `untimed`: written before per-entry times were kept; its time map is created. */
     state: 'new' | 'untimed' | 'timed',

@@ -138,7 +138,8 @@ export interface Allowances {
   /**
    * Takes up to `wanted` minutes of the customer's `included` minutes in the month for the
    * entry, atomically under concurrency; asking again for the same entry answers the
-   * same, so a retried entry never takes twice.
+   * same, so a retried entry never takes twice. `newEntry`: the entry id was made for this
+   * request (no idempotency key), so it cannot have taken minutes before.
    */
   consume(
     customerId: string,
@@ -146,6 +147,7 @@ export interface Allowances {
     entryId: string,
     wanted: number,
     included: number,
+    newEntry?: boolean,
   ): Promise<number>;
 }
 

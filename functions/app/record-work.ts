@@ -84,6 +84,7 @@ export async function recordWork(
           entryId,
           input.minutes,
           contract.includedMinutesPerMonth,
+          idempotencyKey === undefined,
         )
       : 0;
   const charge = chargeFor(input.minutes, service, { covered, allowanceLeft });

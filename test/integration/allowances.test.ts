@@ -47,4 +47,34 @@ describe('contract allowances in the DynamoDB stand-in', () => {
     expect(Object.keys(after.consumed)).toEqual(['W4']);
     db.destroy();
   });
+
+  it('never gives minutes twice when several instances take from one allowance at once', async () => {
+    const db = client();
+    // Four instances, each guessing from what it took last; five entries each, at once.
+    const instances = [1, 2, 3, 4].map(() => new DynamoAllowances(db, api.stack.tableName, clock));
+    const taken = await Promise.all(
+      instances.flatMap((allowances, i) =>
+        [1, 2, 3, 4, 5].map((n) =>
+          allowances.consume('race', '2026-05', `W${i}-${n}`, 30, 500, true),
+        ),
+      ),
+    );
+    expect(taken.reduce((sum, minutes) => sum + minutes, 0)).toBe(500);
+    expect(taken.filter((minutes) => minutes === 30)).toHaveLength(16);
+
+    // A guess gone stale (another instance took since) costs a failed write, not minutes.
+    const [first, second] = instances as [DynamoAllowances, DynamoAllowances];
+    const more = 'more';
+    expect(await first.consume(more, '2026-05', 'A1', 100, 300, true)).toBe(100);
+    expect(await second.consume(more, '2026-05', 'B1', 150, 300, true)).toBe(150);
+    expect(await first.consume(more, '2026-05', 'A2', 100, 300, true)).toBe(50);
+    // Used up as this instance knows it: a new entry gets nothing, a retry finds its take.
+    expect(await first.consume(more, '2026-05', 'A3', 10, 300, true)).toBe(0);
+    expect(await first.consume(more, '2026-05', 'A2', 100, 300)).toBe(50);
+    const { Item } = await db.send(
+      new GetCommand({ TableName: api.stack.tableName, Key: keys.allowance(more, '2026-05') }),
+    );
+    expect(Item).toMatchObject({ usedMinutes: 300, consumed: { A1: 100, B1: 150, A2: 50 } });
+    db.destroy();
+  });
 });
