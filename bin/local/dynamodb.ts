@@ -1,6 +1,6 @@
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
 import {
   CreateTableCommand,
   DescribeTableCommand,
@@ -13,14 +13,29 @@ import {
   waitUntilTableExists,
   waitUntilTableNotExists,
 } from '@aws-sdk/client-dynamodb';
-import dynalite from 'dynalite';
 import { GLOBAL_SECONDARY_INDEXES, TABLE_KEYS } from '../../functions/adapters/table-design';
 
-/** The DynamoDB stand-in: dynalite, speaking DynamoDB's JSON protocol, state on disk. */
+/**
+ * The DynamoDB stand-in: dynalite, speaking DynamoDB's JSON protocol, state on disk. It runs
+ * on a thread of its own, as DynamoDB runs on machines of its own: the store's work does not
+ * wait behind the API's handlers on one event loop, nor theirs behind it.
+ */
 export interface LocalDynamoDb {
   endpoint: string;
   close(): Promise<void>;
 }
+
+/** The thread's code: plain CommonJS, so that it needs no TypeScript loader. */
+const STAND_IN_THREAD = `
+const { parentPort, workerData } = require('node:worker_threads');
+const dynalite = require(workerData.dynalite);
+const server = dynalite({ path: workerData.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+server.once('error', (error) => parentPort.postMessage({ error: error.message }));
+server.listen(workerData.port, '127.0.0.1', () => parentPort.postMessage({ port: server.address().port }));
+parentPort.on('message', (message) => {
+  if (message === 'close') server.close(() => parentPort.postMessage({ closed: true }));
+});
+`;
 
 export async function startDynamoDb(options: {
   port: number;
@@ -28,21 +43,38 @@ export async function startDynamoDb(options: {
   tableName: string;
 }): Promise<LocalDynamoDb> {
   mkdirSync(options.dataDir, { recursive: true });
-  const server: Server = dynalite({
-    path: options.dataDir,
-    createTableMs: 0,
-    deleteTableMs: 0,
-    updateTableMs: 0,
+  const thread = new Worker(STAND_IN_THREAD, {
+    eval: true,
+    workerData: {
+      dynalite: createRequire(import.meta.url).resolve('dynalite'),
+      path: options.dataDir,
+      port: options.port,
+    },
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, '127.0.0.1', () => resolve());
+  const port = await new Promise<number>((resolve, reject) => {
+    thread.once('error', reject);
+    thread.once('exit', (code) => reject(new Error(`the DynamoDB stand-in exited with ${code}`)));
+    thread.once('message', (message: { port?: number; error?: string }) =>
+      message.port ? resolve(message.port) : reject(new Error(message.error)),
+    );
+  }).catch(async (error: unknown) => {
+    await thread.terminate();
+    throw error;
   });
-  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  thread.removeAllListeners('exit');
+  const endpoint = `http://127.0.0.1:${port}`;
   await ensureTable(endpoint, options.tableName);
   return {
     endpoint,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    // Closing the server closes the database, so the data folder can be opened again.
+    close: async () => {
+      const closed = new Promise<void>((resolve) =>
+        thread.on('message', (message: { closed?: boolean }) => message.closed && resolve()),
+      );
+      thread.postMessage('close');
+      await closed;
+      await thread.terminate();
+    },
   };
 }
 
