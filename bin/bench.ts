@@ -45,8 +45,8 @@ console.log(
     `${process.platform}/${process.arch}, load average ${loadavg()
       .map((l) => l.toFixed(2))
       .join(' ')}\n` +
-    '  per scenario: a fresh local stack (API + dynalite on the main thread of a child ' +
-    'process), load from a worker thread of that process',
+    '  per scenario: a fresh local stack in a child process (API and mailer on its main ' +
+    'thread, dynalite on a thread of its own, as with npm start), load from a worker thread',
 );
 
 const targets: TargetResult[] = [];

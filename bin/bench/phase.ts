@@ -2,8 +2,9 @@
  * One scenario of `npm run bench` in a process of its own (started by bin/bench.ts with
  * BENCH_PHASE): a fresh data folder and local stack, so that no scenario measures the
  * leftovers of another (dynalite's LevelDB keeps the index entries of claimed tickets as
- * tombstones until it compacts). The stack runs on this main thread; the load comes from a
- * worker thread (run.ts). Answers its targets to the parent over IPC, then cleans up.
+ * tombstones until it compacts). The stack runs as with `npm start` (API, mailer and the
+ * SQS/SES stand-ins on this main thread, dynalite on a thread of its own); the load comes
+ * from a worker thread (run.ts). Answers its targets to the parent over IPC, then cleans up.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';

@@ -1,7 +1,7 @@
 /**
  * The load-generating side of `npm run bench`, run in a worker thread so that its own work
  * (HTTP client, SDK client, checks) does not share the event loop of the system under test
- * (the local API and dynalite, which run on the main thread of bin/bench/phase.ts).
+ * (the local API on the main thread of bin/bench/phase.ts, dynalite on a thread of its own).
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { benchClaims } from './claims';
