@@ -35,11 +35,22 @@ export const CUSTOMER_LIST_INDEX = {
   sortKey: 'listSk',
 } as const;
 
+/**
+ * Sparse index of the tickets an agent holds (in progress or waiting for the customer),
+ * most recently changed first: "my tickets".
+ */
+export const ASSIGNEE_INDEX = {
+  indexName: 'assignee',
+  partitionKey: 'assigneePk',
+  sortKey: 'assigneeSk',
+} as const;
+
 export const GLOBAL_SECONDARY_INDEXES = [
   QUEUE_INDEX,
   CUSTOMER_QUEUE_INDEX,
   BILLING_INDEX,
   CUSTOMER_LIST_INDEX,
+  ASSIGNEE_INDEX,
 ] as const;
 
 /** Attribute that DynamoDB's TTL deletes expired items by (epoch seconds). */
@@ -53,6 +64,9 @@ export const QUEUE_PARTITION = 'QUEUE#0';
 
 export const keys = {
   ticket: (ticketId: string) => ({ pk: `TICKET#${ticketId}`, sk: 'TICKET' }),
+  assignee: (agent: string) => `ASSIGNEE#${agent}`,
+  /** Sorts an agent's tickets by their last change (read newest first). */
+  assigneeSort: (updatedAt: string, ticketId: string) => `${updatedAt}#${ticketId}`,
   customer: (customerId: string) => ({ pk: `CUSTOMER#${customerId}`, sk: 'CUSTOMER' }),
   contact: (email: string) => ({ pk: `CONTACT#${email}`, sk: 'LOOKUP' }),
   domain: (domain: string) => ({ pk: `DOMAIN#${domain}`, sk: 'LOOKUP' }),

@@ -40,6 +40,11 @@ export interface TicketRepository {
     agent: string,
     at: string,
   ): Promise<StoredTicket | undefined>;
+  /**
+   * One page of the tickets the agent holds (in progress or waiting for the customer),
+   * most recently changed first: one Query on the assignee index.
+   */
+  heldBy(agent: string, limit: number, cursor?: string): Promise<QueuePage>;
   /** All waiting tickets of one customer (for regrouping when a contract starts or ends). */
   waitingTicketsOf(customerId: string): AsyncIterable<StoredTicket>;
 }

@@ -61,3 +61,8 @@ export interface Ticket {
 export function isWaiting(status: TicketStatus): boolean {
   return status === 'open';
 }
+
+/** Statuses in which an agent holds a ticket: their work in hand ("my tickets"). */
+export function isHeld(status: TicketStatus): boolean {
+  return status === 'in_progress' || status === 'waiting_customer';
+}

@@ -68,6 +68,16 @@ export const routes: readonly Route[] = [
   },
   {
     method: 'GET',
+    path: '/tickets',
+    handler: 'list-tickets',
+    auth: 'staff',
+    groups: ['agents'],
+    table: 'read',
+    summary:
+      "The caller's tickets in hand (?assignee=me): in progress or waiting for the customer, most recently changed first",
+  },
+  {
+    method: 'GET',
     path: '/tickets/{ticketId}',
     handler: 'get-ticket',
     auth: 'staff-or-ticket-token',

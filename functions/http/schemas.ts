@@ -65,6 +65,9 @@ export const queueQuery = z.strictObject({
   cursor: z.string().min(1).max(2048).optional(),
 });
 
+/** `GET /tickets`: only the caller's own tickets in hand, for now (`assignee=me`). */
+export const heldTicketsQuery = queueQuery.extend({ assignee: z.literal('me') });
+
 const contact = z.union([
   email.transform((address) => ({ email: address })),
   z.strictObject({

@@ -75,6 +75,11 @@ export function queueItem(ticket: Ticket) {
   };
 }
 
+/** One of an agent's tickets in hand: the queue entry plus where it stands. */
+export function heldItem(ticket: Ticket) {
+  return { ...queueItem(ticket), status: ticket.status, updatedAt: ticket.updatedAt };
+}
+
 /** Senders no customer is known for show as a customer without id. */
 function customerOf(ticket: Ticket): { id: string | null; name: string } {
   return ticket.customer ?? { id: null, name: ticket.requester.name };

@@ -25,6 +25,7 @@ import type { OutboxEvent } from '../../functions/domain/mail/outbox-event';
 import type { TicketMessage } from '../../functions/domain/message';
 import { encodeQueueKey } from '../../functions/domain/queue-key';
 import { FIRST_TICKET_NUMBER } from '../../functions/domain/ticket-number';
+import { isHeld } from '../../functions/domain/ticket';
 
 /**
  * In-memory stand-ins for the ports of `functions/app/ports.ts`, with the semantics the
@@ -75,6 +76,23 @@ export class InMemoryTicketRepository implements TicketRepository {
     return {
       items: page.map(([, ticket]) => copy(ticket)),
       ...(waiting.length > limit && last
+        ? { nextCursor: Buffer.from(last[0]).toString('base64url') }
+        : {}),
+    };
+  }
+
+  async heldBy(agent: string, limit: number, cursor?: string): Promise<QueuePage> {
+    const after = cursor === undefined ? undefined : Buffer.from(cursor, 'base64url').toString();
+    const held = [...this.tickets.values()]
+      .filter((t) => isHeld(t.status) && t.assignee === agent)
+      .map((t) => [`${t.updatedAt}#${t.ticketId}`, t] as const)
+      .sort(([a], [b]) => (a < b ? 1 : a > b ? -1 : 0))
+      .filter(([key]) => after === undefined || key < after);
+    const page = held.slice(0, limit);
+    const last = page.at(-1);
+    return {
+      items: page.map(([, ticket]) => copy(ticket)),
+      ...(held.length > limit && last
         ? { nextCursor: Buffer.from(last[0]).toString('base64url') }
         : {}),
     };

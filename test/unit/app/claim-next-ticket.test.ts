@@ -165,6 +165,7 @@ describe('claimNextTicket', () => {
               repo.queuePage(limit, cursor),
             ),
             waitingTicketsOf: (id: string) => repo.waitingTicketsOf(id),
+            heldBy: (agent: string, limit: number) => repo.heldBy(agent, limit),
             queueHeads: s.scheduleFunction((limit: number) => repo.queueHeads(limit)),
             claim: s.scheduleFunction((id: string, v: number, agent: string, at: string) =>
               repo.claim(id, v, agent, at),
