@@ -121,6 +121,17 @@ export interface QueuePage {
   nextCursor: string | null;
 }
 
+/** One of the agent's tickets in hand (`GET /tickets?assignee=me`). */
+export interface HeldItem extends QueueItem {
+  status: string;
+  updatedAt: string;
+}
+
+export interface HeldPage {
+  items: HeldItem[];
+  nextCursor: string | null;
+}
+
 export type PriceUnit = 'minute' | 'quarter_hour' | 'hour' | 'flat';
 
 export interface ServiceCode {

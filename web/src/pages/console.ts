@@ -2,6 +2,7 @@ import {
   ApiError,
   type AgentTicket,
   type Attachment,
+  type HeldPage,
   type PriceList,
   type QueueItem,
   type QueuePage,
@@ -132,6 +133,7 @@ async function refreshQueue(): Promise<void> {
       queue = items;
       nextCursor = cursor;
       renderQueue();
+      await refreshMine();
       byId('queue-updated').textContent = `Updated ${new Date().toLocaleTimeString('en-GB')}.`;
       if (queueMessage.dataset.kind === 'error') announce(queueMessage, '');
     } catch (error) {
@@ -779,6 +781,37 @@ function renderWorkEntries(): void {
         h('td', { className: 'number' }, String(entry.minutes)),
         h('td', { className: 'number' }, String(entry.billableMinutes)),
         h('td', { className: 'number nowrap' }, formatEuro(entry.amountCents, 'en')),
+      ),
+    ),
+  );
+}
+
+// ---------------------------------------------------------------- my tickets
+
+/** The tickets this agent holds (in progress, waiting for the customer), newest change first. */
+async function refreshMine(): Promise<void> {
+  const empty = byId('mine-empty');
+  let held: HeldPage | undefined;
+  try {
+    held = await page.call<HeldPage>(`/tickets?assignee=me&limit=${PAGE_SIZE}`);
+  } catch (error) {
+    empty.textContent = `Your tickets could not be loaded: ${messageOf(error)}`;
+    empty.hidden = false;
+    return;
+  }
+  const items = held?.items ?? [];
+  empty.textContent = 'You hold no ticket: claim the next one.';
+  empty.hidden = items.length > 0;
+  replaceChildren(
+    byId('mine-list'),
+    ...items.map((item) =>
+      h(
+        'li',
+        null,
+        h('a', { attrs: { href: `#${item.ticketId}` } }, item.ticketId),
+        ' ',
+        badge(`severity-${item.severity}`, SEVERITY_NAMES[item.severity] ?? item.severity),
+        ` ${STATUS_NAMES[item.status] ?? item.status}: ${item.subject}`,
       ),
     ),
   );
