@@ -168,7 +168,9 @@ describe('hostile and malformed requests', () => {
       ['GET', '/customers/nobody', { token: admin }, 404],
       ['DELETE', '/queue', { token: agent }, 405],
       ['GET', '/nowhere', {}, 404],
-      ['GET', '/tickets', {}, 405],
+      ['PUT', '/tickets', {}, 405],
+      ['GET', '/tickets?assignee=me', {}, 401],
+      ['GET', '/tickets?assignee=everyone', { token: agent }, 400, 'query.assignee'],
     ];
     expect(cases.length).toBeGreaterThanOrEqual(20);
     for (const [method, path, options, status, field] of cases) {
