@@ -78,8 +78,8 @@ async function drain(context: BenchContext, agents: AgentToken[]): Promise<Drain
 
 /**
  * The raw store operation behind a claim: a conditional UpdateItem that takes a waiting
- * ticket (status and version as read) and drops its queue index attributes, `workers` at a
- * time on distinct tickets.
+ * ticket (status and version as read), drops its queue index attributes and adds the
+ * assignee index ones, as the product's claim does, `workers` at a time on distinct tickets.
  */
 async function rawClaims(context: BenchContext, tickets: StoredTicket[], workers: number) {
   let failed = 0;
@@ -88,21 +88,24 @@ async function rawClaims(context: BenchContext, tickets: StoredTicket[], workers
   await runPool(tickets.length, workers, async (index, lane) => {
     const ticket = tickets[index] ?? fail('no ticket');
     const t0 = performance.now();
+    const now = new Date().toISOString();
     try {
       await context.db.send(
         new UpdateCommand({
           TableName: context.input.tableName,
           Key: keys.ticket(ticket.ticketId),
           UpdateExpression:
-            'SET #status = :claimed, assignee = :agent, updatedAt = :now, version = :next ' +
-            'REMOVE queuePk, queueSk, customerQueuePk',
+            'SET #status = :claimed, assignee = :agent, updatedAt = :now, version = :next, ' +
+            'assigneePk = :held, assigneeSk = :heldSort REMOVE queuePk, queueSk, customerQueuePk',
           ConditionExpression: '#status = :open AND version = :expected',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {
             ':claimed': 'in_progress',
             ':open': 'open',
             ':agent': `raw-${lane}`,
-            ':now': new Date().toISOString(),
+            ':now': now,
+            ':held': keys.assignee(`raw-${lane}`),
+            ':heldSort': keys.assigneeSort(now, ticket.ticketId),
             ':expected': ticket.version,
             ':next': ticket.version + 1,
           },
