@@ -1,5 +1,6 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { AlarmNotifications } from './alarm-notifications';
 import { MailIntake } from './mail-intake';
 import {
   mailDomainOf,
@@ -47,6 +48,7 @@ export class ServiceDeskStack extends Stack {
   readonly intake: MailIntake;
   readonly jobs: ScheduledJobs;
   readonly site: ServiceDeskSite;
+  readonly alarms: AlarmNotifications;
 
   constructor(scope: Construct, id: string, props: ServiceDeskStackProps = {}) {
     super(scope, id, props);
@@ -103,6 +105,12 @@ export class ServiceDeskStack extends Stack {
       settings: site,
     });
 
+    this.alarms = new AlarmNotifications(this, 'Alarms');
+
+    new CfnOutput(this, 'AlarmTopicArn', {
+      description: 'SNS topic of every alarm of the stack: subscribe to be told',
+      value: this.alarms.topic.topicArn,
+    });
     new CfnOutput(this, 'SiteUrl', {
       description: 'The pages and, on the same origin, the API (CloudFront)',
       value: this.site.url,

@@ -132,6 +132,7 @@ describe('the REST API', () => {
 
   it('outputs the URLs, the staff sign-in, the stores and what operators configure', () => {
     expect(Object.keys(template.toJSON().Outputs as object).sort()).toEqual([
+      'AlarmTopicArn',
       'ApiUrl',
       'ExportBucketName',
       'IntakeDeadLetterQueueUrl',

@@ -1,0 +1,74 @@
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ALARM_EMAIL_CONTEXT_KEY } from '../../lib/alarm-notifications';
+import { serviceDesk, serviceDeskTemplate } from './synth';
+import { onlyResource, refOf, resourcesOfType } from './template-model';
+
+let template: Template;
+let topicId: string;
+beforeAll(() => {
+  template = serviceDeskTemplate();
+  [topicId] = onlyResource(template, 'AWS::SNS::Topic', 'AlarmsTopic');
+});
+
+describe('alarm notifications', () => {
+  it('every alarm of the stack notifies the alarm topic when it fires and when it recovers', () => {
+    const alarms = Object.entries(resourcesOfType(template, 'AWS::CloudWatch::Alarm'));
+    expect(alarms.length).toBeGreaterThanOrEqual(10);
+    for (const [id, alarm] of alarms) {
+      const alarmActions = (alarm.Properties?.AlarmActions ?? []) as unknown[];
+      const okActions = (alarm.Properties?.OKActions ?? []) as unknown[];
+      expect(alarmActions.map(refOf), id).toEqual([topicId]);
+      expect(okActions.map(refOf), id).toEqual([topicId]);
+    }
+  });
+
+  it('is encrypted with a rotated key CloudWatch of this account may use, and takes only TLS', () => {
+    const [keyId, key] = onlyResource(template, 'AWS::KMS::Key', 'AlarmsTopicKey');
+    expect(key.Properties?.EnableKeyRotation).toBe(true);
+    template.hasResourceProperties('AWS::SNS::Topic', {
+      KmsMasterKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] },
+    });
+    template.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+            Condition: Match.objectLike({
+              StringEquals: { 'aws:SourceAccount': Match.anyValue() },
+            }),
+          }),
+        ]),
+      },
+    });
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      Topics: [{ Ref: topicId }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Deny',
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
+          Match.objectLike({
+            Effect: 'Allow',
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: 'sns:Publish',
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('subscribes the address of servicedesk:alarmEmail, and nobody without it', () => {
+    template.resourceCountIs('AWS::SNS::Subscription', 1); // the mail intake's queue only
+    const withMail = Template.fromStack(
+      serviceDesk({ context: { [ALARM_EMAIL_CONTEXT_KEY]: 'ops@example.com' } }).stack,
+    );
+    withMail.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'ops@example.com',
+      TopicArn: { Ref: topicId },
+    });
+  });
+});
