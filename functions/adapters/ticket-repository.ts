@@ -10,6 +10,7 @@ import { isHeld, isWaiting } from '../domain/ticket';
 import type { QueuePage, StoredTicket, TicketRepository } from '../app/ports';
 import { conditionalPut } from './conditional-put';
 import { isConditionFailure } from './dynamodb';
+import { fieldsOf } from './item-fields';
 import {
   ASSIGNEE_INDEX,
   CUSTOMER_QUEUE_INDEX,
@@ -200,13 +201,8 @@ const STORAGE_ATTRIBUTES = new Set([
   'assigneeSk',
 ]);
 
-// A plain loop: object rest with excluded keys cost ~4 µs per item, 0.2 ms per queue page.
 function toTicket(item: Record<string, unknown>): StoredTicket {
-  const ticket: Record<string, unknown> = {};
-  for (const name of Object.keys(item)) {
-    if (!STORAGE_ATTRIBUTES.has(name)) ticket[name] = item[name];
-  }
-  return ticket as unknown as StoredTicket;
+  return fieldsOf(item, STORAGE_ATTRIBUTES) as unknown as StoredTicket;
 }
 
 /** The cursor is the index position of the last item, opaque to the caller. */

@@ -7,6 +7,7 @@ import {
 import { isBillable, type WorkEntry } from '../domain/work-entry';
 import type { WorkEntryRepository } from '../app/ports';
 import { isConditionFailure } from './dynamodb';
+import { fieldsOf } from './item-fields';
 import { queryCollection } from './query-collection';
 import { BILLING_INDEX, keys, TICKET_COLLECTION } from './table-design';
 
@@ -72,9 +73,8 @@ export class DynamoWorkEntryRepository implements WorkEntryRepository {
   }
 
   async *billableEntriesInMonth(month: string): AsyncIterable<WorkEntry[]> {
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
+    const query = (startKey?: Record<string, unknown>) =>
+      this.db.send(
         new QueryCommand({
           TableName: this.tableName,
           IndexName: BILLING_INDEX.indexName,
@@ -85,9 +85,19 @@ export class DynamoWorkEntryRepository implements WorkEntryRepository {
           ...(startKey ? { ExclusiveStartKey: startKey } : {}),
         }),
       );
-      if (page.Items?.length) yield page.Items.map(toEntry);
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    // The next page is asked for while the caller works on this one, so the export waits
+    // for the store about once rather than once per page; at most two pages are held.
+    let next: ReturnType<typeof query> | undefined = query();
+    try {
+      while (next) {
+        const page: Awaited<ReturnType<typeof query>> = await next;
+        next = page.LastEvaluatedKey ? query(page.LastEvaluatedKey) : undefined;
+        if (page.Items?.length) yield page.Items.map(toEntry);
+      }
+    } finally {
+      // A caller that stops early leaves a page in flight: its failure concerns nobody.
+      next?.catch(() => undefined);
+    }
   }
 }
 
@@ -105,7 +115,14 @@ function compare(a: string | undefined, b: string | undefined): number {
   return (a ?? '') < (b ?? '') ? -1 : (a ?? '') > (b ?? '') ? 1 : 0;
 }
 
+const STORAGE_ATTRIBUTES = new Set([
+  'pk',
+  'sk',
+  'entity',
+  BILLING_INDEX.partitionKey,
+  BILLING_INDEX.sortKey,
+]);
+
 function toEntry(item: Record<string, unknown>): WorkEntry {
-  const { pk: _pk, sk: _sk, entity: _entity, billingPk: _bpk, billingSk: _bsk, ...entry } = item;
-  return entry as unknown as WorkEntry;
+  return fieldsOf(item, STORAGE_ATTRIBUTES) as unknown as WorkEntry;
 }
