@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import {
@@ -63,7 +63,7 @@ export async function startDynamoDb(options: {
   });
   thread.removeAllListeners('exit');
   const endpoint = `http://127.0.0.1:${port}`;
-  await ensureTable(endpoint, options.tableName);
+  await ensureTable(endpoint, options.tableName, `${options.dataDir}-rebuild.json`);
   return {
     endpoint,
     // Closing the server closes the database, so the data folder can be opened again.
@@ -78,19 +78,41 @@ export async function startDynamoDb(options: {
   };
 }
 
-/** Creates the table from the same design the CDK stack uses, unless it exists. */
-async function ensureTable(endpoint: string, tableName: string): Promise<void> {
+/**
+ * Creates the table from the same design the CDK stack uses, unless it exists. A data
+ * folder from an older version may lack indexes added since; dynalite cannot add an index
+ * to a table, so the table is rebuilt with its items (local data is small). The items are
+ * first saved to `backupFile`, and a rebuild that was interrupted (Ctrl-C between dropping
+ * and refilling the table) is finished from it at the next start, so no item is lost.
+ */
+export async function ensureTable(
+  endpoint: string,
+  tableName: string,
+  backupFile: string,
+): Promise<void> {
   const client = new DynamoDBClient({ endpoint, region: 'local', credentials: LOCAL_CREDENTIALS });
-  await createTable(client, tableName);
-  // A data folder from an older version may lack indexes added since. dynalite cannot add
-  // an index to a table, so the table is rebuilt with its items (local data is small).
-  const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
-  const present = new Set((Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName));
-  if (GLOBAL_SECONDARY_INDEXES.some((index) => !present.has(index.indexName))) {
-    await rebuildTable(client, tableName);
+  try {
+    await createTable(client, tableName);
+    if (existsSync(backupFile)) {
+      const items = JSON.parse(readFileSync(backupFile, 'utf8')) as Item[];
+      await putAll(client, tableName, items);
+      rmSync(backupFile);
+      console.log(`Local table ${tableName}: an interrupted rebuild was finished.`);
+    }
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    const present = new Set((Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName));
+    if (GLOBAL_SECONDARY_INDEXES.some((index) => !present.has(index.indexName))) {
+      await rebuildTable(client, tableName, backupFile);
+    }
+  } finally {
+    client.destroy();
   }
-  client.destroy();
 }
+
+type Item = Record<string, AttributeValue>;
+
+/** dynalite drops and creates tables at once: poll every second, not every 20 s. */
+const WAIT = { maxWaitTime: 30, minDelay: 1, maxDelay: 1 };
 
 async function createTable(client: DynamoDBClient, tableName: string): Promise<void> {
   const attributes = new Set<string>([TABLE_KEYS.partitionKey, TABLE_KEYS.sortKey]);
@@ -119,8 +141,12 @@ async function createTable(client: DynamoDBClient, tableName: string): Promise<v
   }
 }
 
-async function rebuildTable(client: DynamoDBClient, tableName: string): Promise<void> {
-  const items: Record<string, AttributeValue>[] = [];
+async function rebuildTable(
+  client: DynamoDBClient,
+  tableName: string,
+  backupFile: string,
+): Promise<void> {
+  const items: Item[] = [];
   let startKey: Record<string, AttributeValue> | undefined;
   do {
     const page = await client.send(
@@ -129,10 +155,21 @@ async function rebuildTable(client: DynamoDBClient, tableName: string): Promise<
     items.push(...(page.Items ?? []));
     startKey = page.LastEvaluatedKey;
   } while (startKey);
+  writeFileSync(`${backupFile}.partial`, JSON.stringify(items));
+  renameSync(`${backupFile}.partial`, backupFile);
   await client.send(new DeleteTableCommand({ TableName: tableName }));
-  await waitUntilTableNotExists({ client, maxWaitTime: 30 }, { TableName: tableName });
+  await waitUntilTableNotExists({ client, ...WAIT }, { TableName: tableName });
   await createTable(client, tableName);
-  await waitUntilTableExists({ client, maxWaitTime: 30 }, { TableName: tableName });
+  await waitUntilTableExists({ client, ...WAIT }, { TableName: tableName });
+  await putAll(client, tableName, items);
+  rmSync(backupFile);
+  console.log(
+    `Local table ${tableName} rebuilt with the current indexes (${items.length} items kept).`,
+  );
+}
+
+/** Writes the items (again): a put of the same item is harmless, so this may be repeated. */
+async function putAll(client: DynamoDBClient, tableName: string, items: Item[]): Promise<void> {
   for (let i = 0; i < items.length; i += 25) {
     let pending = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
     while (pending.length) {
@@ -142,9 +179,6 @@ async function rebuildTable(client: DynamoDBClient, tableName: string): Promise<
       pending = (UnprocessedItems?.[tableName] ?? []) as typeof pending;
     }
   }
-  console.log(
-    `Local table ${tableName} rebuilt with the current indexes (${items.length} items kept).`,
-  );
 }
 
 function indexDefinition(index: (typeof GLOBAL_SECONDARY_INDEXES)[number]) {
