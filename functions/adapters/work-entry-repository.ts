@@ -87,16 +87,18 @@ export class DynamoWorkEntryRepository implements WorkEntryRepository {
       );
     // The next page is asked for while the caller works on this one, so the export waits
     // for the store about once rather than once per page; at most two pages are held.
-    let next: ReturnType<typeof query> | undefined = query();
-    try {
-      while (next) {
-        const page: Awaited<ReturnType<typeof query>> = await next;
-        next = page.LastEvaluatedKey ? query(page.LastEvaluatedKey) : undefined;
-        if (page.Items?.length) yield page.Items.map(toEntry);
-      }
-    } finally {
-      // A caller that stops early leaves a page in flight: its failure concerns nobody.
-      next?.catch(() => undefined);
+    // A page read ahead may fail before anyone awaits it (or after the caller stopped):
+    // it is marked handled at once, and its failure reaches the caller at the next page.
+    const ahead = (startKey?: Record<string, unknown>) => {
+      const page = query(startKey);
+      page.catch(() => undefined);
+      return page;
+    };
+    let next: ReturnType<typeof query> | undefined = ahead();
+    while (next) {
+      const page: Awaited<ReturnType<typeof query>> = await next;
+      next = page.LastEvaluatedKey ? ahead(page.LastEvaluatedKey) : undefined;
+      if (page.Items?.length) yield page.Items.map(toEntry);
     }
   }
 }

@@ -35,4 +35,29 @@ describe('billableEntriesInMonth read-ahead', () => {
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(unhandled).toEqual([]);
   });
+
+  it('hands a read-ahead failure to the caller at the next page, even if it came while the caller was busy', async () => {
+    process.on('unhandledRejection', onUnhandled);
+    let calls = 0;
+    const db = {
+      send: () =>
+        ++calls === 1
+          ? Promise.resolve({ Items: [{ entryId: 'W1' }], LastEvaluatedKey: { pk: 'x' } })
+          : Promise.reject(new Error('throttled')),
+    } as unknown as DynamoDBDocumentClient;
+    const pages: unknown[] = [];
+    const reading = (async () => {
+      for await (const page of new DynamoWorkEntryRepository(db, 'table').billableEntriesInMonth(
+        '2026-03',
+      )) {
+        pages.push(page);
+        // The caller works on the page (names, upload) while the next one fails.
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    })();
+
+    await expect(reading).rejects.toThrow('throttled');
+    expect(pages).toEqual([[{ entryId: 'W1' }]]);
+    expect(unhandled).toEqual([]);
+  });
 });
