@@ -14,6 +14,8 @@ const CURRENT = 'current';
  */
 export class DynamoPriceListStore implements PriceListStore {
   private readonly read: RecentReads<PriceList>;
+  /** The newest version this instance has seen: a read that was overtaken never wins. */
+  private newest = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly db: DynamoDBDocumentClient,
@@ -29,8 +31,14 @@ export class DynamoPriceListStore implements PriceListStore {
 
   async current(): Promise<PriceList> {
     const list = await this.readCurrent();
-    this.read.set(CURRENT, list);
+    this.remember(list);
     return list;
+  }
+
+  private remember(list: PriceList): void {
+    if (list.version < this.newest) return;
+    this.newest = list.version;
+    this.read.set(CURRENT, list);
   }
 
   private async readCurrent(): Promise<PriceList> {
@@ -63,9 +71,11 @@ export class DynamoPriceListStore implements PriceListStore {
       );
     } catch (error) {
       if (isConditionFailure(error)) return false;
+      // The write may have landed all the same: read afresh next time.
+      this.read.forget(CURRENT);
       throw error;
     }
-    this.read.set(CURRENT, next);
+    this.remember(next);
     await this.db.send(
       new PutCommand({
         TableName: this.tableName,
