@@ -34,7 +34,8 @@ const KNOWN_ALLOWANCES = 1000;
  * the condition still decides, and a wrong guess costs one failed write and a read.
  */
 export class DynamoAllowances implements Allowances {
-  private readonly known = new Map<string, { used: number; at: number }>();
+  /** Per allowance: the use as last known, and when the item was last read. */
+  private readonly known = new Map<string, { used: number; readAt: number }>();
   private readonly turns = new Map<string, Promise<unknown>>();
 
   constructor(
@@ -82,14 +83,20 @@ export class DynamoAllowances implements Allowances {
         const takenAt = Item?.takenAt as Record<string, number> | undefined;
         expired = this.expired(takenAt ?? {});
         state = Item === undefined ? 'new' : takenAt === undefined ? 'untimed' : 'timed';
-        if (state === 'timed') this.remember(name, used);
+        if (state === 'timed') this.remember(name, used, this.clock.now().getTime());
       }
       const covered = coverableMinutes(wanted, used, included);
       // Nothing left to take: nothing to write (used minutes only grow, so a retry agrees).
       // A guess is enough for that unless this entry may have taken minutes before.
       if (covered === 0 && (guess === undefined || newEntry)) return 0;
       if (covered > 0 && (await this.write(key, state, used, entryId, covered, expired))) {
-        this.remember(name, used + covered);
+        // The guess after a write keeps the time of the last read: a read at least every
+        // few seconds is what prunes old per-entry records, so the item stays small.
+        this.remember(
+          name,
+          used + covered,
+          guess === undefined ? this.clock.now().getTime() : undefined,
+        );
         return covered;
       }
       this.known.delete(name);
@@ -114,13 +121,19 @@ export class DynamoAllowances implements Allowances {
 
   private knownUse(name: string): number | undefined {
     const known = this.known.get(name);
-    if (!known || this.clock.now().getTime() - known.at >= RECENT_READ_MAX_AGE_MS) return undefined;
+    if (!known || this.clock.now().getTime() - known.readAt >= RECENT_READ_MAX_AGE_MS) {
+      return undefined;
+    }
     return known.used;
   }
 
-  private remember(name: string, used: number): void {
+  /** `readAt` undefined: keep the time of the read the guess started from. */
+  private remember(name: string, used: number, readAt?: number): void {
+    const previous = this.known.get(name);
+    const at = readAt ?? previous?.readAt;
     this.known.delete(name);
-    this.known.set(name, { used, at: this.clock.now().getTime() });
+    if (at === undefined) return;
+    this.known.set(name, { used, readAt: at });
     if (this.known.size > KNOWN_ALLOWANCES)
       this.known.delete(this.known.keys().next().value as string);
   }

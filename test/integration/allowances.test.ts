@@ -77,4 +77,30 @@ describe('contract allowances in the DynamoDB stand-in', () => {
     expect(Item).toMatchObject({ usedMinutes: 300, consumed: { A1: 100, B1: 150, A2: 50 } });
     db.destroy();
   });
+
+  it('reads the item at least every 5 s on a busy instance, which is what prunes old records', async () => {
+    const db = client();
+    let reads = 0;
+    const counting = {
+      send: (command: Parameters<typeof db.send>[0]) => {
+        if (command instanceof GetCommand) reads++;
+        return db.send(command);
+      },
+    } as unknown as typeof db;
+    let at = Date.parse('2026-05-10T08:00:00.000Z');
+    const busy = new DynamoAllowances(counting, api.stack.tableName, { now: () => new Date(at) });
+
+    expect(await busy.consume('busy', '2026-05', 'B1', 10, 1000, true)).toBe(10);
+    expect(reads).toBe(1);
+    at += 2_000;
+    expect(await busy.consume('busy', '2026-05', 'B2', 10, 1000, true)).toBe(10);
+    at += 2_000;
+    expect(await busy.consume('busy', '2026-05', 'B3', 10, 1000, true)).toBe(10);
+    // Written twice from guesses, but the last read is now 4 s old: still guessing.
+    expect(reads).toBe(1);
+    at += 1_000;
+    expect(await busy.consume('busy', '2026-05', 'B4', 10, 1000, true)).toBe(10);
+    expect(reads).toBe(2);
+    db.destroy();
+  });
 });
