@@ -62,7 +62,10 @@ export async function recordWork(
       { field: 'body.date', message: `must be ${today} or earlier` },
     ]);
   }
-  const priceList = await deps.priceLists.recent();
+  // A request that may be a retry reads afresh: on another instance it must see the
+  // contract and prices its first attempt saw, or minutes it took would be billed too.
+  const mayBeRetry = idempotencyKey !== undefined;
+  const priceList = mayBeRetry ? await deps.priceLists.current() : await deps.priceLists.recent();
   const service = serviceOf(priceList, input.serviceCode);
   if (!service) {
     throw new ValidationError(`Unknown service code ${input.serviceCode}.`, [
@@ -73,7 +76,11 @@ export async function recordWork(
     ]);
   }
 
-  const customer = ticket.customer ? await deps.customers.recent(ticket.customer.id) : undefined;
+  const customer = !ticket.customer
+    ? undefined
+    : mayBeRetry
+      ? await deps.customers.get(ticket.customer.id)
+      : await deps.customers.recent(ticket.customer.id);
   const contract = customer?.contract;
   const covered = isCovered(contract, service.code, date);
   const allowanceLeft =
@@ -84,7 +91,7 @@ export async function recordWork(
           entryId,
           input.minutes,
           contract.includedMinutesPerMonth,
-          idempotencyKey === undefined,
+          !mayBeRetry,
         )
       : 0;
   const charge = chargeFor(input.minutes, service, { covered, allowanceLeft });

@@ -365,6 +365,22 @@ describe('recordWork: idempotency', () => {
     expect(b.created).toBe(true);
   });
 
+  it('reads contract and prices afresh under a key, as a retry on another instance must', async () => {
+    const deps = await setup();
+    // This instance's recent read of acme predates its contract.
+    deps.customers.recent = (id) =>
+      id === 'acme' ? Promise.resolve(customer('acme', 'ACME GmbH')) : deps.customers.get(id);
+    deps.priceLists.recent = () => Promise.resolve(priced(0, 1));
+
+    const keyed = await recordWork(deps, TICKET, 'petra', work(), 'key-fresh');
+    expect(keyed.entry).toMatchObject({ coveredMinutes: 30, unitPriceCents: 3900 });
+
+    // Without a key the recent reads are good enough (a contract edited a moment ago applies
+    // a moment late); this control shows the stale reads really were in place.
+    const unkeyed = await recordWork(deps, TICKET, 'petra', work());
+    expect(unkeyed.entry).toMatchObject({ coveredMinutes: 0, unitPriceCents: 1 });
+  });
+
   it('records an entry per request without a key', async () => {
     const deps = await setup();
     const a = await recordWork(deps, TICKET, 'petra', work());
