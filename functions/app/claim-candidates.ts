@@ -19,6 +19,12 @@ export interface ClaimCandidateOptions {
 
 /** Reads of the queue one refill may take while this instance keeps changing the queue. */
 const READS_PER_CHANGE = 3;
+/**
+ * How long a ticket this instance won is not offered again. On AWS the queue index is
+ * eventually consistent and may still list a claimed ticket for a moment; trying it would
+ * only cost a failed write.
+ */
+const INDEX_LAG_MS = 1000;
 
 export const DEFAULT_CLAIM_CANDIDATES: ClaimCandidateOptions = { size: 32, maxAgeMs: 500 };
 
@@ -39,6 +45,8 @@ export class ClaimCandidates {
   private readonly taken = new Set<string>();
   /** Heads whose claim ended while a read ran: that read may still show them waiting. */
   private readonly settledDuringRead = new Set<string>();
+  /** Tickets this instance claimed lately, with when (see INDEX_LAG_MS). */
+  private readonly won = new Map<string, number>();
   private settleWaiters: (() => void)[] = [];
 
   constructor(
@@ -74,9 +82,10 @@ export class ClaimCandidates {
     }
   }
 
-  /** The claim of this head is over (won or lost): the head is no longer reserved. */
-  settled(head: QueueHead): void {
+  /** The claim of this head is over (`won` or lost): the head is no longer reserved. */
+  settled(head: QueueHead, won = false): void {
     this.taken.delete(head.ticketId);
+    if (won) this.won.set(head.ticketId, this.clock.now().getTime());
     if (this.reading) this.settledDuringRead.add(head.ticketId);
     const waiters = this.settleWaiters;
     this.settleWaiters = [];
@@ -86,6 +95,8 @@ export class ClaimCandidates {
   /** This instance put a ticket into the queue or moved one in it: read afresh. */
   queueChanged(): void {
     this.generation++;
+    // A ticket this instance won may be back in the queue now (released, reopened).
+    this.won.clear();
     this.heads = [];
     this.readAt = Number.NEGATIVE_INFINITY;
   }
@@ -109,12 +120,24 @@ export class ClaimCandidates {
       // A change made while the Query ran may be missing from its answer; under a stream
       // of changes the last answer is used for this claim but not kept for later ones.
       const stale = generation !== this.generation;
-      if (stale && attempt < READS_PER_CHANGE) continue;
-      this.heads = heads.filter(
+      // An empty answer across a change is read once more: the change may be a new ticket.
+      const retry = heads.length === 0 ? 2 * READS_PER_CHANGE : READS_PER_CHANGE;
+      if (stale && attempt < retry) continue;
+      this.forgetOldWins(startedAt);
+      const waiting = heads.filter((head) => !this.won.has(head.ticketId));
+      this.heads = waiting.filter(
         (head) => !this.taken.has(head.ticketId) && !this.settledDuringRead.has(head.ticketId),
       );
       this.readAt = stale ? Number.NEGATIVE_INFINITY : startedAt;
-      return heads.length;
+      return waiting.length;
+    }
+  }
+
+  private forgetOldWins(now: number): void {
+    // The map is in the order of the wins: stop at the first that is still recent.
+    for (const [ticketId, at] of this.won) {
+      if (now - at < INDEX_LAG_MS) break;
+      this.won.delete(ticketId);
     }
   }
 

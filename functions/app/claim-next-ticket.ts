@@ -27,17 +27,18 @@ export async function claimNextTicket(
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     const head = await deps.claimCandidates.next(pick);
     if (!head) return undefined;
+    let claimed: StoredTicket | undefined;
     try {
-      const claimed = await deps.tickets.claim(
+      claimed = await deps.tickets.claim(
         head.ticketId,
         head.version,
         agent,
         deps.clock.now().toISOString(),
       );
-      if (claimed) return claimed;
     } finally {
-      deps.claimCandidates.settled(head);
+      deps.claimCandidates.settled(head, claimed !== undefined);
     }
+    if (claimed) return claimed;
     pick = (count) => Math.floor(random() * count);
   }
   return undefined;

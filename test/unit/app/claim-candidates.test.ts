@@ -87,4 +87,45 @@ describe('ClaimCandidates', () => {
     ]);
     expect(repo.queueReads).toBe(2);
   });
+
+  it('does not try a ticket it won again while a lagging index still lists it', async () => {
+    const { repo, clock, claim } = setup(['T-1', 'T-2']);
+    // An eventually consistent index: T-1 still shows as waiting after its claim.
+    const heads = repo.queueHeads.bind(repo);
+    repo.queueHeads = async (limit) => [{ ticketId: 'T-1', version: 1 }, ...(await heads(limit))];
+
+    expect((await claim('a'))?.ticketId).toBe('T-1');
+    clock.set('2026-05-04T09:00:00.600Z'); // the first read is too old: read again
+    expect((await claim('b'))?.ticketId).toBe('T-2');
+    expect(repo.saves.every((save) => save.written)).toBe(true);
+  });
+
+  it('offers a ticket it won again at once when this instance puts it back', async () => {
+    const { repo, claimCandidates, claim } = setup(['T-1']);
+    const won = await claim('a');
+    expect(won?.ticketId).toBe('T-1');
+
+    await repo.save({ ...(won as NonNullable<typeof won>), status: 'open', version: 3 }, 2);
+    claimCandidates.queueChanged();
+
+    expect((await claim('b'))?.ticketId).toBe('T-1');
+  });
+
+  it('reads once more when the queue changed during a read that found nothing', async () => {
+    const { repo, claimCandidates, claim } = setup([]);
+    let reads = 0;
+    const heads = repo.queueHeads.bind(repo);
+    repo.queueHeads = async (limit) => {
+      reads++;
+      // Each of the first three reads overlaps a change; the ticket shows from the fourth.
+      if (reads <= 3) {
+        claimCandidates.queueChanged();
+        if (reads === 3) await repo.create(aTicket({ ticketId: 'T-9' }));
+        return [];
+      }
+      return heads(limit);
+    };
+
+    expect((await claim('a'))?.ticketId).toBe('T-9');
+  });
 });
