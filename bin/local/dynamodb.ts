@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import {
   CreateTableCommand,
@@ -62,15 +63,22 @@ export async function startDynamoDb(options: {
     throw error;
   });
   thread.removeAllListeners('exit');
+  thread.removeAllListeners('error');
+  // Without its store the API can only fail: say so loudly rather than answer 500s quietly.
+  thread.on('error', (error) =>
+    console.error(`The DynamoDB stand-in stopped (${error.message}); restart npm start.`),
+  );
   const endpoint = `http://127.0.0.1:${port}`;
-  await ensureTable(endpoint, options.tableName, `${options.dataDir}-rebuild.json`);
+  await ensureTable(endpoint, options.tableName, `${resolve(options.dataDir)}-rebuild.json`);
   return {
     endpoint,
     // Closing the server closes the database, so the data folder can be opened again.
     close: async () => {
-      const closed = new Promise<void>((resolve) =>
-        thread.on('message', (message: { closed?: boolean }) => message.closed && resolve()),
-      );
+      // A thread that already ended (it crashed) has nothing left to close.
+      const closed = new Promise<void>((done) => {
+        thread.on('message', (message: { closed?: boolean }) => message.closed && done());
+        thread.once('exit', () => done());
+      });
       thread.postMessage('close');
       await closed;
       await thread.terminate();
