@@ -210,52 +210,50 @@ function encodeCursor(lastKey: Record<string, unknown>): string {
   return Buffer.from(JSON.stringify(lastKey)).toString('base64url');
 }
 
-/** Accepts only a well-formed position in the queue, so a forged cursor is a 400, not a 500. */
-function decodeCursor(cursor: string): Record<string, unknown> {
-  const invalid = () =>
-    new ValidationError('The cursor is not one this API handed out.', [
-      { field: 'query.cursor', message: 'Use the nextCursor of the previous page.' },
-    ]);
+function invalidCursor(): ValidationError {
+  return new ValidationError('The cursor is not one this API handed out.', [
+    { field: 'query.cursor', message: 'Use the nextCursor of the previous page.' },
+  ]);
+}
+
+/** The key a cursor carries, as an object; anything else is a 400, not a 500. */
+function cursorKey(cursor: string): Record<string, unknown> {
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    throw invalid();
+    throw invalidCursor();
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw invalid();
-  const { pk, sk, queuePk, queueSk, ...rest } = parsed as Record<string, unknown>;
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw invalidCursor();
+  }
+  return parsed as Record<string, unknown>;
+}
+
+/** Accepts only a well-formed position in the queue. */
+function decodeCursor(cursor: string): Record<string, unknown> {
+  const { pk, sk, queuePk, queueSk, ...rest } = cursorKey(cursor);
   if (Object.keys(rest).length > 0 || queuePk !== QUEUE_PARTITION || sk !== 'TICKET') {
-    throw invalid();
+    throw invalidCursor();
   }
-  if (typeof pk !== 'string' || typeof queueSk !== 'string') throw invalid();
+  if (typeof pk !== 'string' || typeof queueSk !== 'string') throw invalidCursor();
   try {
     const position = decodeQueueKey(queueSk);
-    if (pk !== keys.ticket(position.ticketId).pk) throw invalid();
+    if (pk !== keys.ticket(position.ticketId).pk) throw invalidCursor();
   } catch {
-    throw invalid();
+    throw invalidCursor();
   }
   return { pk, sk, queuePk, queueSk };
 }
 
-/** Accepts only a position in this agent's own list, so a forged cursor is a 400. */
+/** Accepts only a position in this agent's own list. */
 function decodeHeldCursor(cursor: string, agent: string): Record<string, unknown> {
-  const invalid = () =>
-    new ValidationError('The cursor is not one this API handed out.', [
-      { field: 'query.cursor', message: 'Use the nextCursor of the previous page.' },
-    ]);
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    throw invalid();
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw invalid();
-  const { pk, sk, assigneePk, assigneeSk, ...rest } = parsed as Record<string, unknown>;
+  const { pk, sk, assigneePk, assigneeSk, ...rest } = cursorKey(cursor);
   if (Object.keys(rest).length > 0 || sk !== 'TICKET' || assigneePk !== keys.assignee(agent)) {
-    throw invalid();
+    throw invalidCursor();
   }
-  if (typeof pk !== 'string' || typeof assigneeSk !== 'string') throw invalid();
+  if (typeof pk !== 'string' || typeof assigneeSk !== 'string') throw invalidCursor();
   const ticketId = assigneeSk.slice(assigneeSk.lastIndexOf('#') + 1);
-  if (pk !== keys.ticket(ticketId).pk) throw invalid();
+  if (pk !== keys.ticket(ticketId).pk) throw invalidCursor();
   return { pk, sk, assigneePk, assigneeSk };
 }
