@@ -1,6 +1,5 @@
 import { performance } from 'node:perf_hooks';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { SEVERITIES } from '../../functions/domain/ticket';
 import { LOCAL_CREDENTIALS } from '../local/dynamodb';
 import { type BenchContext, countingStoreCalls, fail, settle } from './context';
@@ -14,7 +13,7 @@ import {
   throughputRuns,
   verdict,
 } from './report';
-import type { Item } from './store';
+import { type Item, timedNewPuts } from './store';
 import { prng, runPool, summarize, type Summary } from './stats';
 
 const CONTRACT_DOMAIN = 'acme-bench.example';
@@ -117,20 +116,7 @@ async function httpIntake(
 async function rawPuts(context: BenchContext, n: number, concurrency: number) {
   const items: Item[] = [];
   for (let i = 0; i < n; i++) items.push(await context.shape(context.newTicket()));
-  const latencies: number[] = [];
-  const started = performance.now();
-  await runPool(n, concurrency, async (index) => {
-    const t0 = performance.now();
-    await context.db.send(
-      new PutCommand({
-        TableName: context.input.tableName,
-        Item: items[index],
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
-    latencies.push(performance.now() - t0);
-  });
-  return { ops: n, ms: performance.now() - started, latency: summarize(latencies) };
+  return timedNewPuts(context.db, context.input.tableName, items, concurrency);
 }
 
 export async function benchIntake(context: BenchContext): Promise<void> {

@@ -19,7 +19,7 @@ import { hashAccessToken } from '../../functions/domain/access-token';
 import { SEVERITIES } from '../../functions/domain/ticket';
 import { formatTicketId } from '../../functions/domain/ticket-number';
 import { LOCAL_CREDENTIALS } from '../local/dynamodb';
-import { prng, runPool } from './stats';
+import { prng, runPool, summarize, type Summary } from './stats';
 
 export type Item = Record<string, unknown>;
 
@@ -209,4 +209,30 @@ export function queryQueue(
       ...(startKey ? { ExclusiveStartKey: startKey } : {}),
     }),
   );
+}
+
+/**
+ * The raw side of intake and work: a conditional PutItem (`attribute_not_exists(pk)`) of
+ * each item, `concurrency` at a time, timed as a whole and one by one.
+ */
+export async function timedNewPuts(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  items: Item[],
+  concurrency: number,
+): Promise<{ ops: number; ms: number; latency: Summary }> {
+  const latencies: number[] = [];
+  const started = performance.now();
+  await runPool(items.length, concurrency, async (index) => {
+    const t0 = performance.now();
+    await db.send(
+      new PutCommand({
+        TableName: tableName,
+        Item: items[index],
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+    latencies.push(performance.now() - t0);
+  });
+  return { ops: items.length, ms: performance.now() - started, latency: summarize(latencies) };
 }

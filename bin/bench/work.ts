@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { batchGet } from '../../functions/adapters/batch-get';
 import { keys } from '../../functions/adapters/table-design';
 import type { StoredTicket } from '../../functions/app/ports';
@@ -17,7 +17,7 @@ import {
   throughputRuns,
   verdict,
 } from './report';
-import { batchWrite, createWorkEntryShaper, type Item } from './store';
+import { batchWrite, createWorkEntryShaper, type Item, timedNewPuts } from './store';
 import { prng, runPool, summarize, type Summary } from './stats';
 
 const CONTRACT_CUSTOMERS = 6;
@@ -213,20 +213,12 @@ async function rawPuts(context: BenchContext, n: number, seed: number): Promise<
     });
     items.push(await shape(entry));
   }
-  const latencies: number[] = [];
-  const started = performance.now();
-  await runPool(n, context.input.tokens.agents.length, async (index) => {
-    const t0 = performance.now();
-    await context.db.send(
-      new PutCommand({
-        TableName: context.input.tableName,
-        Item: items[index],
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
-    latencies.push(performance.now() - t0);
-  });
-  return { ops: n, ms: performance.now() - started, latency: summarize(latencies) };
+  return timedNewPuts(
+    context.db,
+    context.input.tableName,
+    items,
+    context.input.tokens.agents.length,
+  );
 }
 
 interface Allowance {
