@@ -1,4 +1,7 @@
 import { isLocale, translate, type Locale, type MessageKey } from '../i18n/messages';
+import { ApiError } from './api';
+import { h, replaceChildren } from './dom';
+import { showFieldErrors } from './field-errors';
 
 /** The customer pages' language: chosen by the customer, remembered in this browser. */
 
@@ -62,4 +65,33 @@ export function customerMessage(t: Translate, apiMessage: string): string {
   if (/e-?mail/i.test(apiMessage)) return t('fieldError.email');
   if (/invalid/i.test(apiMessage)) return t('fieldError.invalid');
   return apiMessage;
+}
+
+/**
+ * Shows a customer what went wrong with a form they sent: the API's field errors beside
+ * the fields (in the page's language), else one sentence in the summary. `byStatus` names
+ * what a page says for particular statuses (a closed ticket, too many submissions).
+ */
+export function showCustomerError(
+  t: Translate,
+  form: HTMLElement,
+  summary: HTMLElement,
+  error: unknown,
+  byStatus: Partial<Record<number, string>> = {},
+): void {
+  if (error instanceof ApiError && error.problem.errors?.length) {
+    showFieldErrors(form, error.problem, {
+      summary,
+      heading: t('errors.summary'),
+      messageOf: (fieldError) => customerMessage(t, fieldError.message),
+    });
+    return;
+  }
+  const status = error instanceof ApiError ? error.status : undefined;
+  const text =
+    (status !== undefined ? byStatus[status] : undefined) ??
+    (status === 0 ? t('errors.network') : t('errors.generic'));
+  replaceChildren(summary, h('p', null, text));
+  summary.hidden = false;
+  summary.focus();
 }

@@ -1,4 +1,4 @@
-import { ApiError, call, type SubmittedTicket } from '../lib/api';
+import { call, type SubmittedTicket } from '../lib/api';
 import {
   customerUploadState,
   fileProblems,
@@ -11,7 +11,7 @@ import {
 } from '../lib/attachments';
 import { announce, busy, byId, h, replaceChildren } from '../lib/dom';
 import { clearFieldErrors, showFieldErrors } from '../lib/field-errors';
-import { customerMessage, pageLocale, rememberLocale, translator } from '../lib/locale';
+import { pageLocale, rememberLocale, showCustomerError, translator } from '../lib/locale';
 import { isLocale } from '../i18n/messages';
 
 /**
@@ -107,23 +107,7 @@ async function submit() {
 }
 
 function showError(error: unknown) {
-  if (error instanceof ApiError && error.problem.errors?.length) {
-    showFieldErrors(form, error.problem, {
-      summary,
-      heading: t('errors.summary'),
-      messageOf: (fieldError) => customerMessage(t, fieldError.message),
-    });
-    return;
-  }
-  const text =
-    error instanceof ApiError && error.status === 0
-      ? t('errors.network')
-      : error instanceof ApiError && error.status === 429
-        ? t('errors.throttled')
-        : t('errors.generic');
-  replaceChildren(summary, h('p', null, text));
-  summary.hidden = false;
-  summary.focus();
+  showCustomerError(t, form, summary, error, { 429: t('errors.throttled') });
 }
 
 /** Lists the chosen files with their sizes (the browser's control only says how many). */

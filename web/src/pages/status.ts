@@ -21,7 +21,7 @@ import {
 import { announce, busy, byId, h, replaceChildren } from '../lib/dom';
 import { clearFieldErrors, showFieldErrors } from '../lib/field-errors';
 import { formatDateTime } from '../lib/format';
-import { customerMessage, preferredLocale, rememberLocale, translator } from '../lib/locale';
+import { preferredLocale, rememberLocale, showCustomerError, translator } from '../lib/locale';
 import type { Locale, MessageKey } from '../i18n/messages';
 
 /**
@@ -376,23 +376,7 @@ function replyForm(): HTMLElement {
         await load();
         announce(message, t('status.sent'), 'success');
       } catch (error) {
-        if (error instanceof ApiError && error.problem.errors?.length) {
-          showFieldErrors(form, error.problem, {
-            summary,
-            heading: t('errors.summary'),
-            messageOf: (fieldError) => customerMessage(t, fieldError.message),
-          });
-        } else {
-          const text =
-            error instanceof ApiError && error.status === 409
-              ? t('status.closed')
-              : error instanceof ApiError && error.status === 0
-                ? t('errors.network')
-                : t('errors.generic');
-          replaceChildren(summary, h('p', null, text));
-          summary.hidden = false;
-          summary.focus();
-        }
+        showCustomerError(t, form, summary, error, { 409: t('status.closed') });
       }
     });
   });
