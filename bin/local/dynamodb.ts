@@ -64,23 +64,37 @@ export async function startDynamoDb(options: {
   });
   thread.removeAllListeners('exit');
   thread.removeAllListeners('error');
+  thread.removeAllListeners('message');
   // Without its store the API can only fail: say so loudly rather than answer 500s quietly.
-  thread.on('error', (error) =>
-    console.error(`The DynamoDB stand-in stopped (${error.message}); restart npm start.`),
+  let running = true;
+  const stopped = (why: string) =>
+    console.error(`The DynamoDB stand-in stopped (${why}); restart npm start.`);
+  thread.on('error', (error) => stopped(error.message));
+  thread.on('message', (message: { error?: string }) => message.error && stopped(message.error));
+  const ended = new Promise<void>((done) =>
+    thread.once('exit', () => {
+      running = false;
+      done();
+    }),
   );
   const endpoint = `http://127.0.0.1:${port}`;
-  await ensureTable(endpoint, options.tableName, `${resolve(options.dataDir)}-rebuild.json`);
+  try {
+    await ensureTable(endpoint, options.tableName, `${resolve(options.dataDir)}-rebuild.json`);
+  } catch (error) {
+    await thread.terminate();
+    throw error;
+  }
   return {
     endpoint,
     // Closing the server closes the database, so the data folder can be opened again.
     close: async () => {
       // A thread that already ended (it crashed) has nothing left to close.
-      const closed = new Promise<void>((done) => {
-        thread.on('message', (message: { closed?: boolean }) => message.closed && done());
-        thread.once('exit', () => done());
-      });
+      if (!running) return;
+      const closed = new Promise<void>((done) =>
+        thread.on('message', (message: { closed?: boolean }) => message.closed && done()),
+      );
       thread.postMessage('close');
-      await closed;
+      await Promise.race([closed, ended]);
       await thread.terminate();
     },
   };

@@ -13,7 +13,7 @@ import {
 import dynalite from 'dynalite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GLOBAL_SECONDARY_INDEXES } from '../../functions/adapters/table-design';
-import { ensureTable, LOCAL_CREDENTIALS } from '../../bin/local/dynamodb';
+import { ensureTable, LOCAL_CREDENTIALS, startDynamoDb } from '../../bin/local/dynamodb';
 
 /** Upgrading a local data folder whose table predates an index (`npm start` after a pull). */
 describe('the local table across versions', () => {
@@ -94,5 +94,17 @@ describe('the local table across versions', () => {
     expect(await read('cut', 'T-7')).toEqual(ticket('T-7'));
     expect(await read('cut', 'T-8')).toEqual(ticket('T-8'));
     expect(existsSync(backup)).toBe(false);
+  });
+
+  it('lets go of the data folder when the table cannot be set up, so a retry can open it', async () => {
+    const dataDir = join(folder, 'stand-in');
+    const backup = `${dataDir}-rebuild.json`;
+    writeFileSync(backup, 'not json: a backup cut off mid-write by a full disk');
+    await expect(startDynamoDb({ port: 0, dataDir, tableName: 'broken' })).rejects.toThrow();
+
+    rmSync(backup);
+    const again = await startDynamoDb({ port: 0, dataDir, tableName: 'broken' });
+    expect(again.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    await again.close();
   });
 });

@@ -814,6 +814,9 @@ async function refreshMine(): Promise<void> {
         ` ${STATUS_NAMES[item.status] ?? item.status}: ${item.subject}`,
       ),
     ),
+    ...(held?.nextCursor
+      ? [h('li', { className: 'meta' }, `… and more: these are the ${items.length} changed last.`)]
+      : []),
   );
 }
 
