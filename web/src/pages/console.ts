@@ -116,8 +116,13 @@ byId('open-form', HTMLFormElement).addEventListener('submit', (event) => {
 
 // ---------------------------------------------------------------- queue
 
-async function refreshQueue(): Promise<void> {
-  if (refreshing) return refreshing;
+/**
+ * Reloads the queue and my tickets. Concurrent calls share one reload; after a change of
+ * this agent's (`afterChange`), a reload that started before it is followed by a new one.
+ */
+async function refreshQueue(afterChange = false): Promise<void> {
+  if (refreshing && !afterChange) return refreshing;
+  if (refreshing) await refreshing;
   refreshing = (async () => {
     const wanted = Math.max(queue.length, PAGE_SIZE);
     const items: QueueItem[] = [];
@@ -243,7 +248,7 @@ async function claimNext(): Promise<void> {
   } catch (error) {
     announce(queueMessage, `Claiming did not work: ${messageOf(error)}`, 'error');
   }
-  await refreshQueue();
+  await refreshQueue(true);
 }
 
 // ---------------------------------------------------------------- ticket
@@ -438,7 +443,7 @@ byId('release', HTMLButtonElement).addEventListener('click', (event) => {
       await page.call(`/tickets/${encodeURIComponent(id)}/release`, { method: 'POST' });
       pendingFlash = `${id} is back in the queue at its original place.`;
       await openTicket(id);
-      await refreshQueue();
+      await refreshQueue(true);
     } catch (error) {
       announce(ticketMessage, `Releasing did not work: ${messageOf(error)}`, 'error');
     }
@@ -478,7 +483,7 @@ async function changeTicket(change: Record<string, string>, done: string): Promi
     await page.call(`/tickets/${encodeURIComponent(id)}`, { method: 'PATCH', json: change });
     pendingFlash = done;
     await openTicket(id);
-    await refreshQueue();
+    await refreshQueue(true);
   } catch (error) {
     if (error instanceof ApiError && error.problem.errors?.length) {
       showFieldErrors(form, error.problem, { summary, heading: 'The change was refused:' });
