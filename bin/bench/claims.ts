@@ -1,6 +1,9 @@
 import { performance } from 'node:perf_hooks';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { StoredTicket } from '../../functions/app/ports';
+import { ClaimCandidates } from '../../functions/app/claim-candidates';
+import { claimNextTicket } from '../../functions/app/claim-next-ticket';
+import type { StoredTicket, TicketRepository } from '../../functions/app/ports';
+import { DynamoTicketRepository } from '../../functions/adapters/ticket-repository';
 import { batchGet } from '../../functions/adapters/batch-get';
 import { isConditionFailure } from '../../functions/adapters/dynamodb';
 import { keys } from '../../functions/adapters/table-design';
@@ -118,6 +121,64 @@ async function rawClaims(context: BenchContext, tickets: StoredTicket[], workers
     latencies.push(performance.now() - t0);
   });
   return { ms: performance.now() - started, failed, latency: summarize(latencies) };
+}
+
+interface InstanceDrain {
+  ms: number;
+  claims: number;
+  doubleClaims: number;
+  queries: number;
+  writes: number;
+  lost: number;
+}
+
+/**
+ * Not a target: claims through the app layer (no HTTP), the agents spread over
+ * `instances` instances with claim candidates of their own, as separate Lambda
+ * environments would be. Shows what claims of different instances cost each other.
+ */
+async function instanceDrain(
+  context: BenchContext,
+  agents: number,
+  instances: number,
+): Promise<InstanceDrain> {
+  const counts = { queries: 0, writes: 0, lost: 0 };
+  const clock = { now: () => new Date() };
+  const deps = Array.from({ length: instances }, () => {
+    // Called on writes only, after claimCandidates below exists.
+    const repository = new DynamoTicketRepository(context.db, context.input.tableName, () =>
+      claimCandidates.queueChanged(),
+    );
+    const tickets: Pick<TicketRepository, 'queueHeads' | 'claim'> = {
+      queueHeads: (limit) => {
+        counts.queries++;
+        return repository.queueHeads(limit);
+      },
+      claim: async (...args) => {
+        counts.writes++;
+        const claimed = await repository.claim(...args);
+        if (!claimed) counts.lost++;
+        return claimed;
+      },
+    };
+    const claimCandidates = new ClaimCandidates(tickets, clock);
+    return { tickets, claimCandidates, clock };
+  });
+  const claimer = new Map<string, number>();
+  let doubleClaims = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: agents }, async (_, agent) => {
+      const mine = deps[agent % instances] ?? fail('no instance');
+      for (;;) {
+        const ticket = await claimNextTicket(mine, `instance-agent-${agent}`);
+        if (!ticket) return;
+        if (claimer.has(ticket.ticketId)) doubleClaims++;
+        claimer.set(ticket.ticketId, agent);
+      }
+    }),
+  );
+  return { ms: performance.now() - started, claims: claimer.size, doubleClaims, ...counts };
 }
 
 interface Verification {
@@ -266,6 +327,24 @@ export async function benchClaims(context: BenchContext): Promise<void> {
       check.wrongInTable + check.stillInIndex === 0,
   );
   console.log(`  zero double claims and table consistent: ${clean ? 'yes' : 'NO'}`);
+
+  // Not a target: how claims of separate instances (Lambda environments) race each other.
+  for (const instances of [1, 4]) {
+    const { tickets } = await seedWaiting(context, n);
+    await settle();
+    const run = await instanceDrain(context, agents.length, instances);
+    const per = (x: number) => (x / Math.max(run.claims, 1)).toFixed(2);
+    console.log(
+      `  app level, no HTTP (not a target): ${agents.length} agents over ${instances} ` +
+        `instance${instances === 1 ? '' : 's'} claimed ${count(run.claims)} of ` +
+        `${count(tickets.length)} in ${(run.ms / 1000).toFixed(2)} s ` +
+        `(${rate((run.claims / run.ms) * 1000)}); per claim Query ${per(run.queries)}, ` +
+        `UpdateItem ${per(run.writes)} (lost ${per(run.lost)}); double claims ${run.doubleClaims}`,
+    );
+    if (run.claims !== tickets.length || run.doubleClaims > 0) {
+      fail(`${instances} instances: ${run.claims} claims, ${run.doubleClaims} double`);
+    }
+  }
   context.targets.push({
     name: 'claims: zero double claims, every ticket in_progress with its claimer',
     measured: clean ? 'yes' : 'NO',

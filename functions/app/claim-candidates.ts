@@ -25,6 +25,8 @@ const READS_PER_CHANGE = 3;
  * only cost a failed write.
  */
 const INDEX_LAG_MS = 1000;
+/** How long after a race lost to another instance this instance keeps spreading its picks. */
+const CONTENTION_MS = 1000;
 
 export const DEFAULT_CLAIM_CANDIDATES: ClaimCandidateOptions = { size: 32, maxAgeMs: 500 };
 
@@ -33,7 +35,10 @@ export const DEFAULT_CLAIM_CANDIDATES: ClaimCandidateOptions = { size: 32, maxAg
  * them in queue order, each a different one, so claims of one instance never race each
  * other for the same ticket, and one Query of the queue serves many claims. Whether a head
  * still waits is decided by the claim's conditional write, never by this list: a stale
- * head only costs a failed write, never a double claim.
+ * head only costs a failed write, never a double claim. A race lost to another instance
+ * means that instance takes heads from the same read: the rest of it is dropped and read
+ * afresh, and for a second this instance picks at random among the heads, so instances
+ * spread over the top of the queue instead of all chasing its first tickets.
  */
 export class ClaimCandidates {
   private heads: QueueHead[] = [];
@@ -45,6 +50,8 @@ export class ClaimCandidates {
   private readonly taken = new Set<string>();
   /** Heads whose claim ended while a read ran: that read may still show them waiting. */
   private readonly settledDuringRead = new Set<string>();
+  /** When a claim of this instance last lost its race. */
+  private lostAt = Number.NEGATIVE_INFINITY;
   /** Tickets this instance claimed lately, with when (see INDEX_LAG_MS). */
   private readonly won = new Map<string, number>();
   private settleWaiters: (() => void)[] = [];
@@ -56,17 +63,24 @@ export class ClaimCandidates {
   ) {}
 
   /**
-   * The next head to try: the first one no claim of this instance holds, or after a lost
-   * race (`pick` given) one chosen by `pick` among the rest, so that agents of several
-   * instances that lost the same head spread instead of chasing the next one together.
+   * The next head to try: the first one no claim of this instance holds. While claims of
+   * this instance lose races to other instances (`lostRecently`), or when this claim lost
+   * one already (`pick` given), one chosen by `pick` among the rest instead, so that
+   * instances spread over the heads instead of all chasing the first ones together.
    * Undefined when nothing waits. Pass the head to `settled` when its claim is done.
    */
-  async next(pick?: (count: number) => number): Promise<QueueHead | undefined> {
+  async next(
+    pick?: (count: number) => number,
+    random?: () => number,
+  ): Promise<QueueHead | undefined> {
+    const spread =
+      pick ??
+      (random && this.lostRecently() ? (count: number) => Math.floor(random() * count) : undefined);
     // Heads of a read made for this very claim are used even if that read went stale.
     let justRead = false;
     for (;;) {
       if (this.heads.length > 0 && (justRead || this.isFresh())) {
-        const index = pick ? Math.min(pick(this.heads.length), this.heads.length - 1) : 0;
+        const index = spread ? Math.min(spread(this.heads.length), this.heads.length - 1) : 0;
         const [head] = this.heads.splice(index, 1) as [QueueHead];
         this.taken.add(head.ticketId);
         return head;
@@ -86,6 +100,12 @@ export class ClaimCandidates {
   settled(head: QueueHead, won = false): void {
     this.taken.delete(head.ticketId);
     if (won) this.won.set(head.ticketId, this.clock.now().getTime());
+    else {
+      // Another instance is taking heads from the same read: what is left of it is stale.
+      this.lostAt = this.clock.now().getTime();
+      this.heads = [];
+      this.readAt = Number.NEGATIVE_INFINITY;
+    }
     if (this.reading) this.settledDuringRead.add(head.ticketId);
     const waiters = this.settleWaiters;
     this.settleWaiters = [];
@@ -99,6 +119,11 @@ export class ClaimCandidates {
     this.won.clear();
     this.heads = [];
     this.readAt = Number.NEGATIVE_INFINITY;
+  }
+
+  /** Claims of other instances are taking the same heads right now. */
+  private lostRecently(): boolean {
+    return this.clock.now().getTime() - this.lostAt < CONTENTION_MS;
   }
 
   private isFresh(): boolean {

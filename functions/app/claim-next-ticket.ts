@@ -10,12 +10,12 @@ const ATTEMPTS = 200;
  * concurrent agents each ticket is claimed once. The heads come from this instance's
  * claim candidates (one Query serves many claims, and claims of one instance never race
  * each other); without contention the agent gets the head of the queue. After a race lost
- * to another instance the agent tries the other heads in random order, so colleagues
+ * to another instance the heads are read afresh and picked at random among, so colleagues
  * claiming at the same moment spread over the top tickets instead of all chasing the next.
  */
 export async function claimNextTicket(
   deps: {
-    tickets: TicketRepository;
+    tickets: Pick<TicketRepository, 'claim'>;
     claimCandidates: ClaimCandidates;
     clock: Clock;
     random?: () => number;
@@ -25,7 +25,7 @@ export async function claimNextTicket(
   const random = deps.random ?? Math.random;
   let pick: ((count: number) => number) | undefined;
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-    const head = await deps.claimCandidates.next(pick);
+    const head = await deps.claimCandidates.next(pick, random);
     if (!head) return undefined;
     let claimed: StoredTicket | undefined;
     try {

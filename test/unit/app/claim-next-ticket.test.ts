@@ -99,7 +99,7 @@ describe('claimNextTicket', () => {
     ]);
   });
 
-  it('does not claim a ticket whose version moved even though it still waits', async () => {
+  it('does not write a stale copy of a ticket whose version moved: it reads afresh and claims what waits now', async () => {
     const { repo, deps } = setup(queue());
     // Someone raises T-4's severity while Alice claims: her stale copy must not be written.
     repo.beforeSave = (ticket) => {
@@ -111,9 +111,14 @@ describe('claimNextTicket', () => {
 
     const claimed = await claimNextTicket(deps, 'alice');
 
-    expect(claimed?.ticketId).not.toBe('T-4');
-    expect(await repo.get('T-4')).toMatchObject({ status: 'open', severity: 'critical' });
-    expect(await repo.get('T-4')).not.toHaveProperty('assignee');
+    // The first write failed its condition; after a fresh read T-4 (now critical) is still
+    // the head, and the claim keeps the colleague's change.
+    expect(repo.saves.map((s) => [s.ticketId, s.written])).toEqual([
+      ['T-4', false],
+      ['T-4', true],
+    ]);
+    expect(claimed).toMatchObject({ ticketId: 'T-4', severity: 'critical', assignee: 'alice' });
+    expect(repo.queueReads).toBe(2);
   });
 
   it('reads the queue again when every candidate of a page was taken', async () => {
