@@ -64,23 +64,19 @@ export class ClaimCandidates {
 
   /**
    * The next head to try: the first one no claim of this instance holds. While claims of
-   * this instance lose races to other instances (`lostRecently`), or when this claim lost
-   * one already (`pick` given), one chosen by `pick` among the rest instead, so that
-   * instances spread over the heads instead of all chasing the first ones together.
-   * Undefined when nothing waits. Pass the head to `settled` when its claim is done.
+   * this instance lose races to other instances (this claim's own lost race included), one
+   * chosen with `random` among them instead, so that instances spread over the heads
+   * instead of all chasing the first ones together. Undefined when nothing waits. Pass the
+   * head to `settled` when its claim is done.
    */
-  async next(
-    pick?: (count: number) => number,
-    random?: () => number,
-  ): Promise<QueueHead | undefined> {
-    const spread =
-      pick ??
-      (random && this.lostRecently() ? (count: number) => Math.floor(random() * count) : undefined);
+  async next(random: () => number = Math.random): Promise<QueueHead | undefined> {
+    const spread = this.lostRecently();
     // Heads of a read made for this very claim are used even if that read went stale.
     let justRead = false;
     for (;;) {
       if (this.heads.length > 0 && (justRead || this.isFresh())) {
-        const index = spread ? Math.min(spread(this.heads.length), this.heads.length - 1) : 0;
+        const count = this.heads.length;
+        const index = spread ? Math.min(Math.floor(random() * count), count - 1) : 0;
         const [head] = this.heads.splice(index, 1) as [QueueHead];
         this.taken.add(head.ticketId);
         return head;
@@ -103,8 +99,7 @@ export class ClaimCandidates {
     else {
       // Another instance is taking heads from the same read: what is left of it is stale.
       this.lostAt = this.clock.now().getTime();
-      this.heads = [];
-      this.readAt = Number.NEGATIVE_INFINITY;
+      this.dropRead();
     }
     if (this.reading) this.settledDuringRead.add(head.ticketId);
     const waiters = this.settleWaiters;
@@ -117,6 +112,10 @@ export class ClaimCandidates {
     this.generation++;
     // A ticket this instance won may be back in the queue now (released, reopened).
     this.won.clear();
+    this.dropRead();
+  }
+
+  private dropRead(): void {
     this.heads = [];
     this.readAt = Number.NEGATIVE_INFINITY;
   }

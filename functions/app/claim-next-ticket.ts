@@ -22,10 +22,8 @@ export async function claimNextTicket(
   },
   agent: string,
 ): Promise<StoredTicket | undefined> {
-  const random = deps.random ?? Math.random;
-  let pick: ((count: number) => number) | undefined;
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-    const head = await deps.claimCandidates.next(pick, random);
+    const head = await deps.claimCandidates.next(deps.random);
     if (!head) return undefined;
     let claimed: StoredTicket | undefined;
     try {
@@ -39,7 +37,6 @@ export async function claimNextTicket(
       deps.claimCandidates.settled(head, claimed !== undefined);
     }
     if (claimed) return claimed;
-    pick = (count) => Math.floor(random() * count);
   }
   return undefined;
 }
