@@ -7,6 +7,7 @@ import {
 import { coverableMinutes } from '../domain/work-entry';
 import type { Allowances, Clock } from '../app/ports';
 import { isConditionFailure } from './dynamodb';
+import { setBounded } from '../shared/bounded-map';
 import { RECENT_READ_MAX_AGE_MS } from './recent-reads';
 import { keys } from './table-design';
 
@@ -129,13 +130,9 @@ export class DynamoAllowances implements Allowances {
 
   /** `readAt` undefined: keep the time of the read the guess started from. */
   private remember(name: string, used: number, readAt?: number): void {
-    const previous = this.known.get(name);
-    const at = readAt ?? previous?.readAt;
-    this.known.delete(name);
-    if (at === undefined) return;
-    this.known.set(name, { used, readAt: at });
-    if (this.known.size > KNOWN_ALLOWANCES)
-      this.known.delete(this.known.keys().next().value as string);
+    const at = readAt ?? this.known.get(name)?.readAt;
+    if (at === undefined) this.known.delete(name);
+    else setBounded(this.known, name, { used, readAt: at }, KNOWN_ALLOWANCES);
   }
 
   private now(): number {

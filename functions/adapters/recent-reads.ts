@@ -1,4 +1,5 @@
 import type { Clock } from '../app/ports';
+import { setBounded } from '../shared/bounded-map';
 
 /** How old a recent read may be: how late a change made on another instance may apply. */
 export const RECENT_READ_MAX_AGE_MS = 5000;
@@ -48,12 +49,6 @@ export class RecentReads<V> {
   }
 
   private remember(key: string, value: Promise<V>, readAt: number): void {
-    // Re-inserting moves the key to the end: the map's order is the order of reads.
-    this.entries.delete(key);
-    this.entries.set(key, { value, readAt });
-    for (const oldest of this.entries.keys()) {
-      if (this.entries.size <= this.maxEntries) break;
-      this.entries.delete(oldest);
-    }
+    setBounded(this.entries, key, { value, readAt }, this.maxEntries);
   }
 }

@@ -1,5 +1,6 @@
 import { createRemoteJWKSet, jwtVerify, type JWTPayload } from 'jose';
 import { UnauthorizedError } from '../domain/errors';
+import { setBounded } from './bounded-map';
 import { optional } from './config';
 
 /**
@@ -44,12 +45,10 @@ export function cachingVerifier(
     async verify(token: string) {
       const cached = verified.get(token);
       if (cached && now() < cached.until) return cached.payload;
-      verified.delete(token);
       const payload = await verifier.verify(token);
       const expiresAt = typeof payload.exp === 'number' ? payload.exp * 1000 : now();
-      verified.set(token, { payload, until: Math.min(now() + ttlMs, expiresAt) });
-      // The map keeps insertion order: drop the oldest beyond the bound.
-      if (verified.size > CACHED_TOKENS) verified.delete(verified.keys().next().value as string);
+      const until = Math.min(now() + ttlMs, expiresAt);
+      setBounded(verified, token, { payload, until }, CACHED_TOKENS);
       return payload;
     },
   };
