@@ -15,6 +15,7 @@ import { ConflictError, ValidationError } from '../domain/errors';
 import type { Clock, CustomerMatch, CustomerRepository } from '../app/ports';
 import { batchGet } from './batch-get';
 import { isConditionFailure } from './dynamodb';
+import { fieldsOf } from './item-fields';
 import { RECENT_READ_MAX_AGE_MS, RecentReads, systemClock } from './recent-reads';
 import { CUSTOMER_LIST_INDEX, keys } from './table-design';
 
@@ -250,9 +251,16 @@ async function inBatches<T>(items: T[], work: (item: T) => Promise<unknown>): Pr
 
 const CUSTOMER_LIST = 'CUSTOMERS';
 
+const STORAGE_ATTRIBUTES = new Set([
+  'pk',
+  'sk',
+  'entity',
+  CUSTOMER_LIST_INDEX.partitionKey,
+  CUSTOMER_LIST_INDEX.sortKey,
+]);
+
 function toCustomer(item: Record<string, unknown>): Customer {
-  const { pk: _pk, sk: _sk, entity: _entity, listPk: _lpk, listSk: _lsk, ...customer } = item;
-  return customer as unknown as Customer;
+  return fieldsOf(item, STORAGE_ATTRIBUTES) as unknown as Customer;
 }
 
 /** Accepts only a position in the customer list, so a forged cursor is a 400. */

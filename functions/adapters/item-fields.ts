@@ -13,3 +13,11 @@ export function fieldsOf(
   }
   return fields;
 }
+
+/** The attributes every item has for storage only. */
+const STORAGE_KEYS: ReadonlySet<string> = new Set(['pk', 'sk', 'entity']);
+
+/** An item without its storage keys. */
+export function withoutKeys<T>(item: Record<string, unknown>): T {
+  return fieldsOf(item, STORAGE_KEYS) as T;
+}

@@ -11,7 +11,8 @@ import type { Clock } from '../app/ports';
 import { batchGet } from './batch-get';
 import { conditionalPut } from './conditional-put';
 import { isConditionFailure } from './dynamodb';
-import { queryCollection, withoutKeys } from './query-collection';
+import { withoutKeys } from './item-fields';
+import { queryCollection } from './query-collection';
 import { keys, TICKET_COLLECTION } from './table-design';
 
 /**

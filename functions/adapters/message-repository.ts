@@ -2,7 +2,8 @@ import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { TicketMessage } from '../domain/message';
 import type { MessageRepository } from '../app/ports';
 import { conditionalPut } from './conditional-put';
-import { queryCollection, withoutKeys } from './query-collection';
+import { withoutKeys } from './item-fields';
+import { queryCollection } from './query-collection';
 import { keys, TICKET_COLLECTION } from './table-design';
 
 /** A ticket's conversation, kept in the ticket's item collection (message ids sort by time). */

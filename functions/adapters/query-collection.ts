@@ -23,9 +23,3 @@ export async function queryCollection(
   } while (startKey);
   return items;
 }
-
-/** An item without its storage keys. */
-export function withoutKeys<T>(item: Record<string, unknown>): T {
-  const { pk: _pk, sk: _sk, entity: _entity, ...rest } = item;
-  return rest as T;
-}
