@@ -1,11 +1,10 @@
-import { Aspects, Duration, type IAspect, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Aspects, type IAspect, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
-import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
-import * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct, type IConstruct } from 'constructs';
+import { serviceTopic } from './service-topic';
 
 /** Context key of an address that gets the alarms by mail (optional). */
 export const ALARM_EMAIL_CONTEXT_KEY = 'servicedesk:alarmEmail';
@@ -31,40 +30,13 @@ export class AlarmNotifications extends Construct {
   constructor(scope: Construct, id: string, props: AlarmNotificationsProps = {}) {
     super(scope, id);
     const stack = Stack.of(this);
-    const fromCloudWatchOfThisAccount = {
-      StringEquals: { 'aws:SourceAccount': stack.account },
-      ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'cloudwatch', resource: '*' }) },
-    };
-    const key = new kms.Key(this, 'TopicKey', {
-      description: 'Encrypts the alarm notifications of the service desk',
-      enableKeyRotation: true,
-      // Notifications are gone from the topic once delivered; nothing stays encrypted.
-      removalPolicy: RemovalPolicy.DESTROY,
-      pendingWindow: Duration.days(7),
-    });
-    key.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'CloudWatchPublishesToTheEncryptedTopic',
-        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-        actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
-        resources: ['*'],
-        conditions: fromCloudWatchOfThisAccount,
-      }),
-    );
-    this.topic = new sns.Topic(this, 'Topic', {
+    ({ topic: this.topic } = serviceTopic(this, {
+      service: 'cloudwatch',
       displayName: 'Service desk alarms',
-      masterKey: key,
-      enforceSSL: true,
-    });
-    this.topic.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'CloudWatchPublishesAlarms',
-        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-        actions: ['sns:Publish'],
-        resources: [this.topic.topicArn],
-        conditions: fromCloudWatchOfThisAccount,
-      }),
-    );
+      keyDescription: 'Encrypts the alarm notifications of the service desk',
+      keySid: 'CloudWatchPublishesToTheEncryptedTopic',
+      publishSid: 'CloudWatchPublishesAlarms',
+    }));
     const email = props.email ?? stack.node.tryGetContext(ALARM_EMAIL_CONTEXT_KEY);
     if (typeof email === 'string' && email.trim() !== '') {
       this.topic.addSubscription(new subscriptions.EmailSubscription(email.trim()));

@@ -1,12 +1,11 @@
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Validations } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import * as sesActions from 'aws-cdk-lib/aws-ses-actions';
-import * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as cr from 'aws-cdk-lib/custom-resources';
@@ -15,6 +14,7 @@ import type { DeadLetteredQueue } from './dead-lettered-queue';
 import { functionEntry } from './function-entry';
 import { alarmOnLogLine } from './log-line-alarm';
 import { MAIL_PREFIXES } from './service-desk-data';
+import { serviceTopic } from './service-topic';
 import {
   MAIL_BUCKET_VARIABLE,
   ServiceDeskFunction,
@@ -85,42 +85,14 @@ export class MailIntake extends Construct {
 
   constructor(scope: Construct, id: string, props: MailIntakeProps) {
     super(scope, id);
-    const stack = Stack.of(this);
-    const fromSesOfThisAccount = {
-      StringEquals: { 'aws:SourceAccount': stack.account },
-      ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'ses', resource: '*' }) },
-    };
-
-    const key = new kms.Key(this, 'TopicKey', {
-      description: 'Encrypts the notifications of received mail (SES → SNS → intake queue)',
-      enableKeyRotation: true,
-      // The notifications are gone from the topic once delivered; nothing stays encrypted.
-      removalPolicy: RemovalPolicy.DESTROY,
-      pendingWindow: Duration.days(7),
-    });
-    key.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'SesPublishesToTheEncryptedTopic',
-        principals: [new iam.ServicePrincipal('ses.amazonaws.com')],
-        actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
-        resources: ['*'],
-        conditions: fromSesOfThisAccount,
-      }),
-    );
-    this.topic = new sns.Topic(this, 'Topic', {
+    const { topic, publishPolicy: topicPolicy } = serviceTopic(this, {
+      service: 'ses',
       displayName: 'Received mail for the service desk',
-      masterKey: key,
-      enforceSSL: true,
+      keyDescription: 'Encrypts the notifications of received mail (SES → SNS → intake queue)',
+      keySid: 'SesPublishesToTheEncryptedTopic',
+      publishSid: 'SesPublishesReceivedMail',
     });
-    const topicPolicy = this.topic.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'SesPublishesReceivedMail',
-        principals: [new iam.ServicePrincipal('ses.amazonaws.com')],
-        actions: ['sns:Publish'],
-        resources: [this.topic.topicArn],
-        conditions: fromSesOfThisAccount,
-      }),
-    );
+    this.topic = topic;
     // The intake parses the SNS envelope ({Type, Message}), so no raw message delivery.
     const subscription = this.topic.addSubscription(
       new subscriptions.SqsSubscription(props.queue.queue, { rawMessageDelivery: false }),
