@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadLocalIssuer } from '../../bin/local/signing-key';
 import { startLocalStack, type LocalStack } from '../../bin/local/stack';
+import type { OpenApiDocument } from '../../functions/http/openapi-document';
+import { OpenApiConformance } from './openapi-conformance';
 
 /** A response as the tests look at it. */
 export interface ApiResponse {
@@ -24,6 +26,8 @@ export interface RequestOptions {
 
 /** A fresh local stack in a temporary folder, as `npm start` runs it, on free ports. */
 export class TestStack {
+  private conformance?: Promise<OpenApiConformance>;
+
   private constructor(
     readonly stack: LocalStack,
     readonly dataDir: string,
@@ -122,7 +126,26 @@ export class TestStack {
     } catch {
       json = {};
     }
+    const problems = (await this.openApi()).check(method, path, {
+      status: response.status,
+      contentType: response.headers.get('content-type'),
+      text,
+    });
+    if (problems.length > 0) {
+      throw new Error(
+        `${method} ${path} answered ${response.status}, which does not conform to the OpenAPI document (functions/http/contract.ts, responses.ts): ${problems.join('; ')}\n${text.slice(0, 2000)}`,
+      );
+    }
     return { status: response.status, headers: response.headers, text, json };
+  }
+
+  /** The API's own OpenAPI document, fetched once: every response is checked against it. */
+  private openApi(): Promise<OpenApiConformance> {
+    this.conformance ??= fetch(`${this.stack.apiUrl}/openapi.json`).then(async (response) => {
+      if (response.status !== 200) throw new Error(`GET /openapi.json: ${response.status}`);
+      return new OpenApiConformance((await response.json()) as OpenApiDocument);
+    });
+    return this.conformance;
   }
 
   /** Submits a web-form ticket and returns the 201 body. */
