@@ -63,6 +63,11 @@ const DESCRIPTION = [
   'Staff send `Authorization: Bearer <Cognito ID token>`; its `cognito:groups` claim decides what they may do (the groups each operation accepts are listed in its security requirement and in `x-staff-groups`). Customers send their ticket’s access token as `X-Ticket-Token`.',
 ].join('\n\n');
 
+const UNDESCRIBED: RouteContract = {
+  description: 'Not described yet (no entry in `functions/http/contract.ts`).',
+  responses: {},
+};
+
 /** Builds the document; pass another route table or contract map to check them. */
 export function buildOpenApiDocument(
   routes: readonly Route[] = routeTable,
@@ -71,8 +76,9 @@ export function buildOpenApiDocument(
   const schemas = new SchemaConverter();
   const paths: OpenApiDocument['paths'] = {};
   for (const route of routes) {
-    const contract = routeContracts[route.handler];
-    if (!contract) throw new Error(`No contract for ${route.method} ${route.path}`);
+    // A route without a contract is still listed, with what the route table says of it
+    // (auth, path, errors): a test names it, and its answers fail the integration checks.
+    const contract = routeContracts[route.handler] ?? UNDESCRIBED;
     (paths[route.path] ??= {})[route.method.toLowerCase()] = operation(route, contract, schemas);
   }
   return {
