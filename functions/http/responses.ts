@@ -24,11 +24,16 @@ const cursor = z
   .nullable()
   .describe('Pass it back as `cursor` for the next page; null on the last page.');
 
-/** RFC 9457 problem details: every error of the API. */
+/**
+ * RFC 9457 problem details: every error of the API. `title` and `status` are always there,
+ * but in the errors API Gateway answers for whatever it has no response of its own for
+ * (`lib/problem-responses.ts`: its templates cannot name the status), which are
+ * `about:blank` with a `detail`.
+ */
 export const problem = z.object({
   type: z.string().describe('`urn:servicedesk:problem:<slug>`, or `about:blank` from API Gateway'),
-  title: z.string(),
-  status: z.number().int().min(400).max(599),
+  title: z.string().optional(),
+  status: z.number().int().min(400).max(599).optional(),
   detail: z.string().describe('What is wrong, in a sentence'),
   errors: z
     .array(

@@ -126,11 +126,19 @@ export class TestStack {
     } catch {
       json = {};
     }
+    const contentType = response.headers.get('content-type');
     const problems = (await this.openApi()).check(method, path, {
       status: response.status,
-      contentType: response.headers.get('content-type'),
+      contentType,
       text,
     });
+    // The document lets API Gateway's catch-all errors leave out title and status; the
+    // handlers (and the local gateway, which has no catch-all) always send both.
+    if (contentType === 'application/problem+json' && problems.length === 0) {
+      const problem = JSON.parse(text) as { title?: unknown; status?: unknown };
+      if (problem.status !== response.status) problems.push('status differs from the HTTP one');
+      if (typeof problem.title !== 'string' || !problem.title) problems.push('title is missing');
+    }
     if (problems.length > 0) {
       throw new Error(
         `${method} ${path} answered ${response.status}, which does not conform to the OpenAPI document (functions/http/contract.ts, responses.ts): ${problems.join('; ')}\n${text.slice(0, 2000)}`,
