@@ -71,10 +71,18 @@ export async function chromiumLaunch(): Promise<ChromiumLaunch> {
 async function bundledChromium(): Promise<ChromiumLaunch> {
   const { default: Chromium } = await import('@sparticuz/chromium');
   const executablePath = await Chromium.executablePath();
-  const libraries = join(tmpdir(), 'servicedesk-chromium-libs');
+  const packageRoot = join(
+    dirname(createRequire(import.meta.url).resolve('@sparticuz/chromium')),
+    '..',
+    '..',
+  );
+  const { version } = JSON.parse(await readFile(join(packageRoot, 'package.json'), 'utf8')) as {
+    version: string;
+  };
+  // Per version: the libraries of an older package may not fit its successor's browser.
+  const libraries = join(tmpdir(), `servicedesk-chromium-libs-${version}`);
   if (!existsSync(libraries)) {
-    const packageDir = dirname(createRequire(import.meta.url).resolve('@sparticuz/chromium'));
-    const archive = join(packageDir, '..', '..', 'bin', 'al2023.tar.br');
+    const archive = join(packageRoot, 'bin', 'al2023.tar.br');
     // Unpacked to a folder of its own first: a run cut short leaves no half-written library.
     const staging = mkdtempSync(`${libraries}-`);
     untar(brotliDecompressSync(await readFile(archive)), staging);
