@@ -45,12 +45,25 @@ export const ASSIGNEE_INDEX = {
   sortKey: 'assigneeSk',
 } as const;
 
+/**
+ * Sparse index of every ticket the customer portal lists, newest first: one partition per
+ * customer (`PORTAL#CUSTOMER#<id>`, whoever sent the ticket) and, for senders without a
+ * customer record, one per requester address (`PORTAL#REQUESTER#<email>`). Phone tickets
+ * without an address are in no partition.
+ */
+export const PORTAL_INDEX = {
+  indexName: 'portal',
+  partitionKey: 'portalPk',
+  sortKey: 'portalSk',
+} as const;
+
 export const GLOBAL_SECONDARY_INDEXES = [
   QUEUE_INDEX,
   CUSTOMER_QUEUE_INDEX,
   BILLING_INDEX,
   CUSTOMER_LIST_INDEX,
   ASSIGNEE_INDEX,
+  PORTAL_INDEX,
 ] as const;
 
 /** Attribute that DynamoDB's TTL deletes expired items by (epoch seconds). */
@@ -105,6 +118,12 @@ export const keys = {
     pk: 'PRICELIST',
     sk: `VERSION#${String(version).padStart(8, '0')}`,
   }),
+  /** Sorts a portal partition by time of receipt (read newest first). */
+  portalSort: (receivedAt: string, ticketId: string) => `${receivedAt}#${ticketId}`,
+  /** A portal sign-in code, by the hash of the code (the code itself is never stored). */
+  portalCode: (codeHash: string) => ({ pk: `PORTALCODE#${codeHash}`, sk: 'CODE' }),
+  /** A portal session, by the hash of its token. */
+  portalSession: (tokenHash: string) => ({ pk: `PORTALSESSION#${tokenHash}`, sk: 'SESSION' }),
   rateCounter: (key: string, windowStart: number) => ({
     pk: `RATE#${key}`,
     sk: `WINDOW#${windowStart}`,

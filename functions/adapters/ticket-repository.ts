@@ -6,8 +6,15 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { ValidationError } from '../domain/errors';
 import { decodeQueueKey, encodeQueueKey } from '../domain/queue-key';
+import { portalPartitionOf } from '../domain/portal';
 import { isHeld, isWaiting } from '../domain/ticket';
-import type { QueuePage, StoredTicket, TicketRepository } from '../app/ports';
+import type {
+  PortalFilter,
+  PortalTickets,
+  QueuePage,
+  StoredTicket,
+  TicketRepository,
+} from '../app/ports';
 import { conditionalPut } from './conditional-put';
 import { isConditionFailure } from './dynamodb';
 import { fieldsOf } from './item-fields';
@@ -15,12 +22,13 @@ import {
   ASSIGNEE_INDEX,
   CUSTOMER_QUEUE_INDEX,
   keys,
+  PORTAL_INDEX,
   QUEUE_INDEX,
   QUEUE_PARTITION,
 } from './table-design';
 
 /** Tickets in the single table; the queue index entries are derived from the status here. */
-export class DynamoTicketRepository implements TicketRepository {
+export class DynamoTicketRepository implements TicketRepository, PortalTickets {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -140,6 +148,78 @@ export class DynamoTicketRepository implements TicketRepository {
     };
   }
 
+  async portalPage(
+    partition: string,
+    filter: PortalFilter,
+    limit: number,
+    cursor?: string,
+  ): Promise<QueuePage> {
+    const names: Record<string, string> = { '#pk': PORTAL_INDEX.partitionKey };
+    const values: Record<string, unknown> = { ':partition': partition };
+    const conditions: string[] = [];
+    if (filter.statuses) {
+      names['#status'] = 'status';
+      conditions.push(
+        `#status IN (${filter.statuses
+          .map((status, i) => {
+            values[`:s${i}`] = status;
+            return `:s${i}`;
+          })
+          .join(', ')})`,
+      );
+    }
+    if (filter.requesterEmail !== undefined) {
+      names['#requester'] = 'requester';
+      names['#email'] = 'email';
+      values[':me'] = filter.requesterEmail;
+      conditions.push('#requester.#email = :me');
+    }
+    const items: StoredTicket[] = [];
+    let startKey = cursor ? decodePortalCursor(cursor, partition) : undefined;
+    // A filter is applied after Limit: read on until the page is full, within a bound, so
+    // one request never walks a large customer's whole history.
+    for (let round = 0; round < PORTAL_READS_PER_PAGE && items.length < limit; round++) {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: PORTAL_INDEX.indexName,
+          KeyConditionExpression: '#pk = :partition',
+          ...(conditions.length > 0 ? { FilterExpression: conditions.join(' AND ') } : {}),
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ScanIndexForward: false,
+          Limit: conditions.length > 0 ? Math.max(limit - items.length, 25) : limit - items.length,
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        if (items.length < limit) {
+          items.push(toTicket(item));
+          startKey = portalKeyOf(item);
+        }
+      }
+      if (items.length >= limit) break;
+      startKey = page.LastEvaluatedKey;
+      if (!startKey) break;
+    }
+    return { items, ...(startKey ? { nextCursor: encodeCursor(startKey) } : {}) };
+  }
+
+  async hasPortalTickets(partition: string): Promise<boolean> {
+    const { Items = [] } = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: PORTAL_INDEX.indexName,
+        KeyConditionExpression: '#pk = :partition',
+        ProjectionExpression: 'ticketId',
+        ExpressionAttributeNames: { '#pk': PORTAL_INDEX.partitionKey },
+        ExpressionAttributeValues: { ':partition': partition },
+        Limit: 1,
+      }),
+    );
+    return Items.length > 0;
+  }
+
   async *waitingTicketsOf(customerId: string): AsyncIterable<StoredTicket> {
     let startKey: Record<string, unknown> | undefined;
     do {
@@ -181,6 +261,11 @@ function toItem(ticket: StoredTicket): Record<string, unknown> {
     item.assigneePk = keys.assignee(ticket.assignee);
     item.assigneeSk = keys.assigneeSort(ticket.updatedAt, ticket.ticketId);
   }
+  const portalPk = portalPartitionOf(ticket);
+  if (portalPk) {
+    item.portalPk = portalPk;
+    item.portalSk = keys.portalSort(ticket.receivedAt, ticket.ticketId);
+  }
   if (isWaiting(ticket.status)) {
     item.queuePk = QUEUE_PARTITION;
     item.queueSk = encodeQueueKey(ticket);
@@ -199,6 +284,8 @@ const STORAGE_ATTRIBUTES = new Set([
   'customerQueuePk',
   'assigneePk',
   'assigneeSk',
+  'portalPk',
+  'portalSk',
 ]);
 
 function toTicket(item: Record<string, unknown>): StoredTicket {
@@ -244,6 +331,29 @@ function decodeCursor(cursor: string): Record<string, unknown> {
     throw invalidCursor();
   }
   return { pk, sk, queuePk, queueSk };
+}
+
+/** Index queries one portal page may take (each at most 1 MB) before answering. */
+const PORTAL_READS_PER_PAGE = 5;
+
+/** The index position of a portal item, as the cursor after it. */
+function portalKeyOf(item: Record<string, unknown>): Record<string, unknown> {
+  return { pk: item.pk, sk: item.sk, portalPk: item.portalPk, portalSk: item.portalSk };
+}
+
+/**
+ * Accepts only a position in the caller's own portal partition: a cursor handed to another
+ * customer is a 400, never a look into their tickets.
+ */
+function decodePortalCursor(cursor: string, partition: string): Record<string, unknown> {
+  const { pk, sk, portalPk, portalSk, ...rest } = cursorKey(cursor);
+  if (Object.keys(rest).length > 0 || sk !== 'TICKET' || portalPk !== partition) {
+    throw invalidCursor();
+  }
+  if (typeof pk !== 'string' || typeof portalSk !== 'string') throw invalidCursor();
+  const ticketId = portalSk.slice(portalSk.lastIndexOf('#') + 1);
+  if (pk !== keys.ticket(ticketId).pk) throw invalidCursor();
+  return { pk, sk, portalPk, portalSk };
 }
 
 /** Accepts only a position in this agent's own list. */

@@ -6,6 +6,7 @@ import { renderAgentReply } from '../domain/mail/templates/agent-reply';
 import { renderBillingNotice } from '../domain/mail/templates/billing-notice';
 import { renderFinanceNotice } from '../domain/mail/templates/finance-notice';
 import { threadHeaders } from '../domain/mail/threading';
+import { planPortalSignInMail } from './portal';
 import type { MailerDeps, OutgoingMail } from './mail-ports';
 import type { StoredTicket } from './ports';
 
@@ -67,6 +68,7 @@ async function plan(
   event: OutboxEvent,
 ): Promise<OutgoingMail | { suppressed: string }> {
   if (event.kind === 'finance-notice') return financeNotice(deps, event);
+  if (event.kind === 'portal-sign-in') return planPortalSignInMail(deps, event);
   const ticket = await deps.tickets.get(event.ticketId);
   if (!ticket) return { suppressed: `ticket ${event.ticketId} does not exist` };
   const to = ticket.requester.email;

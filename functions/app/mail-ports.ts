@@ -1,4 +1,5 @@
 import type { OutboxEvent } from '../domain/mail/outbox-event';
+import type { PortalMailDeps } from './portal-ports';
 import type { Clock, MessageRepository, TicketRepository, WorkEntryReader } from './ports';
 
 /** A mail ready to go: addresses, words, and its place in the ticket's thread. */
@@ -95,6 +96,8 @@ export interface MailSettings {
 }
 
 export interface MailerDeps {
+  /** For the portal's sign-in mail; a mailer without it cannot send one. */
+  portal?: PortalMailDeps;
   tickets: TicketRepository;
   messages: MessageRepository;
   workEntries: WorkEntryReader;

@@ -2,7 +2,7 @@ import type { Customer, Contract } from '../domain/customer';
 import type { OutboxEvent } from '../domain/mail/outbox-event';
 import type { TicketMessage } from '../domain/message';
 import type { PriceList } from '../domain/price-list';
-import type { Ticket } from '../domain/ticket';
+import type { Ticket, TicketStatus } from '../domain/ticket';
 import type { WorkEntry } from '../domain/work-entry';
 
 /** A ticket as stored: the domain ticket plus the hash of the customer's access token. */
@@ -49,6 +49,31 @@ export interface TicketRepository {
   waitingTicketsOf(customerId: string): AsyncIterable<StoredTicket>;
 }
 
+/** The customer portal's reads of tickets (the portal index). */
+export interface PortalTickets {
+  /**
+   * One page of a portal partition (a customer's or a requester's tickets), newest first:
+   * Queries on the portal index, filtered by status and requester. A page may hold fewer
+   * than `limit` tickets and still have a next one (the filter is bounded per request).
+   */
+  portalPage(
+    partition: string,
+    filter: PortalFilter,
+    limit: number,
+    cursor?: string,
+  ): Promise<QueuePage>;
+  /** Whether the portal partition holds any ticket (one key-only read). */
+  hasPortalTickets(partition: string): Promise<boolean>;
+}
+
+/** Which tickets of a portal partition a page lists. */
+export interface PortalFilter {
+  /** Only these statuses; all when absent. */
+  statuses?: readonly TicketStatus[];
+  /** Only tickets this address sent (contacts marked "own tickets only"). */
+  requesterEmail?: string;
+}
+
 /** What intake needs to know about a sender's customer, denormalized for one round trip. */
 export interface CustomerMatch {
   customerId: string;
@@ -56,6 +81,10 @@ export interface CustomerMatch {
   contract?: Contract;
   /** The contact a phone number belongs to (phone lookups only). */
   contact?: { email: string; name?: string };
+  /** Matched by a contact address that an admin marked "own tickets only" (the portal). */
+  ownTicketsOnly?: boolean;
+  /** The contact's name, when matched by a contact address. */
+  contactName?: string;
 }
 
 export interface CustomerRepository {

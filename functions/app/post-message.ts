@@ -4,7 +4,7 @@ import type { TicketMessage } from '../domain/message';
 import { isAgent, type Principal } from '../domain/principal';
 import { reopenOnCustomerReply } from './change-ticket';
 import type { StoredTicket, TicketDeps } from './ports';
-import { readTicket } from './read-ticket';
+import { readTicket, type TicketReader } from './read-ticket';
 
 export interface NewMessage {
   body: string;
@@ -23,7 +23,24 @@ export async function postMessage(
   accessToken: string | undefined,
   input: NewMessage,
 ): Promise<{ message: TicketMessage; ticket: StoredTicket }> {
-  const { kind, ticket } = await readTicket(deps, ticketId, principal, accessToken);
+  const read = await readTicket(deps, ticketId, principal, accessToken);
+  return appendMessage(deps, read, input, isAgent(principal) ? principal.sub : undefined);
+}
+
+/**
+ * Adds a message to a ticket the caller was found allowed to write to (`readTicket`, or the
+ * portal's own check). `customerAuthor` names a customer who is not the requester (a
+ * colleague signed in to the portal); by default the requester writes.
+ */
+export async function appendMessage(
+  deps: Pick<TicketDeps, 'tickets' | 'messages' | 'outbox' | 'clock' | 'newId'>,
+  read: TicketReader,
+  input: NewMessage,
+  agentName?: string,
+  customerAuthor?: { name: string; email: string },
+): Promise<{ message: TicketMessage; ticket: StoredTicket }> {
+  const { kind, ticket } = read;
+  const ticketId = ticket.ticketId;
   if (kind === 'customer' && input.internal) {
     throw new ValidationError('Customers cannot write internal notes.', [
       { field: 'body.internal', message: 'only agents may write internal notes' },
@@ -36,13 +53,15 @@ export async function postMessage(
     messageId: deps.newId(),
     ticketId,
     author:
-      kind === 'agent' && isAgent(principal)
-        ? { kind: 'agent', name: principal.sub }
-        : {
-            kind: 'customer',
-            name: ticket.requester.name,
-            ...(ticket.requester.email ? { email: ticket.requester.email } : {}),
-          },
+      kind === 'agent' && agentName !== undefined
+        ? { kind: 'agent', name: agentName }
+        : customerAuthor
+          ? { kind: 'customer', ...customerAuthor }
+          : {
+              kind: 'customer',
+              name: ticket.requester.name,
+              ...(ticket.requester.email ? { email: ticket.requester.email } : {}),
+            },
     body: input.body,
     internal: input.internal,
     channel: 'web',

@@ -4,8 +4,8 @@ import { ATTACHMENT_LIMITS, type AttachmentRef, safeFileName } from '../domain/m
 import type { Principal } from '../domain/principal';
 import { addAttachment } from './change-ticket';
 import type { AttachmentStore } from './mail-ports';
-import type { Clock, TicketRepository } from './ports';
-import { readTicket } from './read-ticket';
+import type { Clock, StoredTicket, TicketRepository } from './ports';
+import { readTicket, type TicketReader } from './read-ticket';
 
 type Deps = { tickets: TicketRepository; attachments: AttachmentStore; clock: Clock };
 
@@ -25,6 +25,16 @@ export async function uploadAttachment(
   file: { filename: string; contentType: string; content: Uint8Array },
 ): Promise<AttachmentRef> {
   const { ticket } = await readTicket(deps, ticketId, principal, accessToken);
+  return storeAttachment(deps, ticket, file);
+}
+
+/** Stores a file under a ticket the caller was found allowed to add to. */
+export async function storeAttachment(
+  deps: Deps,
+  ticket: StoredTicket,
+  file: { filename: string; contentType: string; content: Uint8Array },
+): Promise<AttachmentRef> {
+  const ticketId = ticket.ticketId;
   if (ticket.status === 'closed') {
     throw new ConflictError(`Ticket ${ticketId} is closed; please submit a new ticket.`);
   }
@@ -59,7 +69,21 @@ export async function attachmentLink(
   accessToken: string | undefined,
   key: string,
 ): Promise<string> {
-  const { kind, ticket } = await readTicket(deps, ticketId, principal, accessToken);
+  return linkToAttachment(deps, await readTicket(deps, ticketId, principal, accessToken), key);
+}
+
+/** A download link for a file of a ticket the caller was found allowed to read. */
+export async function linkToAttachment(
+  deps: Deps & {
+    messages: {
+      list(ticketId: string): Promise<{ internal: boolean; attachments?: AttachmentRef[] }[]>;
+    };
+  },
+  read: TicketReader,
+  key: string,
+): Promise<string> {
+  const { kind, ticket } = read;
+  const ticketId = ticket.ticketId;
   const messages = (await deps.messages.list(ticketId)).filter(
     (m) => kind === 'agent' || !m.internal,
   );

@@ -15,6 +15,11 @@ export interface Contact {
   email: string;
   name?: string;
   phone?: string;
+  /**
+   * The customer portal shows this contact only the tickets they sent themselves, not their
+   * organisation's. @default false
+   */
+  ownTicketsOnly?: boolean;
 }
 
 /** A customer of the vendor, as admins and sales maintain it. */

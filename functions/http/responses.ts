@@ -206,7 +206,12 @@ export const customer = z.object({
   name: z.string(),
   domains: z.array(z.string()),
   contacts: z.array(
-    z.object({ email: z.string(), name: z.string().optional(), phone: z.string().optional() }),
+    z.object({
+      email: z.string(),
+      name: z.string().optional(),
+      phone: z.string().optional(),
+      ownTicketsOnly: z.boolean().optional(),
+    }),
   ),
   contract: z
     .object({

@@ -80,6 +80,10 @@ const contact = z.union([
     email,
     name: text(200).optional(),
     phone: z.string().trim().max(40).optional(),
+    ownTicketsOnly: z
+      .boolean()
+      .optional()
+      .describe('The customer portal shows this contact only the tickets they sent'),
   }),
 ]);
 

@@ -7,7 +7,10 @@ import type { ExportStore } from '../app/export-ports';
 import type { IntakeDeps } from '../app/intake-mail';
 import type { RecordWorkDeps } from '../app/record-work';
 import type { MailerDeps } from '../app/mail-ports';
-import type { Clock, TicketDeps } from '../app/ports';
+import type { Clock, PortalTickets, TicketDeps } from '../app/ports';
+import type { AllowanceUsage } from '../app/portal';
+import type { PortalMailDeps, PortalSessions, PortalSignIns } from '../app/portal-ports';
+import { DynamoPortalStore } from '../adapters/portal-store';
 import { DynamoCustomerRepository } from '../adapters/customer-repository';
 import { createDocumentClient } from '../adapters/dynamodb';
 import { DynamoIdempotencyStore } from '../adapters/idempotency-store';
@@ -34,6 +37,12 @@ export type Dependencies = TicketDeps &
     exports: ExportStore;
     /** The queue heads this instance read last, shared by its claims. */
     claimCandidates: ClaimCandidates;
+    /** The portal's reads of tickets (the same repository as `tickets`). */
+    portalTickets: PortalTickets;
+    signIns: PortalSignIns;
+    sessions: PortalSessions;
+    portal: PortalMailDeps;
+    allowanceUsage: AllowanceUsage;
   };
 
 /**
@@ -69,6 +78,15 @@ export function createDependencies(): Dependencies {
     priceLists: () => new DynamoPriceListStore(table().db, table().name, clock),
     mailLog: () => new DynamoMailLog(table().db, table().name, clock),
     rateLimiter: () => new DynamoRateLimiter(table().db, table().name, clock),
+    portalTickets: () => deps.tickets as DynamoTicketRepository,
+    signIns: () => deps.sessions as DynamoPortalStore,
+    sessions: () => new DynamoPortalStore(table().db, table().name, clock),
+    portal: () => ({
+      customers: deps.customers,
+      portalTickets: deps.portalTickets,
+      signIns: deps.signIns,
+    }),
+    allowanceUsage: () => deps.allowances as DynamoAllowances,
     outbox: () => {
       const endpoint = optional('SQS_ENDPOINT');
       return new SqsOutbox(

@@ -15,6 +15,17 @@ export type OutboxEvent =
   | { kind: 'agent-reply'; eventId: string; ticketId: string; messageId: string }
   | { kind: 'billing-notice'; eventId: string; ticketId: string }
   | {
+      /**
+       * Someone asked for a portal sign-in link. Queued for every request, known address or
+       * not, so the request path does the same work for both; the mailer decides whether
+       * the address may sign in, and makes the code itself, so no code ever sits in a queue.
+       */
+      kind: 'portal-sign-in';
+      eventId: string;
+      email: string;
+      locale: 'de' | 'en';
+    }
+  | {
       kind: 'finance-notice';
       eventId: string;
       month: string;
@@ -23,8 +34,8 @@ export type OutboxEvent =
       amountCents: number;
     };
 
-/** Events about one ticket (all but the finance notice). */
-export type TicketEvent = Exclude<OutboxEvent, { kind: 'finance-notice' }>;
+/** Events about one ticket (all but the finance notice and the portal's sign-in). */
+export type TicketEvent = Exclude<OutboxEvent, { kind: 'finance-notice' | 'portal-sign-in' }>;
 
 export const outboxEvents = {
   acknowledgement: (ticketId: string, accessToken: string, inReplyTo?: string): OutboxEvent => ({
@@ -51,6 +62,13 @@ export const outboxEvents = {
     month,
     files,
     ...totals,
+  }),
+  /** One mail per request: `requestId` is new for each. */
+  portalSignIn: (requestId: string, email: string, locale: 'de' | 'en'): OutboxEvent => ({
+    kind: 'portal-sign-in',
+    eventId: `portal.${requestId}`,
+    email,
+    locale,
   }),
   /** One notice per resolution: a ticket reopened and resolved again gets a new one. */
   billingNotice: (ticketId: string, version: number): OutboxEvent => ({
