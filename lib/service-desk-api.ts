@@ -300,9 +300,14 @@ function acknowledgeNoAuthorizer(method: apigateway.Method, route: Route): void 
     route.auth === 'public'
       ? `${route.method} ${route.path} is public by design (SPEC §6: anyone may call it); ` +
         'it is throttled and its handler validates every input.'
-      : `${route.method} ${route.path} is called by customers holding only their ticket's ` +
-        'X-Ticket-Token, so API Gateway cannot require a Cognito token; the handler checks ' +
-        "the ticket token, or verifies a staff bearer token against the user pool's JWKS.";
+      : route.auth === 'portal'
+        ? `${route.method} ${route.path} is called by customers signed in to the portal with ` +
+          'an opaque session token (SPEC §11), which a Cognito authorizer cannot check; the ' +
+          'handler looks up the hash of the token among the stored sessions and answers 401 ' +
+          'for anything else, staff tokens included.'
+        : `${route.method} ${route.path} is called by customers holding only their ticket's ` +
+          'X-Ticket-Token, so API Gateway cannot require a Cognito token; the handler checks ' +
+          "the ticket token, or verifies a staff bearer token against the user pool's JWKS.";
   Validations.of(method).acknowledge({ id: 'AwsSolutions-APIG4', reason });
   Validations.of(method).acknowledge({ id: 'AwsSolutions-COG4', reason });
 }

@@ -110,6 +110,13 @@ export function buildOpenApiDocument(
           description:
             'The ticket’s access token: `accessToken` of `POST /tickets`, and in the status link of the acknowledgement mail. A wrong token is a 404, like an unknown ticket.',
         },
+        portalSession: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'opaque (sdp_…)',
+          description:
+            'A customer portal session: `sessionToken` of `POST /portal/session`, valid 8 hours. Opaque, not a JWT: it is accepted only by the `/portal/…` routes, and staff tokens are not accepted there.',
+        },
       },
     },
   };
@@ -255,6 +262,9 @@ export function problemsOf(route: Route, contract: RouteContract): Record<number
   }
   if (route.auth === 'staff') problems[401] = 'No bearer token, or not a valid one';
   if (route.auth === 'staff-or-ticket-token') problems[401] = 'A bearer token that is not valid';
+  if (route.auth === 'portal') {
+    problems[401] = 'No portal session, or one that is unknown, ended or expired';
+  }
   if (route.auth !== 'public' && route.groups.length > 0) {
     problems[403] =
       route.groups.length === 1
@@ -283,6 +293,8 @@ function securityOf(route: Route): Record<string, string[]>[] {
       return [{ staffBearer: [...route.groups] }];
     case 'staff-or-ticket-token':
       return [{ ticketToken: [] }, { staffBearer: [...route.groups] }];
+    case 'portal':
+      return [{ portalSession: [] }];
   }
 }
 

@@ -297,3 +297,87 @@ export const openApiDocument = z.looseObject({
   info: z.looseObject({ title: z.string(), version: z.string() }),
   paths: z.record(z.string(), z.unknown()),
 });
+
+/** `POST /portal/session`. */
+export const portalSession = z.object({
+  sessionToken: z
+    .string()
+    .describe('Send it as `Authorization: Bearer <sessionToken>` to the `/portal/…` routes'),
+  expiresAt: instant,
+});
+
+/** `GET /portal/me`. */
+export const portalMe = z.object({
+  email: z.string(),
+  name: z.string().describe('The name new tickets are filed under'),
+  customer: z
+    .object({ id: z.string(), name: z.string() })
+    .nullable()
+    .describe('null for a requester without a customer record: they see only their own'),
+  ownTicketsOnly: z.boolean().describe('Whether the portal shows only tickets they sent'),
+  expiresAt: instant,
+});
+
+const requesterRef = z.object({ name: z.string(), email: z.string().nullable() });
+
+/** `GET /portal/tickets`: one page, newest first. */
+export const portalTicketsPage = z.object({
+  items: z.array(
+    z.object({
+      ticketId,
+      status: z.enum(TICKET_STATUSES),
+      group: z.enum(GROUPS),
+      severity: z.enum(SEVERITIES),
+      receivedAt: instant,
+      updatedAt: instant,
+      subject: z.string(),
+      requester: requesterRef,
+    }),
+  ),
+  nextCursor: cursor,
+});
+
+/** `GET /portal/tickets/{ticketId}`: the customer's view, and who sent the ticket. */
+export const portalTicket = customerTicket.extend({ requester: requesterRef });
+
+/** `POST /portal/tickets`. */
+export const portalSubmittedTicket = submittedTicket.omit({ accessToken: true });
+
+/** `GET /portal/contract`. */
+export const portalContract = z.object({
+  customer: z.object({ id: z.string(), name: z.string() }),
+  contract: z
+    .object({
+      id: z.string(),
+      validFrom: day,
+      validTo: day.optional(),
+      includedMinutesPerMonth: z.number().int(),
+      coveredServiceCodes: z.array(z.string()),
+    })
+    .nullable()
+    .describe('null for a customer without a contract'),
+  active: z.boolean().describe('Whether the contract covers today (Europe/Berlin)'),
+  thisMonth: z
+    .object({
+      month: z.string(),
+      includedMinutes: z.number().int(),
+      usedMinutes: z.number().int(),
+      leftMinutes: z.number().int(),
+    })
+    .nullable(),
+  months: z
+    .array(
+      z.object({
+        month: z.string(),
+        usedMinutes: z.number().int(),
+        includedMinutes: z.number().int(),
+      }),
+    )
+    .describe('The current Berlin month and the 11 before, oldest first'),
+});
+
+/** `POST /portal/sign-in`: the same for every address. */
+export const portalSignInAccepted = z.object({
+  status: z.literal('accepted'),
+  detail: z.string(),
+});

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isCalendarDay } from '../domain/calendar';
 import { normalizeDomain, normalizeEmail } from '../domain/customer';
+import { PORTAL_STATUS_FILTERS } from '../domain/portal';
 import { LOCALES, SEVERITIES, TICKET_STATUSES } from '../domain/ticket';
 import { TICKET_ID_PATTERN } from '../domain/ticket-number';
 import { EXPORT_FORMATS } from '../domain/billing-export';
@@ -201,3 +202,32 @@ export const signatureTimestampHeader = z.string().regex(/^\d{1,12}$/);
 
 /** `X-Servicedesk-Signature`: `sha256=` and the hex HMAC. */
 export const signatureHeader = z.string().regex(/^sha256=[0-9a-f]{64}$/);
+
+/** `POST /portal/sign-in`. */
+export const portalSignInBody = z.strictObject({
+  email,
+  locale: locale.default('de'),
+});
+
+/** `POST /portal/session`: the code from the sign-in link. */
+export const portalSessionBody = z.strictObject({
+  code: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9_-]{20,128}$/, 'must be the code from the sign-in link'),
+});
+
+/** `GET /portal/tickets`. */
+export const portalTicketsQuery = z.strictObject({
+  status: z.enum(PORTAL_STATUS_FILTERS).default('all'),
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+  cursor: z.string().min(1).max(2048).optional(),
+});
+
+/** `POST /portal/tickets`: the signed-in address is the requester; the name is optional. */
+export const portalTicketBody = ticketSubmission.omit({ email: true, name: true }).extend({
+  name: text(200).optional(),
+});
+
+/** `POST /portal/tickets/{ticketId}/messages`: customers write no internal notes. */
+export const portalMessage = z.strictObject({ body: text(20_000) });

@@ -84,3 +84,27 @@ export function heldItem(ticket: Ticket) {
 function customerOf(ticket: Ticket): { id: string | null; name: string } {
   return ticket.customer ?? { id: null, name: ticket.requester.name };
 }
+
+/** Who sent a ticket, as colleagues in the portal see it. */
+function requesterOf(ticket: Ticket) {
+  return { name: ticket.requester.name, email: ticket.requester.email ?? null };
+}
+
+/** One line of the portal's ticket list. */
+export function portalItem(ticket: Ticket) {
+  return {
+    ticketId: ticket.ticketId,
+    status: ticket.status,
+    group: ticket.group,
+    severity: ticket.severity,
+    receivedAt: ticket.receivedAt,
+    updatedAt: ticket.updatedAt,
+    subject: ticket.subject,
+    requester: requesterOf(ticket),
+  };
+}
+
+/** A ticket in the portal: the customer's view, and who sent it. */
+export function portalTicketView(ticket: Ticket, messages: TicketMessage[] = []) {
+  return { ...customerView(ticket, messages), requester: requesterOf(ticket) };
+}

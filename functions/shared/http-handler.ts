@@ -9,7 +9,9 @@ import {
 } from '../domain/errors';
 import type { Principal } from '../domain/principal';
 import { routeOf, type Route } from '../http/routes';
+import { portalPrincipalOf } from '../app/portal';
 import { bearerOf, bearerVerifier } from './bearer-token';
+import { dependencies } from './dependencies';
 import { principalFromClaims } from './claims';
 import { integer } from './config';
 import { formLocale, formProblemPage, PAGE_HEADERS } from '../http/form-pages';
@@ -29,6 +31,8 @@ export interface HttpRequest {
   query: Record<string, string>;
   /** Header names in lower case. */
   headers: Record<string, string>;
+  /** The caller's IP address as API Gateway saw it. */
+  sourceIp: string;
 }
 
 export interface HttpResult {
@@ -88,6 +92,7 @@ function parseRequest(route: Route): MiddlewareObj<Event, APIGatewayProxyResult,
         path: definedOnly(event.pathParameters),
         query: definedOnly(event.queryStringParameters),
         headers,
+        sourceIp: event.requestContext?.identity?.sourceIp ?? 'unknown',
       };
     },
   };
@@ -130,6 +135,11 @@ async function authenticate(
   headers: Record<string, string>,
 ): Promise<Principal> {
   if (route.auth === 'public') return { kind: 'anonymous' };
+  if (route.auth === 'portal') {
+    const token = bearerOf(headers.authorization);
+    if (token === undefined) throw new UnauthorizedError('Sign in to the portal first.');
+    return portalPrincipalOf(dependencies(), token);
+  }
   let principal: Principal | undefined;
   if (route.auth === 'staff') {
     // API Gateway's authorizer has verified the token; its claims arrive in the event.

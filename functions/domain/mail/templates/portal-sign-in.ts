@@ -30,8 +30,8 @@ export function renderPortalSignIn(data: PortalSignInData, locale: Locale): Rend
     ].join('\n');
     const body = html`<p>Hello,</p>
       <p>
-        here is your sign-in link for the support portal. It works once, for
-        ${data.validMinutes} minutes:
+        here is your sign-in link for the support portal. It works once, for ${data.validMinutes}
+        minutes:
       </p>
       <p><a href="${data.signInUrl}">Sign in to the support portal</a></p>
       <p>If you did not ask for it, ignore this mail: nobody can sign in without the link.</p>

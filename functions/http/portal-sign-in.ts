@@ -1,0 +1,22 @@
+import { requestSignIn } from '../app/portal';
+import { dependencies } from '../shared/dependencies';
+import { httpHandler } from '../shared/http-handler';
+import { validate } from '../shared/validation';
+import { portalSignInBody } from './schemas';
+
+/**
+ * `POST /portal/sign-in {email, locale?}` → 202, whatever the address: the same answer and
+ * the same work (two rate counters, one queued event) for known and unknown addresses.
+ */
+export const handler = httpHandler('portal-sign-in', async (request) => {
+  const { email, locale } = validate(portalSignInBody, request.body ?? {}, 'body');
+  await requestSignIn(dependencies(), { email, locale, client: request.sourceIp });
+  return {
+    status: 202,
+    body: {
+      status: 'accepted',
+      detail:
+        'If this address may use the portal, a sign-in link is on its way; it works once, for 15 minutes.',
+    },
+  };
+});
