@@ -1,4 +1,5 @@
-import { requestSignIn } from '../app/portal';
+import { requestSignIn, SIGN_IN_LIMIT_ADDRESS, SIGN_IN_LIMIT_CLIENT } from '../app/portal';
+import { integer } from '../shared/config';
 import { dependencies } from '../shared/dependencies';
 import { httpHandler } from '../shared/http-handler';
 import { validate } from '../shared/validation';
@@ -10,7 +11,10 @@ import { portalSignInBody } from './schemas';
  */
 export const handler = httpHandler('portal-sign-in', async (request) => {
   const { email, locale } = validate(portalSignInBody, request.body ?? {}, 'body');
-  await requestSignIn(dependencies(), { email, locale, client: request.sourceIp });
+  await requestSignIn(
+    { ...dependencies(), limits: signInLimits() },
+    { email, locale, client: request.sourceIp },
+  );
   return {
     status: 202,
     body: {
@@ -20,3 +24,17 @@ export const handler = httpHandler('portal-sign-in', async (request) => {
     },
   };
 });
+
+/** Per hour; `PORTAL_SIGN_IN_LIMIT_ADDRESS` and `PORTAL_SIGN_IN_LIMIT_CLIENT` override. */
+function signInLimits() {
+  return {
+    address: {
+      ...SIGN_IN_LIMIT_ADDRESS,
+      max: integer('PORTAL_SIGN_IN_LIMIT_ADDRESS', SIGN_IN_LIMIT_ADDRESS.max),
+    },
+    client: {
+      ...SIGN_IN_LIMIT_CLIENT,
+      max: integer('PORTAL_SIGN_IN_LIMIT_CLIENT', SIGN_IN_LIMIT_CLIENT.max),
+    },
+  };
+}

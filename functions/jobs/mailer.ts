@@ -21,6 +21,12 @@ const eventSchema = z.discriminatedUnion('kind', [
   }),
   z.object({ kind: z.literal('billing-notice'), eventId: z.string().min(1), ticketId }),
   z.object({
+    kind: z.literal('portal-sign-in'),
+    eventId: z.string().min(1),
+    email: z.string().min(3).max(254),
+    locale: z.enum(['de', 'en']),
+  }),
+  z.object({
     kind: z.literal('finance-notice'),
     eventId: z.string().min(1),
     month: z.string().regex(/^\d{4}-\d{2}$/),
