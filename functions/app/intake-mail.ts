@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import {
   type AttachmentRef,
+  descriptionOf,
   type InboundMail,
   localeOf,
   planAttachments,
@@ -25,6 +26,8 @@ export interface MailSource {
   receiptId: string;
   /** When the mail was received, ISO-8601 UTC. */
   receivedAt: string;
+  /** The envelope sender (SMTP `MAIL FROM`), when the receiving service reported it. */
+  envelopeSender?: string;
 }
 
 export type IntakeOutcome =
@@ -32,9 +35,6 @@ export type IntakeOutcome =
   | { outcome: 'reply'; ticketId: string; messageId: string; duplicate: boolean }
   | { outcome: 'ignored'; reason: string }
   | { outcome: 'quarantined'; reason: string };
-
-/** Longest text kept from one mail; the rest is cut with a note (items are at most 400 KB). */
-const MAX_TEXT = 50_000;
 
 /**
  * Turns a received mail into a ticket, or appends it to the ticket it answers (ticket
@@ -47,11 +47,17 @@ export async function intakeMail(
   source: MailSource,
 ): Promise<IntakeOutcome> {
   const from = mail.from?.address.trim().toLowerCase();
+  // Machine mail first: a bounce whose From is "MAILER-DAEMON" without an address is
+  // ignored like any other bounce, not quarantined with an alarm.
+  const automatic = automaticMailReason(mail.headers, from, {
+    subject: mail.subject,
+    partTypes: mail.attachments.map((a) => a.contentType),
+    ...(source.envelopeSender !== undefined ? { envelopeSender: source.envelopeSender } : {}),
+  });
+  if (automatic) return { outcome: 'ignored', reason: automatic };
   if (!from || !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(from)) {
     return { outcome: 'quarantined', reason: 'no usable sender address' };
   }
-  const automatic = automaticMailReason(mail.headers, from);
-  if (automatic) return { outcome: 'ignored', reason: automatic };
 
   // One mail, one key: its Message-ID survives redelivery and re-sending; SES's id backs it up.
   const mailKey = (mail.messageId && messageIdKey(mail.messageId)) || `ses.${source.receiptId}`;
@@ -80,7 +86,7 @@ async function openTicket(
   followUpOf?: string,
 ): Promise<IntakeOutcome> {
   const locale = localeOf(mail);
-  const text = bodyOf(mail, locale);
+  const text = descriptionOf(mail, locale);
   const description = followUpOf
     ? `${locale === 'de' ? 'Folgeanfrage zu' : 'Follow-up to'} ${followUpOf}\n\n${text}`
     : text;
@@ -137,7 +143,7 @@ async function appendReply(
     messageId,
     ticketId: ticket.ticketId,
     author: { kind: 'customer', name: displayName(mail, from), email: from },
-    body: bodyOf(mail, ticket.locale),
+    body: descriptionOf(mail, ticket.locale),
     internal: false,
     channel: 'email',
     createdAt: source.receivedAt,
@@ -176,15 +182,6 @@ async function storeAttachments(
     });
   }
   return [...stored, ...rejected];
-}
-
-function bodyOf(mail: InboundMail, locale: 'de' | 'en'): string {
-  const text = mail.text.replace(/\r\n/g, '\n').trim();
-  if (!text) return locale === 'de' ? '(kein Text)' : '(no text)';
-  if (text.length <= MAX_TEXT) return text;
-  const note =
-    locale === 'de' ? '[… gekürzt, vollständige Mail im Archiv]' : '[… cut, full mail archived]';
-  return `${text.slice(0, MAX_TEXT)}\n\n${note}`;
 }
 
 /** The sender's name as people see it: no control characters, no line breaks. */
