@@ -67,10 +67,14 @@ const OPTIONS: HtmlToTextOptions = {
  */
 export function htmlToText(html: string): string {
   if (nestingDepth(html) > MAX_NESTING) return '';
-  return convert(html, OPTIONS)
-    .split('\n')
-    .map((line) => line.trimEnd())
-    .join('\n')
-    .replace(/\n{3,}/g, '\n\n')
-    .trim();
+  return (
+    convert(html, OPTIONS)
+      // &nbsp; is layout in HTML; in plain text it only hides words from search.
+      .replace(/\u00A0/g, ' ')
+      .split('\n')
+      .map((line) => line.trimEnd())
+      .join('\n')
+      .replace(/\n{3,}/g, '\n\n')
+      .trim()
+  );
 }

@@ -15,7 +15,32 @@
 /** Charsets whose bytes are not ASCII-compatible, or that say nothing beyond UTF-8. */
 const NOT_A_HEADER_CHARSET = /^(utf-?8|us-?ascii|ascii|utf-?(16|32)(be|le)?|ucs-?2)$/;
 
+/** What windows-1252 has at 0x80–0x9F, where ISO-8859-1 has C1 controls (0 = unassigned). */
+const WINDOWS_1252_HIGH = [
+  0x20ac, 0, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021, 0x02c6, 0x2030, 0x0160, 0x2039, 0x0152,
+  0, 0x017d, 0, 0, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x02dc, 0x2122, 0x0161,
+  0x203a, 0x0153, 0, 0x017e, 0x0178,
+];
+
+/** The labels the WHATWG Encoding Standard reads as windows-1252. */
+const WINDOWS_1252 =
+  /^(windows-1252|cp1252|x-cp1252|iso-8859-1|iso8859-1|iso_8859-1|latin1|l1|cp819|ibm819|us-ascii|ascii|iso-ir-100|csisolatin1)$/;
+
+/**
+ * windows-1252, written out: Node's TextDecoder reads this label as ISO-8859-1 and turns
+ * Outlook's “quotes”, – and € into invisible C1 controls.
+ */
+export function decodeWindows1252(bytes: Uint8Array): string {
+  let out = '';
+  for (const byte of bytes) {
+    const high = byte >= 0x80 && byte <= 0x9f ? WINDOWS_1252_HIGH[byte - 0x80] : undefined;
+    out += String.fromCharCode(high || byte);
+  }
+  return out;
+}
+
 function tryDecode(label: string, bytes: Uint8Array): string | undefined {
+  if (WINDOWS_1252.test(label.trim().toLowerCase())) return decodeWindows1252(bytes);
   try {
     return new TextDecoder(label, { fatal: true }).decode(bytes);
   } catch {
@@ -39,7 +64,7 @@ export function decodeHeaderBytes(bytes: Uint8Array, declared?: string): string 
       return decoded;
     }
   }
-  return utf8 ?? new TextDecoder('windows-1252').decode(bytes);
+  return utf8 ?? decodeWindows1252(bytes);
 }
 
 interface Line {

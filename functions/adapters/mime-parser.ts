@@ -54,7 +54,7 @@ export async function parseMime(raw: Uint8Array): Promise<InboundMail> {
     ...(messageId ? { messageId } : {}),
     ...(from ? { from } : {}),
     subject: oneLine(parsed.subject ?? ''),
-    text: readableText(textOf(content) || (recovered ? '' : plainBodyOf(bytes, parsed))),
+    text: readableText(textOf(content) || (recovered ? '' : plainBodyOf(bytes, parsed))).trimEnd(),
     ...(inReplyTo ? { inReplyTo } : {}),
     references,
     headers,
