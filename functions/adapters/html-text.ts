@@ -21,7 +21,8 @@ export function nestingDepth(html: string): number {
   let depth = 0;
   let deepest = 0;
   for (const [, closing, name = '', selfClosing] of html.matchAll(
-    /<(\/?)([a-zA-Z][\w:-]*)[^>]*?(\/?)>/g,
+    // [^<>]: an attempt ends at the next "<", so the scan stays linear on "<a<a<a…".
+    /<(\/?)([a-zA-Z][\w:-]*)[^<>]*?(\/?)>/g,
   )) {
     if (NOT_NESTING.has(name.toLowerCase()) || selfClosing) continue;
     depth = closing ? Math.max(0, depth - 1) : depth + 1;

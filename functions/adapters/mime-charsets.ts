@@ -166,7 +166,7 @@ interface PendingPart {
  * Covers the message's header and its parts (found by the boundaries the multiparts
  * declare); nothing else changes. Returns the same buffer when nothing needed it.
  */
-export function headersAsUtf8(raw: Buffer): Buffer {
+export function withExplicitCharsets(raw: Buffer): Buffer {
   /** The charset each declared boundary's parts inherit. */
   const boundaries = new Map<string, string | undefined>();
   const edits: Edit[] = [];

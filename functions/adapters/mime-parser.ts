@@ -6,7 +6,7 @@ import {
 } from '../domain/mail/inbound-mail';
 import { normalizeMessageId } from '../domain/mail/threading';
 import { htmlToText } from './html-text';
-import { boundaryInUse, decodeHeaderBytes, headersAsUtf8 } from './mime-charsets';
+import { boundaryInUse, decodeHeaderBytes, withExplicitCharsets } from './mime-charsets';
 
 const PARSER_OPTIONS = {
   skipImageLinks: true,
@@ -19,14 +19,14 @@ const PARSER_OPTIONS = {
 /**
  * Parses raw MIME with mailparser: every charset and transfer encoding, RFC 2047 words and
  * RFC 2231 parameters, raw 8-bit headers in the charset their part declares
- * ({@link headersAsUtf8}). The text is the text parts; when they hold nothing (HTML-only
+ * ({@link withExplicitCharsets}). The text is the text parts; when they hold nothing (HTML-only
  * mail, anywhere in `multipart/mixed` or `related`, or an empty text part beside the HTML),
  * the HTML turned into plain text by html-to-text. A multipart whose declared boundary never
  * occurs is read by the boundary its body actually uses. Forwarded mails are named by their
  * subject. Broken mail yields whatever could be read rather than an error.
  */
 export async function parseMime(raw: Uint8Array): Promise<InboundMail> {
-  const bytes = headersAsUtf8(Buffer.from(raw));
+  const bytes = withExplicitCharsets(Buffer.from(raw));
   const parsed = await simpleParser(bytes, PARSER_OPTIONS);
   // The raw header lines: mailparser's processed headers merge X-Priority, Importance and
   // the List-* headers into new names, which would hide them from the mail policy.
@@ -89,7 +89,7 @@ async function partsByBoundaryInUse(
   if (!boundary) return undefined;
   const head = `Content-Type: ${mediaType(parsed)}; boundary="${boundary.replace(/"/g, '')}"\r\n\r\n`;
   const again = await simpleParser(
-    headersAsUtf8(Buffer.concat([Buffer.from(head), body])),
+    withExplicitCharsets(Buffer.concat([Buffer.from(head), body])),
     PARSER_OPTIONS,
   );
   return foundNothing(again) ? undefined : again;
@@ -171,7 +171,7 @@ function extensionOf(contentType: string): string {
 async function forwardedMailName(content: Buffer): Promise<string | undefined> {
   const end = /\r?\n\r?\n/.exec(content.subarray(0, 256 * 1024).toString('latin1'));
   const head = content.subarray(0, end ? end.index + end[0].length : 256 * 1024);
-  const { subject } = await simpleParser(headersAsUtf8(Buffer.from(head)), PARSER_OPTIONS);
+  const { subject } = await simpleParser(withExplicitCharsets(Buffer.from(head)), PARSER_OPTIONS);
   const name = oneLine(subject ?? '')
     .replace(/[\\/:*?"<>|]+/g, '_')
     .slice(0, 120)

@@ -43,15 +43,19 @@ describe('htmlToText', () => {
     expect(htmlToText(html)).toBe('Statusseite <https://status.example/T-1> https://example.com');
   });
 
-  it('does not spend seconds on HTML nested deeper than any real mail', () => {
-    const hostile = `${'<div>'.repeat(20_000)}Text`;
-    const started = performance.now();
-    expect(htmlToText(hostile)).toBe('');
-    expect(performance.now() - started).toBeLessThan(2000);
+  // No timing assertion: the test's timeout is the bound (quadratic work here takes minutes).
+  it('does not convert HTML nested deeper than any real mail', () => {
+    expect(htmlToText(`${'<div>'.repeat(20_000)}Text`)).toBe('');
+    expect(htmlToText(`${'<div>'.repeat(500)}Text`)).toBe('Text');
   });
 });
 
 describe('nestingDepth', () => {
+  // No timing assertion: the test's timeout is the bound (the quadratic scan took minutes).
+  it('stays linear on tags that never close ("<a<a<a…")', () => {
+    expect(nestingDepth('<a'.repeat(500_000))).toBe(0);
+  });
+
   it('counts open elements, not void or implicitly closed ones', () => {
     expect(nestingDepth('<div><p>a<p>b<br><img src=x><span>c</span></div>')).toBe(2);
     expect(nestingDepth('<table><tr><td>1<td>2<tr><td>3</table>')).toBe(1);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   boundaryInUse,
   decodeHeaderBytes,
-  headersAsUtf8,
+  withExplicitCharsets,
 } from '../../../functions/adapters/mime-charsets';
 
 const latin1 = (text: string) => Buffer.from(text, 'latin1');
@@ -33,10 +33,10 @@ describe('decodeHeaderBytes', () => {
   });
 });
 
-describe('headersAsUtf8', () => {
+describe('withExplicitCharsets', () => {
   it('returns the very same buffer when no header needs it', () => {
     const raw = crlf('Subject: plain', 'Content-Type: text/plain; charset=utf-8', '', 'Grüße');
-    expect(headersAsUtf8(raw)).toBe(raw);
+    expect(withExplicitCharsets(raw)).toBe(raw);
   });
 
   it('re-encodes a raw Latin-1 subject as UTF-8 and leaves the body alone', () => {
@@ -47,7 +47,7 @@ describe('headersAsUtf8', () => {
       '',
       body,
     );
-    const out = headersAsUtf8(raw);
+    const out = withExplicitCharsets(raw);
     expect(out.toString('utf8')).toContain('Subject: Formação Verão\r\n');
     expect(out.subarray(out.length - body.length - 2, out.length - 2)).toEqual(body);
   });
@@ -64,7 +64,7 @@ describe('headersAsUtf8', () => {
       'AAAA',
       '--b1--',
     );
-    expect(headersAsUtf8(raw).toString('utf8')).toContain('\tname="绩效.xls"\r\n');
+    expect(withExplicitCharsets(raw).toString('utf8')).toContain('\tname="绩效.xls"\r\n');
   });
 
   it('declares windows-1252 for a text part without charset whose bytes are not UTF-8', () => {
@@ -78,7 +78,7 @@ describe('headersAsUtf8', () => {
       latin1('<p>Descripci\u00f3n</p>').toString('base64'),
       '--b--',
     );
-    expect(headersAsUtf8(raw).toString('latin1')).toContain(
+    expect(withExplicitCharsets(raw).toString('latin1')).toContain(
       'Content-Type: text/html;; charset="windows-1252"\r\nContent-Transfer-Encoding: base64',
     );
   });
@@ -90,7 +90,7 @@ describe('headersAsUtf8', () => {
       '',
       '<meta charset=3D"iso-8859-15"><p>=A4 50</p>',
     );
-    expect(headersAsUtf8(html).toString('latin1')).toContain(
+    expect(withExplicitCharsets(html).toString('latin1')).toContain(
       'Content-Type: text/html; charset="iso-8859-15"\r\n',
     );
     const text = crlf(
@@ -102,14 +102,14 @@ describe('headersAsUtf8', () => {
       gb2312,
       '--b--',
     );
-    expect(headersAsUtf8(text).toString('latin1')).toContain(
+    expect(withExplicitCharsets(text).toString('latin1')).toContain(
       'Content-Type: text/plain; charset="gb2312"\r\n',
     );
   });
 
   it('leaves undeclared text parts that are ASCII or UTF-8 as they are', () => {
     const raw = crlf('Content-Type: text/plain', '', Buffer.from('Grüße', 'utf8'));
-    expect(headersAsUtf8(raw)).toBe(raw);
+    expect(withExplicitCharsets(raw)).toBe(raw);
   });
 });
 
