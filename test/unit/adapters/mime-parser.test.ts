@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { parseMime } from '../../../functions/adapters/mime-parser';
 
 /** A raw mail from lines (CRLF), with the usual header unless `head` replaces it. */
@@ -274,5 +275,83 @@ describe('parseMime: headers and names', () => {
       Buffer.from('From: "Smith, Karoline <Sales>" <k.smith@example.com>\r\n\r\nx\r\n'),
     );
     expect(quoted.from?.address).toBe('k.smith@example.com');
+  });
+});
+
+describe('parseMime: any input', () => {
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  const CONTROLS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\r]/;
+  const noControls = (parsed: Awaited<ReturnType<typeof parseMime>>) => {
+    expect(parsed.text).not.toMatch(CONTROLS);
+    expect(parsed.subject).not.toMatch(CONTROLS);
+    expect(parsed.from?.name ?? '').not.toMatch(CONTROLS);
+    for (const a of parsed.attachments) expect(a.filename).not.toMatch(CONTROLS);
+  };
+  const bytes = (max: number) => fc.uint8Array({ maxLength: max }).map((b) => Buffer.from(b));
+  const charset = fc.constantFrom(
+    'utf-8',
+    'iso-8859-1',
+    'windows-1252',
+    'gb2312',
+    'shift_jis',
+    'iso-2022-jp',
+    'utf-16',
+    'x-unknown',
+    '',
+  );
+  const type = fc.constantFrom(
+    'text/plain',
+    'text/html',
+    'application/pdf',
+    'message/rfc822',
+    'image/png',
+    'multipart/mixed',
+  );
+  const encoding = fc.constantFrom('7bit', '8bit', 'base64', 'quoted-printable', 'x-uuencode', '');
+
+  it('never fails and never lets a control character through, whatever the bytes', async () => {
+    await fc.assert(
+      fc.asyncProperty(bytes(3000), async (raw) => noControls(await parseMime(raw))),
+      { numRuns: 150 },
+    );
+  });
+
+  it('… nor for MIME-shaped mail with raw bytes in headers, parts and bodies', async () => {
+    const part = fc.record({ type, charset, encoding, name: bytes(40), body: bytes(400) });
+    await fc.assert(
+      fc.asyncProperty(
+        bytes(60),
+        bytes(60),
+        charset,
+        fc.array(part, { maxLength: 4 }),
+        fc.boolean(),
+        async (subject, name, topCharset, parts, breakBoundary) => {
+          const b = 'b0und';
+          const chunks: Buffer[] = [
+            Buffer.from('From: "'),
+            name,
+            Buffer.from('" <anna@acme.example>\r\nSubject: '),
+            subject,
+            Buffer.from(
+              `\r\nContent-Type: multipart/mixed; boundary="${b}"; charset="${topCharset}"\r\n\r\n`,
+            ),
+          ];
+          for (const p of parts) {
+            chunks.push(
+              Buffer.from(
+                `--${breakBoundary ? 'other' : b}\r\nContent-Type: ${p.type}; charset=${p.charset}; name="`,
+              ),
+              p.name,
+              Buffer.from(`"\r\nContent-Transfer-Encoding: ${p.encoding}\r\n\r\n`),
+              p.body,
+              Buffer.from('\r\n'),
+            );
+          }
+          chunks.push(Buffer.from(`--${b}--\r\n`));
+          noControls(await parseMime(Buffer.concat(chunks)));
+        },
+      ),
+      { numRuns: 150 },
+    );
   });
 });
