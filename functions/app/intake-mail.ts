@@ -26,8 +26,11 @@ export interface MailSource {
   receiptId: string;
   /** When the mail was received, ISO-8601 UTC. */
   receivedAt: string;
-  /** The envelope sender (SMTP `MAIL FROM`), when the receiving service reported it. */
-  envelopeSender?: string;
+  /**
+   * The envelope sender (SMTP `MAIL FROM`), when the receiving service reported it; `''` is
+   * the null sender of bounces.
+   */
+  envelopeFrom?: string;
 }
 
 export type IntakeOutcome =
@@ -52,7 +55,7 @@ export async function intakeMail(
   const automatic = automaticMailReason(mail.headers, from, {
     subject: mail.subject,
     partTypes: mail.attachments.map((a) => a.contentType),
-    ...(source.envelopeSender !== undefined ? { envelopeSender: source.envelopeSender } : {}),
+    ...(source.envelopeFrom !== undefined ? { envelopeSender: source.envelopeFrom } : {}),
   });
   if (automatic) return { outcome: 'ignored', reason: automatic };
   if (!from || !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(from)) {
@@ -86,7 +89,7 @@ async function openTicket(
   followUpOf?: string,
 ): Promise<IntakeOutcome> {
   const locale = localeOf(mail);
-  const text = descriptionOf(mail, locale);
+  const text = bodyOf(mail, locale);
   const description = followUpOf
     ? `${locale === 'de' ? 'Folgeanfrage zu' : 'Follow-up to'} ${followUpOf}\n\n${text}`
     : text;
@@ -143,7 +146,7 @@ async function appendReply(
     messageId,
     ticketId: ticket.ticketId,
     author: { kind: 'customer', name: displayName(mail, from), email: from },
-    body: descriptionOf(mail, ticket.locale),
+    body: bodyOf(mail, ticket.locale),
     internal: false,
     channel: 'email',
     createdAt: source.receivedAt,
@@ -182,6 +185,11 @@ async function storeAttachments(
     });
   }
   return [...stored, ...rejected];
+}
+
+/** The text of a ticket or reply made of a mail (see descriptionOf). */
+function bodyOf(mail: InboundMail, locale: 'de' | 'en'): string {
+  return descriptionOf(mail, locale);
 }
 
 /** The sender's name as people see it: no control characters, no line breaks. */

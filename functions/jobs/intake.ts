@@ -52,7 +52,8 @@ export const handler = queueHandler('intake', async (record) => {
   const outcome = await intakeMail(deps, await parseMime(raw), {
     receiptId: mail.messageId,
     receivedAt: new Date(mail.timestamp).toISOString(),
-    ...(mail.source !== undefined ? { envelopeSender: mail.source } : {}),
+    // '' is the null sender of bounces: passed on, not dropped.
+    ...(mail.source !== undefined ? { envelopeFrom: mail.source } : {}),
   });
   if (outcome.outcome === 'quarantined') {
     const key = await deps.mailBucket.quarantine(bucketName, objectKey);
