@@ -39,6 +39,9 @@ export type IntakeOutcome =
   | { outcome: 'ignored'; reason: string }
   | { outcome: 'quarantined'; reason: string };
 
+/** Longest text kept from one mail; the rest is cut with a note (items are at most 400 KB). */
+const MAX_TEXT = 50_000;
+
 /**
  * Turns a received mail into a ticket, or appends it to the ticket it answers (ticket
  * number in the subject, else a known In-Reply-To/References), reopening a resolved one.
@@ -189,7 +192,7 @@ async function storeAttachments(
 
 /** The text of a ticket or reply made of a mail (see descriptionOf). */
 function bodyOf(mail: InboundMail, locale: 'de' | 'en'): string {
-  return descriptionOf(mail, locale);
+  return descriptionOf(mail, locale, MAX_TEXT);
 }
 
 /** The sender's name as people see it: no control characters, no line breaks. */

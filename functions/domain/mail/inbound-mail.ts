@@ -34,9 +34,6 @@ export interface AttachmentRef {
   rejected?: string;
 }
 
-/** Longest text kept from one mail; the rest is cut with a note (items are at most 400 KB). */
-const MAX_TEXT = 50_000;
-
 /**
  * Text as people read it: line breaks as `\n`, no control characters (NUL, escape, C1
  * controls and the like: they only ever come from broken or hostile mail); tabs and line
@@ -56,12 +53,13 @@ const LISTED_ATTACHMENTS = 10;
 
 /**
  * The description of a ticket (or the body of a reply) made of a mail: its readable text,
- * cut at 50,000 characters; a mail without text says so, and names its attachments when it
+ * cut at `maxChars` with a note; a mail without text says so, and names its attachments when it
  * brought only those (a scanned document, a PDF sent by a copier).
  */
 export function descriptionOf(
   mail: Pick<InboundMail, 'text' | 'attachments'>,
   locale: Locale,
+  maxChars = 50_000,
 ): string {
   const text = readableText(mail.text).trim();
   if (!text) {
@@ -73,10 +71,10 @@ export function descriptionOf(
       ? `(kein Text, nur ${names.length === 1 ? 'ein Anhang' : `${names.length} Anhänge`}: ${listed}${more})`
       : `(no text, only ${names.length === 1 ? 'an attachment' : `${names.length} attachments`}: ${listed}${more})`;
   }
-  if (text.length <= MAX_TEXT) return text;
+  if (text.length <= maxChars) return text;
   const note =
     locale === 'de' ? '[… gekürzt, vollständige Mail im Archiv]' : '[… cut, full mail archived]';
-  return `${text.slice(0, MAX_TEXT)}\n\n${note}`;
+  return `${text.slice(0, maxChars)}\n\n${note}`;
 }
 
 /** Limits on what a mail may bring (bytes). */
