@@ -28,7 +28,13 @@ export class DynamoVerifiedAddresses implements VerifiedAddresses {
     const address = normalizeEmail(email);
     await conditionalPut(this.db, {
       TableName: this.tableName,
-      Item: { ...keys.verifiedAddress(address), entity: 'verified-address', email: address, method, at },
+      Item: {
+        ...keys.verifiedAddress(address),
+        entity: 'verified-address',
+        email: address,
+        method,
+        at,
+      },
       ConditionExpression: 'attribute_not_exists(pk)',
     });
   }

@@ -107,7 +107,8 @@ export async function intakeMail(
   const decision = decideReply(await relationOf(deps, named, from), received.authentication);
   switch (decision.action) {
     case 'append':
-      if (named.status === 'closed') return openTicket(deps, received, { followUpOf: named.ticketId });
+      if (named.status === 'closed')
+        return openTicket(deps, received, { followUpOf: named.ticketId });
       return appendReply(deps, named, received);
     case 'linked-ticket':
       return openTicket(deps, received, { relatedTo: named.ticketId });

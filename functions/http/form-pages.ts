@@ -34,7 +34,8 @@ const TEXT = {
       `Please confirm with one click that the address we sent the acknowledgement of ${id} to is yours.`,
     confirmButton: 'Confirm my address',
     confirmedTitle: 'Thank you – your address is confirmed',
-    confirmedText: (id: string) => `We now know that messages from this address about ${id} come from you.`,
+    confirmedText: (id: string) =>
+      `We now know that messages from this address about ${id} come from you.`,
   },
 } as const;
 

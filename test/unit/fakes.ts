@@ -293,7 +293,8 @@ export class InMemoryVerifiedAddresses implements VerifiedAddresses {
   }
 
   async record(email: string, method: VerificationMethod, at: string): Promise<void> {
-    if (!this.proofs.has(normalizeEmail(email))) this.proofs.set(normalizeEmail(email), { method, at });
+    if (!this.proofs.has(normalizeEmail(email)))
+      this.proofs.set(normalizeEmail(email), { method, at });
   }
 }
 

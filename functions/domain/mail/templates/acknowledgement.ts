@@ -84,9 +84,11 @@ export function renderAcknowledgement(data: AcknowledgementData, locale: Locale)
       ${t.follow} <a href="${data.statusUrl}">${data.statusUrl}</a><br />
       ${t.token}: <code>${data.accessToken}</code>
     </p>
-    ${data.confirmUrl
-      ? html`<p>${t.confirm} <a href="${data.confirmUrl}">${data.confirmUrl}</a></p>`
-      : ''}
+    ${
+      data.confirmUrl
+        ? html`<p>${t.confirm} <a href="${data.confirmUrl}">${data.confirmUrl}</a></p>`
+        : ''
+    }
     <p>${t.reply}</p>
     <p style="white-space: pre-line">${t.closing}</p>`;
   return { subject, text, html: layout(locale, subject, body) };
