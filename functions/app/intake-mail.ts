@@ -246,7 +246,8 @@ async function appendReply(
   // A redelivery after a crash between the two writes still reopens the ticket.
   if (added || ticket.updatedAt < message.createdAt)
     await reopenOnCustomerReply(deps, ticket.ticketId);
-  if (received.authentication === 'authenticated') {
+  const alreadyProven = ticket.requesterVerified === true && ticket.requester.email === from;
+  if (received.authentication === 'authenticated' && !alreadyProven) {
     // The mail proves the address; the ticket records it if it is its requester's.
     await recordVerifiedRequester(deps, from, 'mail', ticket.ticketId);
   }
