@@ -173,7 +173,8 @@ async function openTicket(
       ...(mail.messageId ? { inReplyTo: mail.messageId } : {}),
       ...(received.authentication === 'authenticated' ? { verifiedBy: 'mail' as const } : {}),
       ...(link.relatedTo ? { relatedTicketId: link.relatedTo } : {}),
-      acknowledge: !received.unsure,
+      // Nothing in answer to mail SES could not clear, nor to an address that may be forged.
+      acknowledge: !received.unsure && received.authentication !== 'failed',
     },
   );
   if (mail.messageId) {
@@ -198,6 +199,15 @@ async function openTicket(
       `SES could not clear this mail (${received.unsure.reason}): no acknowledgement was sent${
         received.unsure.keepAttachments ? '' : ' and no attachment was stored'
       }.`,
+      source.receivedAt,
+    );
+  }
+  if (received.authentication === 'failed') {
+    await addSystemNote(
+      deps,
+      ticket.ticketId,
+      `f${hashOf(mailKey)}`,
+      'SPF, DKIM or DMARC failed for this mail: its sender address may be forged, so no acknowledgement was sent.',
       source.receivedAt,
     );
   }

@@ -388,6 +388,26 @@ describe('mail trust: who may write into a ticket (SPEC §14)', () => {
       expect(after.messages.map((m) => m.unverified)).toEqual([true]);
     });
 
+    it('a new mail whose DMARC failed makes an unverified ticket, but no mail to the forged address', async () => {
+      await deliver({
+        from: 'boss@acme.example',
+        subject: 'Urgent: reset my password',
+        text: 'Send the new password to this address.',
+        verdicts: { Dmarc: 'FAIL' },
+      });
+
+      const [line, ...more] = await ticketsFrom('boss@acme.example');
+      expect(more).toEqual([]);
+      expect(line?.requesterVerified).toBe(false);
+      const ticket = await view((line as QueueLine).ticketId);
+      // The group still follows the address (SPEC §14); agents see why to be careful.
+      expect(ticket.group).toBe('contract');
+      expect(ticket.messages).toEqual([
+        expect.objectContaining({ internal: true, body: expect.stringContaining('forged') }),
+      ]);
+      expect(await mailTo('boss@acme.example')).toEqual([]);
+    });
+
     it('spam GRAY makes a ticket (nothing lost) but sends nothing in answer', async () => {
       await deliver({
         from: 'gray@example.net',
