@@ -240,7 +240,7 @@ async function appendReply(
     deps,
     received,
     `attachments/${ticket.ticketId}/${hashOf(mailKey)}`,
-    await bytesHeld(deps, ticket, mail),
+    await bytesHeld(deps, ticket, mail, 'customer'),
   );
   const message: TicketMessage = {
     messageId,
@@ -288,7 +288,7 @@ async function addUnverifiedNote(
     deps,
     received,
     `attachments/${ticket.ticketId}/${hashOf(mailKey)}`,
-    await bytesHeld(deps, ticket, mail),
+    await bytesHeld(deps, ticket, mail, 'unverified'),
   );
   const added = await deps.messages.add({
     messageId,
@@ -323,14 +323,23 @@ async function addSystemNote(
   });
 }
 
-/** Bytes the ticket's stored files take: its own and its messages' (only read when needed). */
-async function bytesHeld(deps: IntakeDeps, ticket: StoredTicket, mail: InboundMail) {
+/**
+ * Bytes the ticket's stored files take (only read when the mail brings files). Two pools:
+ * the customer's — the ticket's own files, its messages', the web uploads — and the files
+ * of unverified notes, so that a stranger's mail can never use up the customer's quota.
+ */
+async function bytesHeld(
+  deps: IntakeDeps,
+  ticket: StoredTicket,
+  mail: InboundMail,
+  pool: 'customer' | 'unverified',
+) {
   if (mail.attachments.length === 0) return 0;
-  const messages = await deps.messages.list(ticket.ticketId);
-  return (
-    storedBytes(ticket.attachments ?? []) +
-    storedBytes(messages.flatMap((message) => message.attachments ?? []))
+  const messages = (await deps.messages.list(ticket.ticketId)).filter(
+    (message) => (message.unverified === true) === (pool === 'unverified'),
   );
+  const files = storedBytes(messages.flatMap((message) => message.attachments ?? []));
+  return pool === 'customer' ? storedBytes(ticket.attachments ?? []) + files : files;
 }
 
 /**

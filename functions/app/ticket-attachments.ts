@@ -31,8 +31,9 @@ export async function uploadAttachment(
     throw new ConflictError(`Ticket ${ticketId} is closed; please submit a new ticket.`);
   }
   if (file.content.length > UPLOAD_LIMIT_BYTES) throw new PayloadTooLargeError(UPLOAD_LIMIT_BYTES);
-  // The quota is the ticket's: its own files and those that came with its messages by mail.
-  const messages = await deps.messages.list(ticketId);
+  // The quota is the ticket's: its own files and those that came with its messages by mail
+  // (not those of unverified notes from strangers, which have a pool of their own).
+  const messages = (await deps.messages.list(ticketId)).filter((message) => !message.unverified);
   const stored =
     storedBytes(ticket.attachments ?? []) +
     storedBytes(messages.flatMap((message) => message.attachments ?? []));

@@ -616,6 +616,21 @@ describe('mail trust: who may write into a ticket (SPEC §14)', () => {
         body: { filename: 'e.bin', contentBase64: randomBytes(3 * MB).toString('base64') },
       });
       expect(upload.status).toBe(409);
+
+      // A stranger's files go to a pool of their own: they never use up the customer's room.
+      await deliver({
+        from: 'filler@evil.example',
+        subject: `Re: [${ticketId}] Dumps`,
+        text: 'filler',
+        attachments: [{ filename: 'junk.bin', content: randomBytes(2 * MB) }],
+      });
+      const note = (await view(ticketId)).messages.find((m) => m.unverified);
+      expect(note?.attachments.map((a) => Boolean(a.key))).toEqual([true]);
+      const fits = await api.request('POST', `/tickets/${ticketId}/attachments`, {
+        token: agent,
+        body: { filename: 'f.bin', contentBase64: randomBytes(2 * MB).toString('base64') },
+      });
+      expect(fits.status, fits.text).toBe(201);
     });
   });
 });
