@@ -49,8 +49,8 @@ export async function submitTicket(
     /** The ticket a mail named that this one was opened about (SPEC §14). */
     relatedTicketId?: string;
     /**
-     * Whether to acknowledge; false for mail SES could not clear of spam or viruses, so
-     * nothing is sent in answer to it. @default true
+     * Whether to acknowledge; false for mail SES could not clear of spam or viruses, or
+     * whose SPF, DKIM or DMARC failed, so nothing is sent in answer to it. @default true
      */
     acknowledge?: boolean;
   } = {},
