@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { storedBytes, withinTicketQuota } from '../domain/mail/attachment-quota';
 import {
   type AttachmentRef,
+  descriptionOf,
   type InboundMail,
   localeOf,
   planAttachments,
@@ -39,7 +40,10 @@ export interface MailSource {
   receivedAt: string;
   /** SES's SPF, DKIM, DMARC, spam and virus verdicts. @default all PASS */
   verdicts?: MailVerdicts;
-  /** The envelope sender (SMTP `MAIL FROM`), which SPF checked. */
+  /**
+   * The envelope sender (SMTP `MAIL FROM`, which SPF checked), when the receiving service
+   * reported it; `''` is the null sender of bounces.
+   */
   envelopeFrom?: string;
 }
 
@@ -80,11 +84,17 @@ export async function intakeMail(
   const admission = admissionOf(verdicts);
   if (admission.admit === 'refuse') return { outcome: 'ignored', reason: admission.reason };
   const from = mail.from?.address.trim().toLowerCase();
+  // Machine mail first: a bounce whose From is "MAILER-DAEMON" without an address is
+  // ignored like any other bounce, not quarantined with an alarm.
+  const automatic = automaticMailReason(mail.headers, from, {
+    subject: mail.subject,
+    partTypes: mail.attachments.map((a) => a.contentType),
+    ...(source.envelopeFrom !== undefined ? { envelopeSender: source.envelopeFrom } : {}),
+  });
+  if (automatic) return { outcome: 'ignored', reason: automatic };
   if (!from || !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(from)) {
     return { outcome: 'quarantined', reason: 'no usable sender address' };
   }
-  const automatic = automaticMailReason(mail.headers, from);
-  if (automatic) return { outcome: 'ignored', reason: automatic };
 
   const received: Received = {
     mail,
@@ -382,13 +392,9 @@ async function storeAttachments(
   return [...stored, ...planned.rejected, ...rejected];
 }
 
+/** The text of a ticket or reply made of a mail (see descriptionOf). */
 function bodyOf(mail: InboundMail, locale: 'de' | 'en'): string {
-  const text = mail.text.replace(/\r\n/g, '\n').trim();
-  if (!text) return locale === 'de' ? '(kein Text)' : '(no text)';
-  if (text.length <= MAX_TEXT) return text;
-  const note =
-    locale === 'de' ? '[… gekürzt, vollständige Mail im Archiv]' : '[… cut, full mail archived]';
-  return `${text.slice(0, MAX_TEXT)}\n\n${note}`;
+  return descriptionOf(mail, locale, MAX_TEXT);
 }
 
 /** The sender's name as people see it: no control characters, no line breaks. */

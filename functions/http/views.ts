@@ -62,7 +62,7 @@ export function messageView(message: TicketMessage) {
     channel: message.channel,
     createdAt: message.createdAt,
     attachments: message.attachments ?? [],
-    ...(message.unverified ? { unverified: true } : {}),
+    ...(message.unverified ? { unverified: true as const } : {}),
   };
 }
 

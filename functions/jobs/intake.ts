@@ -69,7 +69,8 @@ export const handler = queueHandler('intake', async (record) => {
     receiptId: mail.messageId,
     receivedAt: new Date(mail.timestamp).toISOString(),
     verdicts,
-    ...(mail.source ? { envelopeFrom: mail.source } : {}),
+    // '' is the null sender of bounces: passed on, not dropped.
+    ...(mail.source !== undefined ? { envelopeFrom: mail.source } : {}),
   });
   if (outcome.outcome === 'quarantined') {
     const key = await deps.mailBucket.quarantine(bucketName, objectKey);
