@@ -25,6 +25,10 @@ import { DynamoTicketNumbers } from '../adapters/ticket-number-allocator';
 import { DynamoTicketRepository } from '../adapters/ticket-repository';
 import { DynamoWorkEntryRepository } from '../adapters/work-entry-repository';
 import { DynamoAllowances } from '../adapters/allowances';
+import {
+  DynamoAddressConfirmations,
+  DynamoVerifiedAddresses,
+} from '../adapters/address-verification';
 import { DynamoPriceListStore } from '../adapters/price-list-store';
 import { integer, optional, required } from './config';
 
@@ -87,6 +91,8 @@ export function createDependencies(): Dependencies {
       signIns: deps.signIns,
     }),
     allowanceUsage: () => deps.allowances as DynamoAllowances,
+    verifiedAddresses: () => new DynamoVerifiedAddresses(table().db, table().name),
+    confirmations: () => new DynamoAddressConfirmations(table().db, table().name, clock),
     outbox: () => {
       const endpoint = optional('SQS_ENDPOINT');
       return new SqsOutbox(
@@ -111,6 +117,7 @@ export function createDependencies(): Dependencies {
   const deps = {
     clock,
     newAccessToken: () => randomBytes(24).toString('base64url'),
+    newMessageIdLocalPart: () => randomBytes(16).toString('hex'),
     newId: timeOrderedId,
   } as Dependencies;
   for (const [name, build] of Object.entries(parts)) {

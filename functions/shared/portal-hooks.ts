@@ -1,9 +1,10 @@
+import { recordVerifiedRequester } from '../app/verify-requester';
 import type { Dependencies } from './dependencies';
 
 /**
- * A portal session was opened for the address: it is proven (SPEC §14). Until verified
- * senders land (issue 10), there is no store to record it in.
+ * A portal session was opened for the address: the link reached its mailbox, so it is
+ * proven (SPEC §14) — for the tickets it files from now on, by any channel.
  */
-export async function recordPortalSignIn(_deps: Dependencies, _email: string): Promise<void> {
-  // Replaced by recordVerifiedRequester(deps, email, 'portal') when issue 10 is merged.
+export async function recordPortalSignIn(deps: Dependencies, email: string): Promise<void> {
+  await recordVerifiedRequester(deps, email, 'portal');
 }

@@ -72,7 +72,7 @@ describe('customer portal on a phone', () => {
     expect(await page.locator('#portal-tickets').textContent()).not.toContain('Fremdes Ticket');
     // Nothing sticks out sideways on a 375 px screen.
     const overflow = await page.evaluate(
-      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      'document.documentElement.scrollWidth - document.documentElement.clientWidth',
     );
     expect(overflow).toBeLessThanOrEqual(0);
     await browser.screenshot('portal-02-list-phone');

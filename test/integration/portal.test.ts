@@ -337,6 +337,9 @@ describe('customer portal', () => {
     expect((await listIds(ida))[0]).toBe(ticketId);
     const full = await api.request('GET', `/tickets/${ticketId}`, { token: agent });
     expect(full.json.requester).toEqual({ name: 'Ida Itlerin', email: 'it@acme.example' });
+    // The portal session proved the address (SPEC §14): the tickets it files are verified.
+    expect(full.json.requesterVerified).toBe(true);
+    expect(full.json.requesterVerifiedBy).toBe('portal');
     const acks = await api.mailTo(
       (mail) =>
         mail.destination.to.some((to) => to.includes('it@acme.example')) &&
