@@ -141,6 +141,8 @@ const en = {
   'portal.linkSent':
     'If this address may use the portal, a sign-in link is on its way. Please check your mailbox.',
   'portal.signingIn': 'Signing you in…',
+  'portal.continue': 'Sign in',
+  'portal.continueIntro': 'Sign in to the customer portal with the link from your e-mail:',
   'portal.linkInvalid':
     'This sign-in link is not valid any more (it works once, for 15 minutes). Ask for a new one.',
   'portal.expired': 'Your session has ended. Please sign in again.',
@@ -327,6 +329,8 @@ const de: Record<MessageKey, string> = {
   'portal.linkSent':
     'Wenn diese Adresse das Portal nutzen darf, ist ein Anmeldelink unterwegs. Bitte sehen Sie in Ihr Postfach.',
   'portal.signingIn': 'Sie werden angemeldet …',
+  'portal.continue': 'Anmelden',
+  'portal.continueIntro': 'Melden Sie sich mit dem Link aus Ihrer E-Mail im Kundenportal an:',
   'portal.linkInvalid':
     'Dieser Anmeldelink gilt nicht mehr (er gilt einmal und 15 Minuten lang). Fordern Sie einen neuen an.',
   'portal.expired': 'Ihre Sitzung ist abgelaufen. Bitte melden Sie sich neu an.',

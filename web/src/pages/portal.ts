@@ -132,25 +132,18 @@ async function start() {
   const params = new URLSearchParams(location.search);
   const code = params.get('code');
   if (code) {
-    // The code is spent now: take it out of the address bar and the history.
-    history.replaceState(
-      null,
-      '',
-      `${location.pathname}${params.get('lang') ? '?lang=' + params.get('lang') : ''}`,
-    );
-    announce(message, t('portal.signingIn'));
-    try {
-      const answer = await call<{ sessionToken: string }>('/portal/session', {
-        method: 'POST',
-        json: { code },
-      });
-      session = answer?.sessionToken;
-      if (session) sessionStorage.setItem(SESSION_KEY, session);
-      announce(message, '');
-    } catch {
-      announce(message, t('portal.linkInvalid'), 'error');
-    }
+    // The code is taken out of the address bar and the history at once; it is spent only
+    // by the button: mail scanners that open links (some run scripts) must not use it up.
+    const lang = params.get('lang');
+    history.replaceState(null, '', `${location.pathname}${lang ? `?lang=${lang}` : ''}`);
+    renderRedeem(code);
+    return;
   }
+  await enter();
+}
+
+/** With a session: who is signed in, then the view the hash names. */
+async function enter() {
   if (!session) {
     renderSignIn();
     return;
@@ -160,8 +153,37 @@ async function start() {
   } catch {
     return;
   }
-  if (!location.hash) location.hash = '#/tickets';
+  if (!location.hash || location.hash === '#') location.hash = '#/tickets';
   else await route();
+}
+
+/** The page the mailed link opens: one button that trades the code for a session. */
+function renderRedeem(code: string) {
+  const button = h(
+    'button',
+    { className: 'primary', attrs: { type: 'button', id: 'redeem' } },
+    t('portal.continue'),
+  );
+  button.addEventListener('click', () => {
+    void busy(button, async () => {
+      announce(message, t('portal.signingIn'));
+      try {
+        const answer = await call<{ sessionToken: string }>('/portal/session', {
+          method: 'POST',
+          json: { code },
+        });
+        session = answer?.sessionToken;
+        if (session) sessionStorage.setItem(SESSION_KEY, session);
+        announce(message, '');
+        await enter();
+      } catch {
+        renderSignIn();
+        announce(message, t('portal.linkInvalid'), 'error');
+      }
+    });
+  });
+  replaceChildren(root, h('p', null, t('portal.continueIntro')), button);
+  root.hidden = false;
 }
 
 function signOut(reason?: 'portal.expired') {
