@@ -75,6 +75,8 @@ describe('the API path patterns', () => {
       '/health',
       '/intake/*',
       '/openapi.json',
+      // Not '/portal.html': the page is the site's, the API is under '/portal/'.
+      '/portal/*',
       '/price-list',
       '/queue',
       '/queue/*',
@@ -104,6 +106,8 @@ describe('the API path patterns', () => {
           '/index.html',
           '/en/index.html',
           '/status.html',
+          '/portal.html',
+          '/assets/portal.js',
           ...STAFF_PAGES,
           '/styles.css',
           '/assets/form.js',
