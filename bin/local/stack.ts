@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { ValidationError } from '../../functions/domain/errors';
 import { cachingVerifier, createBearerVerifier } from '../../functions/shared/bearer-token';
-import { problemResponse } from '../../functions/shared/problem';
+import { PROBLEM_CONTENT_TYPE, problemResponse } from '../../functions/shared/problem';
 import { createApiGateway } from './api-gateway';
 import { LOCAL_CREDENTIALS, startDynamoDb } from './dynamodb';
 import { createPageServer } from './page-server';
@@ -94,7 +94,25 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const intake = sqs.queues.intake as LocalQueue;
   const ses = await startSes({ port: options.sesPort ?? 8005, dataDir });
 
+  // The port is taken first (its address goes into the settings below), but until every
+  // part is up a request is answered 503 at once instead of left waiting.
   const server = createServer();
+  const starting = (_request: IncomingMessage, response: ServerResponse) => {
+    response.writeHead(503, {
+      'content-type': PROBLEM_CONTENT_TYPE,
+      'cache-control': 'no-store',
+      'retry-after': '1',
+    });
+    response.end(
+      JSON.stringify({
+        type: 'urn:servicedesk:problem:starting',
+        title: 'Service unavailable',
+        status: 503,
+        detail: 'The service is starting; try again in a second.',
+      }),
+    );
+  };
+  server.on('request', starting);
   await listen(server, options.port ?? 3000);
   const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const issuer = await loadLocalIssuer(join(dataDir, 'jwt-signing-key.json'), `${apiUrl}/_local`);
@@ -150,6 +168,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     cachingVerifier(createBearerVerifier(`${apiUrl}/_local/jwks.json`, issuer.issuer)),
   );
   const pages = await createPageServer({ dataDir });
+  server.off('request', starting);
   server.on('request', (request: IncomingMessage, response: ServerResponse) => {
     const url = new URL(request.url ?? '/', apiUrl);
     if ((request.method === 'GET' || request.method === 'HEAD') && pages.serves(url.pathname)) {
