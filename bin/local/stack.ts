@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
@@ -8,7 +8,9 @@ import { cachingVerifier, createBearerVerifier } from '../../functions/shared/be
 import { PROBLEM_CONTENT_TYPE, problemResponse } from '../../functions/shared/problem';
 import { createApiGateway } from './api-gateway';
 import { LOCAL_CREDENTIALS, startDynamoDb } from './dynamodb';
+import { writeFileDurably } from './journal';
 import { createPageServer } from './page-server';
+import { repairIndexes } from './repair';
 import { startQueuePoller } from './queue-poller';
 import { startSes } from './ses';
 import { loadLocalIssuer, parseGroups } from './signing-key';
@@ -56,6 +58,9 @@ export interface LocalStack {
   close(): Promise<void>;
 }
 
+/** How often the local stack sweeps for acknowledgements that never reached the outbox. */
+const SWEEP_INTERVAL_MS = 2_000;
+
 export const DEFAULT_DATA_DIR = join(import.meta.dirname, '..', '..', '.local');
 
 /** A random secret kept in the data folder, so it stays the same across restarts. */
@@ -77,11 +82,20 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   const dataDir = options.dataDir ?? DEFAULT_DATA_DIR;
   const tableName = options.tableName ?? 'servicedesk';
+  const running = claimDataDir(dataDir);
   const dynamoDb = await startDynamoDb({
     port: options.dynamoDbPort ?? 8000,
     dataDir: join(dataDir, 'dynamodb'),
     tableName,
   });
+  if (running.uncleanStop) {
+    const report = await repairIndexes(dynamoDb.endpoint, tableName);
+    console.log(
+      `The last run on ${dataDir} did not stop cleanly: the table's indexes were checked against ` +
+        `its ${report.items} items (${report.missingEntries} missing and ${report.staleEntries} ` +
+        `stale index entries, ${report.correctedTickets} tickets corrected).`,
+    );
+  }
 
   const sqs = await startSqs({
     port: options.sqsPort ?? 9324,
@@ -140,6 +154,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       process.env.VOICEMAIL_SECRET ?? localSecret(join(dataDir, 'voicemail-secret')),
     JWKS_URL: `${apiUrl}/_local/jwks.json`,
     JWT_ISSUER: issuer.issuer,
+    ACK_SWEEP_GRACE_SECONDS: process.env.ACK_SWEEP_GRACE_SECONDS ?? '2',
   });
 
   // Lambda's SQS event source, played locally: the mailer consumes the outbox, the intake
@@ -156,6 +171,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       consumer: async () => (await import('../../functions/jobs/intake')).handler,
     }),
   ];
+  // The scheduled acknowledgement sweeper, every few seconds instead of every minute.
+  const sweeper = startRepeating(SWEEP_INTERVAL_MS, async () => {
+    await (await import('../../functions/jobs/sweep-acknowledgements')).handler();
+  });
   const smtp = await startSmtp({
     port: options.smtpPort ?? 2525,
     s3: sqs.s3,
@@ -202,10 +221,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         server.closeAllConnections();
       });
       await smtp.close();
+      await sweeper.stop();
       await Promise.all(pollers.map((poller) => poller.stop()));
       await sqs.close();
       await ses.close();
       await dynamoDb.close();
+      running.release();
     },
   };
 }
@@ -259,4 +280,56 @@ function listen(server: Server, port: number) {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => resolve());
   });
+}
+
+/**
+ * Marks the data folder as in use (`running.pid`, removed at a clean stop). A marker left
+ * by a process that is gone means the last run ended without closing its stores; a marker
+ * of a live process means another `npm start` uses the folder, which would corrupt it.
+ */
+function claimDataDir(dataDir: string): { uncleanStop: boolean; release(): void } {
+  const marker = join(dataDir, 'running.pid');
+  let uncleanStop = false;
+  if (existsSync(marker)) {
+    const pid = Number(readFileSync(marker, 'utf8').trim());
+    if (Number.isSafeInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid)) {
+      throw new Error(
+        `${dataDir} is in use by process ${pid} (another npm start?); stop it or set LOCAL_DATA_DIR.`,
+      );
+    }
+    uncleanStop = true;
+  }
+  writeFileDurably(marker, String(process.pid));
+  return { uncleanStop, release: () => rmSync(marker, { force: true }) };
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Runs `task` every `intervalMs` (never two at once), the way a schedule starts a job. */
+function startRepeating(intervalMs: number, task: () => Promise<unknown>) {
+  let timer: NodeJS.Timeout | undefined;
+  let current: Promise<unknown> = Promise.resolve();
+  let stopped = false;
+  const run = () => {
+    current = task()
+      .catch((error: unknown) => console.error('scheduled job:', (error as Error).message))
+      .finally(() => {
+        if (!stopped) timer = setTimeout(run, intervalMs);
+      });
+  };
+  timer = setTimeout(run, intervalMs);
+  return {
+    stop: async () => {
+      stopped = true;
+      clearTimeout(timer);
+      await current;
+    },
+  };
 }
