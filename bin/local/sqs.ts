@@ -154,6 +154,48 @@ export async function startSqs(options: {
     return { name, url, arn: arnOf('sqs', name) };
   };
 
+  // Every change is written through before fauxqs answers the request that made it. The
+  // stores hand the writer to each queue as it is created, so it is in place first; what
+  // the restore below puts back is on disk already.
+  const objectsDir = join(options.dataDir, 's3');
+  const metaDir = join(options.dataDir, 's3-meta');
+  let restoring = true;
+  let journal: Journal<QueueRecord> | undefined;
+  const writeThrough: SpyLike = {
+    addMessage(event) {
+      if (restoring) return;
+      if (event.service === 'sqs') {
+        if (event.status === 'published') {
+          journal?.append({
+            q: event.queueName,
+            id: event.messageId,
+            op: '+',
+            body: event.body,
+            ...(Object.keys(event.messageAttributes).length > 0
+              ? { attrs: event.messageAttributes }
+              : {}),
+          });
+        } else journal?.append({ q: event.queueName, id: event.messageId, op: '-' });
+      } else if (event.service === 's3') {
+        const file = objectFile(objectsDir, event.bucket, event.key);
+        const meta = `${objectFile(metaDir, event.bucket, event.key)}.json`;
+        if (event.status === 'uploaded') {
+          const object = s3Store.getObject(event.bucket, event.key);
+          writeFileDurably(file, object.body);
+          writeFileDurably(
+            meta,
+            JSON.stringify({ contentType: object.contentType, metadata: object.metadata }),
+          );
+        } else if (event.status === 'deleted') {
+          for (const path of [file, meta]) if (existsSync(path)) unlinkSync(path);
+        }
+      }
+    },
+  };
+
+  sqsStore.spy = writeThrough;
+  s3Store.spy = writeThrough;
+
   const queues: Record<string, LocalQueue> = {};
   for (const name of options.queueNames) {
     const dlq = createQueue(`${name}-dlq`);
@@ -175,44 +217,9 @@ export async function startSqs(options: {
   const buckets = options.buckets ?? [];
   for (const bucket of buckets) s3Store.createBucket(bucket);
 
-  const objectsDir = join(options.dataDir, 's3');
-  const metaDir = join(options.dataDir, 's3-meta');
   restoreObjects(s3Store, objectsDir, metaDir, buckets);
-  const journal = restoreQueues(SqsStore, sqsStore, options.dataDir);
-
-  // Every change is written through before fauxqs answers the request that made it.
-  const writeThrough: SpyLike = {
-    addMessage(event) {
-      if (event.service === 'sqs') {
-        if (event.status === 'published') {
-          journal.append({
-            q: event.queueName,
-            id: event.messageId,
-            op: '+',
-            body: event.body,
-            ...(Object.keys(event.messageAttributes).length > 0
-              ? { attrs: event.messageAttributes }
-              : {}),
-          });
-        } else journal.append({ q: event.queueName, id: event.messageId, op: '-' });
-      } else if (event.service === 's3') {
-        const file = objectFile(objectsDir, event.bucket, event.key);
-        const meta = `${objectFile(metaDir, event.bucket, event.key)}.json`;
-        if (event.status === 'uploaded') {
-          const object = s3Store.getObject(event.bucket, event.key);
-          writeFileDurably(file, object.body);
-          writeFileDurably(
-            meta,
-            JSON.stringify({ contentType: object.contentType, metadata: object.metadata }),
-          );
-        } else if (event.status === 'deleted') {
-          for (const path of [file, meta]) if (existsSync(path)) unlinkSync(path);
-        }
-      }
-    },
-  };
-  sqsStore.spy = writeThrough;
-  s3Store.spy = writeThrough;
+  journal = restoreQueues(SqsStore, sqsStore, options.dataDir);
+  restoring = false;
 
   const settings = { endpoint, region: REGION, credentials: LOCAL_CREDENTIALS };
   const client = new SQSClient(settings);
@@ -238,7 +245,7 @@ export async function startSqs(options: {
       s3.destroy();
       await app.close();
       sqsStore.shutdown();
-      journal.close();
+      journal?.close();
     },
   };
 }

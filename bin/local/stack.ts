@@ -141,7 +141,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     S3_ENDPOINT: sqs.endpoint,
     MAIL_BUCKET,
     EXPORT_BUCKET,
-    QUEUE_BACKOFF_BASE_SECONDS: String(options.queueBackoffSeconds ?? 10),
+    QUEUE_BACKOFF_BASE_SECONDS: String(
+      options.queueBackoffSeconds ?? process.env.QUEUE_BACKOFF_BASE_SECONDS ?? 10,
+    ),
     SES_ENDPOINT: ses.endpoint,
     SUPPORT_ADDRESS: process.env.SUPPORT_ADDRESS ?? 'support@servicedesk.test',
     SUPPORT_NAME: process.env.SUPPORT_NAME ?? 'Servicedesk Support',

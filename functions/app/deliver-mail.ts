@@ -1,3 +1,4 @@
+import { integer } from '../shared/config';
 import { ACKNOWLEDGEMENT_LIMIT, isNoReplyAddress } from '../domain/mail/mail-policy';
 import type { OutboxEvent, TicketEvent } from '../domain/mail/outbox-event';
 import type { RenderedMail } from '../domain/mail/rendered-mail';
@@ -9,8 +10,13 @@ import { threadHeaders } from '../domain/mail/threading';
 import type { MailerDeps, OutgoingMail } from './mail-ports';
 import type { StoredTicket } from './ports';
 
-/** How long a worker may hold an event before another may retry it. */
-const LEASE_SECONDS = 120;
+/**
+ * How long a worker may hold an event before another may retry it (`MAIL_LEASE_SECONDS`,
+ * default 120). A worker that dies between SES's answer and writing the record leaves the
+ * lease to run out, and the retry after it sends that one mail a second time: SES takes no
+ * idempotency key, so this is the one place a crash can duplicate a mail.
+ */
+const LEASE_SECONDS = integer('MAIL_LEASE_SECONDS', 120);
 
 export type DeliveryOutcome =
   | { outcome: 'sent'; providerMessageId: string }
