@@ -34,6 +34,7 @@ export interface LocalSqs {
 /** Receives before a message moves to the dead-letter queue (as in the CDK stack). */
 export const MAX_RECEIVE_COUNT = 5;
 const REGION = 'eu-central-1';
+const JOURNAL_FILE = 'sqs-journal.ndjson';
 
 /** What the stand-in journals of a queue: a message put in, or one taken out. */
 type QueueRecord =
@@ -160,13 +161,13 @@ export async function startSqs(options: {
   const objectsDir = join(options.dataDir, 's3');
   const metaDir = join(options.dataDir, 's3-meta');
   let restoring = true;
-  let journal: Journal<QueueRecord> | undefined;
+  const journal = new Journal<QueueRecord>(join(options.dataDir, JOURNAL_FILE));
   const writeThrough: SpyLike = {
     addMessage(event) {
       if (restoring) return;
       if (event.service === 'sqs') {
         if (event.status === 'published') {
-          journal?.append({
+          journal.append({
             q: event.queueName,
             id: event.messageId,
             op: '+',
@@ -175,7 +176,7 @@ export async function startSqs(options: {
               ? { attrs: event.messageAttributes }
               : {}),
           });
-        } else journal?.append({ q: event.queueName, id: event.messageId, op: '-' });
+        } else journal.append({ q: event.queueName, id: event.messageId, op: '-' });
       } else if (event.service === 's3') {
         const file = objectFile(objectsDir, event.bucket, event.key);
         const meta = `${objectFile(metaDir, event.bucket, event.key)}.json`;
@@ -218,7 +219,7 @@ export async function startSqs(options: {
   for (const bucket of buckets) s3Store.createBucket(bucket);
 
   restoreObjects(s3Store, objectsDir, metaDir, buckets);
-  journal = restoreQueues(SqsStore, sqsStore, options.dataDir);
+  restoreQueues(SqsStore, sqsStore, options.dataDir, journal);
   restoring = false;
 
   const settings = { endpoint, region: REGION, credentials: LOCAL_CREDENTIALS };
@@ -245,7 +246,7 @@ export async function startSqs(options: {
       s3.destroy();
       await app.close();
       sqsStore.shutdown();
-      journal?.close();
+      journal.close();
     },
   };
 }
@@ -259,8 +260,9 @@ function restoreQueues(
   Store: SqsStoreClass,
   store: SqsStore,
   dataDir: string,
-): Journal<QueueRecord> {
-  const file = join(dataDir, 'sqs-journal.ndjson');
+  journal: Journal<QueueRecord>,
+): void {
+  const file = join(dataDir, JOURNAL_FILE);
   const live = new Map<string, Map<string, { body: string; attrs?: Record<string, unknown> }>>();
   const of = (queue: string) => {
     let messages = live.get(queue);
@@ -292,10 +294,8 @@ function restoreQueues(
       kept.push({ q: queueName, id, op: '+', body, ...(attrs ? { attrs } : {}) });
     }
   }
-  const journal = new Journal<QueueRecord>(file);
   journal.rewrite(kept);
   if (existsSync(legacy)) rmSync(legacy);
-  return journal;
 }
 
 /**
