@@ -1,6 +1,7 @@
 import {
   closeSync,
   existsSync,
+  fdatasync,
   fdatasyncSync,
   fsyncSync,
   mkdirSync,
@@ -26,6 +27,7 @@ export const JOURNAL_SYNC_MS = 100;
 export class Journal<T> {
   private fd: number;
   private dirty = false;
+  private syncing = false;
   private readonly timer: NodeJS.Timeout;
   /** Records appended since the file was opened or rewritten. */
   appended = 0;
@@ -74,21 +76,27 @@ export class Journal<T> {
     fsyncSync(fd);
     closeSync(fd);
     renameSync(temporary, this.file);
+    // An fsync still running on the old descriptor finds it closed and fails harmlessly.
     closeSync(this.fd);
     this.fd = openSync(this.file, 'a');
     this.dirty = false;
     this.appended = 0;
   }
 
+  /** Forces what was written to the disk, on libuv's thread pool: the event loop goes on. */
   sync(): void {
-    if (!this.dirty) return;
+    if (!this.dirty || this.syncing) return;
     this.dirty = false;
-    fdatasyncSync(this.fd);
+    this.syncing = true;
+    const fd = this.fd;
+    fdatasync(fd, () => {
+      this.syncing = false;
+    });
   }
 
   close(): void {
     clearInterval(this.timer);
-    this.sync();
+    fdatasyncSync(this.fd);
     closeSync(this.fd);
   }
 }

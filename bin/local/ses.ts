@@ -26,6 +26,8 @@ export interface LocalSes {
   endpoint: string;
   /** Mails sent since the stand-in started. */
   sent(): number;
+  /** Calls `listener` with the subject of every mail sent from now on (the bench's clock). */
+  onSent(listener: (subject: string) => void): void;
   close(): Promise<void>;
 }
 
@@ -51,16 +53,19 @@ export async function startSes(options: { port: number; dataDir: string }): Prom
     rmSync(legacy);
   }
   let sent = 0;
+  const listeners: ((subject: string) => void)[] = [];
   store.saveEmail = (email) => {
     journal.append(email);
     sent++;
     save(email);
+    for (const listener of listeners) listener(email.subject);
   };
   const server: Server = await startServer({ host: '127.0.0.1', port: options.port });
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     endpoint,
     sent: () => sent,
+    onSent: (listener) => listeners.push(listener),
     close: async () => {
       store.saveEmail = save;
       journal.close();

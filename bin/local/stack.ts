@@ -3,6 +3,8 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { Worker } from 'node:worker_threads';
 import { ValidationError } from '../../functions/domain/errors';
 import { cachingVerifier, createBearerVerifier } from '../../functions/shared/bearer-token';
 import { PROBLEM_CONTENT_TYPE, problemResponse } from '../../functions/shared/problem';
@@ -11,6 +13,7 @@ import { LOCAL_CREDENTIALS, startDynamoDb } from './dynamodb';
 import { writeFileDurably } from './journal';
 import { createPageServer } from './page-server';
 import { repairIndexes } from './repair';
+import type { PollerThreadData } from './poller-thread';
 import { startQueuePoller } from './queue-poller';
 import { startSes } from './ses';
 import { loadLocalIssuer, parseGroups } from './signing-key';
@@ -53,10 +56,20 @@ export interface LocalStack {
   /** Shared secret of the voicemail hook (`.local/voicemail-secret`). */
   voicemailSecret: string;
   tableName: string;
+  /** Mailer batches handled at a time (`LOCAL_MAILER_CONCURRENCY`). */
+  mailerConcurrency: number;
+  /** Calls `listener` with the subject of every mail the SES stand-in takes from now on. */
+  onMailSent(listener: (subject: string) => void): void;
   /** Signs a staff token as `GET /_local/token` does. */
   token(sub: string, groups: string[]): Promise<string>;
   close(): Promise<void>;
 }
+
+/**
+ * Mailer batches at a time locally (`LOCAL_MAILER_CONCURRENCY`): enough that the mailer keeps
+ * up with intake on one shared event loop (docs/performance.md, acknowledgement lag).
+ */
+const LOCAL_MAILER_CONCURRENCY = 8;
 
 /** How often the local stack sweeps for acknowledgements that never reached the outbox. */
 const SWEEP_INTERVAL_MS = 2_000;
@@ -161,11 +174,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
   // Lambda's SQS event source, played locally: the mailer consumes the outbox, the intake
   // the notifications of received mail.
+  const mailerConcurrency = Number(
+    process.env.LOCAL_MAILER_CONCURRENCY ?? LOCAL_MAILER_CONCURRENCY,
+  );
   const pollers = [
-    startQueuePoller({
-      sqs: sqs.client,
+    startPollerThread({
       queue: outbox,
-      consumer: async () => (await import('../../functions/jobs/mailer')).handler,
+      handlerModule: new URL('../../functions/jobs/mailer.ts', import.meta.url).href,
+      concurrency: mailerConcurrency,
     }),
     startQueuePoller({
       sqs: sqs.client,
@@ -216,6 +232,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     mailBucket: MAIL_BUCKET,
     voicemailSecret: process.env.VOICEMAIL_SECRET as string,
     tableName,
+    mailerConcurrency,
+    onMailSent: (listener) => ses.onSent(listener),
     token: (sub, groups) => issuer.issue(sub, parseGroups(groups.join(',')).groups),
     close: async () => {
       await new Promise<void>((resolve) => {
@@ -332,6 +350,39 @@ function startRepeating(intervalMs: number, task: () => Promise<unknown>) {
       stopped = true;
       clearTimeout(timer);
       await current;
+    },
+  };
+}
+
+/**
+ * A queue consumer on a thread of its own (bin/local/poller-thread.ts, loaded through tsx
+ * like this file), stopped the way the in-process pollers are.
+ */
+function startPollerThread(data: PollerThreadData): { stop(): Promise<void> } {
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const entry = new URL('./poller-thread.ts', import.meta.url).href;
+  const bootstrap =
+    `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); ` +
+    `return import(${JSON.stringify(entry)}); });`;
+  const thread = new Worker(bootstrap, {
+    eval: true,
+    workerData: data,
+    stdout: true,
+    stderr: true,
+  });
+  // The consumer's log lines go out through this thread's console, as the other handlers' do.
+  createInterface({ input: thread.stdout }).on('line', (line) => console.log(line));
+  createInterface({ input: thread.stderr }).on('line', (line) => console.error(line));
+  thread.on('error', (error) => console.error(`queue poller ${data.queue.name}:`, error.message));
+  const exited = new Promise<void>((resolve) => thread.once('exit', () => resolve()));
+  return {
+    stop: async () => {
+      const stopped = new Promise<void>((resolve) =>
+        thread.on('message', (message) => message === 'stopped' && resolve()),
+      );
+      thread.postMessage('stop');
+      await Promise.race([stopped, exited]);
+      await thread.terminate();
     },
   };
 }
