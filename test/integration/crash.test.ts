@@ -114,6 +114,8 @@ describe('a crash of npm start', () => {
     const port = await freePort();
     running = await start(dataDir, port);
     const first = running;
+    // The banner names the secret's file with a slash, whatever LOCAL_DATA_DIR ends with.
+    expect(first.output()).toContain(`(HMAC secret in ${join(dataDir, 'voicemail-secret')})`);
     const agents = ['ann', 'ben'];
     const tokens = Object.fromEntries(
       await Promise.all(agents.map(async (a) => [a, await tokenFor(first, a)] as const)),

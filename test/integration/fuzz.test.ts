@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { routes } from '../../functions/http/routes';
+import { matchPath, routes } from '../../functions/http/routes';
 import { TestStack } from './harness';
 
 /** Names that are members of every plain object: a map keyed by outside input must not care. */
@@ -161,7 +161,9 @@ describe('generated requests on every route', () => {
         expect(response.text, label).not.toMatch(LEAK);
         if (response.status >= 400) {
           const type = response.headers.get('content-type') ?? '';
-          if (form && r.route.form && type.startsWith('text/html')) return;
+          // A form post to a route that takes forms is answered with a page, by design.
+          const served = routes.find((x) => x.method === method && matchPath(x.path, path));
+          if (form && served?.form && type.startsWith('text/html')) return;
           expect(type, label).toContain('application/problem+json');
           expect(response.json, label).toMatchObject({ status: response.status });
         }
