@@ -82,6 +82,7 @@ export class ServiceDeskStack extends Stack {
       outbox: this.data.outbox,
       identity: this.data.emailIdentity,
       settings: mail,
+      ...sesMaxSendRateOf(this),
     });
     this.intake = new MailIntake(this, 'MailIntake', {
       recipient: mail.supportAddress,
@@ -164,4 +165,15 @@ export class ServiceDeskStack extends Stack {
       value: this.data.voicemailSecret.secretArn,
     });
   }
+}
+
+/** The SES sending quota from the context (`servicedesk:sesMaxSendRate`), if given. */
+function sesMaxSendRateOf(scope: Construct): { sesMaxSendRate?: number } {
+  const value: unknown = scope.node.tryGetContext('servicedesk:sesMaxSendRate');
+  if (value === undefined) return {};
+  const rate = Number(value);
+  if (!Number.isFinite(rate) || rate <= 0) {
+    throw new Error(`servicedesk:sesMaxSendRate must be a positive number, not ${String(value)}`);
+  }
+  return { sesMaxSendRate: rate };
 }

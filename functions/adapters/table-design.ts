@@ -57,6 +57,20 @@ export const PORTAL_INDEX = {
   sortKey: 'portalSk',
 } as const;
 
+/**
+ * Sparse index of the tickets whose acknowledgement is stored but not yet on the outbox
+ * queue, oldest first: what the acknowledgement sweeper works through. Empty but for the
+ * moments between storing a ticket and queueing its mail, unless queueing failed.
+ */
+export const PENDING_ACKNOWLEDGEMENT_INDEX = {
+  indexName: 'pendingAcknowledgements',
+  partitionKey: 'pendingAckPk',
+  sortKey: 'pendingAckSk',
+} as const;
+
+/** The one partition of the pending-acknowledgement index. */
+export const PENDING_ACKNOWLEDGEMENT_PARTITION = 'PENDING_ACK';
+
 export const GLOBAL_SECONDARY_INDEXES = [
   QUEUE_INDEX,
   CUSTOMER_QUEUE_INDEX,
@@ -64,6 +78,7 @@ export const GLOBAL_SECONDARY_INDEXES = [
   CUSTOMER_LIST_INDEX,
   ASSIGNEE_INDEX,
   PORTAL_INDEX,
+  PENDING_ACKNOWLEDGEMENT_INDEX,
 ] as const;
 
 /** Attribute that DynamoDB's TTL deletes expired items by (epoch seconds). */

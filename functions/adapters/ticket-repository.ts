@@ -23,6 +23,8 @@ import {
   CUSTOMER_QUEUE_INDEX,
   keys,
   PORTAL_INDEX,
+  PENDING_ACKNOWLEDGEMENT_INDEX,
+  PENDING_ACKNOWLEDGEMENT_PARTITION,
   QUEUE_INDEX,
   QUEUE_PARTITION,
 } from './table-design';
@@ -48,7 +50,7 @@ export class DynamoTicketRepository implements TicketRepository, PortalTickets {
         ConsistentRead: true,
       }),
     );
-    return Item ? toTicket(Item) : undefined;
+    return Item ? ticketOfItem(Item) : undefined;
   }
 
   async save(ticket: StoredTicket, expectedVersion: number): Promise<boolean> {
@@ -68,7 +70,7 @@ export class DynamoTicketRepository implements TicketRepository, PortalTickets {
       }),
     );
     return {
-      items: Items.map(toTicket),
+      items: Items.map(ticketOfItem),
       ...(LastEvaluatedKey ? { nextCursor: encodeCursor(LastEvaluatedKey) } : {}),
     };
   }
@@ -122,7 +124,7 @@ export class DynamoTicketRepository implements TicketRepository, PortalTickets {
           ReturnValues: 'ALL_NEW',
         }),
       );
-      return Attributes ? toTicket(Attributes) : undefined;
+      return Attributes ? ticketOfItem(Attributes) : undefined;
     } catch (error) {
       if (isConditionFailure(error)) return undefined;
       throw error;
@@ -143,7 +145,7 @@ export class DynamoTicketRepository implements TicketRepository, PortalTickets {
       }),
     );
     return {
-      items: Items.map(toTicket),
+      items: Items.map(ticketOfItem),
       ...(LastEvaluatedKey ? { nextCursor: encodeCursor(LastEvaluatedKey) } : {}),
     };
   }
@@ -194,7 +196,7 @@ export class DynamoTicketRepository implements TicketRepository, PortalTickets {
       );
       for (const item of page.Items ?? []) {
         if (items.length < limit) {
-          items.push(toTicket(item));
+          items.push(ticketOfItem(item));
           startKey = portalKeyOf(item);
         }
       }
@@ -233,15 +235,54 @@ export class DynamoTicketRepository implements TicketRepository, PortalTickets {
           ...(startKey ? { ExclusiveStartKey: startKey } : {}),
         }),
       );
-      for (const item of page.Items ?? []) yield toTicket(item);
+      for (const item of page.Items ?? []) yield ticketOfItem(item);
       startKey = page.LastEvaluatedKey;
     } while (startKey);
+  }
+
+  async settleAcknowledgement(ticketId: string): Promise<void> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.ticket(ticketId),
+          UpdateExpression: 'REMOVE pendingAcknowledgement, #pk, #sk',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: {
+            '#pk': PENDING_ACKNOWLEDGEMENT_INDEX.partitionKey,
+            '#sk': PENDING_ACKNOWLEDGEMENT_INDEX.sortKey,
+          },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  async pendingAcknowledgements(receivedBefore: string, limit: number): Promise<StoredTicket[]> {
+    const { Items = [] } = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: PENDING_ACKNOWLEDGEMENT_INDEX.indexName,
+        KeyConditionExpression: '#pk = :pending AND #sk < :before',
+        ExpressionAttributeNames: {
+          '#pk': PENDING_ACKNOWLEDGEMENT_INDEX.partitionKey,
+          '#sk': PENDING_ACKNOWLEDGEMENT_INDEX.sortKey,
+        },
+        ExpressionAttributeValues: {
+          ':pending': PENDING_ACKNOWLEDGEMENT_PARTITION,
+          ':before': receivedBefore,
+        },
+        Limit: limit,
+      }),
+    );
+    return Items.map(ticketOfItem);
   }
 
   private async put(ticket: StoredTicket, condition: string, values?: Record<string, unknown>) {
     const written = await conditionalPut(this.db, {
       TableName: this.tableName,
-      Item: toItem(ticket),
+      Item: ticketItem(ticket),
       ConditionExpression: condition,
       ...(values ? { ExpressionAttributeValues: values } : {}),
     });
@@ -250,8 +291,12 @@ export class DynamoTicketRepository implements TicketRepository, PortalTickets {
   }
 }
 
-/** Only waiting tickets carry the queue index attributes, which keeps the index sparse. */
-function toItem(ticket: StoredTicket): Record<string, unknown> {
+/**
+ * The item of a ticket, with the index attributes its status calls for. Only waiting
+ * tickets carry the queue index attributes, which keeps the index sparse. (Also what the
+ * local stack's repair after a crash rebuilds the index entries from.)
+ */
+export function ticketItem(ticket: StoredTicket): Record<string, unknown> {
   const item: Record<string, unknown> = {
     ...ticket,
     ...keys.ticket(ticket.ticketId),
@@ -260,6 +305,10 @@ function toItem(ticket: StoredTicket): Record<string, unknown> {
   if (isHeld(ticket.status) && ticket.assignee) {
     item.assigneePk = keys.assignee(ticket.assignee);
     item.assigneeSk = keys.assigneeSort(ticket.updatedAt, ticket.ticketId);
+  }
+  if (ticket.pendingAcknowledgement) {
+    item.pendingAckPk = PENDING_ACKNOWLEDGEMENT_PARTITION;
+    item.pendingAckSk = `${ticket.receivedAt}#${ticket.ticketId}`;
   }
   const portalPk = portalPartitionOf(ticket);
   if (portalPk) {
@@ -286,9 +335,12 @@ const STORAGE_ATTRIBUTES = new Set([
   'assigneeSk',
   'portalPk',
   'portalSk',
+  'pendingAckPk',
+  'pendingAckSk',
 ]);
 
-function toTicket(item: Record<string, unknown>): StoredTicket {
+/** The ticket an item holds, without its storage attributes. */
+export function ticketOfItem(item: Record<string, unknown>): StoredTicket {
   return fieldsOf(item, STORAGE_ATTRIBUTES) as unknown as StoredTicket;
 }
 

@@ -11,7 +11,12 @@ import type { MailerDeps, OutgoingMail } from './mail-ports';
 import type { StoredTicket } from './ports';
 import { CONFIRMATION_DAYS } from './verify-requester';
 
-/** How long a worker may hold an event before another may retry it. */
+/**
+ * How long a worker may hold an event before another may retry it, unless the settings say
+ * otherwise. A worker that dies between SES's answer and writing the record leaves the
+ * lease to run out, and the retry after it sends that one mail a second time: SES takes no
+ * idempotency key, so this is the one place a crash can duplicate a mail.
+ */
 const LEASE_SECONDS = 120;
 
 export type DeliveryOutcome =
@@ -30,7 +35,10 @@ export class DeliveryInProgressError extends Error {
  * no-reply addresses, at most a few per address and hour.
  */
 export async function deliverMail(deps: MailerDeps, event: OutboxEvent): Promise<DeliveryOutcome> {
-  const claim = await deps.mailLog.claim(event.eventId, LEASE_SECONDS);
+  const claim = await deps.mailLog.claim(
+    event.eventId,
+    deps.settings.leaseSeconds ?? LEASE_SECONDS,
+  );
   if (claim === 'done') return { outcome: 'duplicate' };
   if (claim === 'busy') throw new DeliveryInProgressError(`${event.eventId} is being sent`);
   let planned: OutgoingMail | { suppressed: string };

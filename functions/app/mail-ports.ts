@@ -99,6 +99,11 @@ export interface MailSettings {
   publicUrl: string;
   /** Who gets the monthly finance notice. */
   financeAddress: string;
+  /**
+   * How long a worker may hold an event before another may retry it (`MAIL_LEASE_SECONDS`).
+   * @default 120
+   */
+  leaseSeconds?: number;
 }
 
 export interface MailerDeps {

@@ -8,7 +8,17 @@ import type { WorkEntry } from '../domain/work-entry';
 /** A ticket as stored: the domain ticket plus the hash of the customer's access token. */
 export interface StoredTicket extends Ticket {
   accessTokenHash: string;
+  /**
+   * The acknowledgement, from the moment the ticket is stored until it is on the outbox
+   * queue: stored with the ticket in one write, so a crash or a queue error in between
+   * leaves it here for the sweeper (`sweepAcknowledgements`) instead of losing it. Never
+   * shown to anyone (it holds the access token).
+   */
+  pendingAcknowledgement?: AcknowledgementEvent;
 }
+
+/** The outbox event of an acknowledgement. */
+export type AcknowledgementEvent = Extract<OutboxEvent, { kind: 'acknowledgement' }>;
 
 /** One page of the queue, in queue order. */
 export interface QueuePage {
@@ -47,6 +57,13 @@ export interface TicketRepository {
   heldBy(agent: string, limit: number, cursor?: string): Promise<QueuePage>;
   /** All waiting tickets of one customer (for regrouping when a contract starts or ends). */
   waitingTicketsOf(customerId: string): AsyncIterable<StoredTicket>;
+  /** Removes the ticket's pending acknowledgement: it is on the outbox queue now. */
+  settleAcknowledgement(ticketId: string): Promise<void>;
+  /**
+   * Tickets received before `receivedBefore` whose acknowledgement is still pending,
+   * oldest first: one Query on the sparse pending-acknowledgement index.
+   */
+  pendingAcknowledgements(receivedBefore: string, limit: number): Promise<StoredTicket[]>;
 }
 
 /** The customer portal's reads of tickets (the portal index). */

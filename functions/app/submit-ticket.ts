@@ -6,7 +6,13 @@ import { UnprocessableError } from '../domain/errors';
 import { outboxEvents } from '../domain/mail/outbox-event';
 import type { Channel, Locale, Severity, Ticket, VerificationMethod } from '../domain/ticket';
 import { formatTicketId } from '../domain/ticket-number';
-import type { CustomerMatch, IdempotentSubmission, StoredTicket, TicketDeps } from './ports';
+import type {
+  AcknowledgementEvent,
+  CustomerMatch,
+  IdempotentSubmission,
+  StoredTicket,
+  TicketDeps,
+} from './ports';
 
 export interface TicketSubmission {
   name: string;
@@ -107,6 +113,15 @@ export async function submitTicket(
     updatedAt: planned.receivedAt,
     version: 1,
     accessTokenHash: hashAccessToken(planned.accessToken),
+    ...(options.acknowledge === false
+      ? {}
+      : {
+          pendingAcknowledgement: outboxEvents.acknowledgement(
+            planned.ticketId,
+            planned.accessToken,
+            options.inReplyTo,
+          ) as AcknowledgementEvent,
+        }),
   };
 
   let stored: StoredTicket = ticket;
@@ -120,36 +135,51 @@ export async function submitTicket(
   if (email && options.verifiedBy) {
     await deps.verifiedAddresses.record(email, options.verifiedBy, planned.receivedAt);
   }
-  if (options.acknowledge !== false) {
-    await acknowledge(deps, stored.ticketId, planned.accessToken, options.inReplyTo);
-  }
-  return { ticket: stored, accessToken: planned.accessToken, replayed };
+  // Only a ticket that is to be acknowledged was stored with its acknowledgement pending.
+  if (stored.pendingAcknowledgement) await acknowledge(deps, stored.pendingAcknowledgement);
+  const { pendingAcknowledgement: _pending, ...shown } = stored;
+  return { ticket: shown, accessToken: planned.accessToken, replayed };
 }
 
 /**
- * Queues the acknowledgement. The ticket is stored by now, so a failure here must not turn
- * the submission into an error (a retry without Idempotency-Key would make a second
- * ticket): it is logged for the alarm, and a retry with the key queues it again — the
- * mailer sends one mail per event however often it is queued.
+ * Queues the acknowledgement, then takes the pending mark off the ticket. The ticket and
+ * its pending acknowledgement are stored by now, so a failure here must not turn the
+ * submission into an error (a retry without Idempotency-Key would make a second ticket):
+ * it is logged, and the acknowledgement sweeper queues it a little later. Queued twice (a
+ * crash before the mark is taken off), it is still mailed once: the mailer sends one mail
+ * per event id.
  */
-async function acknowledge(
-  deps: TicketDeps,
-  ticketId: string,
-  accessToken: string,
-  inReplyTo?: string,
-) {
+export async function acknowledge(
+  deps: Pick<TicketDeps, 'tickets' | 'outbox'>,
+  event: AcknowledgementEvent,
+): Promise<boolean> {
   try {
-    await deps.outbox.publish(outboxEvents.acknowledgement(ticketId, accessToken, inReplyTo));
+    await deps.outbox.publish(event);
   } catch (error) {
     console.error(
       JSON.stringify({
         level: 'ERROR',
         message: 'acknowledgement not queued',
-        ticketId,
+        ticketId: event.ticketId,
+        error: (error as Error).message,
+      }),
+    );
+    return false;
+  }
+  try {
+    await deps.tickets.settleAcknowledgement(event.ticketId);
+  } catch (error) {
+    // Still marked: the sweeper queues it once more, and the mailer sends it once.
+    console.warn(
+      JSON.stringify({
+        level: 'WARN',
+        message: 'acknowledgement queued but still marked pending',
+        ticketId: event.ticketId,
         error: (error as Error).message,
       }),
     );
   }
+  return true;
 }
 
 function fingerprintOf(submission: TicketSubmission): string {

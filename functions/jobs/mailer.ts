@@ -41,10 +41,33 @@ const eventSchema = z.discriminatedUnion('kind', [
  * message that is not an outbox event fails every time and so ends in the dead-letter
  * queue, where it is kept and alarmed on.
  */
-export const handler = queueHandler('mailer', async (record) => {
-  const event: OutboxEvent = eventSchema.parse(JSON.parse(record.body));
-  const result = await deliverMail(dependencies(), event);
-  console.log(
-    JSON.stringify({ level: 'INFO', message: 'mail delivered', eventId: event.eventId, ...result }),
+export const handler = queueHandler(
+  'mailer',
+  async (record) => {
+    const event: OutboxEvent = eventSchema.parse(JSON.parse(record.body));
+    const result = await deliverMail(dependencies(), event);
+    console.log(
+      JSON.stringify({
+        level: 'INFO',
+        message: 'mail delivered',
+        eventId: event.eventId,
+        ...result,
+      }),
+    );
+  },
+  { isThrottling: isSesThrottling },
+);
+
+/**
+ * SES's answers to a sender over its quota (after the client's own adaptive retries):
+ * `TooManyRequestsException` (v2), `Throttling` and "Maximum sending rate exceeded".
+ */
+export function isSesThrottling(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const throttling = (error as { $retryable?: { throttling?: boolean } }).$retryable?.throttling;
+  return (
+    throttling === true ||
+    ['TooManyRequestsException', 'ThrottlingException', 'Throttling'].includes(error.name) ||
+    /maximum sending rate exceeded/i.test(error.message)
   );
-});
+}

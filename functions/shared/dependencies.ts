@@ -103,7 +103,12 @@ export function createDependencies(): Dependencies {
     sender: () => {
       const endpoint = optional('SES_ENDPOINT');
       return new SesMailSender(
-        new SESv2Client(endpoint ? { endpoint } : {}),
+        // Adaptive retries: the client slows its own sending when SES throttles it.
+        new SESv2Client({
+          ...(endpoint ? { endpoint } : {}),
+          retryMode: 'adaptive',
+          maxAttempts: 5,
+        }),
         region(),
         mailSettings().supportName,
       );
@@ -138,6 +143,7 @@ const mailSettings = once(() => ({
   salesPhone: required('SALES_PHONE'),
   publicUrl: required('PUBLIC_URL').replace(/\/$/, ''),
   financeAddress: optional('FINANCE_ADDRESS') ?? required('SUPPORT_ADDRESS'),
+  leaseSeconds: integer('MAIL_LEASE_SECONDS', 120),
 }));
 
 /** Ids that sort by creation time: milliseconds, then randomness against collisions. */

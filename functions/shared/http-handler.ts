@@ -185,8 +185,12 @@ function parseJson(raw: string, contentType: string | undefined): unknown {
   }
 }
 
+/**
+ * Header and query names come from the caller, so the maps have no prototype: a name like
+ * `constructor` or `__proto__` is a key like any other, never an inherited member.
+ */
 function lowerCaseHeaders(headers: APIGatewayProxyEvent['headers'] | null): Record<string, string> {
-  const result: Record<string, string> = {};
+  const result = Object.create(null) as Record<string, string>;
   for (const [name, value] of Object.entries(headers ?? {})) {
     if (value !== undefined) result[name.toLowerCase()] = value;
   }
@@ -194,7 +198,7 @@ function lowerCaseHeaders(headers: APIGatewayProxyEvent['headers'] | null): Reco
 }
 
 function definedOnly(values: Record<string, string | undefined> | null): Record<string, string> {
-  const result: Record<string, string> = {};
+  const result = Object.create(null) as Record<string, string>;
   for (const [name, value] of Object.entries(values ?? {})) {
     if (value !== undefined) result[name] = value;
   }

@@ -11,13 +11,26 @@ import { integer, optional } from './config';
 export function queueHandler(
   name: string,
   processRecord: (record: SQSRecord) => Promise<void>,
+  options: {
+    /**
+     * Whether an error means the downstream service throttles us: the rest of the batch is
+     * then failed untried, to come back after its backoff instead of adding to the load.
+     */
+    isThrottling?: (error: unknown) => boolean;
+  } = {},
 ): (event: SQSEvent) => Promise<SQSBatchResponse> {
   return async (event) => {
     const failures: SQSRecord[] = [];
+    let throttled = false;
     for (const record of event.Records) {
+      if (throttled) {
+        failures.push(record);
+        continue;
+      }
       try {
         await processRecord(record);
       } catch (error) {
+        throttled = options.isThrottling?.(error) ?? false;
         failures.push(record);
         console.error(
           JSON.stringify({

@@ -128,6 +128,19 @@ export class InMemoryTicketRepository implements TicketRepository {
     return (await this.save(claimed, expectedVersion)) ? copy(claimed) : undefined;
   }
 
+  async settleAcknowledgement(ticketId: string): Promise<void> {
+    const current = this.tickets.get(ticketId);
+    if (current) delete current.pendingAcknowledgement;
+  }
+
+  async pendingAcknowledgements(receivedBefore: string, limit: number): Promise<StoredTicket[]> {
+    return [...this.tickets.values()]
+      .filter((t) => t.pendingAcknowledgement && `${t.receivedAt}#${t.ticketId}` < receivedBefore)
+      .sort((a, b) => (a.receivedAt < b.receivedAt ? -1 : a.receivedAt > b.receivedAt ? 1 : 0))
+      .slice(0, limit)
+      .map(copy);
+  }
+
   async *waitingTicketsOf(customerId: string): AsyncIterable<StoredTicket> {
     for (const [, ticket] of this.queueKeys()) {
       if (ticket.customer?.id === customerId) yield copy(ticket);
@@ -321,8 +334,11 @@ export class InMemoryAddressConfirmations implements AddressConfirmations {
 /** Keeps what was published, in order, for assertions. */
 export class InMemoryOutbox implements Outbox {
   readonly published: OutboxEvent[] = [];
+  /** While set, every publish fails (the queue is down). */
+  failing = false;
 
   async publish(event: OutboxEvent): Promise<void> {
+    if (this.failing) throw new Error('the outbox queue is unavailable');
     this.published.push(copy(event));
   }
 }
