@@ -120,6 +120,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
     VOICEMAIL_SECRET:
       process.env.VOICEMAIL_SECRET ?? localSecret(join(dataDir, 'voicemail-secret')),
+    ACCESS_TOKEN_SECRET:
+      process.env.ACCESS_TOKEN_SECRET ?? localSecret(join(dataDir, 'access-token-secret')),
     JWKS_URL: `${apiUrl}/_local/jwks.json`,
     JWT_ISSUER: issuer.issuer,
   });

@@ -105,9 +105,10 @@ export const keys = {
     pk: 'PRICELIST',
     sk: `VERSION#${String(version).padStart(8, '0')}`,
   }),
-  rateCounter: (key: string, windowStart: number) => ({
+  /** One sliding-window limit (acknowledgements per mailbox, domain, client). */
+  rateLimit: (key: string) => ({
     pk: `RATE#${key}`,
-    sk: `WINDOW#${windowStart}`,
+    sk: 'SLIDING',
   }),
 };
 

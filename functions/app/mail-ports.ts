@@ -1,5 +1,12 @@
+import type { AcknowledgementLimits } from '../domain/mail/mail-policy';
 import type { OutboxEvent } from '../domain/mail/outbox-event';
-import type { Clock, MessageRepository, TicketRepository, WorkEntryReader } from './ports';
+import type {
+  AccessTokens,
+  Clock,
+  MessageRepository,
+  TicketRepository,
+  WorkEntryReader,
+} from './ports';
 
 /** A mail ready to go: addresses, words, and its place in the ticket's thread. */
 export interface OutgoingMail {
@@ -74,8 +81,8 @@ export interface AttachmentStore {
 
 export interface RateLimiter {
   /**
-   * Counts one use of `key` in the window by `user` (an event id); false once `max`
-   * different users were counted. The same user counts once however often it retries, so
+   * Counts one use of `key` by `user` (an event id) in the sliding window of the last
+   * `windowSeconds`; false once `max` different users were counted in it. The same user counts once however often it retries, so
    * failed attempts do not use up the limit.
    */
   tryConsume(key: string, user: string, max: number, windowSeconds: number): Promise<boolean>;
@@ -92,6 +99,8 @@ export interface MailSettings {
   publicUrl: string;
   /** Who gets the monthly finance notice. */
   financeAddress: string;
+  /** Acknowledgement limits; `DEFAULT_ACKNOWLEDGEMENT_LIMITS` when not given. */
+  acknowledgementLimits?: AcknowledgementLimits;
 }
 
 export interface MailerDeps {
@@ -103,4 +112,6 @@ export interface MailerDeps {
   sender: MailSender;
   clock: Clock;
   settings: MailSettings;
+  /** Derives the access token the acknowledgement carries from the event's nonce. */
+  accessTokens: AccessTokens;
 }

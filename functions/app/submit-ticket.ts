@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
 import { hashAccessToken } from '../domain/access-token';
+import { multiLineText, singleLineText } from '../domain/plain-text';
 import { berlinDay } from '../domain/calendar';
 import { isContractActiveOn, normalizeEmail } from '../domain/customer';
 import { UnprocessableError } from '../domain/errors';
-import { outboxEvents } from '../domain/mail/outbox-event';
+import { outboxEvents, type OutboxEvent } from '../domain/mail/outbox-event';
 import type { Channel, Locale, Severity, Ticket } from '../domain/ticket';
 import { formatTicketId } from '../domain/ticket-number';
+import { log } from '../shared/log';
 import type { CustomerMatch, IdempotentSubmission, StoredTicket, TicketDeps } from './ports';
 
 export interface TicketSubmission {
@@ -44,13 +46,15 @@ export async function submitTicket(
     customer?: CustomerMatch;
     /** What makes two submissions under one idempotency key the same; the content by default. */
     fingerprint?: string;
+    /** The caller's network address (web form): counted by the per-client ack limit. */
+    clientAddress?: string;
   } = {},
 ): Promise<SubmittedTicket> {
   let planned: IdempotentSubmission = {
     fingerprint: options.fingerprint ?? fingerprintOf(submission),
     ticketId: formatTicketId(await deps.ticketNumbers.next()),
     receivedAt: deps.clock.now().toISOString(),
-    accessToken: deps.newAccessToken(),
+    tokenNonce: deps.accessTokens.newNonce(),
   };
   let replayed = false;
   if (idempotencyKey !== undefined) {
@@ -67,6 +71,10 @@ export async function submitTicket(
   }
 
   const email = submission.email ? normalizeEmail(submission.email) : undefined;
+  // Every channel's text is cleaned here, whatever its own checks did (SPEC §14): a name or
+  // subject never carries controls or bidi overrides into the console or a mail.
+  const name = singleLineText(submission.name) || email || submission.phone || '?';
+  const subject = singleLineText(submission.subject) || '-';
   const customer =
     options.customer ?? (email ? await deps.customers.findBySender(email) : undefined);
   const group = isContractActiveOn(customer?.contract, berlinDay(planned.receivedAt))
@@ -78,19 +86,21 @@ export async function submitTicket(
     group,
     severity: submission.severity,
     receivedAt: planned.receivedAt,
-    subject: submission.subject,
-    description: submission.description,
+    subject,
+    description: multiLineText(submission.description),
     channel: submission.channel,
     locale: submission.locale,
     requester: {
-      name: submission.name,
+      name,
       ...(email ? { email } : {}),
       ...(submission.phone ? { phone: submission.phone } : {}),
     },
     ...(customer ? { customer: { id: customer.customerId, name: customer.name } } : {}),
     updatedAt: planned.receivedAt,
     version: 1,
-    accessTokenHash: hashAccessToken(planned.accessToken),
+    accessTokenHash: hashAccessToken(
+      await deps.accessTokens.tokenFor(planned.ticketId, planned.tokenNonce),
+    ),
   };
 
   let stored: StoredTicket = ticket;
@@ -101,8 +111,29 @@ export async function submitTicket(
     if (!existing) throw new Error(`ticket number ${ticket.ticketId} was handed out twice`);
     stored = existing;
   }
-  await acknowledge(deps, stored.ticketId, planned.accessToken, options.inReplyTo);
-  return { ticket: stored, accessToken: planned.accessToken, replayed };
+  await acknowledge(
+    deps,
+    outboxEvents.acknowledgement(stored.ticketId, planned.tokenNonce, {
+      ...(options.inReplyTo ? { inReplyTo: options.inReplyTo } : {}),
+      ...(options.clientAddress ? { client: clientKey(options.clientAddress) } : {}),
+    }),
+  );
+  const accessToken = await deps.accessTokens.tokenFor(planned.ticketId, planned.tokenNonce);
+  return { ticket: stored, accessToken, replayed };
+}
+
+/** The client address as the limit counts it: hashed, so no address is kept or logged. */
+function clientKey(address: string): string {
+  return createHash('sha256').update(address.trim().toLowerCase()).digest('base64url').slice(0, 22);
+}
+
+/**
+ * The key a public caller's `Idempotency-Key` is stored under: a namespace of its own
+ * (`public.`), so no key a stranger chooses can ever be one of the internal keys of the
+ * mail intake (`mail.…`) or the voicemail hook (`voicemail.…`) and block or replay them.
+ */
+export function publicIdempotencyKey(key: string): string {
+  return `public.${key}`;
 }
 
 /**
@@ -111,23 +142,14 @@ export async function submitTicket(
  * ticket): it is logged for the alarm, and a retry with the key queues it again — the
  * mailer sends one mail per event however often it is queued.
  */
-async function acknowledge(
-  deps: TicketDeps,
-  ticketId: string,
-  accessToken: string,
-  inReplyTo?: string,
-) {
+async function acknowledge(deps: TicketDeps, event: OutboxEvent) {
   try {
-    await deps.outbox.publish(outboxEvents.acknowledgement(ticketId, accessToken, inReplyTo));
+    await deps.outbox.publish(event);
   } catch (error) {
-    console.error(
-      JSON.stringify({
-        level: 'ERROR',
-        message: 'acknowledgement not queued',
-        ticketId,
-        error: (error as Error).message,
-      }),
-    );
+    log('ERROR', 'acknowledgement not queued', {
+      ticketId: 'ticketId' in event ? event.ticketId : undefined,
+      error: (error as Error).name,
+    });
   }
 }
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { intakeMail } from '../app/intake-mail';
 import { parseMime } from '../adapters/mime-parser';
 import { dependencies } from '../shared/dependencies';
+import { log } from '../shared/log';
 import { queueHandler } from '../shared/queue-handler';
 
 /** SES's receipt notification (S3 action with an SNS topic), as far as intake reads it. */
@@ -17,10 +18,6 @@ const sesNotification = z.object({
     .optional(),
 });
 const snsEnvelope = z.object({ Type: z.string(), Message: z.string() });
-
-function log(level: 'INFO' | 'WARN' | 'ERROR', message: string, detail: Record<string, unknown>) {
-  console.log(JSON.stringify({ level, message, ...detail }));
-}
 
 /**
  * The intake: SES stored a received mail in S3 and notified through SNS → SQS. Spam and

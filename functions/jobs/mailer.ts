@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { deliverMail } from '../app/deliver-mail';
 import type { OutboxEvent } from '../domain/mail/outbox-event';
 import { dependencies } from '../shared/dependencies';
+import { log } from '../shared/log';
 import { queueHandler } from '../shared/queue-handler';
 
 const ticketId = z.string().regex(/^T-\d+$/);
@@ -10,7 +11,8 @@ const eventSchema = z.discriminatedUnion('kind', [
     kind: z.literal('acknowledgement'),
     eventId: z.string().min(1),
     ticketId,
-    accessToken: z.string().min(1),
+    tokenNonce: z.string().min(1),
+    client: z.string().optional(),
     inReplyTo: z.string().optional(),
   }),
   z.object({
@@ -38,7 +40,5 @@ const eventSchema = z.discriminatedUnion('kind', [
 export const handler = queueHandler('mailer', async (record) => {
   const event: OutboxEvent = eventSchema.parse(JSON.parse(record.body));
   const result = await deliverMail(dependencies(), event);
-  console.log(
-    JSON.stringify({ level: 'INFO', message: 'mail delivered', eventId: event.eventId, ...result }),
-  );
+  log('INFO', 'mail delivered', { eventId: event.eventId, ...result });
 });

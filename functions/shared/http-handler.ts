@@ -12,6 +12,7 @@ import { routeOf, type Route } from '../http/routes';
 import { bearerOf, bearerVerifier } from './bearer-token';
 import { principalFromClaims } from './claims';
 import { integer } from './config';
+import { log } from './log';
 import { formLocale, formProblemPage, PAGE_HEADERS } from '../http/form-pages';
 import { type Problem, problemResponse } from './problem';
 
@@ -29,6 +30,8 @@ export interface HttpRequest {
   query: Record<string, string>;
   /** Header names in lower case. */
   headers: Record<string, string>;
+  /** The caller's network address as API Gateway saw it (for per-client limits only). */
+  clientAddress?: string;
 }
 
 export interface HttpResult {
@@ -88,6 +91,9 @@ function parseRequest(route: Route): MiddlewareObj<Event, APIGatewayProxyResult,
         path: definedOnly(event.pathParameters),
         query: definedOnly(event.queryStringParameters),
         headers,
+        ...(event.requestContext?.identity?.sourceIp
+          ? { clientAddress: event.requestContext.identity.sourceIp }
+          : {}),
       };
     },
   };
@@ -97,15 +103,11 @@ function problemDetails(route: Route): MiddlewareObj<Event, APIGatewayProxyResul
   return {
     onError: async (request) => {
       if (!(request.error instanceof Error) || !('status' in request.error)) {
-        console.error(
-          JSON.stringify({
-            level: 'ERROR',
-            message: 'unhandled error',
-            error: request.error?.name,
-            detail: request.error?.message,
-            stack: request.error?.stack,
-          }),
-        );
+        log('ERROR', 'unhandled error', {
+          error: request.error?.name,
+          detail: request.error?.message,
+          stack: request.error?.stack,
+        });
       }
       const problem = problemResponse(request.error);
       request.response = isFormPost(route, lowerCaseHeaders(request.event.headers))

@@ -6,6 +6,34 @@
 /** Acknowledgements to one address within one window; more are not sent (SPEC §5). */
 export const ACKNOWLEDGEMENT_LIMIT = { max: 5, windowSeconds: 60 * 60 };
 
+/**
+ * Acknowledgements per hour, sliding (SPEC §14): per normalised mailbox, per domain of the
+ * address, and per client address of the web form. The ticket is made whatever the limit
+ * says; only its acknowledgement is not sent.
+ */
+export interface AcknowledgementLimits {
+  /** Per mailbox (`ACK_LIMIT_MAILBOX`, default 5). */
+  mailbox: number;
+  /** Per mail domain (`ACK_LIMIT_DOMAIN`, default 50). */
+  domain: number;
+  /** Per client network address of the form (`ACK_LIMIT_CLIENT`, default 20). */
+  client: number;
+  /** The sliding window, in seconds (an hour). */
+  windowSeconds: number;
+}
+
+/**
+ * The defaults: 5 per mailbox is the SPEC's limit; 50 per domain lets a large customer
+ * (or a free-mail provider) write dozens of tickets an hour while stopping a bomb that
+ * varies the mailbox; 20 per client address allows an office behind one NAT address.
+ */
+export const DEFAULT_ACKNOWLEDGEMENT_LIMITS: AcknowledgementLimits = {
+  mailbox: ACKNOWLEDGEMENT_LIMIT.max,
+  domain: 50,
+  client: 20,
+  windowSeconds: ACKNOWLEDGEMENT_LIMIT.windowSeconds,
+};
+
 const MACHINE_SENDERS =
   /^(mailer-daemon|postmaster|mail-daemon|bounces?|listserv|majordomo)([+@-]|$)/i;
 const NO_REPLY = /^(no[-_.]?reply|do[-_.]?not[-_.]?reply|donotreply)([+@-]|$)/i;
@@ -35,7 +63,7 @@ export function automaticMailReason(headers: MailHeaders, from: string): string 
   if (/multipart\/report/i.test(headers['content-type'] ?? ''))
     return 'delivery status notification';
   if (headers['return-path']?.trim() === '<>') return 'bounce (empty return path)';
-  if (MACHINE_SENDERS.test(from.trim())) return `machine sender ${from}`;
+  if (MACHINE_SENDERS.test(from.trim())) return `machine sender ${from.split('@')[0] ?? ''}`;
   return undefined;
 }
 

@@ -83,7 +83,7 @@ describe('deliverMail: acknowledgement', () => {
     expect(mail?.text).toContain('Guten Tag Jörg Müller');
     expect(mail?.text).toContain(MAIL_SETTINGS.salesPhone);
     expect(mail?.text).toContain(
-      'https://support.example.com/status.html?ticket=T-10001&token=tok-1',
+      'https://support.example.com/status.html?ticket=T-10001&token=token-tok-1',
     );
   });
 
@@ -144,8 +144,8 @@ describe('deliverMail: acknowledgement', () => {
     expect(again).toEqual({ outcome: 'duplicate' });
     expect(deps.sender.sent).toHaveLength(1);
     expect(await deps.mailLog.sentMails(TICKET_ID)).toHaveLength(1);
-    // The duplicate does not count against the customer's rate limit either.
-    expect(deps.rateLimiter.calls).toHaveLength(1);
+    // The duplicate does not count against the customer's rate limits either (mailbox, domain).
+    expect(deps.rateLimiter.calls).toHaveLength(2);
   });
 
   it('throws DeliveryInProgressError while another worker holds the event', async () => {
@@ -202,7 +202,12 @@ describe('deliverMail: acknowledgement', () => {
 
       const result = await deliverMail(deps, ack);
 
-      expect(result).toEqual({ outcome: 'suppressed', reason: expect.stringContaining(email) });
+      expect(result).toMatchObject({
+        outcome: 'suppressed',
+        reason: 'no acknowledgement to a no-reply address',
+      });
+      // The reason is logged: it names no address (SPEC §14).
+      expect((result as { reason: string }).reason).not.toContain(email);
       expect(deps.sender.sent).toHaveLength(0);
       expect(deps.rateLimiter.calls).toHaveLength(0);
       expect(deps.mailLog.statusOf(ack.eventId)).toMatchObject({ status: 'suppressed' });
@@ -440,7 +445,9 @@ describe('deliverMail: threading', () => {
 
   it('answers the customer’s mail with the acknowledgement of a ticket that came by mail', async () => {
     const deps = setup({ ticketId: TICKET_ID, channel: 'email' });
-    const event = outboxEvents.acknowledgement(TICKET_ID, 'tok-1', '<CAF00@mail.gmail.com>');
+    const event = outboxEvents.acknowledgement(TICKET_ID, 'tok-1', {
+      inReplyTo: '<CAF00@mail.gmail.com>',
+    });
 
     await deliverMail(deps, event);
 
@@ -460,7 +467,7 @@ describe('deliverMail: threading', () => {
 
     await deliverMail(
       deps,
-      outboxEvents.acknowledgement(TICKET_ID, 'tok-1', 'CAF00@mail.gmail.com'),
+      outboxEvents.acknowledgement(TICKET_ID, 'tok-1', { inReplyTo: 'CAF00@mail.gmail.com' }),
     );
 
     expect(deps.sender.sent[0]).toMatchObject({
