@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { hashAccessToken } from '../domain/access-token';
+import { logLine } from '../domain/log-fields';
 import { multiLineText, singleLineText } from '../domain/plain-text';
 import { berlinDay } from '../domain/calendar';
 import { isContractActiveOn, normalizeEmail } from '../domain/customer';
@@ -7,7 +8,6 @@ import { UnprocessableError } from '../domain/errors';
 import { outboxEvents, type OutboxEvent } from '../domain/mail/outbox-event';
 import type { Channel, Locale, Severity, Ticket } from '../domain/ticket';
 import { formatTicketId } from '../domain/ticket-number';
-import { log } from '../shared/log';
 import type { CustomerMatch, IdempotentSubmission, StoredTicket, TicketDeps } from './ports';
 
 export interface TicketSubmission {
@@ -146,10 +146,13 @@ async function acknowledge(deps: TicketDeps, event: OutboxEvent) {
   try {
     await deps.outbox.publish(event);
   } catch (error) {
-    log('ERROR', 'acknowledgement not queued', {
-      ticketId: 'ticketId' in event ? event.ticketId : undefined,
-      error: (error as Error).name,
-    });
+    console.error(
+      logLine('ERROR', 'acknowledgement not queued', {
+        ticketId: 'ticketId' in event ? event.ticketId : undefined,
+        error: (error as Error).name,
+        detail: (error as Error).message,
+      }),
+    );
   }
 }
 

@@ -11,9 +11,11 @@
 const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C]/g;
 
 /** C0 controls but tab and line feed (CR is folded into LF first), DEL and C1 controls. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROLS_EXCEPT_TAB_LF = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g;
 
 /** Everything that breaks a line or a cell, for single-line text. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const LINE_BREAKS = /[\t\n\u000B\u000C\r\u0085\u2028\u2029]+/g;
 
 /**
