@@ -1,4 +1,4 @@
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration, Lazy, Validations } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -58,6 +58,9 @@ export const ATTACHMENT_ROUTE_ACCESS: BucketAccess = {
  * more memory is more CPU for the CSV writer.
  */
 export const EXPORT_ROUTE_FUNCTION = { timeout: Duration.seconds(29), memorySize: 1024 } as const;
+
+/** The stage the API is deployed to (its base path). */
+export const API_STAGE_NAME = 'v1';
 
 /** Options for {@link ServiceDeskApi}. */
 export interface ServiceDeskApiProps {
@@ -153,7 +156,7 @@ export class ServiceDeskApi extends Construct {
       // Execution logging needs the account's API Gateway CloudWatch role; see below.
       cloudWatchRole: true,
       deployOptions: {
-        stageName: props.stageName ?? 'v1',
+        stageName: props.stageName ?? API_STAGE_NAME,
         throttlingRateLimit: throttle.rateLimit,
         throttlingBurstLimit: throttle.burstLimit,
         methodOptions,
@@ -191,14 +194,22 @@ export class ServiceDeskApi extends Construct {
       }
     }
 
+    // Every handler behind a staff token checks its issuer and client itself (SPEC §14: the
+    // Cognito authorizer checks neither `aud` nor `token_use`); those that verify tokens
+    // themselves also get the pool's keys. The pages' client is added with the site, after
+    // the API, so its id is read when the template is written.
+    const clientId = Lazy.string({ produce: () => props.staff.client.userPoolClientId });
+    const tokenSettings = (route: Route): Record<string, string> => ({
+      JWT_ISSUER: props.staff.issuer,
+      JWT_CLIENT_ID: clientId,
+      ...(route.auth === 'staff-or-ticket-token' ? { JWKS_URL: props.staff.jwksUrl } : {}),
+    });
     const functions = new Map<string, ServiceDeskFunction>();
     for (const route of routes) {
       const fn = new ServiceDeskFunction(this, `${pascalCase(route.handler)}Function`, {
         entry: functionEntry('http', route.handler),
         description: `${route.method} ${route.path}: ${route.summary}`.slice(0, 256),
-        ...(route.auth === 'staff-or-ticket-token'
-          ? { environment: { JWKS_URL: props.staff.jwksUrl, JWT_ISSUER: props.staff.issuer } }
-          : {}),
+        ...(route.auth === 'public' ? {} : { environment: tokenSettings(route) }),
         ...(route.exportBucket ? EXPORT_ROUTE_FUNCTION : {}),
       });
       if (route.table !== 'none') fn.bindTable({ table: props.table, access: route.table });

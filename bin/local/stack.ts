@@ -11,7 +11,7 @@ import { LOCAL_CREDENTIALS, startDynamoDb } from './dynamodb';
 import { createPageServer } from './page-server';
 import { startQueuePoller } from './queue-poller';
 import { startSes } from './ses';
-import { loadLocalIssuer, parseGroups } from './signing-key';
+import { LOCAL_CLIENT_ID, loadLocalIssuer, parseGroups } from './signing-key';
 import { startSmtp } from './smtp';
 import { startSqs, type LocalQueue } from './sqs';
 
@@ -124,6 +124,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       process.env.ACCESS_TOKEN_SECRET ?? localSecret(join(dataDir, 'access-token-secret')),
     JWKS_URL: `${apiUrl}/_local/jwks.json`,
     JWT_ISSUER: issuer.issuer,
+    JWT_CLIENT_ID: LOCAL_CLIENT_ID,
   });
 
   // Lambda's SQS event source, played locally: the mailer consumes the outbox, the intake

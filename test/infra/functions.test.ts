@@ -210,10 +210,20 @@ describe('the functions', () => {
   });
 
   it.each(routes)(
-    '$method $path: the bearer-token settings exactly when it verifies tokens itself',
+    '$method $path: the token issuer and client whenever it takes staff tokens, the keys when it verifies them itself',
     (route) => {
       const environment = environmentOf(template, functionOf(route));
-      if (route.auth === 'staff-or-ticket-token') {
+      if (route.auth !== 'public') {
+        expect(environment.JWT_CLIENT_ID).toEqual({
+          Ref: expect.stringMatching(/^StaffUserPoolConsoleClient/),
+        });
+      } else {
+        expect(environment).not.toHaveProperty('JWT_CLIENT_ID');
+      }
+      if (route.auth === 'staff') {
+        expect(environment).not.toHaveProperty('JWKS_URL');
+        expect(JSON.stringify(environment.JWT_ISSUER)).toContain('https://cognito-idp.');
+      } else if (route.auth === 'staff-or-ticket-token') {
         expect(environment.JWT_ISSUER).toEqual({
           'Fn::Join': [
             '',
