@@ -6,6 +6,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { WRITE_SCOPES } from '../functions/adapters/table-design';
 import { routes, type Route } from '../functions/http/routes';
 import { functionEntry, pascalCase } from './function-entry';
 import { alarmOnLogLine } from './log-line-alarm';
@@ -45,12 +46,12 @@ export const EXPORT_ROUTE_ACCESS: BucketAccess = {
 };
 
 /**
- * What a route with `mailBucket` may do there: store a ticket's files under `attachments/`
- * and sign download links for them.
+ * What a route with `mailBucket` may do there, by its kind: `read` signs download links for
+ * a ticket's files under `attachments/` (no `s3:PutObject`), `write` stores uploads there.
  */
-export const ATTACHMENT_ROUTE_ACCESS: BucketAccess = {
-  read: [`${MAIL_PREFIXES.attachments}*`],
-  write: [`${MAIL_PREFIXES.attachments}*`],
+export const ATTACHMENT_ROUTE_ACCESS: Readonly<Record<'read' | 'write', BucketAccess>> = {
+  read: { read: [`${MAIL_PREFIXES.attachments}*`] },
+  write: { write: [`${MAIL_PREFIXES.attachments}*`] },
 };
 
 /**
@@ -212,7 +213,15 @@ export class ServiceDeskApi extends Construct {
         ...(route.auth === 'public' ? {} : { environment: tokenSettings(route) }),
         ...(route.exportBucket ? EXPORT_ROUTE_FUNCTION : {}),
       });
-      if (route.table !== 'none') fn.bindTable({ table: props.table, access: route.table });
+      if (route.table !== 'none') {
+        fn.bindTable({
+          table: props.table,
+          access: route.table,
+          ...(route.tableWrites
+            ? { writes: route.tableWrites.map((scope) => WRITE_SCOPES[scope]) }
+            : {}),
+        });
+      }
       if (route.outbox) fn.bindOutbox(props.outbox);
       if (route.exportBucket) {
         fn.bindBucket({
@@ -225,7 +234,7 @@ export class ServiceDeskApi extends Construct {
         fn.bindBucket({
           bucket: props.mailBucket,
           variable: MAIL_BUCKET_VARIABLE,
-          ...ATTACHMENT_ROUTE_ACCESS,
+          ...ATTACHMENT_ROUTE_ACCESS[route.mailBucket],
         });
       }
       for (const { variable, secret } of routeSecrets.filter((s) => s.handler === route.handler)) {
