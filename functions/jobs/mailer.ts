@@ -1,18 +1,28 @@
 import { z } from 'zod';
 import { deliverMail } from '../app/deliver-mail';
+import type { MailerDeps } from '../app/mail-ports';
 import type { OutboxEvent } from '../domain/mail/outbox-event';
 import { dependencies } from '../shared/dependencies';
 import { log } from '../shared/log';
 import { queueHandler } from '../shared/queue-handler';
 
 const ticketId = z.string().regex(/^T-\d+$/);
-const eventSchema = z.discriminatedUnion('kind', [
+const eventSchema = z.union([
   z.object({
     kind: z.literal('acknowledgement'),
     eventId: z.string().min(1),
     ticketId,
     tokenNonce: z.string().min(1),
     client: z.string().optional(),
+    inReplyTo: z.string().optional(),
+  }),
+  // Queued before tokens were derived (SPEC §14), e.g. waiting in the dead-letter queue
+  // for a redrive: it still carries the token itself. Nothing queues this shape any more.
+  z.object({
+    kind: z.literal('acknowledgement'),
+    eventId: z.string().min(1),
+    ticketId,
+    accessToken: z.string().min(1),
     inReplyTo: z.string().optional(),
   }),
   z.object({
@@ -38,7 +48,23 @@ const eventSchema = z.discriminatedUnion('kind', [
  * queue, where it is kept and alarmed on.
  */
 export const handler = queueHandler('mailer', async (record) => {
-  const event: OutboxEvent = eventSchema.parse(JSON.parse(record.body));
-  const result = await deliverMail(dependencies(), event);
+  const parsed = eventSchema.parse(JSON.parse(record.body));
+  const all = dependencies();
+  let deps: MailerDeps = all;
+  let event: OutboxEvent;
+  if ('accessToken' in parsed) {
+    // An old acknowledgement: its token is the one it carries, whatever the nonce. (The
+    // mailer's parts are named one by one: the others need settings it does not have.)
+    const { accessToken, ...rest } = parsed;
+    const { tickets, messages, workEntries, mailLog, rateLimiter, sender, clock, settings } = all;
+    deps = {
+      ...{ tickets, messages, workEntries, mailLog, rateLimiter, sender, clock, settings },
+      accessTokens: { newNonce: () => 'legacy', tokenFor: () => Promise.resolve(accessToken) },
+    };
+    event = { ...rest, tokenNonce: 'legacy' };
+  } else {
+    event = parsed;
+  }
+  const result = await deliverMail(deps, event);
   log('INFO', 'mail delivered', { eventId: event.eventId, ...result });
 });
