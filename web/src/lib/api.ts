@@ -100,6 +100,8 @@ export interface AgentTicket extends Omit<CustomerTicket, 'messages'> {
   requester: { name: string; email?: string; phone?: string };
   customer: { id: string | null; name: string };
   assignee?: string;
+  /** Set when an agent took this ticket while another waited before it (SPEC §14). */
+  takenOutOfOrder?: { by: string; at: string };
   version: number;
   messages?: TicketMessage[];
   mails?: { kind: string; to: string; subject: string; sentAt: string }[];
