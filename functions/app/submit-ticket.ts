@@ -146,7 +146,7 @@ async function acknowledge(deps: TicketDeps, event: OutboxEvent) {
   try {
     await deps.outbox.publish(event);
   } catch (error) {
-    console.error(
+    console.log(
       logLine('ERROR', 'acknowledgement not queued', {
         ticketId: 'ticketId' in event ? event.ticketId : undefined,
         error: (error as Error).name,

@@ -42,6 +42,9 @@ export type LogLevel = 'INFO' | 'WARN' | 'ERROR';
 
 const ALLOWED: ReadonlySet<string> = new Set(LOG_FIELDS);
 
+/** Fields holding ids SES generates (`<…@email.amazonses.com>`): useful to trace, not personal. */
+const SES_IDS: ReadonlySet<string> = new Set(['providerMessageId', 'sesMessageId']);
+
 /** Anything that looks like a mail address, also inside `<…>` and quoted-printable text. */
 const ADDRESS = /[^\s<>()[\]"',;:@]+@[^\s<>()[\]"',;:@]+/g;
 
@@ -72,8 +75,9 @@ export function logLine(level: LogLevel, message: string, fields: Record<string,
   const dropped: string[] = [];
   for (const [name, value] of Object.entries(fields)) {
     if (value === undefined) continue;
-    if (ALLOWED.has(name)) kept[name] = scrubbed(value);
-    else dropped.push(name);
+    if (!ALLOWED.has(name)) dropped.push(name);
+    // Ids SES made (never a person's address, though shaped like one) stay as they are.
+    else kept[name] = SES_IDS.has(name) && typeof value === 'string' ? value : scrubbed(value);
   }
   return JSON.stringify({
     level,

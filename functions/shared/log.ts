@@ -2,12 +2,10 @@ import { logLine, type LogLevel } from '../domain/log-fields';
 
 /**
  * Writes one structured line to the function's log (CloudWatch Logs in AWS): only the
- * fields `functions/domain/log-fields.ts` allows, scrubbed of addresses. Every log line of
- * the functions goes through here.
+ * fields `functions/domain/log-fields.ts` allows, scrubbed of addresses. Every line goes to
+ * stdout whatever its level: the level is in the JSON (the alarms' filters match it there),
+ * and one stream keeps the lines of one invocation in order for whoever tails the log.
  */
 export function log(level: LogLevel, message: string, fields: Record<string, unknown> = {}) {
-  const line = logLine(level, message, fields);
-  if (level === 'ERROR') console.error(line);
-  else if (level === 'WARN') console.warn(line);
-  else console.log(line);
+  console.log(logLine(level, message, fields));
 }

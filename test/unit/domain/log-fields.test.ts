@@ -41,6 +41,16 @@ describe('logLine', () => {
     });
   });
 
+  it("keeps the ids SES made as they are (they look like addresses but are SES's)", () => {
+    const id = '<0107018f-0001-ses@eu-central-1.amazonses.com>';
+    expect(JSON.parse(logLine('INFO', 'm', { providerMessageId: id, eventId: id }))).toEqual({
+      level: 'INFO',
+      message: 'm',
+      providerMessageId: id,
+      eventId: '<<address>>',
+    });
+  });
+
   it('leaves undefined fields out', () => {
     expect(JSON.parse(logLine('INFO', 'm', { ticketId: undefined }))).toEqual({
       level: 'INFO',
