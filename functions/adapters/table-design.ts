@@ -105,6 +105,10 @@ export const keys = {
     pk: 'PRICELIST',
     sk: `VERSION#${String(version).padStart(8, '0')}`,
   }),
+  /** A requester address proven theirs (SPEC §14), by mail, confirm link or portal. */
+  verifiedAddress: (email: string) => ({ pk: `VERIFIED#${email}`, sk: 'ADDRESS' }),
+  /** A confirm-link code, by the SHA-256 of the code (the code itself is never stored). */
+  addressConfirmation: (codeHash: string) => ({ pk: `CONFIRM#${codeHash}`, sk: 'CODE' }),
   /** One sliding-window limit (acknowledgements per mailbox, domain, client). */
   rateLimit: (key: string) => ({
     pk: `RATE#${key}`,

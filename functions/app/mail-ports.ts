@@ -2,6 +2,7 @@ import type { AcknowledgementLimits } from '../domain/mail/mail-policy';
 import type { OutboxEvent } from '../domain/mail/outbox-event';
 import type {
   AccessTokens,
+  AddressConfirmations,
   Clock,
   MessageRepository,
   TicketRepository,
@@ -110,8 +111,12 @@ export interface MailerDeps {
   mailLog: MailLog;
   rateLimiter: RateLimiter;
   sender: MailSender;
+  /** Codes for the confirm link of acknowledgements to unverified requesters. */
+  confirmations: AddressConfirmations;
   clock: Clock;
   settings: MailSettings;
   /** Derives the access token the acknowledgement carries from the event's nonce. */
   accessTokens: AccessTokens;
+  /** A new random Message-ID local part: our ids must not be guessable (SPEC §14). */
+  newMessageIdLocalPart(): string;
 }

@@ -6,7 +6,7 @@ import { berlinDay } from '../domain/calendar';
 import { isContractActiveOn, normalizeEmail } from '../domain/customer';
 import { UnprocessableError } from '../domain/errors';
 import { outboxEvents, type OutboxEvent } from '../domain/mail/outbox-event';
-import type { Channel, Locale, Severity, Ticket } from '../domain/ticket';
+import type { Channel, Locale, Severity, Ticket, VerificationMethod } from '../domain/ticket';
 import { formatTicketId } from '../domain/ticket-number';
 import type { CustomerMatch, IdempotentSubmission, StoredTicket, TicketDeps } from './ports';
 
@@ -48,6 +48,15 @@ export async function submitTicket(
     fingerprint?: string;
     /** The caller's network address (web form): counted by the per-client ack limit. */
     clientAddress?: string;
+    /** The channel proved the sender's address (a mail whose DMARC passed). */
+    verifiedBy?: VerificationMethod;
+    /** The ticket a mail named that this one was opened about (SPEC §14). */
+    relatedTicketId?: string;
+    /**
+     * Whether to acknowledge; false for mail SES could not clear of spam or viruses, or
+     * whose SPF, DKIM or DMARC failed, so nothing is sent in answer to it. @default true
+     */
+    acknowledge?: boolean;
   } = {},
 ): Promise<SubmittedTicket> {
   let planned: IdempotentSubmission = {
@@ -75,8 +84,12 @@ export async function submitTicket(
   // subject never carries controls or bidi overrides into the console or a mail.
   const name = singleLineText(submission.name) || email || submission.phone || '?';
   const subject = singleLineText(submission.subject) || '-';
-  const customer =
-    options.customer ?? (email ? await deps.customers.findBySender(email) : undefined);
+  const [customer, proven] = await Promise.all([
+    options.customer ?? (email ? deps.customers.findBySender(email) : undefined),
+    // A confirmed address stays confirmed for later tickets (SPEC §14).
+    email && !options.verifiedBy ? deps.verifiedAddresses.get(email) : undefined,
+  ]);
+  const verifiedBy = email ? (options.verifiedBy ?? proven?.method) : undefined;
   const group = isContractActiveOn(customer?.contract, berlinDay(planned.receivedAt))
     ? 'contract'
     : 'standard';
@@ -96,6 +109,9 @@ export async function submitTicket(
       ...(submission.phone ? { phone: submission.phone } : {}),
     },
     ...(customer ? { customer: { id: customer.customerId, name: customer.name } } : {}),
+    requesterVerified: verifiedBy !== undefined,
+    ...(verifiedBy ? { requesterVerifiedBy: verifiedBy } : {}),
+    ...(options.relatedTicketId ? { relatedTicketId: options.relatedTicketId } : {}),
     updatedAt: planned.receivedAt,
     version: 1,
     accessTokenHash: hashAccessToken(
@@ -111,13 +127,18 @@ export async function submitTicket(
     if (!existing) throw new Error(`ticket number ${ticket.ticketId} was handed out twice`);
     stored = existing;
   }
-  await acknowledge(
-    deps,
-    outboxEvents.acknowledgement(stored.ticketId, planned.tokenNonce, {
-      ...(options.inReplyTo ? { inReplyTo: options.inReplyTo } : {}),
-      ...(options.clientAddress ? { client: clientKey(options.clientAddress) } : {}),
-    }),
-  );
+  if (email && options.verifiedBy) {
+    await deps.verifiedAddresses.record(email, options.verifiedBy, planned.receivedAt);
+  }
+  if (options.acknowledge !== false) {
+    await acknowledge(
+      deps,
+      outboxEvents.acknowledgement(stored.ticketId, planned.tokenNonce, {
+        ...(options.inReplyTo ? { inReplyTo: options.inReplyTo } : {}),
+        ...(options.clientAddress ? { client: clientKey(options.clientAddress) } : {}),
+      }),
+    );
+  }
   const accessToken = await deps.accessTokens.tokenFor(planned.ticketId, planned.tokenNonce);
   return { ticket: stored, accessToken, replayed };
 }

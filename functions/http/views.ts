@@ -31,6 +31,9 @@ export function agentView(
   return {
     ...rest,
     customer: customerOf(ticket),
+    requesterVerified: ticket.requesterVerified === true,
+    requesterVerifiedBy: ticket.requesterVerifiedBy ?? null,
+    relatedTicketId: ticket.relatedTicketId ?? null,
     ...(history
       ? {
           messages: history.messages.map(messageView),
@@ -59,6 +62,7 @@ export function messageView(message: TicketMessage) {
     channel: message.channel,
     createdAt: message.createdAt,
     attachments: message.attachments ?? [],
+    ...(message.unverified ? { unverified: true as const } : {}),
   };
 }
 
@@ -72,6 +76,8 @@ export function queueItem(ticket: Ticket) {
     subject: ticket.subject,
     customer: customerOf(ticket),
     requester: { name: ticket.requester.name, email: ticket.requester.email ?? null },
+    /** Whether the requester's address is proven theirs (SPEC §14); the group follows it anyway. */
+    requesterVerified: ticket.requesterVerified === true,
   };
 }
 

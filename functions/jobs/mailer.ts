@@ -53,14 +53,15 @@ export const handler = queueHandler('mailer', async (record) => {
   let deps: MailerDeps = all;
   let event: OutboxEvent;
   if ('accessToken' in parsed) {
-    // An old acknowledgement: its token is the one it carries, whatever the nonce. (The
-    // mailer's parts are named one by one: the others need settings it does not have.)
+    // An old acknowledgement: its token is the one it carries, whatever the nonce. The
+    // other parts are the process's own, built on first use (not copied: copying would
+    // build parts the mailer has no settings for).
     const { accessToken, ...rest } = parsed;
-    const { tickets, messages, workEntries, mailLog, rateLimiter, sender, clock, settings } = all;
-    deps = {
-      ...{ tickets, messages, workEntries, mailLog, rateLimiter, sender, clock, settings },
-      accessTokens: { newNonce: () => 'legacy', tokenFor: () => Promise.resolve(accessToken) },
+    const given: MailerDeps['accessTokens'] = {
+      newNonce: () => 'legacy',
+      tokenFor: () => Promise.resolve(accessToken),
     };
+    deps = Object.create(all, { accessTokens: { value: given } }) as MailerDeps;
     event = { ...rest, tokenNonce: 'legacy' };
   } else {
     event = parsed;

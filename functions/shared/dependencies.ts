@@ -22,6 +22,10 @@ import { DynamoTicketNumbers } from '../adapters/ticket-number-allocator';
 import { DynamoTicketRepository } from '../adapters/ticket-repository';
 import { DynamoWorkEntryRepository } from '../adapters/work-entry-repository';
 import { DynamoAllowances } from '../adapters/allowances';
+import {
+  DynamoAddressConfirmations,
+  DynamoVerifiedAddresses,
+} from '../adapters/address-verification';
 import { DynamoPriceListStore } from '../adapters/price-list-store';
 import { SecretAccessTokens } from '../adapters/access-tokens';
 import { DEFAULT_ACKNOWLEDGEMENT_LIMITS } from '../domain/mail/mail-policy';
@@ -72,6 +76,8 @@ export function createDependencies(): Dependencies {
     priceLists: () => new DynamoPriceListStore(table().db, table().name, clock),
     mailLog: () => new DynamoMailLog(table().db, table().name, clock),
     rateLimiter: () => new DynamoRateLimiter(table().db, table().name, clock),
+    verifiedAddresses: () => new DynamoVerifiedAddresses(table().db, table().name),
+    confirmations: () => new DynamoAddressConfirmations(table().db, table().name, clock),
     outbox: () => {
       const endpoint = optional('SQS_ENDPOINT');
       return new SqsOutbox(
@@ -96,6 +102,7 @@ export function createDependencies(): Dependencies {
   const built = new Map<string, unknown>();
   const deps = {
     clock,
+    newMessageIdLocalPart: () => randomBytes(16).toString('hex'),
     newId: timeOrderedId,
   } as Dependencies;
   for (const [name, build] of Object.entries(parts)) {

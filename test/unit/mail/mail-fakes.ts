@@ -14,6 +14,7 @@ import { isBillable, type WorkEntry } from '../../../functions/domain/work-entry
 import {
   FakeAccessTokens,
   FakeClock,
+  InMemoryAddressConfirmations,
   InMemoryMessageRepository,
   InMemoryTicketRepository,
 } from '../fakes';
@@ -211,6 +212,7 @@ export interface MailFakes {
   mailLog: InMemoryMailLog;
   rateLimiter: InMemoryRateLimiter;
   sender: FakeMailSender;
+  confirmations: InMemoryAddressConfirmations;
   clock: FakeClock;
 }
 
@@ -224,8 +226,13 @@ export function fakeMailerDeps(now = '2026-05-04T08:00:00.000Z'): MailerDeps & M
     mailLog: new InMemoryMailLog(clock),
     rateLimiter: new InMemoryRateLimiter(clock),
     sender: new FakeMailSender(),
+    confirmations: new InMemoryAddressConfirmations(clock),
     clock,
     settings: { ...MAIL_SETTINGS },
     accessTokens: new FakeAccessTokens(),
+    newMessageIdLocalPart: (() => {
+      let ids = 0;
+      return () => `own-${++ids}`;
+    })(),
   };
 }

@@ -12,6 +12,8 @@ export interface AcknowledgementData {
   accessToken: string;
   /** Sales hotline for a service contract (configuration). */
   salesPhone: string;
+  /** The link that confirms the requester's address; only while it is not verified. */
+  confirmUrl?: string;
 }
 
 const SEVERITY: Record<Locale, Record<Severity, string>> = {
@@ -31,6 +33,8 @@ const TEXT = {
       `Für Ihr Unternehmen besteht kein Service- und Wartungsvertrag. Ihre Anfrage wird bearbeitet, sobald keine Anfrage mit höherer Priorität wartet; ein Anspruch auf Bearbeitung besteht nicht, und alle Leistungen werden nach unserer aktuellen Preisliste berechnet. Einen Servicevertrag mit bevorzugter Bearbeitung bietet Ihnen unser Vertrieb an: ${d.salesPhone}.`,
     follow: 'Den Stand Ihrer Anfrage sehen Sie hier:',
     token: 'Ihr Zugangsschlüssel zu diesem Ticket',
+    confirm:
+      'Bitte bestätigen Sie, dass diese E-Mail-Adresse Ihnen gehört – dann wissen wir, dass Antworten von dieser Adresse von Ihnen stammen:',
     reply: 'Antworten Sie einfach auf diese E-Mail, um uns weitere Informationen zu senden.',
     closing: 'Mit freundlichen Grüßen\nIhr Support-Team',
   },
@@ -45,6 +49,8 @@ const TEXT = {
       `Your company has no service & maintenance contract. Your request will be handled when no higher-priority request is waiting; there is no entitlement to support, and all services are billed at our current list prices. Our sales team will be glad to offer you a service contract with prioritized support: ${d.salesPhone}.`,
     follow: 'Follow your request here:',
     token: 'Your access key for this ticket',
+    confirm:
+      'Please confirm that this e-mail address is yours, so that we know replies from it come from you:',
     reply: 'Simply reply to this e-mail to send us more information.',
     closing: 'Kind regards\nYour support team',
   },
@@ -65,6 +71,7 @@ export function renderAcknowledgement(data: AcknowledgementData, locale: Locale)
     `${t.follow} ${data.statusUrl}`,
     `${t.token}: ${data.accessToken}`,
     '',
+    ...(data.confirmUrl ? [`${t.confirm} ${data.confirmUrl}`, ''] : []),
     t.reply,
     '',
     t.closing,
@@ -77,6 +84,11 @@ export function renderAcknowledgement(data: AcknowledgementData, locale: Locale)
       ${t.follow} <a href="${data.statusUrl}">${data.statusUrl}</a><br />
       ${t.token}: <code>${data.accessToken}</code>
     </p>
+    ${
+      data.confirmUrl
+        ? html`<p>${t.confirm} <a href="${data.confirmUrl}">${data.confirmUrl}</a></p>`
+        : ''
+    }
     <p>${t.reply}</p>
     <p style="white-space: pre-line">${t.closing}</p>`;
   return { subject, text, html: layout(locale, subject, body) };
