@@ -16,7 +16,7 @@ import { repairIndexes } from './repair';
 import type { PollerThreadData } from './poller-thread';
 import { startQueuePoller } from './queue-poller';
 import { startSes } from './ses';
-import { loadLocalIssuer, parseGroups } from './signing-key';
+import { LOCAL_CLIENT_ID, loadLocalIssuer, parseGroups } from './signing-key';
 import { startSmtp } from './smtp';
 import { startSqs, type LocalQueue } from './sqs';
 
@@ -167,9 +167,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
     VOICEMAIL_SECRET:
       process.env.VOICEMAIL_SECRET ?? localSecret(join(dataDir, 'voicemail-secret')),
+    ACCESS_TOKEN_SECRET:
+      process.env.ACCESS_TOKEN_SECRET ?? localSecret(join(dataDir, 'access-token-secret')),
     JWKS_URL: `${apiUrl}/_local/jwks.json`,
     JWT_ISSUER: issuer.issuer,
     ACK_SWEEP_GRACE_SECONDS: process.env.ACK_SWEEP_GRACE_SECONDS ?? '2',
+    JWT_CLIENT_ID: LOCAL_CLIENT_ID,
   });
 
   // Lambda's SQS event source, played locally: the mailer consumes the outbox, the intake

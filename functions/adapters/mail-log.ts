@@ -6,6 +6,7 @@ import {
   PutCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { logLine } from '../domain/log-fields';
 import { messageIdKey } from '../domain/mail/threading';
 import type { DeliveryClaim, MailLog, SentMail } from '../app/mail-ports';
 import type { Clock } from '../app/ports';
@@ -179,9 +180,7 @@ export class DynamoMailLog implements MailLog {
     });
     if (!written) {
       console.log(
-        JSON.stringify({
-          level: 'WARN',
-          message: 'Message-ID already belongs to another ticket; reference kept',
+        logLine('WARN', 'Message-ID already belongs to another ticket; reference kept', {
           ticketId,
         }),
       );

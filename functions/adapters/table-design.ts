@@ -143,11 +143,31 @@ export const keys = {
   verifiedAddress: (email: string) => ({ pk: `VERIFIED#${email}`, sk: 'ADDRESS' }),
   /** A confirm-link code, by the SHA-256 of the code (the code itself is never stored). */
   addressConfirmation: (codeHash: string) => ({ pk: `CONFIRM#${codeHash}`, sk: 'CODE' }),
-  rateCounter: (key: string, windowStart: number) => ({
+  /** One sliding-window limit (acknowledgements per mailbox, domain, client). */
+  rateLimit: (key: string) => ({
     pk: `RATE#${key}`,
-    sk: `WINDOW#${windowStart}`,
+    sk: 'SLIDING',
   }),
 };
 
 /** Sort-key prefixes of the items in a ticket's collection. */
 export const TICKET_COLLECTION = { messages: 'MSG#', mails: 'MAIL#', work: 'WORK#' } as const;
+
+/**
+ * Groups of items by the partition keys they live under, as IAM's `dynamodb:LeadingKeys`
+ * condition names them: a route that writes only some of them is granted writes there
+ * only (`tableWrites` in the route table). Keys built by {@link keys} above.
+ */
+export const WRITE_SCOPES = {
+  /** Tickets and what lives under them (messages, sent mail, work entries). */
+  tickets: 'TICKET#*',
+  /** The ticket number counter. */
+  ticketNumbers: 'COUNTER#ticket',
+  /** Idempotency records of public callers' keys (`public.…`). */
+  publicIdempotency: 'IDEMPOTENCY#public.*',
+  /** Idempotency records of the voicemail hook (`voicemail.…`). */
+  voicemailIdempotency: 'IDEMPOTENCY#voicemail.*',
+} as const;
+
+/** A group of items a route may be limited to writing. */
+export type WriteScope = keyof typeof WRITE_SCOPES;

@@ -128,12 +128,27 @@ export interface CustomerRepository {
   customersWithContractBoundaryOn(day: string): Promise<string[]>;
 }
 
-/** What an earlier request with the same Idempotency-Key promised to return. */
+/**
+ * What an earlier request with the same Idempotency-Key promised to return. It holds the
+ * nonce of the access token, never the token (SPEC §14): the token is derived again.
+ */
 export interface IdempotentSubmission {
   fingerprint: string;
   ticketId: string;
   receivedAt: string;
-  accessToken: string;
+  tokenNonce: string;
+}
+
+/**
+ * Customers' access tokens: each is derived from the ticket number and a random nonce with
+ * a server secret, so only the nonce needs to be kept where the token must be handed out
+ * again (idempotency records, queued acknowledgements); tickets keep the token's hash.
+ */
+export interface AccessTokens {
+  /** A fresh random nonce for a new ticket. */
+  newNonce(): string;
+  /** The access token of the ticket made with that nonce. */
+  tokenFor(ticketId: string, nonce: string): Promise<string>;
 }
 
 export interface IdempotencyStore {
@@ -240,6 +255,6 @@ export interface TicketDeps {
   outbox: Outbox;
   verifiedAddresses: VerifiedAddresses;
   clock: Clock;
-  newAccessToken(): string;
+  accessTokens: AccessTokens;
   newId(): string;
 }

@@ -13,7 +13,7 @@ export const handler = httpHandler('portal-sign-in', async (request) => {
   const { email, locale } = validate(portalSignInBody, request.body ?? {}, 'body');
   await requestSignIn(
     { ...dependencies(), limits: signInLimits() },
-    { email, locale, client: request.sourceIp },
+    { email, locale, client: request.clientAddress ?? 'unknown' },
   );
   return {
     status: 202,

@@ -1,6 +1,7 @@
 import { sweepAcknowledgements } from '../app/sweep-acknowledgements';
 import { integer } from '../shared/config';
 import { dependencies } from '../shared/dependencies';
+import { log } from '../shared/log';
 
 /**
  * Every minute (locally every few seconds): queues the acknowledgements of tickets that
@@ -12,7 +13,7 @@ export async function handler(): Promise<{ queued: number; failed: number }> {
     graceSeconds: integer('ACK_SWEEP_GRACE_SECONDS', 30),
   });
   if (result.queued > 0 || result.failed > 0) {
-    console.log(JSON.stringify({ level: 'INFO', message: 'acknowledgements swept', ...result }));
+    log('INFO', 'acknowledgements swept', { ...result });
   }
   if (result.failed > 0) {
     // The log line the "acknowledgement not queued" alarm counts has been written already.

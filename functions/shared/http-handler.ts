@@ -1,4 +1,5 @@
 import middy, { type MiddlewareObj } from '@middy/core';
+import { decodeJwt } from 'jose';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import {
   ForbiddenError,
@@ -12,8 +13,9 @@ import { routeOf, type Route } from '../http/routes';
 import { portalPrincipalOf } from '../app/portal';
 import { bearerOf, bearerVerifier } from './bearer-token';
 import { dependencies } from './dependencies';
-import { principalFromClaims } from './claims';
-import { integer } from './config';
+import { staffPrincipal, type TokenExpectations } from './claims';
+import { integer, required } from './config';
+import { log } from './log';
 import { formLocale, formProblemPage, PAGE_HEADERS } from '../http/form-pages';
 import { type Problem, problemResponse } from './problem';
 
@@ -31,8 +33,8 @@ export interface HttpRequest {
   query: Record<string, string>;
   /** Header names in lower case. */
   headers: Record<string, string>;
-  /** The caller's IP address as API Gateway saw it. */
-  sourceIp: string;
+  /** The caller's network address as API Gateway saw it (for per-client limits only). */
+  clientAddress?: string;
 }
 
 export interface HttpResult {
@@ -92,7 +94,9 @@ function parseRequest(route: Route): MiddlewareObj<Event, APIGatewayProxyResult,
         path: definedOnly(event.pathParameters),
         query: definedOnly(event.queryStringParameters),
         headers,
-        sourceIp: event.requestContext?.identity?.sourceIp ?? 'unknown',
+        ...(event.requestContext?.identity?.sourceIp
+          ? { clientAddress: event.requestContext.identity.sourceIp }
+          : {}),
       };
     },
   };
@@ -102,15 +106,11 @@ function problemDetails(route: Route): MiddlewareObj<Event, APIGatewayProxyResul
   return {
     onError: async (request) => {
       if (!(request.error instanceof Error) || !('status' in request.error)) {
-        console.error(
-          JSON.stringify({
-            level: 'ERROR',
-            message: 'unhandled error',
-            error: request.error?.name,
-            detail: request.error?.message,
-            stack: request.error?.stack,
-          }),
-        );
+        log('ERROR', 'unhandled error', {
+          error: request.error?.name,
+          detail: request.error?.message,
+          stack: request.error?.stack,
+        });
       }
       const problem = problemResponse(request.error);
       request.response = isFormPost(route, lowerCaseHeaders(request.event.headers))
@@ -140,21 +140,41 @@ async function authenticate(
     if (token === undefined) throw new UnauthorizedError('Sign in to the portal first.');
     return portalPrincipalOf(dependencies(), token);
   }
-  let principal: Principal | undefined;
+    let principal: Principal;
   if (route.auth === 'staff') {
-    // API Gateway's authorizer has verified the token; its claims arrive in the event.
-    principal = principalFromClaims(event.requestContext?.authorizer?.claims);
-    if (!principal) throw new UnauthorizedError();
+    // API Gateway's authorizer has verified the token's signature, issuer and expiry, and
+    // passes its claims as strings only. The handler reads the same token's claims as
+    // JSON (groups as a list) and checks what the authorizer does not: client, use, exp.
+    const verified = event.requestContext?.authorizer?.claims as
+      Record<string, unknown> | undefined;
+    const token = bearerOf(headers.authorization) ?? headers.authorization;
+    if (!verified || !token) throw new UnauthorizedError();
+    const claims = decodedClaims(token);
+    if (claims.sub !== verified.sub) throw new UnauthorizedError();
+    principal = staffPrincipal(claims, tokenExpectations());
   } else {
     const token = bearerOf(headers.authorization);
     if (token === undefined) return { kind: 'anonymous' };
-    principal = principalFromClaims(await bearerVerifier().verify(token));
-    if (!principal) throw new UnauthorizedError();
+    principal = staffPrincipal(await bearerVerifier().verify(token), tokenExpectations());
   }
   if (principal.kind === 'staff' && !principal.groups.some((g) => route.groups.includes(g))) {
     throw new ForbiddenError(`This needs one of the groups: ${route.groups.join(', ')}.`);
   }
   return principal;
+}
+
+/** The claims of a token the authorizer verified; anything unreadable is 401. */
+function decodedClaims(token: string): Record<string, unknown> {
+  try {
+    return decodeJwt(token);
+  } catch {
+    throw new UnauthorizedError();
+  }
+}
+
+/** The user pool and app client staff tokens must come from (`JWT_ISSUER`, `JWT_CLIENT_ID`). */
+function tokenExpectations(): TokenExpectations {
+  return { issuer: required('JWT_ISSUER'), clientId: required('JWT_CLIENT_ID'), now: Date.now() };
 }
 
 function isFormPost(route: Route, headers: Record<string, string>): boolean {

@@ -276,9 +276,7 @@ describe('the alarm on acknowledgements that were not queued', () => {
       new URL('../../functions/app/submit-ticket.ts', import.meta.url),
       'utf8',
     );
-    expect(source).toMatch(
-      new RegExp(`level: 'ERROR',\\s*message: '${ACKNOWLEDGEMENT_NOT_QUEUED}'`),
-    );
+    expect(source).toMatch(new RegExp(`logLine\\('ERROR',\\s*'${ACKNOWLEDGEMENT_NOT_QUEUED}'`));
   });
 
   it('alarms on the first one', () => {

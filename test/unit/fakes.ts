@@ -1,4 +1,5 @@
 import type {
+  AccessTokens,
   AddressConfirmations,
   Clock,
   CustomerMatch,
@@ -383,9 +384,24 @@ export interface Fakes {
   clock: FakeClock;
 }
 
+/**
+ * Access tokens without a secret: nonces count up (`1`, `2`, …) and the token of nonce `n`
+ * is `token-n`, so tests can name both.
+ */
+export class FakeAccessTokens implements AccessTokens {
+  private nonces = 0;
+
+  newNonce(): string {
+    return String(++this.nonces);
+  }
+
+  async tokenFor(_ticketId: string, nonce: string): Promise<string> {
+    return `token-${nonce}`;
+  }
+}
+
 /** Every dependency of the ticket use cases, as one typed object (no module mocking). */
 export function fakeDeps(now = '2026-05-04T08:00:00.000Z'): TicketDeps & Fakes {
-  let tokens = 0;
   let ids = 0;
   return {
     tickets: new InMemoryTicketRepository(),
@@ -396,7 +412,7 @@ export function fakeDeps(now = '2026-05-04T08:00:00.000Z'): TicketDeps & Fakes {
     outbox: new InMemoryOutbox(),
     verifiedAddresses: new InMemoryVerifiedAddresses(),
     clock: new FakeClock(now),
-    newAccessToken: () => `token-${++tokens}`,
+    accessTokens: new FakeAccessTokens(),
     newId: () => `id-${++ids}`,
   };
 }
