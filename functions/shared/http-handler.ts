@@ -140,7 +140,7 @@ async function authenticate(
     if (token === undefined) throw new UnauthorizedError('Sign in to the portal first.');
     return portalPrincipalOf(dependencies(), token);
   }
-    let principal: Principal;
+  let principal: Principal;
   if (route.auth === 'staff') {
     // API Gateway's authorizer has verified the token's signature, issuer and expiry, and
     // passes its claims as strings only. The handler reads the same token's claims as
