@@ -209,7 +209,7 @@ async function localOnly(
       ]);
     }
     if (unknown.length > 0 || groups.length === 0) {
-      throw new ValidationError('groups must list agents, finance and/or admins.', [
+      throw new ValidationError('groups must list agents, finance, admins and/or sales.', [
         { field: 'query.groups', message: `unknown: ${unknown.join(', ') || '(none given)'}` },
       ]);
     }

@@ -105,6 +105,9 @@ export const keys = {
     pk: 'PRICELIST',
     sk: `VERSION#${String(version).padStart(8, '0')}`,
   }),
+  /** All service-level plans share one partition: listing them is one Query. */
+  serviceLevelPlans: () => 'SERVICELEVELS',
+  serviceLevelPlan: (planId: string) => ({ pk: 'SERVICELEVELS', sk: `PLAN#${planId}` }),
   rateCounter: (key: string, windowStart: number) => ({
     pk: `RATE#${key}`,
     sk: `WINDOW#${windowStart}`,

@@ -2,6 +2,7 @@ import type { Customer, Contract } from '../domain/customer';
 import type { OutboxEvent } from '../domain/mail/outbox-event';
 import type { TicketMessage } from '../domain/message';
 import type { PriceList } from '../domain/price-list';
+import type { ServiceLevelPlan } from '../domain/service-levels/plan';
 import type { Ticket } from '../domain/ticket';
 import type { WorkEntry } from '../domain/work-entry';
 
@@ -165,6 +166,18 @@ export interface PriceListStore {
   replace(next: PriceList, expectedVersion: number): Promise<boolean>;
 }
 
+/** Service-level plans: the stored ones, else the shipped defaults. */
+export interface ServiceLevelPlans {
+  /** The plan (stored, else a shipped default), read afresh. */
+  get(planId: string): Promise<ServiceLevelPlan | undefined>;
+  /** The plan as this instance read it at most a few seconds ago. */
+  recent(planId: string): Promise<ServiceLevelPlan | undefined>;
+  /** Every plan, stored and shipped, by id: one Query. */
+  list(): Promise<ServiceLevelPlan[]>;
+  /** Stores (creates or replaces) a plan. */
+  put(plan: ServiceLevelPlan): Promise<void>;
+}
+
 /** Everything the ticket use cases need, passed in as one typed object. */
 export interface TicketDeps {
   tickets: TicketRepository;
@@ -174,6 +187,7 @@ export interface TicketDeps {
   messages: MessageRepository;
   outbox: Outbox;
   clock: Clock;
+  serviceLevels: ServiceLevelPlans;
   newAccessToken(): string;
   newId(): string;
 }

@@ -231,6 +231,33 @@ export const routes: readonly Route[] = [
     table: 'read',
     summary: 'Read a customer',
   },
+  {
+    method: 'GET',
+    path: '/service-levels',
+    handler: 'list-service-levels',
+    auth: 'staff',
+    groups: ['admins', 'agents', 'finance', 'sales'],
+    table: 'read',
+    summary: 'Every service-level plan (business calendar and targets), stored and shipped',
+  },
+  {
+    method: 'GET',
+    path: '/service-levels/{planId}',
+    handler: 'get-service-level',
+    auth: 'staff',
+    groups: ['admins', 'agents', 'finance', 'sales'],
+    table: 'read',
+    summary: 'Read a service-level plan',
+  },
+  {
+    method: 'PUT',
+    path: '/service-levels/{planId}',
+    handler: 'put-service-level',
+    auth: 'staff',
+    groups: ['admins'],
+    table: 'readwrite',
+    summary: 'Create or replace a service-level plan',
+  },
 ];
 
 /** The route a handler module serves. */

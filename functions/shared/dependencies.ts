@@ -23,6 +23,7 @@ import { DynamoTicketRepository } from '../adapters/ticket-repository';
 import { DynamoWorkEntryRepository } from '../adapters/work-entry-repository';
 import { DynamoAllowances } from '../adapters/allowances';
 import { DynamoPriceListStore } from '../adapters/price-list-store';
+import { DynamoServiceLevelPlans } from '../adapters/service-level-store';
 import { integer, optional, required } from './config';
 
 export type Dependencies = TicketDeps &
@@ -67,6 +68,7 @@ export function createDependencies(): Dependencies {
     workEntries: () => new DynamoWorkEntryRepository(table().db, table().name),
     allowances: () => new DynamoAllowances(table().db, table().name, clock),
     priceLists: () => new DynamoPriceListStore(table().db, table().name, clock),
+    serviceLevels: () => new DynamoServiceLevelPlans(table().db, table().name, clock),
     mailLog: () => new DynamoMailLog(table().db, table().name, clock),
     rateLimiter: () => new DynamoRateLimiter(table().db, table().name, clock),
     outbox: () => {

@@ -7,6 +7,7 @@ import type {
   MessageRepository,
   Outbox,
   QueuePage,
+  ServiceLevelPlans,
   StoredTicket,
   TicketDeps,
   TicketNumbers,
@@ -26,6 +27,7 @@ import type { TicketMessage } from '../../functions/domain/message';
 import { encodeQueueKey } from '../../functions/domain/queue-key';
 import { FIRST_TICKET_NUMBER } from '../../functions/domain/ticket-number';
 import { isHeld } from '../../functions/domain/ticket';
+import { DEFAULT_PLANS, type ServiceLevelPlan } from '../../functions/domain/service-levels/plan';
 
 /**
  * In-memory stand-ins for the ports of `functions/app/ports.ts`, with the semantics the
@@ -319,6 +321,28 @@ export class FakeClock implements Clock {
   }
 }
 
+/** Plans in memory, starting from the shipped defaults. */
+export class InMemoryServiceLevelPlans implements ServiceLevelPlans {
+  readonly plans = new Map<string, ServiceLevelPlan>(DEFAULT_PLANS.map((p) => [p.planId, p]));
+
+  get(planId: string): Promise<ServiceLevelPlan | undefined> {
+    return Promise.resolve(this.plans.get(planId));
+  }
+
+  recent(planId: string): Promise<ServiceLevelPlan | undefined> {
+    return this.get(planId);
+  }
+
+  list(): Promise<ServiceLevelPlan[]> {
+    return Promise.resolve([...this.plans.values()]);
+  }
+
+  put(plan: ServiceLevelPlan): Promise<void> {
+    this.plans.set(plan.planId, plan);
+    return Promise.resolve();
+  }
+}
+
 export interface Fakes {
   tickets: InMemoryTicketRepository;
   customers: InMemoryCustomerRepository;
@@ -327,6 +351,7 @@ export interface Fakes {
   messages: InMemoryMessageRepository;
   outbox: InMemoryOutbox;
   clock: FakeClock;
+  serviceLevels: InMemoryServiceLevelPlans;
 }
 
 /** Every dependency of the ticket use cases, as one typed object (no module mocking). */
@@ -341,6 +366,7 @@ export function fakeDeps(now = '2026-05-04T08:00:00.000Z'): TicketDeps & Fakes {
     messages: new InMemoryMessageRepository(),
     outbox: new InMemoryOutbox(),
     clock: new FakeClock(now),
+    serviceLevels: new InMemoryServiceLevelPlans(),
     newAccessToken: () => `token-${++tokens}`,
     newId: () => `id-${++ids}`,
   };
