@@ -35,6 +35,11 @@ export interface LocalStackOptions {
   tableName?: string;
   /** First retry delay of a failed queue message. @default 10 */
   queueBackoffSeconds?: number;
+  /**
+   * How often the SLA escalation job runs, as EventBridge Scheduler runs it in AWS; 0 never
+   * (tests drive the job themselves, with a clock of their own). @default 60_000
+   */
+  escalationIntervalMs?: number;
 }
 
 export interface LocalStack {
@@ -138,6 +143,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       consumer: async () => (await import('../../functions/jobs/intake')).handler,
     }),
   ];
+  const escalation = startEveryInterval(options.escalationIntervalMs ?? 60_000, async () => {
+    await (await import('../../functions/jobs/escalate-service-levels')).handler();
+  });
   const smtp = await startSmtp({
     port: options.smtpPort ?? 2525,
     s3: sqs.s3,
@@ -183,10 +191,39 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         server.closeAllConnections();
       });
       await smtp.close();
+      await escalation.stop();
       await Promise.all(pollers.map((poller) => poller.stop()));
       await sqs.close();
       await ses.close();
       await dynamoDb.close();
+    },
+  };
+}
+
+/**
+ * Runs a scheduled job every `intervalMs` (never two runs at once, as one schedule target
+ * would not overlap itself here either); a failed run is logged and the next one comes.
+ */
+function startEveryInterval(intervalMs: number, run: () => Promise<void>) {
+  if (intervalMs <= 0) return { stop: () => Promise.resolve() };
+  let running: Promise<void> | undefined;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = run()
+      .catch((error: unknown) => {
+        console.error(
+          JSON.stringify({ level: 'ERROR', message: 'scheduled job failed', error: String(error) }),
+        );
+      })
+      .finally(() => {
+        running = undefined;
+      });
+  }, intervalMs);
+  timer.unref();
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      await running;
     },
   };
 }

@@ -45,13 +45,35 @@ export const ASSIGNEE_INDEX = {
   sortKey: 'assigneeSk',
 } as const;
 
+/**
+ * Sparse index of contract tickets with an escalation still to come, by the instant it is
+ * due (SPEC §9): the escalation job reads only what is due, one Query when nothing is.
+ */
+export const SLA_DUE_INDEX = {
+  indexName: 'slaDue',
+  partitionKey: 'slaDuePk',
+  sortKey: 'slaDueSk',
+} as const;
+
+/** Index of all tickets by the Berlin month of their receipt: the service-level report. */
+export const RECEIVED_INDEX = {
+  indexName: 'received',
+  partitionKey: 'receivedPk',
+  sortKey: 'receivedSk',
+} as const;
+
 export const GLOBAL_SECONDARY_INDEXES = [
   QUEUE_INDEX,
   CUSTOMER_QUEUE_INDEX,
   BILLING_INDEX,
   CUSTOMER_LIST_INDEX,
   ASSIGNEE_INDEX,
+  SLA_DUE_INDEX,
+  RECEIVED_INDEX,
 ] as const;
+
+/** The due index lives in one partition (escalations due at once are few). */
+export const SLA_DUE_PARTITION = 'SLADUE#0';
 
 /** Attribute that DynamoDB's TTL deletes expired items by (epoch seconds). */
 export const TTL_ATTRIBUTE = 'expiresAt';
@@ -78,6 +100,10 @@ export const keys = {
   idempotency: (key: string) => ({ pk: `IDEMPOTENCY#${key}`, sk: 'SUBMISSION' }),
   ticketCounter: () => ({ pk: 'COUNTER#ticket', sk: 'COUNTER' }),
   customerQueue: (customerId: string) => `CUSTOMER#${customerId}`,
+  /** Sorts by the instant the next escalation is due. */
+  slaDueSort: (at: string, ticketId: string) => `${at}#${ticketId}`,
+  receivedMonth: (month: string) => `RECEIVED#${month}`,
+  receivedSort: (receivedAt: string, ticketId: string) => `${receivedAt}#${ticketId}`,
   /** Items of a ticket's collection, all under the ticket's partition key. */
   message: (ticketId: string, messageId: string) => ({
     pk: `TICKET#${ticketId}`,

@@ -5,7 +5,9 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { ValidationError } from '../domain/errors';
+import { berlinMonth } from '../domain/calendar';
 import { decodeQueueKey, encodeQueueKey } from '../domain/queue-key';
+import { nextEscalationAt } from '../domain/service-levels/sla-clock';
 import { isHeld, isWaiting } from '../domain/ticket';
 import type { QueuePage, StoredTicket, TicketRepository } from '../app/ports';
 import { conditionalPut } from './conditional-put';
@@ -17,6 +19,8 @@ import {
   keys,
   QUEUE_INDEX,
   QUEUE_PARTITION,
+  SLA_DUE_INDEX,
+  SLA_DUE_PARTITION,
 } from './table-design';
 
 /** Tickets in the single table; the queue index entries are derived from the status here. */
@@ -98,7 +102,9 @@ export class DynamoTicketRepository implements TicketRepository {
           // Leaving the queue is removing the index attributes: the same write.
           UpdateExpression:
             'SET #status = :claimed, assignee = :agent, updatedAt = :at, version = :next, ' +
-            'assigneePk = :held, assigneeSk = :heldSort REMOVE queuePk, queueSk, customerQueuePk',
+            'assigneePk = :held, assigneeSk = :heldSort, ' +
+            'firstAttendedAt = if_not_exists(firstAttendedAt, :at) ' +
+            'REMOVE queuePk, queueSk, customerQueuePk',
           ConditionExpression: 'version = :expected AND #status = :open',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {
@@ -158,6 +164,30 @@ export class DynamoTicketRepository implements TicketRepository {
     } while (startKey);
   }
 
+  async *dueForEscalation(until: string): AsyncIterable<string[]> {
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: SLA_DUE_INDEX.indexName,
+          // Everything due up to and including `until`: `#` sorts below any ticket id.
+          KeyConditionExpression: '#pk = :due AND #sk < :after',
+          ProjectionExpression: 'ticketId',
+          ExpressionAttributeNames: {
+            '#pk': SLA_DUE_INDEX.partitionKey,
+            '#sk': SLA_DUE_INDEX.sortKey,
+          },
+          ExpressionAttributeValues: { ':due': SLA_DUE_PARTITION, ':after': `${until}#~` },
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        }),
+      );
+      const ids = (page.Items ?? []).map((item) => String(item.ticketId));
+      if (ids.length) yield ids;
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+  }
+
   private async put(ticket: StoredTicket, condition: string, values?: Record<string, unknown>) {
     const written = await conditionalPut(this.db, {
       TableName: this.tableName,
@@ -186,6 +216,17 @@ function toItem(ticket: StoredTicket): Record<string, unknown> {
     item.queueSk = encodeQueueKey(ticket);
     if (ticket.customer) item.customerQueuePk = keys.customerQueue(ticket.customer.id);
   }
+  // Only a contract ticket with an escalation still to come is in the due index.
+  const escalationAt =
+    ticket.group === 'contract' && ticket.sla
+      ? nextEscalationAt(ticket.sla, ticket.status)
+      : undefined;
+  if (escalationAt) {
+    item.slaDuePk = SLA_DUE_PARTITION;
+    item.slaDueSk = keys.slaDueSort(escalationAt, ticket.ticketId);
+  }
+  item.receivedPk = keys.receivedMonth(berlinMonth(ticket.receivedAt));
+  item.receivedSk = keys.receivedSort(ticket.receivedAt, ticket.ticketId);
   return item;
 }
 
@@ -199,6 +240,10 @@ const STORAGE_ATTRIBUTES = new Set([
   'customerQueuePk',
   'assigneePk',
   'assigneeSk',
+  'slaDuePk',
+  'slaDueSk',
+  'receivedPk',
+  'receivedSk',
 ]);
 
 function toTicket(item: Record<string, unknown>): StoredTicket {

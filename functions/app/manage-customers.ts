@@ -42,7 +42,12 @@ export async function regroupWaitingTickets(deps: Deps, customer: Customer): Pro
   let moved = 0;
   for await (const ticket of deps.tickets.waitingTicketsOf(customer.customerId)) {
     if (ticket.group === group) continue;
-    const after = await regroupTicket(deps, ticket.ticketId, group);
+    const after = await regroupTicket(
+      deps,
+      ticket.ticketId,
+      group,
+      customer.contract?.serviceLevel,
+    );
     if (after.group === group && after.status === 'open') moved++;
   }
   return moved;

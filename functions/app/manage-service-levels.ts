@@ -1,8 +1,13 @@
 import { NotFoundError, ValidationError } from '../domain/errors';
 import { BusinessCalendar } from '../domain/service-levels/business-time';
 import { DEFAULT_PLAN_ID, type ServiceLevelPlan } from '../domain/service-levels/plan';
-import { startClock, type SlaClock } from '../domain/service-levels/sla-clock';
-import type { Severity, TicketStatus } from '../domain/ticket';
+import {
+  businessTimeLeft,
+  slaView,
+  startClock,
+  type SlaClock,
+} from '../domain/service-levels/sla-clock';
+import type { Severity, Ticket, TicketStatus } from '../domain/ticket';
 import type { Clock, ServiceLevelPlans } from './ports';
 
 type Deps = { serviceLevels: ServiceLevelPlans; clock: Clock };
@@ -86,4 +91,26 @@ export async function startSlaClock(
 ): Promise<SlaClock> {
   const plan = await planFor(deps, planId);
   return startClock(calendarOf(plan), plan.planId, plan.targets[severity], at, status);
+}
+
+/**
+ * Business minutes left to each due time of a contract ticket at `now` (negative once
+ * passed; null for a target met, or a resolution paused), for the console.
+ */
+export async function slaRemaining(
+  deps: Pick<Deps, 'serviceLevels'>,
+  ticket: Ticket,
+  now: Date,
+): Promise<{ firstResponseMinutes: number | null; resolutionMinutes: number | null } | undefined> {
+  if (ticket.group !== 'contract' || !ticket.sla) return undefined;
+  const calendar = calendarOf(await planFor(deps, ticket.sla.planId));
+  const view = slaView(ticket.sla, now);
+  const minutes = (due: string) => Math.trunc(businessTimeLeft(calendar, due, now) / 60_000);
+  return {
+    firstResponseMinutes: ticket.sla.firstResponseAt ? null : minutes(view.firstResponseDue),
+    resolutionMinutes:
+      view.resolution === 'pending' || (view.resolution === 'breached' && !view.resolvedAt)
+        ? minutes(view.resolutionDue)
+        : null,
+  };
 }

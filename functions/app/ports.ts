@@ -48,6 +48,12 @@ export interface TicketRepository {
   heldBy(agent: string, limit: number, cursor?: string): Promise<QueuePage>;
   /** All waiting tickets of one customer (for regrouping when a contract starts or ends). */
   waitingTicketsOf(customerId: string): AsyncIterable<StoredTicket>;
+  /**
+   * Ids of the contract tickets whose next escalation is due at or before `until`, page by
+   * page from one Query on the due index (none read when nothing is due). The index may
+   * lag: callers read each ticket afresh before acting.
+   */
+  dueForEscalation(until: string): AsyncIterable<string[]>;
 }
 
 /** What intake needs to know about a sender's customer, denormalized for one round trip. */

@@ -2,7 +2,7 @@ import { ConflictError, ValidationError } from '../domain/errors';
 import { outboxEvents } from '../domain/mail/outbox-event';
 import type { TicketMessage } from '../domain/message';
 import { isAgent, type Principal } from '../domain/principal';
-import { reopenOnCustomerReply } from './change-ticket';
+import { recordAgentAnswer, reopenOnCustomerReply } from './change-ticket';
 import type { StoredTicket, TicketDeps } from './ports';
 import { readTicket } from './read-ticket';
 
@@ -17,7 +17,7 @@ export interface NewMessage {
  * queue at its original place, and a ticket waiting for the customer back to its agent.
  */
 export async function postMessage(
-  deps: Pick<TicketDeps, 'tickets' | 'messages' | 'outbox' | 'clock' | 'newId'>,
+  deps: Pick<TicketDeps, 'tickets' | 'messages' | 'outbox' | 'clock' | 'newId' | 'serviceLevels'>,
   ticketId: string,
   principal: Principal,
   accessToken: string | undefined,
@@ -50,9 +50,11 @@ export async function postMessage(
   };
   await deps.messages.add(message);
   if (kind === 'agent') {
-    if (!input.internal)
-      await deps.outbox.publish(outboxEvents.agentReply(ticketId, message.messageId));
-    return { message, ticket };
+    if (input.internal) return { message, ticket };
+    // An internal note is no answer: only a message the customer gets meets the first response.
+    const answered = await recordAgentAnswer(deps, ticketId, message.createdAt);
+    await deps.outbox.publish(outboxEvents.agentReply(ticketId, message.messageId));
+    return { message, ticket: answered };
   }
   return { message, ticket: await reopenOnCustomerReply(deps, ticketId) };
 }

@@ -6,6 +6,7 @@ import { UnprocessableError } from '../domain/errors';
 import { outboxEvents } from '../domain/mail/outbox-event';
 import type { Channel, Locale, Severity, Ticket } from '../domain/ticket';
 import { formatTicketId } from '../domain/ticket-number';
+import { startSlaClock } from './manage-service-levels';
 import type { CustomerMatch, IdempotentSubmission, StoredTicket, TicketDeps } from './ports';
 
 export interface TicketSubmission {
@@ -88,6 +89,17 @@ export async function submitTicket(
       ...(submission.phone ? { phone: submission.phone } : {}),
     },
     ...(customer ? { customer: { id: customer.customerId, name: customer.name } } : {}),
+    // A contract ticket's clock starts at receipt (the calendar moves it to the next opening).
+    ...(group === 'contract'
+      ? {
+          sla: await startSlaClock(
+            deps,
+            customer?.contract?.serviceLevel,
+            submission.severity,
+            planned.receivedAt,
+          ),
+        }
+      : {}),
     updatedAt: planned.receivedAt,
     version: 1,
     accessTokenHash: hashAccessToken(planned.accessToken),

@@ -4,10 +4,15 @@ import { ATTACHMENT_LIMITS, type AttachmentRef, safeFileName } from '../domain/m
 import type { Principal } from '../domain/principal';
 import { addAttachment } from './change-ticket';
 import type { AttachmentStore } from './mail-ports';
-import type { Clock, TicketRepository } from './ports';
+import type { Clock, ServiceLevelPlans, TicketRepository } from './ports';
 import { readTicket } from './read-ticket';
 
-type Deps = { tickets: TicketRepository; attachments: AttachmentStore; clock: Clock };
+type Deps = {
+  tickets: TicketRepository;
+  attachments: AttachmentStore;
+  clock: Clock;
+  serviceLevels: ServiceLevelPlans;
+};
 
 /** Largest file one upload may carry: a Lambda request holds at most 6 MB of base64. */
 export const UPLOAD_LIMIT_BYTES = 4 * 1024 * 1024;

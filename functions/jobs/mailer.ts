@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { deliverMail } from '../app/deliver-mail';
 import type { OutboxEvent } from '../domain/mail/outbox-event';
+import { ESCALATION_STAGES } from '../domain/service-levels/sla-clock';
 import { dependencies } from '../shared/dependencies';
 import { queueHandler } from '../shared/queue-handler';
 
@@ -20,6 +21,14 @@ const eventSchema = z.discriminatedUnion('kind', [
     messageId: z.string().min(1),
   }),
   z.object({ kind: z.literal('billing-notice'), eventId: z.string().min(1), ticketId }),
+  z.object({
+    kind: z.literal('sla-escalation'),
+    eventId: z.string().min(1),
+    ticketId,
+    stage: z.enum(ESCALATION_STAGES),
+    recipient: z.enum(['team', 'assignee']),
+    assignee: z.string().min(1).max(128).optional(),
+  }),
   z.object({
     kind: z.literal('finance-notice'),
     eventId: z.string().min(1),

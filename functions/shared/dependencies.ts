@@ -109,13 +109,21 @@ export function createDependencies(): Dependencies {
   return deps;
 }
 
-const mailSettings = once(() => ({
-  supportAddress: required('SUPPORT_ADDRESS'),
-  supportName: optional('SUPPORT_NAME') ?? 'Support',
-  salesPhone: required('SALES_PHONE'),
-  publicUrl: required('PUBLIC_URL').replace(/\/$/, ''),
-  financeAddress: optional('FINANCE_ADDRESS') ?? required('SUPPORT_ADDRESS'),
-}));
+const mailSettings = once(() => {
+  const supportDomain = required('SUPPORT_ADDRESS').split('@')[1] ?? 'servicedesk.invalid';
+  // Not the support address itself: mail to it would come back in as a ticket.
+  const agentTeamAddress = optional('AGENT_TEAM_ADDRESS') ?? `agents@${supportDomain}`;
+  return {
+    supportAddress: required('SUPPORT_ADDRESS'),
+    supportName: optional('SUPPORT_NAME') ?? 'Support',
+    salesPhone: required('SALES_PHONE'),
+    publicUrl: required('PUBLIC_URL').replace(/\/$/, ''),
+    financeAddress: optional('FINANCE_ADDRESS') ?? required('SUPPORT_ADDRESS'),
+    agentTeamAddress,
+    agentMailDomain:
+      optional('AGENT_MAIL_DOMAIN') ?? agentTeamAddress.split('@')[1] ?? supportDomain,
+  };
+});
 
 /** Ids that sort by creation time: milliseconds, then randomness against collisions. */
 function timeOrderedId(): string {

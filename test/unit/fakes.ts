@@ -27,6 +27,7 @@ import type { TicketMessage } from '../../functions/domain/message';
 import { encodeQueueKey } from '../../functions/domain/queue-key';
 import { FIRST_TICKET_NUMBER } from '../../functions/domain/ticket-number';
 import { isHeld } from '../../functions/domain/ticket';
+import { nextEscalationAt } from '../../functions/domain/service-levels/sla-clock';
 import { DEFAULT_PLANS, type ServiceLevelPlan } from '../../functions/domain/service-levels/plan';
 
 /**
@@ -132,6 +133,18 @@ export class InMemoryTicketRepository implements TicketRepository {
     for (const [, ticket] of this.queueKeys()) {
       if (ticket.customer?.id === customerId) yield copy(ticket);
     }
+  }
+
+  async *dueForEscalation(until: string): AsyncIterable<string[]> {
+    const due = [...this.tickets.values()]
+      .map((t) => ({
+        t,
+        at: t.group === 'contract' && t.sla ? nextEscalationAt(t.sla, t.status) : undefined,
+      }))
+      .filter((e): e is { t: StoredTicket; at: string } => e.at !== undefined && e.at <= until)
+      .sort((a, b) => (a.at < b.at ? -1 : 1))
+      .map((e) => e.t.ticketId);
+    if (due.length) yield due;
   }
 
   /** Stores tickets as they are, synchronously (test setup). */

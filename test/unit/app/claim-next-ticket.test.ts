@@ -170,6 +170,7 @@ describe('claimNextTicket', () => {
               repo.queuePage(limit, cursor),
             ),
             waitingTicketsOf: (id: string) => repo.waitingTicketsOf(id),
+            dueForEscalation: (until: string) => repo.dueForEscalation(until),
             heldBy: (agent: string, limit: number) => repo.heldBy(agent, limit),
             queueHeads: s.scheduleFunction((limit: number) => repo.queueHeads(limit)),
             claim: s.scheduleFunction((id: string, v: number, agent: string, at: string) =>
