@@ -19,6 +19,7 @@ import {
   keys,
   QUEUE_INDEX,
   QUEUE_PARTITION,
+  RECEIVED_INDEX,
   SLA_DUE_INDEX,
   SLA_DUE_PARTITION,
 } from './table-design';
@@ -184,6 +185,24 @@ export class DynamoTicketRepository implements TicketRepository {
       );
       const ids = (page.Items ?? []).map((item) => String(item.ticketId));
       if (ids.length) yield ids;
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+  }
+
+  async *receivedInMonth(month: string): AsyncIterable<StoredTicket[]> {
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: RECEIVED_INDEX.indexName,
+          KeyConditionExpression: '#pk = :month',
+          ExpressionAttributeNames: { '#pk': RECEIVED_INDEX.partitionKey },
+          ExpressionAttributeValues: { ':month': keys.receivedMonth(month) },
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        }),
+      );
+      yield (page.Items ?? []).map(toTicket);
       startKey = page.LastEvaluatedKey;
     } while (startKey);
   }

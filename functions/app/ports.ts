@@ -54,6 +54,11 @@ export interface TicketRepository {
    * lag: callers read each ticket afresh before acting.
    */
   dueForEscalation(until: string): AsyncIterable<string[]>;
+  /**
+   * The tickets received in a Europe/Berlin month (`YYYY-MM`), page by page from one Query
+   * on the received index.
+   */
+  receivedInMonth(month: string): AsyncIterable<StoredTicket[]>;
 }
 
 /** What intake needs to know about a sender's customer, denormalized for one round trip. */

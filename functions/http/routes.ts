@@ -258,6 +258,16 @@ export const routes: readonly Route[] = [
     table: 'readwrite',
     summary: 'Create or replace a service-level plan',
   },
+  {
+    method: 'GET',
+    path: '/reports/service-levels',
+    handler: 'report-service-levels',
+    auth: 'staff',
+    groups: ['admins', 'sales', 'finance'],
+    table: 'read',
+    summary:
+      "A month's service-level results per contract customer and plan (JSON or CSV), with the groups' waiting times",
+  },
 ];
 
 /** The route a handler module serves. */

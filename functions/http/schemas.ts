@@ -256,3 +256,8 @@ export const serviceLevelPlanBody = z
     message: 'a plan needs business hours on at least one weekday',
     path: ['businessHours'],
   });
+
+export const serviceLevelReportQuery = z.strictObject({
+  month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month YYYY-MM'),
+  format: z.enum(['json', 'csv']).default('json'),
+});

@@ -27,6 +27,7 @@ import type { TicketMessage } from '../../functions/domain/message';
 import { encodeQueueKey } from '../../functions/domain/queue-key';
 import { FIRST_TICKET_NUMBER } from '../../functions/domain/ticket-number';
 import { isHeld } from '../../functions/domain/ticket';
+import { berlinMonth } from '../../functions/domain/calendar';
 import { nextEscalationAt } from '../../functions/domain/service-levels/sla-clock';
 import { DEFAULT_PLANS, type ServiceLevelPlan } from '../../functions/domain/service-levels/plan';
 
@@ -145,6 +146,10 @@ export class InMemoryTicketRepository implements TicketRepository {
       .sort((a, b) => (a.at < b.at ? -1 : 1))
       .map((e) => e.t.ticketId);
     if (due.length) yield due;
+  }
+
+  async *receivedInMonth(month: string): AsyncIterable<StoredTicket[]> {
+    yield [...this.tickets.values()].filter((t) => berlinMonth(t.receivedAt) === month).map(copy);
   }
 
   /** Stores tickets as they are, synchronously (test setup). */

@@ -171,6 +171,7 @@ describe('claimNextTicket', () => {
             ),
             waitingTicketsOf: (id: string) => repo.waitingTicketsOf(id),
             dueForEscalation: (until: string) => repo.dueForEscalation(until),
+            receivedInMonth: (month: string) => repo.receivedInMonth(month),
             heldBy: (agent: string, limit: number) => repo.heldBy(agent, limit),
             queueHeads: s.scheduleFunction((limit: number) => repo.queueHeads(limit)),
             claim: s.scheduleFunction((id: string, v: number, agent: string, at: string) =>
