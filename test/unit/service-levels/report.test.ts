@@ -13,6 +13,7 @@ import {
   changeStatus,
   recordFirstResponse,
   startClock,
+  type SlaClock,
 } from '../../../functions/domain/service-levels/sla-clock';
 import { aTicket } from '../fakes';
 
