@@ -97,6 +97,14 @@ async function plan(
           statusUrl: `${statusUrl}&token=${encodeURIComponent(event.accessToken)}${ticket.locale === 'en' ? '&lang=en' : ''}`,
           accessToken: event.accessToken,
           salesPhone: deps.settings.salesPhone,
+          ...(ticket.group === 'contract' && ticket.sla
+            ? {
+                responseDue: {
+                  at: ticket.sla.firstResponseDue,
+                  timeZone: ticket.sla.timeZone ?? 'Europe/Berlin',
+                },
+              }
+            : {}),
         },
         ticket.locale,
       );

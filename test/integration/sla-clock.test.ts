@@ -118,6 +118,19 @@ describe('the SLA clock of contract tickets, through HTTP', () => {
     expect(office.isOpen(Date.parse(sla.firstResponseDue) - 1)).toBe(true);
   });
 
+  it("the contract acknowledgement names the response deadline in the customer's language", async () => {
+    const de = await api.submit({ email: 'ops@acme.example', severity: 'critical' });
+    const en = await api.submit({ email: 'ops@acme.example', severity: 'critical', locale: 'en' });
+    const ackOf = async (id: string) =>
+      (await api.mailTo((m) => m.subject.includes(`[${id}]`)))[0]?.body.text ?? '';
+    expect(await ackOf(de.ticketId)).toMatch(
+      /Wir melden uns spätestens bis \w+, \d{1,2}\. \w+, \d{2}:\d{2} Uhr\./,
+    );
+    expect(await ackOf(en.ticketId)).toMatch(
+      /We will get back to you by \w+, \d{1,2} \w+, \d{2}:\d{2} \(German time\) at the latest\./,
+    );
+  });
+
   it('standard tickets have no sla', async () => {
     const t = await api.submit({ email: 'someone@elsewhere.example' });
     expect(t.group).toBe('standard');

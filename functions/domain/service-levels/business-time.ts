@@ -104,6 +104,11 @@ export class BusinessCalendar {
     this.closed = new Set(plan.closedDates ?? []);
   }
 
+  /** The plan's IANA time zone. */
+  get timeZone(): string {
+    return this.plan.timeZone;
+  }
+
   /** Whether the whole day is closed: a public holiday of the region or a closed date. */
   isClosedDay(day: string): boolean {
     return this.closed.has(day) || isPublicHoliday(this.plan.region, day);

@@ -21,6 +21,8 @@ export const WARNING_SHARE = 0.8;
  */
 export interface SlaClock {
   planId: string;
+  /** The plan's time zone, in which deadlines are told to people. */
+  timeZone?: string;
   /** When the clock was started: receipt, or when the ticket joined the contract group. */
   startedAt: string;
   /** The targets of the ticket's severity, as they were when the dues were computed. */
@@ -92,6 +94,7 @@ export function startClock(
 ): SlaClock {
   return withDues(calendar, {
     planId,
+    timeZone: calendar.timeZone,
     startedAt: at,
     targets,
     pausedMs: 0,
