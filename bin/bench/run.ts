@@ -15,6 +15,7 @@ import { readStoreCalls } from './store-call-counter';
 import { createItemShaper, createStoreClient, createTicketFactory } from './store';
 import type { WorkerInput, WorkerMessage } from './types';
 import { benchWork } from './work';
+import { benchServiceLevels } from './service-levels';
 
 async function main(input: WorkerInput): Promise<TargetResult[]> {
   const db = createStoreClient(input.dynamoDbEndpoint);
@@ -38,6 +39,7 @@ async function main(input: WorkerInput): Promise<TargetResult[]> {
     if (only.has('intake')) await benchIntake(context);
     if (only.has('export')) await benchExport(context);
     if (only.has('work')) await benchWork(context);
+    if (only.has('sla')) await benchServiceLevels(context);
   } finally {
     http.close();
     db.destroy();

@@ -29,7 +29,17 @@ export interface BenchConfig {
   exportCustomers: number;
   /** Work entries recorded per side in the work run (16 agents, 16 raw workers). */
   workEntries: number;
-  /** Scenarios to run: `claims`, `queue`, `intake`, `export`, `work`. */
+  /** Open contract tickets at which the escalation job is timed (two sizes, ascending). */
+  slaOpenTickets: number[];
+  /** Tickets due (all four stages) before each timed escalation run. */
+  slaDueTickets: number;
+  /** Timed escalation runs per size. */
+  slaRuns: number;
+  /** Tickets of the month the service-level report reads. */
+  slaReportTickets: number;
+  /** Timed report runs per side (report and raw Query). */
+  slaReportRuns: number;
+  /** Scenarios to run: `claims`, `queue`, `intake`, `export`, `work`, `sla`. */
   only: string[];
 }
 
