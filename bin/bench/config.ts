@@ -37,6 +37,6 @@ export function readConfig(): BenchConfig {
   };
 }
 
-export const timeLimitSeconds = () => number('BENCH_TIME_LIMIT_S', 720);
+export const timeLimitSeconds = () => number('BENCH_TIME_LIMIT_S', 1500);
 export const countStoreCalls = () => process.env.BENCH_COUNT_STORE_CALLS === '1';
 export const detachMailer = () => process.env.BENCH_DETACH_MAILER === '1';
