@@ -607,7 +607,7 @@ function renderReport(report: ServiceLevelReport): void {
     ...report.rows.map((row) =>
       h(
         'tr',
-        { attrs: { 'data-customer-id': row.customerId } },
+        { attrs: { 'data-customer-id': row.customerId, 'data-plan-id': row.planId } },
         h('th', { attrs: { scope: 'row' } }, row.customerName),
         h('td', null, row.planId),
         h('td', { className: 'number' }, String(row.tickets)),
