@@ -22,6 +22,7 @@ console.log(`servicedesk is running on this machine:
   agent console       ${stack.apiUrl}/console.html
   finance, admin      ${stack.apiUrl}/finance.html, ${stack.apiUrl}/admin.html
   API                 ${stack.apiUrl}  (health: ${stack.apiUrl}/health)
+  API description     ${stack.apiUrl}/openapi.json  (OpenAPI 3.1)
   staff token         ${stack.apiUrl}/_local/token?sub=alice&groups=agents
   sent mail (SES)     ${stack.sesUrl}  (its /store lists the mail as JSON)
   inbound mail (SMTP) 127.0.0.1:${stack.smtpPort}  (any recipient; becomes a ticket as if SES received it)

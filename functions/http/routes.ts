@@ -55,6 +55,15 @@ export const routes: readonly Route[] = [
     summary: 'Readiness probe',
   },
   {
+    method: 'GET',
+    path: '/openapi.json',
+    handler: 'openapi',
+    auth: 'public',
+    groups: [],
+    table: 'none',
+    summary: 'This API as an OpenAPI 3.1 document',
+  },
+  {
     method: 'POST',
     path: '/tickets',
     handler: 'submit-ticket',

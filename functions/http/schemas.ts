@@ -16,8 +16,13 @@ const email = z
   .string()
   .trim()
   .pipe(z.email('must be an e-mail address').max(254))
-  .transform(normalizeEmail);
-const calendarDay = z.string().refine(isCalendarDay, 'must be a calendar day YYYY-MM-DD');
+  .transform(normalizeEmail)
+  // What the OpenAPI document says of it (a transform has no JSON Schema of its own).
+  .meta({ format: 'email', maxLength: 254 });
+const calendarDay = z
+  .string()
+  .refine(isCalendarDay, 'must be a calendar day YYYY-MM-DD')
+  .meta({ format: 'date' });
 const DOMAIN = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 
 export const ticketIdPath = z.strictObject({
@@ -34,7 +39,8 @@ export const customerIdPath = z.strictObject({
 const locale = z
   .string()
   .transform((value) => value.trim().toLowerCase().slice(0, 2))
-  .pipe(z.enum(LOCALES));
+  .pipe(z.enum(LOCALES))
+  .meta({ description: '`de` or `en`, or a language tag that starts with one (`en-GB`)' });
 
 export const ticketSubmission = z.strictObject({
   name: text(200),
@@ -104,7 +110,8 @@ export const customerBody = z.strictObject({
       z
         .string()
         .transform(normalizeDomain)
-        .refine((d) => DOMAIN.test(d), 'must be a mail domain like example.com'),
+        .refine((d) => DOMAIN.test(d), 'must be a mail domain like example.com')
+        .meta({ description: 'A mail domain like example.com; its subdomains belong to it too' }),
     )
     .max(100)
     .default([]),
@@ -261,3 +268,14 @@ export const serviceLevelReportQuery = z.strictObject({
   month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month YYYY-MM'),
   format: z.enum(['json', 'csv']).default('json'),
 });
+
+/*
+ * The signature headers are checked by the voicemail handler itself (one refusal for any
+ * fault); their schemas describe them in the OpenAPI document.
+ */
+
+/** `X-Servicedesk-Timestamp`: Unix seconds. */
+export const signatureTimestampHeader = z.string().regex(/^\d{1,12}$/);
+
+/** `X-Servicedesk-Signature`: `sha256=` and the hex HMAC. */
+export const signatureHeader = z.string().regex(/^sha256=[0-9a-f]{64}$/);

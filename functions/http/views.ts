@@ -14,11 +14,7 @@ function slaOf(ticket: Ticket, now: Date) {
  * For agents: how close a contract ticket is to missing a target. `at-risk` once a pending
  * target has used 80 % of its business time (when the team is warned), `breached` after.
  */
-export function slaRisk(
-  clock: SlaClock | undefined,
-  now: Date,
-): 'ok' | 'at-risk' | 'breached' | null {
-  if (!clock) return null;
+export function slaRisk(clock: SlaClock, now: Date): 'ok' | 'at-risk' | 'breached' {
   const view = slaView(clock, now);
   if (view.firstResponse === 'breached' || view.resolution === 'breached') return 'breached';
   const t = now.toISOString();

@@ -74,6 +74,7 @@ describe('the API path patterns', () => {
       '/exports/*',
       '/health',
       '/intake/*',
+      '/openapi.json',
       '/price-list',
       '/queue',
       '/queue/*',

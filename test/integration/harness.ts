@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadLocalIssuer } from '../../bin/local/signing-key';
 import { startLocalStack, type LocalStack } from '../../bin/local/stack';
+import type { OpenApiDocument } from '../../functions/http/openapi-document';
+import { OpenApiConformance } from './openapi-conformance';
 
 /** A response as the tests look at it. */
 export interface ApiResponse {
@@ -24,6 +26,8 @@ export interface RequestOptions {
 
 /** A fresh local stack in a temporary folder, as `npm start` runs it, on free ports. */
 export class TestStack {
+  private conformance?: Promise<OpenApiConformance>;
+
   private constructor(
     readonly stack: LocalStack,
     readonly dataDir: string,
@@ -124,7 +128,34 @@ export class TestStack {
     } catch {
       json = {};
     }
+    const contentType = response.headers.get('content-type');
+    const problems = (await this.openApi()).check(method, path, {
+      status: response.status,
+      contentType,
+      text,
+    });
+    // The document lets API Gateway's catch-all errors leave out title and status; the
+    // handlers (and the local gateway, which has no catch-all) always send both.
+    if (contentType === 'application/problem+json' && problems.length === 0) {
+      const problem = JSON.parse(text) as { title?: unknown; status?: unknown };
+      if (problem.status !== response.status) problems.push('status differs from the HTTP one');
+      if (typeof problem.title !== 'string' || !problem.title) problems.push('title is missing');
+    }
+    if (problems.length > 0) {
+      throw new Error(
+        `${method} ${path} answered ${response.status}, which does not conform to the OpenAPI document (functions/http/contract.ts, responses.ts): ${problems.join('; ')}\n${text.slice(0, 2000)}`,
+      );
+    }
     return { status: response.status, headers: response.headers, text, json };
+  }
+
+  /** The API's own OpenAPI document, fetched once: every response is checked against it. */
+  private openApi(): Promise<OpenApiConformance> {
+    this.conformance ??= fetch(`${this.stack.apiUrl}/openapi.json`).then(async (response) => {
+      if (response.status !== 200) throw new Error(`GET /openapi.json: ${response.status}`);
+      return new OpenApiConformance((await response.json()) as OpenApiDocument);
+    });
+    return this.conformance;
   }
 
   /** Submits a web-form ticket and returns the 201 body. */

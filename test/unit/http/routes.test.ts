@@ -84,9 +84,10 @@ describe('the route table', () => {
   });
 
   it('names path parameters in camelCase, in API Gateway syntax', () => {
+    // A literal segment may end in a file extension (`/openapi.json`, SPEC §6).
     for (const route of routes) {
       expect(route.path).toMatch(
-        /^\/([a-z][a-z-]*|\{[a-z][a-zA-Z0-9]*\})(\/([a-z][a-z-]*|\{[a-z][a-zA-Z0-9]*\}))*$/,
+        /^\/([a-z][a-z-]*(\.[a-z]+)?|\{[a-z][a-zA-Z0-9]*\})(\/([a-z][a-z-]*|\{[a-z][a-zA-Z0-9]*\}))*$/,
       );
     }
   });

@@ -1,0 +1,337 @@
+import type { z } from 'zod';
+import * as response from './responses';
+import * as request from './schemas';
+
+/**
+ * What each route of the route table takes and answers, keyed by its handler: the request
+ * schemas the handler validates with (`schemas.ts`) and the schemas of its responses
+ * (`responses.ts`). The OpenAPI document (`openapi-document.ts`) is generated from the
+ * route table and this map; auth, path parameters and the errors that follow from them
+ * (400, 401, 403, 404, 413, 415, 429) come from the route itself. A route without an
+ * entry here fails `test/unit/http/openapi.test.ts`.
+ *
+ * Kept apart from the route table, which every handler bundles, so that only the
+ * document's own handler carries every schema.
+ */
+export interface RouteContract {
+  /** Checked as `path.*`: one property per `{name}` of the route's path. */
+  path?: z.ZodObject;
+  /** Checked as `query.*`. */
+  query?: z.ZodObject;
+  /** Request headers the route reads, by name. */
+  headers?: Record<string, HeaderContract>;
+  /** The JSON body, checked as `body.*`; a `form` route takes the same fields form-encoded. */
+  body?: z.ZodType;
+  /** Answers other than errors, by status. */
+  responses: Record<number, ResponseContract>;
+  /** Errors the route answers beyond those its auth and input imply: status → when. */
+  problems?: Record<number, string>;
+  /** More than the route's summary says. */
+  description?: string;
+}
+
+/** A request header a route reads. */
+export interface HeaderContract {
+  schema: z.ZodType;
+  description: string;
+  /** @default false */
+  required?: boolean;
+}
+
+/** One answer of a route. */
+export interface ResponseContract {
+  description: string;
+  /** The JSON body, or the list of bodies it is one of. */
+  json?: z.ZodType | readonly z.ZodType[];
+  /** Bodies in other media types, described in words: media type → what. */
+  other?: Record<string, string>;
+  /** Response headers: name → what. */
+  headers?: Record<string, string>;
+}
+
+/** The top-level schemas the document names in `components.schemas`, in that order. */
+export const namedSchemas: Readonly<Record<string, z.ZodType>> = {
+  Problem: response.problem,
+  CustomerTicket: response.customerTicket,
+  AgentTicket: response.agentTicket,
+  AgentTicketWithHistory: response.agentTicketWithHistory,
+  WorkEntry: response.workEntry,
+  Customer: response.customer,
+  PriceList: response.priceList,
+  ServiceLevelPlan: response.serviceLevelPlan,
+};
+
+const idempotencyKey: HeaderContract = {
+  schema: request.idempotencyKeyHeader,
+  description:
+    'A retry with the same key and body answers what the first attempt did; the same key with another body is a 422',
+};
+
+const location = { location: 'Where the ticket is: `/tickets/{ticketId}`' };
+
+/** The contract of every route, by handler module. */
+export const contracts: Readonly<Record<string, RouteContract>> = {
+  health: {
+    responses: { 200: { description: 'Ready', json: response.health } },
+  },
+  openapi: {
+    responses: {
+      200: { description: 'This document, OpenAPI 3.1', json: response.openApiDocument },
+    },
+  },
+  'submit-ticket': {
+    headers: { 'Idempotency-Key': idempotencyKey },
+    body: request.ticketSubmission,
+    description:
+      '`severity` defaults to `normal`, `locale` to `de` (`en`, `en-GB` … give English). The form posted without JavaScript (`application/x-www-form-urlencoded`) is answered with an HTML page, errors too.',
+    responses: {
+      201: {
+        description: 'Created (or, with a known `Idempotency-Key`, the ticket it created)',
+        json: response.submittedTicket,
+        other: { 'text/html': 'The receipt page, for a form post' },
+        headers: {
+          ...location,
+          'Idempotent-Replayed': '`true` when the answer is that of an earlier attempt',
+        },
+      },
+    },
+    problems: { 422: 'The `Idempotency-Key` was used with another body' },
+  },
+  'list-tickets': {
+    query: request.heldTicketsQuery,
+    responses: {
+      200: {
+        description:
+          "The caller's tickets in progress or waiting for the customer, most recently changed first",
+        json: response.heldTicketsPage,
+      },
+    },
+  },
+  'get-ticket': {
+    path: request.ticketIdPath,
+    responses: {
+      200: {
+        description:
+          "The customer's view (public conversation) for the token, the full view for agents",
+        json: [response.customerTicket, response.agentTicketWithHistory],
+      },
+    },
+    problems: {
+      401: 'Neither a ticket token nor a bearer token',
+      404: 'No such ticket, or the token is not its token',
+    },
+  },
+  'update-ticket': {
+    path: request.ticketIdPath,
+    body: request.ticketChange,
+    description: 'Resolving a ticket with billable work mails the customer a billing notice.',
+    responses: { 200: { description: 'The changed ticket', json: response.agentTicket } },
+    problems: {
+      404: 'No such ticket',
+      409: 'The status cannot go there from where it is, or the ticket changed meanwhile',
+    },
+  },
+  'post-message': {
+    path: request.ticketIdPath,
+    body: request.newMessage,
+    description:
+      "An agent's public message is mailed to the customer; an internal note is not. A customer's message reopens a resolved ticket and hands a `waiting_customer` ticket back to its agent.",
+    responses: {
+      201: { description: 'Added', json: response.postedMessage },
+    },
+    problems: {
+      401: 'Neither a ticket token nor a bearer token',
+      404: 'No such ticket, or the token is not its token',
+      409: 'The ticket is closed',
+    },
+  },
+  'upload-attachment': {
+    path: request.ticketIdPath,
+    body: request.attachmentUpload,
+    responses: { 201: { description: 'Stored', json: response.storedAttachment } },
+    problems: {
+      401: 'Neither a ticket token nor a bearer token',
+      404: 'No such ticket, or the token is not its token',
+      409: 'The ticket is closed, or its files would exceed 25 MB',
+    },
+  },
+  'get-attachment': {
+    path: request.ticketIdPath,
+    query: request.attachmentQuery,
+    responses: {
+      200: { description: 'With `format=json`: the link', json: response.attachmentLink },
+      303: {
+        description: 'To a download link that works for 15 minutes',
+        headers: { location: 'The link' },
+      },
+    },
+    problems: {
+      401: 'Neither a ticket token nor a bearer token',
+      404: 'No such ticket or file, or the token is not its token',
+    },
+  },
+  'release-ticket': {
+    path: request.ticketIdPath,
+    responses: {
+      200: { description: 'Back in the queue at its original place', json: response.agentTicket },
+    },
+    problems: {
+      403: 'Another agent holds the ticket',
+      404: 'No such ticket',
+      409: 'Nobody holds the ticket',
+    },
+  },
+  'take-voicemail': {
+    headers: {
+      'X-Servicedesk-Timestamp': {
+        schema: request.signatureTimestampHeader,
+        description: 'Unix seconds; at most 5 minutes old',
+        required: true,
+      },
+      'X-Servicedesk-Signature': {
+        schema: request.signatureHeader,
+        description:
+          '`sha256=<hex HMAC-SHA256 of "<timestamp>.<raw body>">` with the shared secret',
+        required: true,
+      },
+    },
+    body: request.voicemailBody,
+    description:
+      'A ticket on channel `phone`, matched to the customer and contact by the caller’s number.',
+    responses: {
+      201: { description: 'Created', json: response.voicemailTicket, headers: location },
+      200: {
+        description: 'The same voicemail again: the ticket it made',
+        json: response.voicemailTicket,
+        headers: location,
+      },
+    },
+    problems: { 401: 'Unsigned, forged, or older than 5 minutes' },
+  },
+  'list-queue': {
+    query: request.queueQuery,
+    responses: { 200: { description: 'One page in queue order', json: response.queuePage } },
+  },
+  'claim-ticket': {
+    responses: {
+      200: {
+        description: 'The claimed ticket (`in_progress`, `assignee` = caller)',
+        json: response.agentTicket,
+      },
+      204: { description: 'Nothing waits' },
+    },
+  },
+  'record-work': {
+    path: request.ticketIdPath,
+    headers: { 'Idempotency-Key': idempotencyKey },
+    body: request.workBody,
+    responses: {
+      201: { description: 'Recorded', json: response.workEntry },
+      200: {
+        description: 'With a known `Idempotency-Key`: the entry recorded then',
+        json: response.workEntry,
+      },
+    },
+    problems: { 404: 'No such ticket', 409: 'The ticket is closed' },
+  },
+  'get-price-list': {
+    responses: { 200: { description: 'The price list in force', json: response.priceList } },
+  },
+  'put-price-list': {
+    body: request.priceListBody,
+    responses: {
+      200: { description: 'The new version, in force at once', json: response.priceList },
+    },
+    problems: { 409: '`basedOnVersion` is not the version in force' },
+  },
+  'export-billing': {
+    query: request.exportQuery,
+    description:
+      'Europe/Berlin months; one row per billable entry, ordered by customer, date, entry.',
+    responses: {
+      200: {
+        description: 'The export; up to 5 MB come in the response',
+        json: response.billingExport,
+        other: {
+          'text/csv': '`format=csv` (comma, decimal point) or `excel` (`;`, decimal comma, BOM)',
+        },
+        headers: { 'content-disposition': 'attachment; filename="…"' },
+      },
+      303: {
+        description: 'A larger export: to a download link of the same file',
+        headers: { location: 'The link', 'content-disposition': 'attachment; filename="…"' },
+      },
+    },
+  },
+  'list-customers': {
+    query: request.customerListQuery,
+    responses: { 200: { description: 'One page, by name', json: response.customerPage } },
+  },
+  'put-customer': {
+    path: request.customerIdPath,
+    body: request.customerBody,
+    description:
+      'Contacts are addresses or `{email, name?, phone?}`. Waiting tickets of the customer move to the group its contract gives today.',
+    responses: {
+      201: {
+        description: 'Created',
+        json: response.savedCustomer,
+        headers: { location: '`/customers/{customerId}`' },
+      },
+      200: {
+        description: 'Replaced',
+        json: response.savedCustomer,
+        headers: { location: '`/customers/{customerId}`' },
+      },
+    },
+    problems: { 409: 'A contact, domain or phone number belongs to another customer' },
+  },
+  'get-customer': {
+    path: request.customerIdPath,
+    responses: { 200: { description: 'The customer', json: response.customer } },
+    problems: { 404: 'No such customer' },
+  },
+  'list-service-levels': {
+    responses: {
+      200: { description: 'Every plan, stored and shipped', json: response.serviceLevelPlans },
+    },
+  },
+  'get-service-level': {
+    path: request.planIdPath,
+    responses: { 200: { description: 'The plan', json: response.serviceLevelPlan } },
+    problems: { 404: 'No such plan' },
+  },
+  'put-service-level': {
+    path: request.planIdPath,
+    body: request.serviceLevelPlanBody,
+    description:
+      'Several intervals a day, in order and not overlapping; `["00:00","24:00"]` is a whole day. `region`: `DE` (nationwide holidays), `DE-XX` (a state’s too) or `none`. Targets in business minutes. Tickets keep their due times until their clock next changes.',
+    responses: {
+      201: {
+        description: 'Created',
+        json: response.serviceLevelPlan,
+        headers: { location: '`/service-levels/{planId}`' },
+      },
+      200: {
+        description: 'Replaced',
+        json: response.serviceLevelPlan,
+        headers: { location: '`/service-levels/{planId}`' },
+      },
+    },
+  },
+  'report-service-levels': {
+    query: request.serviceLevelReportQuery,
+    description:
+      'Per contract customer and plan (every customer whose contract runs in the month, zeros included); a ticket counts in the Europe/Berlin month of its receipt.',
+    responses: {
+      200: {
+        description: 'The report',
+        json: response.serviceLevelReport,
+        other: {
+          'text/csv': '`format=csv`: one row per customer and plan, then the standard group',
+        },
+        headers: { 'content-disposition': 'attachment; filename="…" (CSV)' },
+      },
+    },
+  },
+};

@@ -1,0 +1,389 @@
+import { z } from 'zod';
+import { EXPORT_COLUMNS } from '../domain/billing-export';
+import { UNITS } from '../domain/price-list';
+import { HOLIDAY_REGIONS } from '../domain/service-levels/holidays';
+import { WEEKDAYS } from '../domain/service-levels/plan';
+import { CHANNELS, GROUPS, LOCALES, SEVERITIES, TICKET_STATUSES } from '../domain/ticket';
+import { TICKET_ID_PATTERN } from '../domain/ticket-number';
+
+/**
+ * What the HTTP API answers, as zod schemas: the OpenAPI document describes the responses
+ * with them (`functions/http/contract.ts`), and the integration tests check every JSON
+ * response they get against that document. Objects are exact (`additionalProperties:
+ * false`), so a field that leaks into a response fails a test instead of going unnoticed.
+ * The views that build the responses (`views.ts`) are type-checked against these schemas
+ * in `test/unit/http/openapi.test.ts`.
+ */
+
+/** An instant, ISO-8601 UTC (`2025-01-31T09:15:00.000Z`). */
+const instant = z.iso.datetime();
+/** A calendar day, `YYYY-MM-DD`. */
+const day = z.iso.date();
+const ticketId = z.string().regex(TICKET_ID_PATTERN);
+const cents = z.number().int();
+const cursor = z
+  .string()
+  .nullable()
+  .describe('Pass it back as `cursor` for the next page; null on the last page.');
+
+/**
+ * RFC 9457 problem details: every error of the API. `title` and `status` are always there,
+ * but in the errors API Gateway answers for whatever it has no response of its own for
+ * (`lib/problem-responses.ts`: its templates cannot name the status), which are
+ * `about:blank` with a `detail`.
+ */
+export const problem = z.object({
+  type: z.string().describe('`urn:servicedesk:problem:<slug>`, or `about:blank` from API Gateway'),
+  title: z.string().optional(),
+  status: z.number().int().min(400).max(599).optional(),
+  detail: z.string().describe('What is wrong, in a sentence'),
+  errors: z
+    .array(
+      z.object({
+        field: z.string().describe('`body.email`, `query.limit`, `path.ticketId`, `header`…'),
+        message: z.string(),
+      }),
+    )
+    .optional()
+    .describe('Each offending field of a 400'),
+});
+
+const customerRef = z.object({
+  id: z.string().nullable().describe('null for senders without a known customer'),
+  name: z.string(),
+});
+
+const attachment = z.object({
+  filename: z.string(),
+  contentType: z.string(),
+  size: z.number().int().min(0),
+  key: z.string().optional().describe('Where it is stored; absent when it was refused'),
+  rejected: z.string().optional().describe('Why it was not stored'),
+});
+
+const message = z.object({
+  messageId: z.string(),
+  author: z.object({
+    kind: z.enum(['customer', 'agent']),
+    name: z.string(),
+    email: z.string().optional(),
+  }),
+  body: z.string(),
+  internal: z.boolean(),
+  channel: z.enum(CHANNELS),
+  createdAt: instant,
+  attachments: z.array(attachment),
+});
+
+/** `sla` of a contract ticket's views (SPEC §9); standard tickets have none. */
+export const sla = z.object({
+  planId: z.string(),
+  firstResponseDue: instant,
+  resolutionDue: instant.describe('Moves later by the business time paused'),
+  firstResponseAt: instant.optional(),
+  resolvedAt: instant.optional(),
+  firstResponse: z.enum(['pending', 'met', 'breached']),
+  resolution: z.enum(['pending', 'paused', 'met', 'breached']),
+});
+
+/** For agents: `at-risk` once a pending target has used 80 % of its business time. */
+const slaRisk = z.enum(['ok', 'at-risk', 'breached']);
+
+/** The customer's view of their ticket (with `X-Ticket-Token`): no internal notes. */
+export const customerTicket = z.object({
+  ticketId,
+  status: z.enum(TICKET_STATUSES),
+  group: z.enum(GROUPS),
+  severity: z.enum(SEVERITIES),
+  receivedAt: instant,
+  updatedAt: instant,
+  subject: z.string(),
+  description: z.string(),
+  channel: z.enum(CHANNELS),
+  locale: z.enum(LOCALES),
+  attachments: z.array(attachment),
+  sla: sla.optional(),
+  messages: z.array(message),
+});
+
+/** A ticket as agents see it. */
+export const agentTicket = z.object({
+  ticketId,
+  status: z.enum(TICKET_STATUSES),
+  group: z.enum(GROUPS),
+  severity: z.enum(SEVERITIES),
+  receivedAt: instant,
+  updatedAt: instant,
+  subject: z.string(),
+  description: z.string(),
+  channel: z.enum(CHANNELS),
+  locale: z.enum(LOCALES),
+  requester: z.object({
+    name: z.string(),
+    email: z.string().optional(),
+    phone: z.string().optional(),
+  }),
+  customer: customerRef,
+  assignee: z.string().optional().describe('The agent holding it'),
+  version: z.number().int().describe('Rises with every change'),
+  attachments: z.array(attachment).optional(),
+  sla: sla.optional(),
+  slaRisk: slaRisk.optional(),
+  slaRemaining: z
+    .object({
+      firstResponseMinutes: z.number().int().nullable(),
+      resolutionMinutes: z.number().int().nullable(),
+    })
+    .optional()
+    .describe('Business minutes left to each due time (negative once passed; null: met or paused)'),
+  firstAttendedAt: instant
+    .optional()
+    .describe('When an agent first took or answered it: the end of its waiting time'),
+});
+
+const sentMail = z.object({
+  kind: z.string().describe('`acknowledgement`, `agent-reply`, `billing-notice`…'),
+  to: z.string(),
+  subject: z.string(),
+  sentAt: instant,
+  messageId: z.string().describe('The Message-ID SES gave the mail'),
+  ownMessageId: z.string(),
+  inReplyTo: z.string().nullable(),
+  references: z.array(z.string()),
+});
+
+/** A work entry: what was done, and what of it is covered by the contract and billed. */
+export const workEntry = z.object({
+  entryId: z.string(),
+  ticketId,
+  agent: z.string(),
+  date: day.describe('Europe/Berlin day of the work'),
+  minutes: z.number().int(),
+  serviceCode: z.string(),
+  serviceName: z.string(),
+  unit: z.enum(UNITS),
+  description: z.string(),
+  coveredMinutes: z.number().int(),
+  billableMinutes: z.number().int(),
+  quantity: z.number(),
+  unitPriceCents: cents,
+  amountCents: cents,
+  currency: z.literal('EUR'),
+  priceListVersion: z.number().int(),
+  customer: customerRef,
+  contractId: z.string().optional(),
+  recordedAt: instant,
+});
+
+/** The full view of a ticket for agents: conversation with internal notes, mails, work. */
+export const agentTicketWithHistory = agentTicket.extend({
+  messages: z.array(message),
+  workEntries: z.array(workEntry),
+  mails: z.array(sentMail),
+});
+
+/** `POST /tickets`. */
+export const submittedTicket = z.object({
+  ticketId,
+  status: z.enum(TICKET_STATUSES),
+  group: z.enum(GROUPS),
+  severity: z.enum(SEVERITIES),
+  receivedAt: instant,
+  accessToken: z.string().describe('Send it as `X-Ticket-Token` to read and answer the ticket'),
+});
+
+/** `POST /intake/voicemail`. */
+export const voicemailTicket = z.object({
+  ticketId,
+  status: z.enum(TICKET_STATUSES),
+  group: z.enum(GROUPS),
+  channel: z.literal('phone'),
+  customer: customerRef.nullable(),
+  receivedAt: instant,
+});
+
+/** `POST /tickets/{ticketId}/messages`: the message and where the ticket now stands. */
+export const postedMessage = message.extend({ ticketStatus: z.enum(TICKET_STATUSES) });
+
+const queueItemFields = {
+  ticketId,
+  group: z.enum(GROUPS),
+  severity: z.enum(SEVERITIES),
+  receivedAt: instant,
+  subject: z.string(),
+  customer: customerRef,
+  requester: z.object({ name: z.string(), email: z.string().nullable() }),
+  sla: sla.optional(),
+  slaRisk: slaRisk.optional(),
+};
+
+/** `GET /queue`: one page in queue order. */
+export const queuePage = z.object({
+  items: z.array(z.object(queueItemFields)),
+  nextCursor: cursor,
+});
+
+/** `GET /tickets?assignee=me`: the caller's tickets in hand. */
+export const heldTicketsPage = z.object({
+  items: z.array(
+    z.object({ ...queueItemFields, status: z.enum(TICKET_STATUSES), updatedAt: instant }),
+  ),
+  nextCursor: cursor,
+});
+
+/** A customer with contacts, mail domains and contract. */
+export const customer = z.object({
+  customerId: z.string(),
+  name: z.string(),
+  domains: z.array(z.string()),
+  contacts: z.array(
+    z.object({ email: z.string(), name: z.string().optional(), phone: z.string().optional() }),
+  ),
+  contract: z
+    .object({
+      id: z.string(),
+      validFrom: day,
+      validTo: day.optional(),
+      includedMinutesPerMonth: z.number().int(),
+      coveredServiceCodes: z.array(z.string()),
+      serviceLevel: z.string().optional().describe('The plan; the default plan without it'),
+    })
+    .optional(),
+  updatedAt: instant.optional(),
+});
+
+/** `PUT /customers/{customerId}`: the customer saved, and how many waiting tickets moved. */
+export const savedCustomer = customer.extend({
+  regroupedTickets: z.number().int().min(0).describe('Waiting tickets moved to another group'),
+});
+
+/** `GET /customers`. */
+export const customerPage = z.object({ items: z.array(customer), nextCursor: cursor });
+
+/** The price list in force. */
+export const priceList = z.object({
+  version: z.number().int().min(0).describe('0 is the list that ships with the project'),
+  currency: z.literal('EUR'),
+  validFrom: instant.optional(),
+  services: z.array(
+    z.object({
+      code: z.string(),
+      name: z.string(),
+      unit: z.enum(UNITS),
+      unitPriceCents: cents,
+    }),
+  ),
+});
+
+const NUMERIC_COLUMNS = new Set<string>([
+  'minutes',
+  'billableMinutes',
+  'quantity',
+  'unitPriceCents',
+  'amountCents',
+]);
+
+/** `GET /exports/billing?format=json`: one row per billable entry and totals per customer. */
+export const billingExport = z.object({
+  month: z.string(),
+  currency: z.literal('EUR'),
+  rows: z.array(
+    z.object(
+      Object.fromEntries(
+        EXPORT_COLUMNS.map((column) => [
+          column,
+          NUMERIC_COLUMNS.has(column) ? z.number() : z.string(),
+        ]),
+      ),
+    ),
+  ),
+  totals: z.array(
+    z.object({
+      customerId: z.string().nullable(),
+      customerName: z.string(),
+      entries: z.number().int(),
+      amountCents: cents,
+    }),
+  ),
+});
+
+const interval = z.tuple([z.string(), z.string()]);
+const targets = z.object({
+  firstResponseMinutes: z.number().int(),
+  resolutionMinutes: z.number().int(),
+});
+
+/** A service-level plan: business calendar and targets per severity, in business minutes. */
+export const serviceLevelPlan = z.object({
+  planId: z.string(),
+  name: z.string(),
+  timeZone: z.string(),
+  region: z.enum(HOLIDAY_REGIONS),
+  businessHours: z.object(
+    Object.fromEntries(WEEKDAYS.map((day) => [day, z.array(interval)])) as Record<
+      (typeof WEEKDAYS)[number],
+      z.ZodArray<typeof interval>
+    >,
+  ),
+  closedDates: z.array(day).optional(),
+  targets: z.object(
+    Object.fromEntries(SEVERITIES.map((s) => [s, targets])) as Record<
+      (typeof SEVERITIES)[number],
+      typeof targets
+    >,
+  ),
+  updatedAt: instant.optional(),
+});
+
+/** `GET /service-levels`. */
+export const serviceLevelPlans = z.object({
+  defaultPlanId: z.string().describe('The plan of contracts without `serviceLevel`'),
+  items: z.array(serviceLevelPlan),
+});
+
+const waitingTime = z.object({
+  tickets: z.number().int(),
+  attended: z.number().int(),
+  medianWaitingMinutes: z.number().nullable(),
+});
+
+/** `GET /reports/service-levels?format=json`. */
+export const serviceLevelReport = z.object({
+  month: z.string(),
+  generatedAt: instant,
+  rows: z.array(
+    z.object({
+      customerId: z.string(),
+      customerName: z.string(),
+      planId: z.string(),
+      tickets: z.number().int(),
+      firstResponsesMet: z.number().int(),
+      firstResponsesBreached: z.number().int(),
+      firstResponsesPending: z.number().int(),
+      resolutionsMet: z.number().int(),
+      resolutionsBreached: z.number().int(),
+      resolutionsOpen: z.number().int(),
+      medianFirstResponseBusinessMinutes: z.number().nullable(),
+      medianWaitingMinutes: z.number().nullable(),
+    }),
+  ),
+  waitingTime: z.object({ contract: waitingTime, standard: waitingTime }),
+});
+
+/** `POST /tickets/{ticketId}/attachments`: the file as stored. */
+export const storedAttachment = attachment.required({ key: true }).omit({ rejected: true });
+
+/** `GET /tickets/{ticketId}/attachments?format=json`. */
+export const attachmentLink = z.object({
+  url: z.url().describe('Works for 15 minutes'),
+});
+
+/** `GET /health`. */
+export const health = z.object({ status: z.literal('ok') });
+
+/** `GET /openapi.json`: an OpenAPI 3.1 document (its own schema is the OpenAPI one). */
+export const openApiDocument = z.looseObject({
+  openapi: z.string(),
+  info: z.looseObject({ title: z.string(), version: z.string() }),
+  paths: z.record(z.string(), z.unknown()),
+});
