@@ -134,6 +134,10 @@ export const keys = {
   /** All service-level plans share one partition: listing them is one Query. */
   serviceLevelPlans: () => 'SERVICELEVELS',
   serviceLevelPlan: (planId: string) => ({ pk: 'SERVICELEVELS', sk: `PLAN#${planId}` }),
+  /** A requester address proven theirs (SPEC §14), by mail, confirm link or portal. */
+  verifiedAddress: (email: string) => ({ pk: `VERIFIED#${email}`, sk: 'ADDRESS' }),
+  /** A confirm-link code, by the SHA-256 of the code (the code itself is never stored). */
+  addressConfirmation: (codeHash: string) => ({ pk: `CONFIRM#${codeHash}`, sk: 'CODE' }),
   rateCounter: (key: string, windowStart: number) => ({
     pk: `RATE#${key}`,
     sk: `WINDOW#${windowStart}`,

@@ -1,5 +1,11 @@
 import type { OutboxEvent } from '../domain/mail/outbox-event';
-import type { Clock, MessageRepository, TicketRepository, WorkEntryReader } from './ports';
+import type {
+  AddressConfirmations,
+  Clock,
+  MessageRepository,
+  TicketRepository,
+  WorkEntryReader,
+} from './ports';
 
 /** A mail ready to go: addresses, words, and its place in the ticket's thread. */
 export interface OutgoingMail {
@@ -105,6 +111,10 @@ export interface MailerDeps {
   mailLog: MailLog;
   rateLimiter: RateLimiter;
   sender: MailSender;
+  /** Codes for the confirm link of acknowledgements to unverified requesters. */
+  confirmations: AddressConfirmations;
   clock: Clock;
   settings: MailSettings;
+  /** A new random Message-ID local part: our ids must not be guessable (SPEC §14). */
+  newMessageIdLocalPart(): string;
 }

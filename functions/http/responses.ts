@@ -3,7 +3,14 @@ import { EXPORT_COLUMNS } from '../domain/billing-export';
 import { UNITS } from '../domain/price-list';
 import { HOLIDAY_REGIONS } from '../domain/service-levels/holidays';
 import { WEEKDAYS } from '../domain/service-levels/plan';
-import { CHANNELS, GROUPS, LOCALES, SEVERITIES, TICKET_STATUSES } from '../domain/ticket';
+import {
+  CHANNELS,
+  GROUPS,
+  LOCALES,
+  SEVERITIES,
+  TICKET_STATUSES,
+  VERIFICATION_METHODS,
+} from '../domain/ticket';
 import { TICKET_ID_PATTERN } from '../domain/ticket-number';
 
 /**
@@ -73,6 +80,12 @@ const message = z.object({
   channel: z.enum(CHANNELS),
   createdAt: instant,
   attachments: z.array(attachment),
+  unverified: z
+    .literal(true)
+    .optional()
+    .describe(
+      'A mail from a sender who may not write into the ticket, kept as an internal note (agents only; SPEC §14)',
+    ),
 });
 
 /** `sla` of a contract ticket's views (SPEC §9); standard tickets have none. */
@@ -139,6 +152,16 @@ export const agentTicket = z.object({
   firstAttendedAt: instant
     .optional()
     .describe('When an agent first took or answered it: the end of its waiting time'),
+  requesterVerified: z
+    .boolean()
+    .describe("Whether the requester's address is proven theirs (SPEC §14)"),
+  requesterVerifiedBy: z
+    .enum(VERIFICATION_METHODS)
+    .nullable()
+    .describe('How: a mail whose DMARC passed, the confirm link, or a portal session'),
+  relatedTicketId: ticketId
+    .nullable()
+    .describe('The ticket a mail from someone not of its people named, that became this one'),
 });
 
 const sentMail = z.object({
@@ -215,6 +238,9 @@ const queueItemFields = {
   requester: z.object({ name: z.string(), email: z.string().nullable() }),
   sla: sla.optional(),
   slaRisk: slaRisk.optional(),
+  requesterVerified: z
+    .boolean()
+    .describe("Whether the requester's address is proven theirs; the group follows it anyway"),
 };
 
 /** `GET /queue`: one page in queue order. */
@@ -372,6 +398,9 @@ export const serviceLevelReport = z.object({
 
 /** `POST /tickets/{ticketId}/attachments`: the file as stored. */
 export const storedAttachment = attachment.required({ key: true }).omit({ rejected: true });
+
+/** `POST /tickets/{ticketId}/confirm`: the requester's address is verified. */
+export const confirmedAddress = z.object({ ticketId, requesterVerified: z.literal(true) });
 
 /** `GET /tickets/{ticketId}/attachments?format=json`. */
 export const attachmentLink = z.object({

@@ -63,6 +63,9 @@ export function agentView(
     ...agentSla(ticket, now),
     ...(remaining && ticket.group === 'contract' && ticket.sla ? { slaRemaining: remaining } : {}),
     customer: customerOf(ticket),
+    requesterVerified: ticket.requesterVerified === true,
+    requesterVerifiedBy: ticket.requesterVerifiedBy ?? null,
+    relatedTicketId: ticket.relatedTicketId ?? null,
     ...(history
       ? {
           messages: history.messages.map(messageView),
@@ -91,6 +94,7 @@ export function messageView(message: TicketMessage) {
     channel: message.channel,
     createdAt: message.createdAt,
     attachments: message.attachments ?? [],
+    ...(message.unverified ? { unverified: true as const } : {}),
   };
 }
 
@@ -105,6 +109,8 @@ export function queueItem(ticket: Ticket, now = new Date()) {
     customer: customerOf(ticket),
     requester: { name: ticket.requester.name, email: ticket.requester.email ?? null },
     ...agentSla(ticket, now),
+    /** Whether the requester's address is proven theirs (SPEC §14); the group follows it anyway. */
+    requesterVerified: ticket.requesterVerified === true,
   };
 }
 

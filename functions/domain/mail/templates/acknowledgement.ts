@@ -15,6 +15,8 @@ export interface AcknowledgementData {
   salesPhone: string;
   /** A contract ticket's first-response deadline and the plan's time zone (SPEC §9). */
   responseDue?: { at: string; timeZone: string };
+  /** The link that confirms the requester's address; only while it is not verified. */
+  confirmUrl?: string;
 }
 
 const SEVERITY: Record<Locale, Record<Severity, string>> = {
@@ -35,6 +37,8 @@ const TEXT = {
     deadline: (due: string) => `Wir melden uns spätestens bis ${due}.`,
     follow: 'Den Stand Ihrer Anfrage sehen Sie hier:',
     token: 'Ihr Zugangsschlüssel zu diesem Ticket',
+    confirm:
+      'Bitte bestätigen Sie, dass diese E-Mail-Adresse Ihnen gehört – dann wissen wir, dass Antworten von dieser Adresse von Ihnen stammen:',
     reply: 'Antworten Sie einfach auf diese E-Mail, um uns weitere Informationen zu senden.',
     closing: 'Mit freundlichen Grüßen\nIhr Support-Team',
   },
@@ -50,6 +54,8 @@ const TEXT = {
     deadline: (due: string) => `We will get back to you by ${due} at the latest.`,
     follow: 'Follow your request here:',
     token: 'Your access key for this ticket',
+    confirm:
+      'Please confirm that this e-mail address is yours, so that we know replies from it come from you:',
     reply: 'Simply reply to this e-mail to send us more information.',
     closing: 'Kind regards\nYour support team',
   },
@@ -80,6 +86,7 @@ export function renderAcknowledgement(data: AcknowledgementData, locale: Locale)
     `${t.follow} ${data.statusUrl}`,
     `${t.token}: ${data.accessToken}`,
     '',
+    ...(data.confirmUrl ? [`${t.confirm} ${data.confirmUrl}`, ''] : []),
     t.reply,
     '',
     t.closing,
@@ -92,6 +99,11 @@ export function renderAcknowledgement(data: AcknowledgementData, locale: Locale)
       ${t.follow} <a href="${data.statusUrl}">${data.statusUrl}</a><br />
       ${t.token}: <code>${data.accessToken}</code>
     </p>
+    ${
+      data.confirmUrl
+        ? html`<p>${t.confirm} <a href="${data.confirmUrl}">${data.confirmUrl}</a></p>`
+        : ''
+    }
     <p>${t.reply}</p>
     <p style="white-space: pre-line">${t.closing}</p>`;
   return { subject, text, html: layout(locale, subject, body) };
