@@ -1,7 +1,7 @@
 import type { BenchConfig } from './types';
 
 /** The scenarios, in the order they run; each runs in a process and stack of its own. */
-export const PHASES = ['claims', 'queue', 'intake', 'export', 'work', 'sla'] as const;
+export const PHASES = ['claims', 'queue', 'intake', 'export', 'work', 'sla', 'acks'] as const;
 export type Phase = (typeof PHASES)[number];
 
 const numbers = (name: string, fallback: number[]) =>
@@ -33,6 +33,9 @@ export function readConfig(): BenchConfig {
     slaRuns: number('BENCH_SLA_RUNS', 30),
     slaReportTickets: number('BENCH_SLA_REPORT_TICKETS', 20_000),
     slaReportRuns: number('BENCH_SLA_REPORT_RUNS', 10),
+    ackSeconds: number('BENCH_ACK_SECONDS', 60),
+    ackConcurrency: number('BENCH_ACK_CONCURRENCY', 16),
+    ackSoakSeconds: number('BENCH_ACK_SOAK_S', 0),
     only: PHASES.filter((phase) => only.includes(phase)),
   };
 }

@@ -17,6 +17,8 @@ import {
   ASSIGNEE_INDEX,
   CUSTOMER_QUEUE_INDEX,
   keys,
+  PENDING_ACKNOWLEDGEMENT_INDEX,
+  PENDING_ACKNOWLEDGEMENT_PARTITION,
   QUEUE_INDEX,
   QUEUE_PARTITION,
   RECEIVED_INDEX,
@@ -45,7 +47,7 @@ export class DynamoTicketRepository implements TicketRepository {
         ConsistentRead: true,
       }),
     );
-    return Item ? toTicket(Item) : undefined;
+    return Item ? ticketOfItem(Item) : undefined;
   }
 
   async save(ticket: StoredTicket, expectedVersion: number): Promise<boolean> {
@@ -65,7 +67,7 @@ export class DynamoTicketRepository implements TicketRepository {
       }),
     );
     return {
-      items: Items.map(toTicket),
+      items: Items.map(ticketOfItem),
       ...(LastEvaluatedKey ? { nextCursor: encodeCursor(LastEvaluatedKey) } : {}),
     };
   }
@@ -121,7 +123,7 @@ export class DynamoTicketRepository implements TicketRepository {
           ReturnValues: 'ALL_NEW',
         }),
       );
-      return Attributes ? toTicket(Attributes) : undefined;
+      return Attributes ? ticketOfItem(Attributes) : undefined;
     } catch (error) {
       if (isConditionFailure(error)) return undefined;
       throw error;
@@ -142,7 +144,7 @@ export class DynamoTicketRepository implements TicketRepository {
       }),
     );
     return {
-      items: Items.map(toTicket),
+      items: Items.map(ticketOfItem),
       ...(LastEvaluatedKey ? { nextCursor: encodeCursor(LastEvaluatedKey) } : {}),
     };
   }
@@ -160,7 +162,7 @@ export class DynamoTicketRepository implements TicketRepository {
           ...(startKey ? { ExclusiveStartKey: startKey } : {}),
         }),
       );
-      for (const item of page.Items ?? []) yield toTicket(item);
+      for (const item of page.Items ?? []) yield ticketOfItem(item);
       startKey = page.LastEvaluatedKey;
     } while (startKey);
   }
@@ -202,15 +204,54 @@ export class DynamoTicketRepository implements TicketRepository {
           ...(startKey ? { ExclusiveStartKey: startKey } : {}),
         }),
       );
-      yield (page.Items ?? []).map(toTicket);
+      yield (page.Items ?? []).map(ticketOfItem);
       startKey = page.LastEvaluatedKey;
     } while (startKey);
+  }
+
+  async settleAcknowledgement(ticketId: string): Promise<void> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.ticket(ticketId),
+          UpdateExpression: 'REMOVE pendingAcknowledgement, #pk, #sk',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: {
+            '#pk': PENDING_ACKNOWLEDGEMENT_INDEX.partitionKey,
+            '#sk': PENDING_ACKNOWLEDGEMENT_INDEX.sortKey,
+          },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  async pendingAcknowledgements(receivedBefore: string, limit: number): Promise<StoredTicket[]> {
+    const { Items = [] } = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: PENDING_ACKNOWLEDGEMENT_INDEX.indexName,
+        KeyConditionExpression: '#pk = :pending AND #sk < :before',
+        ExpressionAttributeNames: {
+          '#pk': PENDING_ACKNOWLEDGEMENT_INDEX.partitionKey,
+          '#sk': PENDING_ACKNOWLEDGEMENT_INDEX.sortKey,
+        },
+        ExpressionAttributeValues: {
+          ':pending': PENDING_ACKNOWLEDGEMENT_PARTITION,
+          ':before': receivedBefore,
+        },
+        Limit: limit,
+      }),
+    );
+    return Items.map(ticketOfItem);
   }
 
   private async put(ticket: StoredTicket, condition: string, values?: Record<string, unknown>) {
     const written = await conditionalPut(this.db, {
       TableName: this.tableName,
-      Item: toItem(ticket),
+      Item: ticketItem(ticket),
       ConditionExpression: condition,
       ...(values ? { ExpressionAttributeValues: values } : {}),
     });
@@ -219,8 +260,12 @@ export class DynamoTicketRepository implements TicketRepository {
   }
 }
 
-/** Only waiting tickets carry the queue index attributes, which keeps the index sparse. */
-function toItem(ticket: StoredTicket): Record<string, unknown> {
+/**
+ * The item of a ticket, with the index attributes its status calls for. Only waiting
+ * tickets carry the queue index attributes, which keeps the index sparse. (Also what the
+ * local stack's repair after a crash rebuilds the index entries from.)
+ */
+export function ticketItem(ticket: StoredTicket): Record<string, unknown> {
   const item: Record<string, unknown> = {
     ...ticket,
     ...keys.ticket(ticket.ticketId),
@@ -229,6 +274,10 @@ function toItem(ticket: StoredTicket): Record<string, unknown> {
   if (isHeld(ticket.status) && ticket.assignee) {
     item.assigneePk = keys.assignee(ticket.assignee);
     item.assigneeSk = keys.assigneeSort(ticket.updatedAt, ticket.ticketId);
+  }
+  if (ticket.pendingAcknowledgement) {
+    item.pendingAckPk = PENDING_ACKNOWLEDGEMENT_PARTITION;
+    item.pendingAckSk = `${ticket.receivedAt}#${ticket.ticketId}`;
   }
   if (isWaiting(ticket.status)) {
     item.queuePk = QUEUE_PARTITION;
@@ -263,9 +312,12 @@ const STORAGE_ATTRIBUTES = new Set([
   'slaDueSk',
   'receivedPk',
   'receivedSk',
+  'pendingAckPk',
+  'pendingAckSk',
 ]);
 
-function toTicket(item: Record<string, unknown>): StoredTicket {
+/** The ticket an item holds, without its storage attributes. */
+export function ticketOfItem(item: Record<string, unknown>): StoredTicket {
   return fieldsOf(item, STORAGE_ATTRIBUTES) as unknown as StoredTicket;
 }
 

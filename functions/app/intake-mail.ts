@@ -170,7 +170,7 @@ async function openTicket(
     {
       name: displayName(mail, from.split('@')[0] || from),
       email: from,
-      subject: ticketSubjectOf(mail.subject, locale),
+      subject: ticketSubjectOf(mail.subject, locale, { keepPrefixes: Boolean(link.relatedTo) }),
       description: `${about}${text}`,
       severity: severityOf(mail.headers),
       locale,

@@ -9,7 +9,17 @@ import type { WorkEntry } from '../domain/work-entry';
 /** A ticket as stored: the domain ticket plus the hash of the customer's access token. */
 export interface StoredTicket extends Ticket {
   accessTokenHash: string;
+  /**
+   * The acknowledgement, from the moment the ticket is stored until it is on the outbox
+   * queue: stored with the ticket in one write, so a crash or a queue error in between
+   * leaves it here for the sweeper (`sweepAcknowledgements`) instead of losing it. Never
+   * shown to anyone (it holds the access token).
+   */
+  pendingAcknowledgement?: AcknowledgementEvent;
 }
+
+/** The outbox event of an acknowledgement. */
+export type AcknowledgementEvent = Extract<OutboxEvent, { kind: 'acknowledgement' }>;
 
 /** One page of the queue, in queue order. */
 export interface QueuePage {
@@ -59,6 +69,13 @@ export interface TicketRepository {
    * on the received index.
    */
   receivedInMonth(month: string): AsyncIterable<StoredTicket[]>;
+  /** Removes the ticket's pending acknowledgement: it is on the outbox queue now. */
+  settleAcknowledgement(ticketId: string): Promise<void>;
+  /**
+   * Tickets received before `receivedBefore` whose acknowledgement is still pending,
+   * oldest first: one Query on the sparse pending-acknowledgement index.
+   */
+  pendingAcknowledgements(receivedBefore: string, limit: number): Promise<StoredTicket[]>;
 }
 
 /** What intake needs to know about a sender's customer, denormalized for one round trip. */
@@ -94,12 +111,27 @@ export interface CustomerRepository {
   customersWithContractBoundaryOn(day: string): Promise<string[]>;
 }
 
-/** What an earlier request with the same Idempotency-Key promised to return. */
+/**
+ * What an earlier request with the same Idempotency-Key promised to return. It holds the
+ * nonce of the access token, never the token (SPEC §14): the token is derived again.
+ */
 export interface IdempotentSubmission {
   fingerprint: string;
   ticketId: string;
   receivedAt: string;
-  accessToken: string;
+  tokenNonce: string;
+}
+
+/**
+ * Customers' access tokens: each is derived from the ticket number and a random nonce with
+ * a server secret, so only the nonce needs to be kept where the token must be handed out
+ * again (idempotency records, queued acknowledgements); tickets keep the token's hash.
+ */
+export interface AccessTokens {
+  /** A fresh random nonce for a new ticket. */
+  newNonce(): string;
+  /** The access token of the ticket made with that nonce. */
+  tokenFor(ticketId: string, nonce: string): Promise<string>;
 }
 
 export interface IdempotencyStore {
@@ -219,6 +251,6 @@ export interface TicketDeps {
   verifiedAddresses: VerifiedAddresses;
   clock: Clock;
   serviceLevels: ServiceLevelPlans;
-  newAccessToken(): string;
+  accessTokens: AccessTokens;
   newId(): string;
 }

@@ -48,7 +48,7 @@ export function customerView(ticket: Ticket, messages: TicketMessage[] = [], now
   };
 }
 
-/** Everything an agent may see (never the access token's hash). */
+/** Everything an agent may see (never the access token, nor its hash). */
 export function agentView(
   ticket: StoredTicket,
   history?: { messages: TicketMessage[]; mails: SentMail[]; workEntries: WorkEntry[] },
@@ -57,7 +57,7 @@ export function agentView(
   remaining?: { firstResponseMinutes: number | null; resolutionMinutes: number | null },
 ) {
   // The stored clock's bookkeeping (targets, pauses, escalations) is not part of the view.
-  const { accessTokenHash: _hash, sla: _clock, ...rest } = ticket;
+  const { accessTokenHash: _hash, pendingAcknowledgement: _pending, sla: _clock, ...rest } = ticket;
   return {
     ...rest,
     ...agentSla(ticket, now),

@@ -1,5 +1,6 @@
 import { escalateServiceLevels } from '../app/escalate-service-levels';
 import { dependencies } from '../shared/dependencies';
+import { log } from '../shared/log';
 
 /**
  * Every minute: SLA warnings (80 %) and breaches are mailed to the agents' team and the
@@ -11,17 +12,10 @@ export async function handler(): Promise<{ looked: number; escalated: number }> 
   const breaches = run.escalated.firstResponseBreach + run.escalated.resolutionBreach;
   const escalated = Object.values(run.escalated).reduce((a, b) => a + b, 0);
   if (breaches > 0) {
-    console.warn(
-      JSON.stringify({
-        level: 'WARN',
-        message: 'service level breached',
-        breaches,
-        ...run.escalated,
-      }),
-    );
+    log('WARN', 'service level breached', { breaches, escalated: run.escalated });
   }
   if (escalated > 0 || run.looked > 0) {
-    console.log(JSON.stringify({ level: 'INFO', message: 'service levels escalated', ...run }));
+    log('INFO', 'service levels escalated', { looked: run.looked, escalated: run.escalated });
   }
   return { looked: run.looked, escalated };
 }

@@ -34,12 +34,13 @@ function scheduleOf(functionPrefix: string): { schedule: CfnResource; functionId
 }
 
 describe('the schedules', () => {
-  it('are the daily contract regrouping, the monthly export and the SLA escalation', () => {
-    template.resourceCountIs('AWS::Scheduler::Schedule', 3);
+  it('are the acknowledgement sweeper, the daily contract regrouping, the monthly export and the SLA escalation', () => {
+    template.resourceCountIs('AWS::Scheduler::Schedule', 4);
   });
 
   it('each use a role that may invoke their function only', () => {
     for (const prefix of [
+      'JobsSweepAcknowledgementsFunction',
       'JobsRegroupContractsFunction',
       'JobsMonthlyExportFunction',
       'JobsEscalateServiceLevelsFunction',
@@ -76,6 +77,41 @@ describe('the schedules', () => {
         ],
       });
     }
+  });
+});
+
+describe('the acknowledgement sweeper', () => {
+  it('runs every minute', () => {
+    const { schedule } = scheduleOf('JobsSweepAcknowledgementsFunction');
+    expect(schedule.Properties).toMatchObject({
+      ScheduleExpression: 'cron(* * * * ? *)',
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      State: 'ENABLED',
+    });
+    const { functionId } = scheduleOf('JobsSweepAcknowledgementsFunction');
+    expect(
+      resourcesOfType(template, 'AWS::Lambda::Function')[functionId]?.Properties,
+    ).toMatchObject({ Timeout: 60 });
+  });
+
+  it('reads the pending index and writes the table, and queues acknowledgements on the outbox only', () => {
+    const { functionId } = scheduleOf('JobsSweepAcknowledgementsFunction');
+    const statements = statementsOfFunction(template, functionId);
+    expect(statements.flatMap(actionsOf)).toEqual(
+      expect.arrayContaining([...TABLE_ACTIONS.readwrite]),
+    );
+    const [queueId] = onlyResource(template, 'AWS::SQS::Queue', 'DataOutboxQueue');
+    expect(environmentOf(template, functionId)).toMatchObject({
+      OUTBOX_QUEUE_URL: { Ref: queueId },
+    });
+    expect(
+      statements.filter((s) => actionsOf(s).some((action) => action.startsWith('sqs:'))),
+    ).toEqual([
+      expect.objectContaining({
+        Action: 'sqs:SendMessage',
+        Resource: { 'Fn::GetAtt': [queueId, 'Arn'] },
+      }),
+    ]);
   });
 });
 

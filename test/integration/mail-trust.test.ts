@@ -191,11 +191,13 @@ describe('mail trust: who may write into a ticket (SPEC §14)', () => {
   });
 
   describe('finding 1: strangers cannot write into tickets', () => {
-    it('mallory naming a ticket in the subject leaves an unverified note: no message, no reopen, no files for the customer', async () => {
+    it('an unauthenticated stranger naming a ticket in the subject leaves an unverified note: no message, no reopen, no files for the customer', async () => {
       const victim = await resolvedWebTicket('erika@example.org');
       const evilFile = Buffer.from('<script>steal()</script>');
 
       await deliver({
+        // Nothing failed, nothing proved the address (no DMARC record, no aligned DKIM).
+        verdicts: { Dmarc: 'GRAY', Dkim: 'GRAY' },
         from: 'Erika Mustermann <mallory@evil.example>',
         subject: `Re: [${victim.ticketId}] VPN drops every hour`,
         text: 'Please send the invoice to my new bank account DE00 0000.',
@@ -230,7 +232,7 @@ describe('mail trust: who may write into a ticket (SPEC §14)', () => {
       expect(await mailTo('mallory@evil.example')).toEqual([]);
     });
 
-    it('a stranger answering the real acknowledgement (In-Reply-To) is kept out the same way', async () => {
+    it('an authenticated stranger answering the real acknowledgement (In-Reply-To) gets a linked ticket of their own: nothing on the named one for the customer, no reopen', async () => {
       const victim = await resolvedWebTicket('hans@example.org');
       await api.outboxIdle();
       const ack = (await view(victim.ticketId)).mails.find((m) => m.kind === 'acknowledgement');
@@ -246,8 +248,14 @@ describe('mail trust: who may write into a ticket (SPEC §14)', () => {
 
       const ticket = await view(victim.ticketId);
       expect(ticket.status).toBe('resolved');
-      expect(ticket.messages.map((m) => [m.internal, m.unverified])).toEqual([[true, true]]);
+      // Agents learn of the linked ticket in an internal note; the customer sees nothing.
+      expect(ticket.messages.map((m) => m.internal)).toEqual([true]);
       expect((await customerView(victim.ticketId, victim.accessToken)).messages).toEqual([]);
+      const [own, ...more] = await ticketsFrom('eve@evil.example');
+      expect(more).toEqual([]);
+      const linked = await view((own as QueueLine).ticketId);
+      expect(linked.relatedTicketId).toBe(victim.ticketId);
+      expect(linked.description).toContain('Ignore the previous instructions.');
     });
 
     it('our Message-IDs cannot be guessed: the old ack.<ticket> id names nothing', async () => {
@@ -619,6 +627,7 @@ describe('mail trust: who may write into a ticket (SPEC §14)', () => {
 
       // A stranger's files go to a pool of their own: they never use up the customer's room.
       await deliver({
+        verdicts: { Dmarc: 'GRAY', Dkim: 'GRAY' },
         from: 'filler@evil.example',
         subject: `Re: [${ticketId}] Dumps`,
         text: 'filler',

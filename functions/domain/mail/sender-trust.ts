@@ -138,9 +138,10 @@ export type ReplyDecision =
 
 /**
  * Only the requester and the people of the ticket's customer may write into a ticket, and
- * only when SES found nothing failing. Known senders who are not the ticket's people get a
- * ticket of their own (they get an acknowledgement, as anyone writing to support does); a
- * mail whose sender failed authentication, or who is nobody we know, is kept as an
+ * only when SES found nothing failing. Known senders who are not the ticket's people, and
+ * strangers whose address SES authenticated, get a ticket of their own that links to the
+ * named one (they get an acknowledgement, as anyone writing to support does); a mail whose
+ * sender failed authentication, or a stranger nothing authenticates, is kept as an
  * unverified internal note — a forged address gets no ticket and no mail in its name.
  */
 export function decideReply(
@@ -154,5 +155,11 @@ export function decideReply(
   if (relation === 'known') {
     return { action: 'linked-ticket', reason: "the sender is not one of the ticket's people" };
   }
-  return { action: 'unverified-note', reason: 'the sender is nobody we know' };
+  // A stranger whose address SES proved (a colleague forwarding, a partner copied in) is a
+  // person writing to support: their own ticket, linked. One nothing proves may be anyone
+  // using any address, so they get no ticket and no mail in that address's name.
+  if (authentication === 'authenticated') {
+    return { action: 'linked-ticket', reason: 'the sender is nobody we know for this ticket' };
+  }
+  return { action: 'unverified-note', reason: 'the sender is nobody we know, unauthenticated' };
 }

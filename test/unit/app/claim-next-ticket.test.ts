@@ -173,6 +173,9 @@ describe('claimNextTicket', () => {
             dueForEscalation: (until: string) => repo.dueForEscalation(until),
             receivedInMonth: (month: string) => repo.receivedInMonth(month),
             heldBy: (agent: string, limit: number) => repo.heldBy(agent, limit),
+            settleAcknowledgement: (id: string) => repo.settleAcknowledgement(id),
+            pendingAcknowledgements: (before: string, limit: number) =>
+              repo.pendingAcknowledgements(before, limit),
             queueHeads: s.scheduleFunction((limit: number) => repo.queueHeads(limit)),
             claim: s.scheduleFunction((id: string, v: number, agent: string, at: string) =>
               repo.claim(id, v, agent, at),

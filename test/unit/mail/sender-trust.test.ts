@@ -130,10 +130,10 @@ describe('decideReply: who may write into a ticket', () => {
     }
   });
 
-  it('gives known senders a ticket of their own, and keeps strangers and forgeries as notes', () => {
+  it('gives known and authenticated senders a ticket of their own, and keeps unproven strangers and forgeries as notes', () => {
     expect(decideReply('known', 'authenticated').action).toBe('linked-ticket');
     expect(decideReply('known', 'unauthenticated').action).toBe('linked-ticket');
-    expect(decideReply('stranger', 'authenticated').action).toBe('unverified-note');
+    expect(decideReply('stranger', 'authenticated').action).toBe('linked-ticket');
     expect(decideReply('stranger', 'unauthenticated').action).toBe('unverified-note');
     // A forged From of the requester or a contact must not make a ticket in their name.
     expect(decideReply('requester', 'failed').action).toBe('unverified-note');
