@@ -1,4 +1,5 @@
 import { Duration, Stack, TimeZone, Validations } from 'aws-cdk-lib';
+import { ALARMED_LOG_MESSAGES } from '../functions/domain/log-fields';
 import type { CronOptions } from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -19,7 +20,7 @@ import type { IIndexedTable } from './ticket-table';
 import { alarmOnLogLine } from './log-line-alarm';
 
 /** What the escalation job logs (at WARN) for each run that found breaches. */
-export const SLA_BREACH_LOG_MESSAGE = 'service level breached';
+export const SLA_BREACH_LOG_MESSAGE = ALARMED_LOG_MESSAGES.serviceLevelBreached;
 
 /** A job in `functions/jobs/` that runs on a calendar, in the service's time zone. */
 export interface ScheduledJob {

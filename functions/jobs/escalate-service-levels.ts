@@ -1,5 +1,6 @@
 import { escalateServiceLevels } from '../app/escalate-service-levels';
 import { dependencies } from '../shared/dependencies';
+import { ALARMED_LOG_MESSAGES } from '../domain/log-fields';
 import { log } from '../shared/log';
 
 /**
@@ -12,7 +13,7 @@ export async function handler(): Promise<{ looked: number; escalated: number }> 
   const breaches = run.escalated.firstResponseBreach + run.escalated.resolutionBreach;
   const escalated = Object.values(run.escalated).reduce((a, b) => a + b, 0);
   if (breaches > 0) {
-    log('WARN', 'service level breached', { breaches, escalated: run.escalated });
+    log('WARN', ALARMED_LOG_MESSAGES.serviceLevelBreached, { breaches, escalated: run.escalated });
   }
   if (escalated > 0 || run.looked > 0) {
     log('INFO', 'service levels escalated', { looked: run.looked, escalated: run.escalated });
