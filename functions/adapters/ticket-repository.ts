@@ -5,8 +5,10 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { ValidationError } from '../domain/errors';
+import { berlinMonth } from '../domain/calendar';
 import { decodeQueueKey, encodeQueueKey } from '../domain/queue-key';
 import { portalPartitionOf } from '../domain/portal';
+import { nextEscalationAt } from '../domain/service-levels/sla-clock';
 import { isHeld, isWaiting } from '../domain/ticket';
 import type {
   PortalFilter,
@@ -27,6 +29,9 @@ import {
   PENDING_ACKNOWLEDGEMENT_PARTITION,
   QUEUE_INDEX,
   QUEUE_PARTITION,
+  RECEIVED_INDEX,
+  SLA_DUE_INDEX,
+  SLA_DUE_PARTITION,
 } from './table-design';
 
 /** Tickets in the single table; the queue index entries are derived from the status here. */
@@ -108,7 +113,9 @@ export class DynamoTicketRepository implements TicketRepository, PortalTickets {
           // Leaving the queue is removing the index attributes: the same write.
           UpdateExpression:
             'SET #status = :claimed, assignee = :agent, updatedAt = :at, version = :next, ' +
-            'assigneePk = :held, assigneeSk = :heldSort REMOVE queuePk, queueSk, customerQueuePk',
+            'assigneePk = :held, assigneeSk = :heldSort, ' +
+            'firstAttendedAt = if_not_exists(firstAttendedAt, :at) ' +
+            'REMOVE queuePk, queueSk, customerQueuePk',
           ConditionExpression: 'version = :expected AND #status = :open',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {
@@ -240,6 +247,48 @@ export class DynamoTicketRepository implements TicketRepository, PortalTickets {
     } while (startKey);
   }
 
+  async *dueForEscalation(until: string): AsyncIterable<string[]> {
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: SLA_DUE_INDEX.indexName,
+          // Everything due up to and including `until`: `#` sorts below any ticket id.
+          KeyConditionExpression: '#pk = :due AND #sk < :after',
+          ProjectionExpression: 'ticketId',
+          ExpressionAttributeNames: {
+            '#pk': SLA_DUE_INDEX.partitionKey,
+            '#sk': SLA_DUE_INDEX.sortKey,
+          },
+          ExpressionAttributeValues: { ':due': SLA_DUE_PARTITION, ':after': `${until}#~` },
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        }),
+      );
+      const ids = (page.Items ?? []).map((item) => String(item.ticketId));
+      if (ids.length) yield ids;
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+  }
+
+  async *receivedInMonth(month: string): AsyncIterable<StoredTicket[]> {
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: RECEIVED_INDEX.indexName,
+          KeyConditionExpression: '#pk = :month',
+          ExpressionAttributeNames: { '#pk': RECEIVED_INDEX.partitionKey },
+          ExpressionAttributeValues: { ':month': keys.receivedMonth(month) },
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        }),
+      );
+      yield (page.Items ?? []).map(ticketOfItem);
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+  }
+
   async settleAcknowledgement(ticketId: string): Promise<void> {
     try {
       await this.db.send(
@@ -320,6 +369,17 @@ export function ticketItem(ticket: StoredTicket): Record<string, unknown> {
     item.queueSk = encodeQueueKey(ticket);
     if (ticket.customer) item.customerQueuePk = keys.customerQueue(ticket.customer.id);
   }
+  // Only a contract ticket with an escalation still to come is in the due index.
+  const escalationAt =
+    ticket.group === 'contract' && ticket.sla
+      ? nextEscalationAt(ticket.sla, ticket.status)
+      : undefined;
+  if (escalationAt) {
+    item.slaDuePk = SLA_DUE_PARTITION;
+    item.slaDueSk = keys.slaDueSort(escalationAt, ticket.ticketId);
+  }
+  item.receivedPk = keys.receivedMonth(berlinMonth(ticket.receivedAt));
+  item.receivedSk = keys.receivedSort(ticket.receivedAt, ticket.ticketId);
   return item;
 }
 
@@ -335,6 +395,10 @@ const STORAGE_ATTRIBUTES = new Set([
   'assigneeSk',
   'portalPk',
   'portalSk',
+  'slaDuePk',
+  'slaDueSk',
+  'receivedPk',
+  'receivedSk',
   'pendingAckPk',
   'pendingAckSk',
 ]);

@@ -101,6 +101,10 @@ export interface MailSettings {
   publicUrl: string;
   /** Who gets the monthly finance notice. */
   financeAddress: string;
+  /** The agents' team address, which SLA escalations go to. */
+  agentTeamAddress: string;
+  /** Domain of agents whose user name is no mail address: `<name>@<domain>`. */
+  agentMailDomain: string;
   /**
    * How long a worker may hold an event before another may retry it (`MAIL_LEASE_SECONDS`).
    * @default 120

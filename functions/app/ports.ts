@@ -2,6 +2,7 @@ import type { Customer, Contract } from '../domain/customer';
 import type { OutboxEvent } from '../domain/mail/outbox-event';
 import type { TicketMessage } from '../domain/message';
 import type { PriceList } from '../domain/price-list';
+import type { ServiceLevelPlan } from '../domain/service-levels/plan';
 import type { Ticket, TicketStatus, VerificationMethod } from '../domain/ticket';
 import type { WorkEntry } from '../domain/work-entry';
 
@@ -57,6 +58,17 @@ export interface TicketRepository {
   heldBy(agent: string, limit: number, cursor?: string): Promise<QueuePage>;
   /** All waiting tickets of one customer (for regrouping when a contract starts or ends). */
   waitingTicketsOf(customerId: string): AsyncIterable<StoredTicket>;
+  /**
+   * Ids of the contract tickets whose next escalation is due at or before `until`, page by
+   * page from one Query on the due index (none read when nothing is due). The index may
+   * lag: callers read each ticket afresh before acting.
+   */
+  dueForEscalation(until: string): AsyncIterable<string[]>;
+  /**
+   * The tickets received in a Europe/Berlin month (`YYYY-MM`), page by page from one Query
+   * on the received index.
+   */
+  receivedInMonth(month: string): AsyncIterable<StoredTicket[]>;
   /** Removes the ticket's pending acknowledgement: it is on the outbox queue now. */
   settleAcknowledgement(ticketId: string): Promise<void>;
   /**
@@ -226,6 +238,18 @@ export interface PriceListStore {
   replace(next: PriceList, expectedVersion: number): Promise<boolean>;
 }
 
+/** Service-level plans: the stored ones, else the shipped defaults. */
+export interface ServiceLevelPlans {
+  /** The plan (stored, else a shipped default), read afresh. */
+  get(planId: string): Promise<ServiceLevelPlan | undefined>;
+  /** The plan as this instance read it at most a few seconds ago. */
+  recent(planId: string): Promise<ServiceLevelPlan | undefined>;
+  /** Every plan, stored and shipped, by id: one Query. */
+  list(): Promise<ServiceLevelPlan[]>;
+  /** Stores (creates or replaces) a plan. */
+  put(plan: ServiceLevelPlan): Promise<void>;
+}
+
 /** Addresses proven to belong to whoever uses them (SPEC §14): one record per address. */
 export interface VerifiedAddresses {
   /** How and when the address was first proven, if it was. */
@@ -255,6 +279,7 @@ export interface TicketDeps {
   outbox: Outbox;
   verifiedAddresses: VerifiedAddresses;
   clock: Clock;
+  serviceLevels: ServiceLevelPlans;
   accessTokens: AccessTokens;
   newId(): string;
 }

@@ -3,7 +3,7 @@ import { outboxEvents } from '../domain/mail/outbox-event';
 import type { TicketMessage } from '../domain/message';
 import { isHeld } from '../domain/ticket';
 import { isAgent, type Principal } from '../domain/principal';
-import { reopenOnCustomerReply } from './change-ticket';
+import { recordAgentAnswer, reopenOnCustomerReply } from './change-ticket';
 import type { StoredTicket, TicketDeps } from './ports';
 import { readTicket, type TicketReader } from './read-ticket';
 
@@ -18,7 +18,7 @@ export interface NewMessage {
  * queue at its original place, and a ticket waiting for the customer back to its agent.
  */
 export async function postMessage(
-  deps: Pick<TicketDeps, 'tickets' | 'messages' | 'outbox' | 'clock' | 'newId'>,
+  deps: Pick<TicketDeps, 'tickets' | 'messages' | 'outbox' | 'clock' | 'newId' | 'serviceLevels'>,
   ticketId: string,
   principal: Principal,
   accessToken: string | undefined,
@@ -49,7 +49,7 @@ export async function postMessage(
  * colleague signed in to the portal); by default the requester writes.
  */
 export async function appendMessage(
-  deps: Pick<TicketDeps, 'tickets' | 'messages' | 'outbox' | 'clock' | 'newId'>,
+  deps: Pick<TicketDeps, 'tickets' | 'messages' | 'outbox' | 'clock' | 'newId' | 'serviceLevels'>,
   read: TicketReader,
   input: NewMessage,
   agentName?: string,
@@ -85,9 +85,11 @@ export async function appendMessage(
   };
   await deps.messages.add(message);
   if (kind === 'agent') {
-    if (!input.internal)
-      await deps.outbox.publish(outboxEvents.agentReply(ticketId, message.messageId));
-    return { message, ticket };
+    if (input.internal) return { message, ticket };
+    // An internal note is no answer: only a message the customer gets meets the first response.
+    const answered = await recordAgentAnswer(deps, ticketId, message.createdAt);
+    await deps.outbox.publish(outboxEvents.agentReply(ticketId, message.messageId));
+    return { message, ticket: answered };
   }
   return { message, ticket: await reopenOnCustomerReply(deps, ticketId) };
 }

@@ -8,6 +8,7 @@ import { UnprocessableError } from '../domain/errors';
 import { outboxEvents } from '../domain/mail/outbox-event';
 import type { Channel, Locale, Severity, Ticket, VerificationMethod } from '../domain/ticket';
 import { formatTicketId } from '../domain/ticket-number';
+import { startSlaClock } from './manage-service-levels';
 import type {
   AcknowledgementEvent,
   CustomerMatch,
@@ -115,6 +116,17 @@ export async function submitTicket(
       ...(submission.phone ? { phone: submission.phone } : {}),
     },
     ...(customer ? { customer: { id: customer.customerId, name: customer.name } } : {}),
+    // A contract ticket's clock starts at receipt (the calendar moves it to the next opening).
+    ...(group === 'contract'
+      ? {
+          sla: await startSlaClock(
+            deps,
+            customer?.contract?.serviceLevel,
+            submission.severity,
+            planned.receivedAt,
+          ),
+        }
+      : {}),
     requesterVerified: verifiedBy !== undefined,
     ...(verifiedBy ? { requesterVerifiedBy: verifiedBy } : {}),
     ...(options.relatedTicketId ? { relatedTicketId: options.relatedTicketId } : {}),

@@ -5,10 +5,21 @@ import { type AttachmentRef, safeFileName } from '../domain/mail/inbound-mail';
 import type { Principal } from '../domain/principal';
 import { addAttachment } from './change-ticket';
 import type { AttachmentStore } from './mail-ports';
-import type { Clock, MessageRepository, StoredTicket, TicketRepository } from './ports';
+import type {
+  Clock,
+  MessageRepository,
+  ServiceLevelPlans,
+  StoredTicket,
+  TicketRepository,
+} from './ports';
 import { readTicket, type TicketReader } from './read-ticket';
 
-type Deps = { tickets: TicketRepository; attachments: AttachmentStore; clock: Clock };
+type Deps = {
+  tickets: TicketRepository;
+  attachments: AttachmentStore;
+  clock: Clock;
+  serviceLevels: ServiceLevelPlans;
+};
 type UploadDeps = Deps & { messages: Pick<MessageRepository, 'list'> };
 
 /** Largest file one upload may carry: a Lambda request holds at most 6 MB of base64. */

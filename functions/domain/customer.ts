@@ -9,6 +9,8 @@ export interface Contract {
   validTo?: string;
   includedMinutesPerMonth: number;
   coveredServiceCodes: string[];
+  /** The service-level plan (SPEC §9); without it the shipped default plan applies. */
+  serviceLevel?: string;
 }
 
 export interface Contact {

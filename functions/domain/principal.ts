@@ -1,5 +1,5 @@
 /** Staff groups, as the `cognito:groups` claim names them. */
-export const STAFF_GROUPS = ['agents', 'finance', 'admins'] as const;
+export const STAFF_GROUPS = ['agents', 'finance', 'admins', 'sales'] as const;
 export type StaffGroup = (typeof STAFF_GROUPS)[number];
 
 /**

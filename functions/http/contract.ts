@@ -59,6 +59,7 @@ export const namedSchemas: Readonly<Record<string, z.ZodType>> = {
   Customer: response.customer,
   PriceList: response.priceList,
   PortalTicket: response.portalTicket,
+  ServiceLevelPlan: response.serviceLevelPlan,
 };
 
 const idempotencyKey: HeaderContract = {
@@ -412,6 +413,49 @@ export const contracts: Readonly<Record<string, RouteContract>> = {
     responses: { 200: { description: 'The contract and its use', json: response.portalContract } },
     problems: {
       404: 'No customer record for this address, or a contact who sees only their own tickets',
+    },
+  },
+  'list-service-levels': {
+    responses: {
+      200: { description: 'Every plan, stored and shipped', json: response.serviceLevelPlans },
+    },
+  },
+  'get-service-level': {
+    path: request.planIdPath,
+    responses: { 200: { description: 'The plan', json: response.serviceLevelPlan } },
+    problems: { 404: 'No such plan' },
+  },
+  'put-service-level': {
+    path: request.planIdPath,
+    body: request.serviceLevelPlanBody,
+    description:
+      'Several intervals a day, in order and not overlapping; `["00:00","24:00"]` is a whole day. `region`: `DE` (nationwide holidays), `DE-XX` (a state’s too) or `none`. Targets in business minutes. Tickets keep their due times until their clock next changes.',
+    responses: {
+      201: {
+        description: 'Created',
+        json: response.serviceLevelPlan,
+        headers: { location: '`/service-levels/{planId}`' },
+      },
+      200: {
+        description: 'Replaced',
+        json: response.serviceLevelPlan,
+        headers: { location: '`/service-levels/{planId}`' },
+      },
+    },
+  },
+  'report-service-levels': {
+    query: request.serviceLevelReportQuery,
+    description:
+      'Per contract customer and plan (every customer whose contract runs in the month, zeros included); a ticket counts in the Europe/Berlin month of its receipt.',
+    responses: {
+      200: {
+        description: 'The report',
+        json: response.serviceLevelReport,
+        other: {
+          'text/csv': '`format=csv`: one row per customer and plan, then the standard group',
+        },
+        headers: { 'content-disposition': 'attachment; filename="…" (CSV)' },
+      },
     },
   },
 };

@@ -1,4 +1,5 @@
 import { readTicketWithHistory } from '../app/read-ticket';
+import { slaRemaining } from '../app/manage-service-levels';
 import { dependencies } from '../shared/dependencies';
 import { httpHandler } from '../shared/http-handler';
 import { validate } from '../shared/validation';
@@ -17,11 +18,10 @@ export const handler = httpHandler('get-ticket', async (request) => {
     request.principal,
     request.headers['x-ticket-token'],
   );
-  return {
-    status: 200,
-    body:
-      read.kind === 'agent'
-        ? agentView(read.ticket, read)
-        : customerView(read.ticket, read.messages),
-  };
+  const now = dependencies().clock.now();
+  if (read.kind !== 'agent') {
+    return { status: 200, body: customerView(read.ticket, read.messages, now) };
+  }
+  const remaining = await slaRemaining(dependencies(), read.ticket, now);
+  return { status: 200, body: agentView(read.ticket, read, now, remaining) };
 });

@@ -257,7 +257,11 @@ function problemResponse(description: string, form: boolean): OpenApiResponse {
  */
 export function problemsOf(route: Route, contract: RouteContract): Record<number, string> {
   const problems: Record<number, string> = {};
-  if (contract.path || contract.query || contract.body || contract.headers) {
+  // Every POST, PUT and PATCH goes through the same body parsing (functions/shared), so a
+  // route without a body of its own still refuses one that is not JSON, too large or typed
+  // otherwise.
+  const takesBody = contract.body !== undefined || ['POST', 'PUT', 'PATCH'].includes(route.method);
+  if (contract.path || contract.query || contract.body || contract.headers || takesBody) {
     problems[400] = 'Invalid input: `errors` names each offending field';
   }
   if (route.auth === 'staff') problems[401] = 'No bearer token, or not a valid one';
@@ -272,7 +276,7 @@ export function problemsOf(route: Route, contract: RouteContract): Record<number
         : `The caller is in none of the groups ${route.groups.join(', ')}`;
   }
   if (/\{\w+\}/.test(route.path)) problems[404] = 'Not found';
-  if (contract.body) {
+  if (takesBody) {
     problems[413] = `The body is larger than ${route.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES} bytes`;
     problems[415] = route.form
       ? 'The body is neither JSON nor a form post'

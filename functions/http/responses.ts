@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { EXPORT_COLUMNS } from '../domain/billing-export';
 import { UNITS } from '../domain/price-list';
+import { HOLIDAY_REGIONS } from '../domain/service-levels/holidays';
+import { WEEKDAYS } from '../domain/service-levels/plan';
 import {
   CHANNELS,
   GROUPS,
@@ -86,6 +88,20 @@ const message = z.object({
     ),
 });
 
+/** `sla` of a contract ticket's views (SPEC §9); standard tickets have none. */
+export const sla = z.object({
+  planId: z.string(),
+  firstResponseDue: instant,
+  resolutionDue: instant.describe('Moves later by the business time paused'),
+  firstResponseAt: instant.optional(),
+  resolvedAt: instant.optional(),
+  firstResponse: z.enum(['pending', 'met', 'breached']),
+  resolution: z.enum(['pending', 'paused', 'met', 'breached']),
+});
+
+/** For agents: `at-risk` once a pending target has used 80 % of its business time. */
+const slaRisk = z.enum(['ok', 'at-risk', 'breached']);
+
 /** The customer's view of their ticket (with `X-Ticket-Token`): no internal notes. */
 export const customerTicket = z.object({
   ticketId,
@@ -99,6 +115,7 @@ export const customerTicket = z.object({
   channel: z.enum(CHANNELS),
   locale: z.enum(LOCALES),
   attachments: z.array(attachment),
+  sla: sla.optional(),
   messages: z.array(message),
 });
 
@@ -127,6 +144,18 @@ export const agentTicket = z.object({
     .describe('Who took it while another ticket waited before it in the queue, and when'),
   version: z.number().int().describe('Rises with every change'),
   attachments: z.array(attachment).optional(),
+  sla: sla.optional(),
+  slaRisk: slaRisk.optional(),
+  slaRemaining: z
+    .object({
+      firstResponseMinutes: z.number().int().nullable(),
+      resolutionMinutes: z.number().int().nullable(),
+    })
+    .optional()
+    .describe('Business minutes left to each due time (negative once passed; null: met or paused)'),
+  firstAttendedAt: instant
+    .optional()
+    .describe('When an agent first took or answered it: the end of its waiting time'),
   requesterVerified: z
     .boolean()
     .describe("Whether the requester's address is proven theirs (SPEC §14)"),
@@ -211,6 +240,8 @@ const queueItemFields = {
   subject: z.string(),
   customer: customerRef,
   requester: z.object({ name: z.string(), email: z.string().nullable() }),
+  sla: sla.optional(),
+  slaRisk: slaRisk.optional(),
   requesterVerified: z
     .boolean()
     .describe("Whether the requester's address is proven theirs; the group follows it anyway"),
@@ -250,6 +281,7 @@ export const customer = z.object({
       validTo: day.optional(),
       includedMinutesPerMonth: z.number().int(),
       coveredServiceCodes: z.array(z.string()),
+      serviceLevel: z.string().optional().describe('The plan; the default plan without it'),
     })
     .optional(),
   updatedAt: instant.optional(),
@@ -308,6 +340,69 @@ export const billingExport = z.object({
       amountCents: cents,
     }),
   ),
+});
+
+const interval = z.tuple([z.string(), z.string()]);
+const targets = z.object({
+  firstResponseMinutes: z.number().int(),
+  resolutionMinutes: z.number().int(),
+});
+
+/** A service-level plan: business calendar and targets per severity, in business minutes. */
+export const serviceLevelPlan = z.object({
+  planId: z.string(),
+  name: z.string(),
+  timeZone: z.string(),
+  region: z.enum(HOLIDAY_REGIONS),
+  businessHours: z.object(
+    Object.fromEntries(WEEKDAYS.map((day) => [day, z.array(interval)])) as Record<
+      (typeof WEEKDAYS)[number],
+      z.ZodArray<typeof interval>
+    >,
+  ),
+  closedDates: z.array(day).optional(),
+  targets: z.object(
+    Object.fromEntries(SEVERITIES.map((s) => [s, targets])) as Record<
+      (typeof SEVERITIES)[number],
+      typeof targets
+    >,
+  ),
+  updatedAt: instant.optional(),
+});
+
+/** `GET /service-levels`. */
+export const serviceLevelPlans = z.object({
+  defaultPlanId: z.string().describe('The plan of contracts without `serviceLevel`'),
+  items: z.array(serviceLevelPlan),
+});
+
+const waitingTime = z.object({
+  tickets: z.number().int(),
+  attended: z.number().int(),
+  medianWaitingMinutes: z.number().nullable(),
+});
+
+/** `GET /reports/service-levels?format=json`. */
+export const serviceLevelReport = z.object({
+  month: z.string(),
+  generatedAt: instant,
+  rows: z.array(
+    z.object({
+      customerId: z.string(),
+      customerName: z.string(),
+      planId: z.string(),
+      tickets: z.number().int(),
+      firstResponsesMet: z.number().int(),
+      firstResponsesBreached: z.number().int(),
+      firstResponsesPending: z.number().int(),
+      resolutionsMet: z.number().int(),
+      resolutionsBreached: z.number().int(),
+      resolutionsOpen: z.number().int(),
+      medianFirstResponseBusinessMinutes: z.number().nullable(),
+      medianWaitingMinutes: z.number().nullable(),
+    }),
+  ),
+  waitingTime: z.object({ contract: waitingTime, standard: waitingTime }),
 });
 
 /** `POST /tickets/{ticketId}/attachments`: the file as stored. */

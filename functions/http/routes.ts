@@ -383,6 +383,43 @@ export const routes: readonly Route[] = [
     table: 'read',
     summary: "The customer's contract, its included minutes this month and the last 12",
   },
+  {
+    method: 'GET',
+    path: '/service-levels',
+    handler: 'list-service-levels',
+    auth: 'staff',
+    groups: ['admins', 'agents', 'finance', 'sales'],
+    table: 'read',
+    summary: 'Every service-level plan (business calendar and targets), stored and shipped',
+  },
+  {
+    method: 'GET',
+    path: '/service-levels/{planId}',
+    handler: 'get-service-level',
+    auth: 'staff',
+    groups: ['admins', 'agents', 'finance', 'sales'],
+    table: 'read',
+    summary: 'Read a service-level plan',
+  },
+  {
+    method: 'PUT',
+    path: '/service-levels/{planId}',
+    handler: 'put-service-level',
+    auth: 'staff',
+    groups: ['admins'],
+    table: 'readwrite',
+    summary: 'Create or replace a service-level plan',
+  },
+  {
+    method: 'GET',
+    path: '/reports/service-levels',
+    handler: 'report-service-levels',
+    auth: 'staff',
+    groups: ['admins', 'sales', 'finance'],
+    table: 'read',
+    summary:
+      "A month's service-level results per contract customer and plan (JSON or CSV), with the groups' waiting times",
+  },
 ];
 
 /** The route a handler module serves. */

@@ -7,6 +7,9 @@ import { TICKET_ID_PATTERN } from '../domain/ticket-number';
 import { EXPORT_FORMATS } from '../domain/billing-export';
 import { multiLineText, singleLineText } from '../domain/plain-text';
 import { UNITS } from '../domain/price-list';
+import { isTimeZone } from '../domain/service-levels/business-time';
+import { HOLIDAY_REGIONS } from '../domain/service-levels/holidays';
+import { minutesOfDay, WEEKDAYS, type Weekday } from '../domain/service-levels/plan';
 
 /** Request schemas of the HTTP API: every body, path and query parameter is checked here. */
 
@@ -105,6 +108,10 @@ const contract = z
     validTo: calendarDay.optional(),
     includedMinutesPerMonth: z.number().int().min(0).max(1_000_000),
     coveredServiceCodes: z.array(text(64)).max(200).default([]),
+    serviceLevel: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'a plan id: lower-case letters, digits, -')
+      .optional(),
   })
   .refine((c) => c.validTo === undefined || c.validFrom <= c.validTo, {
     message: 'validTo must not be before validFrom',
@@ -200,6 +207,81 @@ export const attachmentQuery = z.strictObject({
   key: z.string().min(1).max(1024),
   /** `json` answers `{url}` instead of a 303, for pages that send the token as a header. */
   format: z.enum(['redirect', 'json']).default('redirect'),
+});
+
+const PLAN_ID = /^[a-z0-9][a-z0-9-]{0,63}$/;
+
+export const planIdPath = z.strictObject({
+  planId: z.string().regex(PLAN_ID, 'lower-case letters, digits, - (at most 64)'),
+});
+
+const clockTime = z
+  .string()
+  .regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, 'a time HH:MM from 00:00 to 24:00');
+
+/** A day's open intervals: each start before its end, in order, not overlapping. */
+const dayHours = z
+  .array(z.tuple([clockTime, clockTime]))
+  .max(12)
+  .superRefine((intervals, ctx) => {
+    let previousEnd = -1;
+    intervals.forEach(([start, end], i) => {
+      if (minutesOfDay(start) >= minutesOfDay(end)) {
+        ctx.addIssue({ code: 'custom', path: [i], message: 'the start must be before the end' });
+      } else if (minutesOfDay(start) < previousEnd) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [i],
+          message: 'intervals must be in order and must not overlap',
+        });
+      }
+      previousEnd = Math.max(previousEnd, minutesOfDay(end));
+    });
+  });
+
+const minutes = (max: number) => z.number().int().min(1).max(max);
+const targets = z
+  .strictObject({
+    // A year of business minutes at most: anything longer is a typo, not a promise.
+    firstResponseMinutes: minutes(525_600),
+    resolutionMinutes: minutes(525_600),
+  })
+  .refine((t) => t.firstResponseMinutes <= t.resolutionMinutes, {
+    message: 'the first response cannot be due after the resolution',
+    path: ['firstResponseMinutes'],
+  });
+
+export const serviceLevelPlanBody = z
+  .strictObject({
+    name: text(200),
+    timeZone: z.string().max(64).refine(isTimeZone, 'must be an IANA time zone like Europe/Berlin'),
+    region: z.enum(HOLIDAY_REGIONS),
+    businessHours: z.strictObject(
+      Object.fromEntries(WEEKDAYS.map((day) => [day, dayHours])) as Record<
+        Weekday,
+        typeof dayHours
+      >,
+    ),
+    closedDates: z
+      .array(calendarDay)
+      .max(1000)
+      .transform((days) => [...new Set(days)].sort())
+      .optional(),
+    targets: z.strictObject({
+      critical: targets,
+      high: targets,
+      normal: targets,
+      low: targets,
+    }),
+  })
+  .refine((plan) => WEEKDAYS.some((day) => plan.businessHours[day].length > 0), {
+    message: 'a plan needs business hours on at least one weekday',
+    path: ['businessHours'],
+  });
+
+export const serviceLevelReportQuery = z.strictObject({
+  month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month YYYY-MM'),
+  format: z.enum(['json', 'csv']).default('json'),
 });
 
 /** A confirm-link code: 24 random bytes, base64url (32 characters). */

@@ -30,6 +30,7 @@ import {
   DynamoVerifiedAddresses,
 } from '../adapters/address-verification';
 import { DynamoPriceListStore } from '../adapters/price-list-store';
+import { DynamoServiceLevelPlans } from '../adapters/service-level-store';
 import { SecretAccessTokens } from '../adapters/access-tokens';
 import { DEFAULT_ACKNOWLEDGEMENT_LIMITS } from '../domain/mail/mail-policy';
 import { integer, optional, required } from './config';
@@ -83,6 +84,7 @@ export function createDependencies(): Dependencies {
     workEntries: () => new DynamoWorkEntryRepository(table().db, table().name),
     allowances: () => new DynamoAllowances(table().db, table().name, clock),
     priceLists: () => new DynamoPriceListStore(table().db, table().name, clock),
+    serviceLevels: () => new DynamoServiceLevelPlans(table().db, table().name, clock),
     mailLog: () => new DynamoMailLog(table().db, table().name, clock),
     rateLimiter: () => new DynamoRateLimiter(table().db, table().name, clock),
     portalTickets: () => deps.tickets as DynamoTicketRepository,
@@ -140,20 +142,28 @@ export function createDependencies(): Dependencies {
   return deps;
 }
 
-const mailSettings = once(() => ({
-  supportAddress: required('SUPPORT_ADDRESS'),
-  supportName: optional('SUPPORT_NAME') ?? 'Support',
-  salesPhone: required('SALES_PHONE'),
-  publicUrl: required('PUBLIC_URL').replace(/\/$/, ''),
-  financeAddress: optional('FINANCE_ADDRESS') ?? required('SUPPORT_ADDRESS'),
-  leaseSeconds: integer('MAIL_LEASE_SECONDS', 120),
-  acknowledgementLimits: {
-    mailbox: positive('ACK_LIMIT_MAILBOX', DEFAULT_ACKNOWLEDGEMENT_LIMITS.mailbox),
-    domain: positive('ACK_LIMIT_DOMAIN', DEFAULT_ACKNOWLEDGEMENT_LIMITS.domain),
-    client: positive('ACK_LIMIT_CLIENT', DEFAULT_ACKNOWLEDGEMENT_LIMITS.client),
-    windowSeconds: DEFAULT_ACKNOWLEDGEMENT_LIMITS.windowSeconds,
-  },
-}));
+const mailSettings = once(() => {
+  const supportDomain = required('SUPPORT_ADDRESS').split('@')[1] ?? 'servicedesk.invalid';
+  // Not the support address itself: mail to it would come back in as a ticket.
+  const agentTeamAddress = optional('AGENT_TEAM_ADDRESS') ?? `agents@${supportDomain}`;
+  return {
+    supportAddress: required('SUPPORT_ADDRESS'),
+    supportName: optional('SUPPORT_NAME') ?? 'Support',
+    salesPhone: required('SALES_PHONE'),
+    publicUrl: required('PUBLIC_URL').replace(/\/$/, ''),
+    financeAddress: optional('FINANCE_ADDRESS') ?? required('SUPPORT_ADDRESS'),
+    agentTeamAddress,
+    agentMailDomain:
+      optional('AGENT_MAIL_DOMAIN') ?? agentTeamAddress.split('@')[1] ?? supportDomain,
+    leaseSeconds: integer('MAIL_LEASE_SECONDS', 120),
+    acknowledgementLimits: {
+      mailbox: positive('ACK_LIMIT_MAILBOX', DEFAULT_ACKNOWLEDGEMENT_LIMITS.mailbox),
+      domain: positive('ACK_LIMIT_DOMAIN', DEFAULT_ACKNOWLEDGEMENT_LIMITS.domain),
+      client: positive('ACK_LIMIT_CLIENT', DEFAULT_ACKNOWLEDGEMENT_LIMITS.client),
+      windowSeconds: DEFAULT_ACKNOWLEDGEMENT_LIMITS.windowSeconds,
+    },
+  };
+});
 
 /** A limit from configuration: a whole number of at least 1. */
 function positive(name: string, fallback: number): number {

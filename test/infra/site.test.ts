@@ -80,6 +80,9 @@ describe('the API path patterns', () => {
       '/price-list',
       '/queue',
       '/queue/*',
+      '/reports/*',
+      '/service-levels',
+      '/service-levels/*',
       '/tickets',
       '/tickets/*',
     ]);

@@ -1,3 +1,5 @@
+import type { EscalationStage } from '../service-levels/sla-clock';
+
 /**
  * What the request path asks the mailer to send. Events carry ids, not content: the mailer
  * reads the current ticket, so a retried event renders what is true when it is sent. The
@@ -29,6 +31,15 @@ export type OutboxEvent =
       eventId: string;
       email: string;
       locale: 'de' | 'en';
+    }
+  | {
+      kind: 'sla-escalation';
+      eventId: string;
+      ticketId: string;
+      stage: EscalationStage;
+      /** The agents' team address, or the agent holding the ticket. */
+      recipient: 'team' | 'assignee';
+      assignee?: string;
     }
   | {
       kind: 'finance-notice';
@@ -79,6 +90,23 @@ export const outboxEvents = {
     eventId: `portal.${requestId}`,
     email,
     locale,
+  }),
+  /**
+   * One mail per ticket, stage and recipient, however many job runs find it: the mailer
+   * sends each event id once.
+   */
+  slaEscalation: (
+    ticketId: string,
+    stage: EscalationStage,
+    recipient: 'team' | 'assignee',
+    assignee?: string,
+  ): OutboxEvent => ({
+    kind: 'sla-escalation',
+    eventId: `sla.${ticketId}.${stage}.${recipient}`,
+    ticketId,
+    stage,
+    recipient,
+    ...(assignee ? { assignee } : {}),
   }),
   /** One notice per resolution: a ticket reopened and resolved again gets a new one. */
   billingNotice: (ticketId: string, version: number): OutboxEvent => ({

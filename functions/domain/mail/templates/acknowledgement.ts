@@ -1,3 +1,4 @@
+import { deadlineInWords } from '../../service-levels/deadline-words';
 import type { Group, Locale, Severity } from '../../ticket';
 import { html, layout } from '../html';
 import type { RenderedMail } from '../rendered-mail';
@@ -12,6 +13,8 @@ export interface AcknowledgementData {
   accessToken: string;
   /** Sales hotline for a service contract (configuration). */
   salesPhone: string;
+  /** A contract ticket's first-response deadline and the plan's time zone (SPEC §9). */
+  responseDue?: { at: string; timeZone: string };
   /** The link that confirms the requester's address; only while it is not verified. */
   confirmUrl?: string;
 }
@@ -31,6 +34,7 @@ const TEXT = {
       'Sie haben einen Service- und Wartungsvertrag mit uns: Ihre Anfrage wird bevorzugt und im Rahmen Ihres Vertrags bearbeitet.',
     standard: (d: AcknowledgementData) =>
       `Für Ihr Unternehmen besteht kein Service- und Wartungsvertrag. Ihre Anfrage wird bearbeitet, sobald keine Anfrage mit höherer Priorität wartet; ein Anspruch auf Bearbeitung besteht nicht, und alle Leistungen werden nach unserer aktuellen Preisliste berechnet. Einen Servicevertrag mit bevorzugter Bearbeitung bietet Ihnen unser Vertrieb an: ${d.salesPhone}.`,
+    deadline: (due: string) => `Wir melden uns spätestens bis ${due}.`,
     follow: 'Den Stand Ihrer Anfrage sehen Sie hier:',
     token: 'Ihr Zugangsschlüssel zu diesem Ticket',
     confirm:
@@ -47,6 +51,7 @@ const TEXT = {
       'You have a service & maintenance contract with us: your request is handled with priority and under the terms of your contract.',
     standard: (d: AcknowledgementData) =>
       `Your company has no service & maintenance contract. Your request will be handled when no higher-priority request is waiting; there is no entitlement to support, and all services are billed at our current list prices. Our sales team will be glad to offer you a service contract with prioritized support: ${d.salesPhone}.`,
+    deadline: (due: string) => `We will get back to you by ${due} at the latest.`,
     follow: 'Follow your request here:',
     token: 'Your access key for this ticket',
     confirm:
@@ -59,7 +64,17 @@ const TEXT = {
 /** The acknowledgement every new ticket gets, with the policy of its group (SPEC §2). */
 export function renderAcknowledgement(data: AcknowledgementData, locale: Locale): RenderedMail {
   const t = TEXT[locale];
-  const policy = data.group === 'contract' ? t.contract : t.standard(data);
+  const due =
+    data.group === 'contract' && data.responseDue
+      ? t.deadline(
+          deadlineInWords(data.responseDue.at, locale, data.responseDue.timeZone) +
+            (locale === 'en' && data.responseDue.timeZone === 'Europe/Berlin'
+              ? ' (German time)'
+              : ''),
+        )
+      : undefined;
+  const policy =
+    data.group === 'contract' ? (due ? `${t.contract} ${due}` : t.contract) : t.standard(data);
   const subject = t.subject(data);
   const text = [
     t.greeting(data),
