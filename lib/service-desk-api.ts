@@ -210,7 +210,10 @@ export class ServiceDeskApi extends Construct {
       const fn = new ServiceDeskFunction(this, `${pascalCase(route.handler)}Function`, {
         entry: functionEntry('http', route.handler),
         description: `${route.method} ${route.path}: ${route.summary}`.slice(0, 256),
-        ...(route.auth === 'public' ? {} : { environment: tokenSettings(route) }),
+        // Public and portal routes never take a staff token (portal sessions are opaque).
+        ...(route.auth === 'public' || route.auth === 'portal'
+          ? {}
+          : { environment: tokenSettings(route) }),
         ...(route.exportBucket ? EXPORT_ROUTE_FUNCTION : {}),
       });
       if (route.table !== 'none') {
