@@ -6,16 +6,18 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { ValidationError } from '../domain/errors';
 import { berlinMonth } from '../domain/calendar';
-import { decodeQueueKey, encodeQueueKey } from '../domain/queue-key';
+import { decodeQueueKey, encodeQueueKey, queueKeyPrefix } from '../domain/queue-key';
 import { portalPartitionOf } from '../domain/portal';
 import { nextEscalationAt } from '../domain/service-levels/sla-clock';
-import { isHeld, isWaiting } from '../domain/ticket';
+import { GROUPS, isHeld, isWaiting, SEVERITIES, type Group } from '../domain/ticket';
 import type {
   PortalFilter,
   PortalTickets,
   QueuePage,
+  QueueStatistics,
   StoredTicket,
   TicketRepository,
+  WaitingTickets,
 } from '../app/ports';
 import { conditionalPut } from './conditional-put';
 import { isConditionFailure } from './dynamodb';
@@ -35,7 +37,7 @@ import {
 } from './table-design';
 
 /** Tickets in the single table; the queue index entries are derived from the status here. */
-export class DynamoTicketRepository implements TicketRepository, PortalTickets {
+export class DynamoTicketRepository implements TicketRepository, PortalTickets, QueueStatistics {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -78,6 +80,61 @@ export class DynamoTicketRepository implements TicketRepository, PortalTickets {
       items: Items.map(ticketOfItem),
       ...(LastEvaluatedKey ? { nextCursor: encodeCursor(LastEvaluatedKey) } : {}),
     };
+  }
+
+  /**
+   * Per group: the waiting tickets counted (`Select: COUNT`, no item returned) and the
+   * oldest found as the first key of each severity's part of the queue (one item each).
+   */
+  async waitingByGroup(): Promise<Record<Group, WaitingTickets>> {
+    const entries = await Promise.all(
+      GROUPS.map(async (group): Promise<[Group, WaitingTickets]> => {
+        const [waiting, ...firsts] = await Promise.all([
+          this.countQueue(queueKeyPrefix(group)),
+          ...SEVERITIES.map((severity) => this.firstReceivedAt(queueKeyPrefix(group, severity))),
+        ]);
+        const oldest = firsts.filter((at): at is string => at !== undefined).sort()[0];
+        return [group, { waiting, ...(oldest ? { oldestReceivedAt: oldest } : {}) }];
+      }),
+    );
+    return Object.fromEntries(entries) as Record<Group, WaitingTickets>;
+  }
+
+  private async countQueue(prefix: string): Promise<number> {
+    let count = 0;
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: QUEUE_INDEX.indexName,
+          KeyConditionExpression: '#pk = :queue AND begins_with(#sk, :prefix)',
+          ExpressionAttributeNames: { '#pk': QUEUE_INDEX.partitionKey, '#sk': QUEUE_INDEX.sortKey },
+          ExpressionAttributeValues: { ':queue': QUEUE_PARTITION, ':prefix': prefix },
+          Select: 'COUNT',
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+      count += page.Count ?? 0;
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return count;
+  }
+
+  private async firstReceivedAt(prefix: string): Promise<string | undefined> {
+    const { Items = [] } = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: QUEUE_INDEX.indexName,
+        KeyConditionExpression: '#pk = :queue AND begins_with(#sk, :prefix)',
+        ExpressionAttributeNames: { '#pk': QUEUE_INDEX.partitionKey, '#sk': QUEUE_INDEX.sortKey },
+        ExpressionAttributeValues: { ':queue': QUEUE_PARTITION, ':prefix': prefix },
+        ProjectionExpression: '#sk',
+        Limit: 1,
+      }),
+    );
+    const key = Items[0]?.[QUEUE_INDEX.sortKey];
+    return typeof key === 'string' ? decodeQueueKey(key).receivedAt : undefined;
   }
 
   async queueHeads(limit: number): Promise<{ ticketId: string; version: number }[]> {

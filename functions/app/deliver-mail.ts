@@ -43,19 +43,29 @@ export async function deliverMail(deps: MailerDeps, event: OutboxEvent): Promise
   );
   if (claim === 'done') return { outcome: 'duplicate' };
   if (claim === 'busy') throw new DeliveryInProgressError(`${event.eventId} is being sent`);
+  const acknowledgement = event.kind === 'acknowledgement';
   let planned: OutgoingMail | { suppressed: string };
   let providerMessageId: string;
   try {
     planned = await plan(deps, event);
     if ('suppressed' in planned) {
       await deps.mailLog.suppress(event.eventId, planned.suppressed);
+      if (acknowledgement) deps.metrics?.record('acknowledgementsSuppressed', 1);
       return { outcome: 'suppressed', reason: planned.suppressed };
     }
     ({ providerMessageId } = await deps.sender.send(planned));
   } catch (error) {
+    if (acknowledgement) deps.metrics?.record('acknowledgementsFailed', 1);
     // Nothing went out: the next delivery of the event may try again at once.
     await deps.mailLog.release(event.eventId);
     throw error;
+  }
+  if (acknowledgement) {
+    deps.metrics?.record('acknowledgementsSent', 1);
+    if (planned.ticketReceivedAt) {
+      const lag = deps.clock.now().getTime() - Date.parse(planned.ticketReceivedAt);
+      deps.metrics?.record('acknowledgementLag', Math.max(0, lag));
+    }
   }
   // Sent: if recording fails now, the claim stays until its lease runs out, and only a
   // retry after that could send the mail a second time.
@@ -290,5 +300,6 @@ async function compose(
     ...(thread.inReplyTo ? { inReplyTo: thread.inReplyTo } : {}),
     references: thread.references,
     ...(autoSubmitted ? { autoSubmitted } : {}),
+    ticketReceivedAt: ticket.receivedAt,
   };
 }

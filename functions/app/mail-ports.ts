@@ -4,6 +4,7 @@ import type { PortalMailDeps } from './portal-ports';
 import type {
   AccessTokens,
   AddressConfirmations,
+  BusinessMetrics,
   Clock,
   MessageRepository,
   TicketRepository,
@@ -28,6 +29,8 @@ export interface OutgoingMail {
   references: string[];
   /** RFC 3834 `Auto-Submitted` value for mail no person wrote. */
   autoSubmitted?: 'auto-replied' | 'auto-generated';
+  /** When the ticket was received: an acknowledgement's lag is measured from it. */
+  ticketReceivedAt?: string;
 }
 
 export interface MailSender {
@@ -131,4 +134,6 @@ export interface MailerDeps {
   accessTokens: AccessTokens;
   /** A new random Message-ID local part: our ids must not be guessable (SPEC §14). */
   newMessageIdLocalPart(): string;
+  /** Where acknowledgements sent, failed and suppressed and their lag are measured. */
+  metrics?: BusinessMetrics;
 }

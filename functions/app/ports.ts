@@ -1,9 +1,10 @@
 import type { Customer, Contract } from '../domain/customer';
 import type { OutboxEvent } from '../domain/mail/outbox-event';
 import type { TicketMessage } from '../domain/message';
+import type { DimensionsOf, MetricKey } from '../domain/metric-names';
 import type { PriceList } from '../domain/price-list';
 import type { ServiceLevelPlan } from '../domain/service-levels/plan';
-import type { Ticket, TicketStatus, VerificationMethod } from '../domain/ticket';
+import type { Group, Ticket, TicketStatus, VerificationMethod } from '../domain/ticket';
 import type { WorkEntry } from '../domain/work-entry';
 
 /** A ticket as stored: the domain ticket plus the hash of the customer's access token. */
@@ -76,6 +77,18 @@ export interface TicketRepository {
    * oldest first: one Query on the sparse pending-acknowledgement index.
    */
   pendingAcknowledgements(receivedBefore: string, limit: number): Promise<StoredTicket[]>;
+}
+
+/** How many tickets of a group wait, and since when the oldest of them. */
+export interface WaitingTickets {
+  waiting: number;
+  /** `receivedAt` of the group's oldest waiting ticket; absent when none waits. */
+  oldestReceivedAt?: string;
+}
+
+/** The queue measured for the operator's dashboard (the queue index, no ticket read). */
+export interface QueueStatistics {
+  waitingByGroup(): Promise<Record<Group, WaitingTickets>>;
 }
 
 /** The customer portal's reads of tickets (the portal index). */
@@ -185,6 +198,15 @@ export interface Outbox {
   publish(event: OutboxEvent): Promise<void>;
 }
 
+/**
+ * Business metrics (SPEC §14 allows counts and durations only): in AWS CloudWatch metrics
+ * through Powertools (`functions/shared/metrics.ts`). Optional in the use cases' deps, so
+ * a use case measured nowhere (a unit test, a script) needs none.
+ */
+export interface BusinessMetrics {
+  record<K extends MetricKey>(key: K, value: number, dimensions?: DimensionsOf<K>): void;
+}
+
 export interface MessageRepository {
   /** Stores a new message; resolves `false` when one with that id exists already. */
   add(message: TicketMessage): Promise<boolean>;
@@ -282,4 +304,6 @@ export interface TicketDeps {
   serviceLevels: ServiceLevelPlans;
   accessTokens: AccessTokens;
   newId(): string;
+  /** Where tickets received and acknowledgements not queued are counted. */
+  metrics?: BusinessMetrics;
 }

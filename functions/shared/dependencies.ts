@@ -7,7 +7,7 @@ import type { ExportStore } from '../app/export-ports';
 import type { IntakeDeps } from '../app/intake-mail';
 import type { RecordWorkDeps } from '../app/record-work';
 import type { MailerDeps } from '../app/mail-ports';
-import type { Clock, PortalTickets, TicketDeps } from '../app/ports';
+import type { Clock, PortalTickets, QueueStatistics, TicketDeps } from '../app/ports';
 import type { AllowanceUsage } from '../app/portal';
 import type { PortalMailDeps, PortalSessions, PortalSignIns } from '../app/portal-ports';
 import { DynamoPortalStore } from '../adapters/portal-store';
@@ -34,6 +34,8 @@ import { DynamoServiceLevelPlans } from '../adapters/service-level-store';
 import { SecretAccessTokens } from '../adapters/access-tokens';
 import { DEFAULT_ACKNOWLEDGEMENT_LIMITS } from '../domain/mail/mail-policy';
 import { integer, optional, required } from './config';
+import { instrumented } from './instrumentation';
+import { powertoolsMetrics } from './metrics';
 import { secret } from './secrets';
 
 export type Dependencies = TicketDeps &
@@ -51,6 +53,8 @@ export type Dependencies = TicketDeps &
     sessions: PortalSessions;
     portal: PortalMailDeps;
     allowanceUsage: AllowanceUsage;
+    /** The queue measured for the dashboard (the same repository as `tickets`). */
+    queueStatistics: QueueStatistics;
   };
 
 /**
@@ -68,7 +72,7 @@ export function createDependencies(): Dependencies {
   });
   const s3 = once(() => {
     const endpoint = optional('S3_ENDPOINT');
-    return new S3Client(endpoint ? { endpoint, forcePathStyle: true } : {});
+    return instrumented(new S3Client(endpoint ? { endpoint, forcePathStyle: true } : {}));
   });
   const parts = {
     tickets: () =>
@@ -88,6 +92,7 @@ export function createDependencies(): Dependencies {
     mailLog: () => new DynamoMailLog(table().db, table().name, clock),
     rateLimiter: () => new DynamoRateLimiter(table().db, table().name, clock),
     portalTickets: () => deps.tickets as DynamoTicketRepository,
+    queueStatistics: () => deps.tickets as DynamoTicketRepository,
     signIns: () => deps.sessions as DynamoPortalStore,
     sessions: () => new DynamoPortalStore(table().db, table().name, clock),
     portal: () => ({
@@ -101,7 +106,7 @@ export function createDependencies(): Dependencies {
     outbox: () => {
       const endpoint = optional('SQS_ENDPOINT');
       return new SqsOutbox(
-        new SQSClient(endpoint ? { endpoint } : {}),
+        instrumented(new SQSClient(endpoint ? { endpoint } : {})),
         required('OUTBOX_QUEUE_URL'),
       );
     },
@@ -109,11 +114,13 @@ export function createDependencies(): Dependencies {
       const endpoint = optional('SES_ENDPOINT');
       return new SesMailSender(
         // Adaptive retries: the client slows its own sending when SES throttles it.
-        new SESv2Client({
-          ...(endpoint ? { endpoint } : {}),
-          retryMode: 'adaptive',
-          maxAttempts: 5,
-        }),
+        instrumented(
+          new SESv2Client({
+            ...(endpoint ? { endpoint } : {}),
+            retryMode: 'adaptive',
+            maxAttempts: 5,
+          }),
+        ),
         region(),
         mailSettings().supportName,
       );
@@ -129,6 +136,7 @@ export function createDependencies(): Dependencies {
     clock,
     newMessageIdLocalPart: () => randomBytes(16).toString('hex'),
     newId: timeOrderedId,
+    metrics: powertoolsMetrics,
   } as Dependencies;
   for (const [name, build] of Object.entries(parts)) {
     Object.defineProperty(deps, name, {
