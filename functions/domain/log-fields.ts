@@ -44,15 +44,6 @@ export const LOG_FIELDS = [
 
 export type LogField = (typeof LOG_FIELDS)[number];
 
-/**
- * Log messages the stack's alarms count (a metric filter on level and message): the job
- * that writes one and the alarm that counts it import the same constant, so they cannot
- * drift apart.
- */
-export const ALARMED_LOG_MESSAGES = {
-  /** A contract ticket missed a service-level target (SPEC §9); logged at WARN. */
-  serviceLevelBreached: 'service level breached',
-} as const;
 export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
 
 const ALLOWED: ReadonlySet<string> = new Set(LOG_FIELDS);
