@@ -407,6 +407,8 @@ function scaled(metric: cloudwatch.Metric, divisor: number, label: string) {
   return new cloudwatch.MathExpression({
     expression: `${id} / ${divisor}`,
     usingMetrics: { [id]: metric },
+    // The metric's own period (an expression would impose its default of 5 minutes).
+    period: metric.period,
     label,
   });
 }

@@ -38,6 +38,7 @@ export const IGNORED_MAIL_REASONS = [
   'auto-reply',
   'mailing-list',
   'mail-loop',
+  'machine-sender',
   'other',
 ] as const;
 export type IgnoredMailReason = (typeof IGNORED_MAIL_REASONS)[number];
@@ -150,7 +151,8 @@ export function ignoredMailReason(reason: string): IgnoredMailReason {
   if (/verdict fail/.test(text)) return 'spam-or-virus';
   if (/bounce|delivery status/.test(text)) return 'bounce';
   if (/auto/.test(text)) return 'auto-reply';
-  if (/mailing list/.test(text)) return 'mailing-list';
+  if (/list|precedence: (bulk|junk)/.test(text)) return 'mailing-list';
   if (/loop/.test(text)) return 'mail-loop';
+  if (/machine sender/.test(text)) return 'machine-sender';
   return 'other';
 }
