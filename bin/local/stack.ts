@@ -178,9 +178,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     JWT_ISSUER: issuer.issuer,
     ACK_SWEEP_GRACE_SECONDS: process.env.ACK_SWEEP_GRACE_SECONDS ?? '2',
     JWT_CLIENT_ID: LOCAL_CLIENT_ID,
-    // Powertools: readable log lines instead of CloudWatch's JSON, and no EMF metric
-    // lines (nothing reads them here). LOG_FORMAT=json shows what CloudWatch gets.
-    LOG_FORMAT: process.env.LOG_FORMAT ?? 'text',
+    // Powertools: one JSON line per record through the console, as before (the mail
+    // corpus runner reads them; LOG_FORMAT=text prints readable lines instead), and no EMF
+    // metric lines (nothing reads them here).
+    LOG_FORMAT: process.env.LOG_FORMAT ?? 'json',
     POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
   });
 

@@ -48,18 +48,23 @@ export class AllowListLogFormatter extends LogFormatter {
 }
 
 /**
- * Powertools Logger with one addition: `LOG_FORMAT=text` (the local stack sets it) prints
- * each record as one readable line — time, level, function, message, fields as
- * `key=value` — through the global console, instead of the JSON CloudWatch gets.
+ * Powertools Logger with one addition for the local stack, which sets `LOG_FORMAT`: each
+ * record goes through the global console (where `npm start > file`, the tests and the
+ * bench collect it) as one line — compact JSON (`json`, the local default, which the mail
+ * corpus runner reads) or a readable line (`text`: time, level, function, message,
+ * `key=value`). In Lambda (`LOG_FORMAT` unset) Powertools writes its JSON straight to
+ * stdout, without the runtime's line prefix.
  */
 class ServiceDeskLogger extends Logger {
   protected override printLog(logLevel: number, log: LogItem): void {
-    if (process.env.LOG_FORMAT !== 'text') {
+    const format = process.env.LOG_FORMAT;
+    if (format !== 'text' && format !== 'json') {
       super.printLog(logLevel, log);
       return;
     }
     log.prepareForPrint();
-    const line = readableLine(log.getAttributes());
+    const attributes = log.getAttributes();
+    const line = format === 'text' ? readableLine(attributes) : JSON.stringify(attributes);
     if (logLevel >= LogLevelThreshold.ERROR) console.error(line);
     else if (logLevel >= LogLevelThreshold.WARN) console.warn(line);
     else console.log(line);

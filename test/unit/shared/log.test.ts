@@ -141,6 +141,23 @@ describe('the invocation context and correlation', () => {
   });
 });
 
+describe('the local stack (LOG_FORMAT=json, its default)', () => {
+  it('prints one compact JSON line per record through the console, which npm start > file keeps', () => {
+    process.env.LOG_FORMAT = 'json';
+    log('INFO', 'mail taken in', { outcome: 'ticket', ticketId: 'T-10001', email: PERSONAL.email });
+    expect(console.log).toHaveBeenCalledTimes(1);
+    expect(printed).toHaveLength(1);
+    expect(JSON.parse(printed[0] ?? '')).toMatchObject({
+      level: 'INFO',
+      message: 'mail taken in',
+      outcome: 'ticket',
+      ticketId: 'T-10001',
+      dropped: ['email'],
+    });
+    expect(printed[0]).not.toContain('victim');
+  });
+});
+
 describe('readable local lines (LOG_FORMAT=text)', () => {
   it('prints time, level, function, message and fields on one line, through the console', () => {
     process.env.LOG_FORMAT = 'text';
