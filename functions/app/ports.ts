@@ -209,6 +209,11 @@ export interface WorkEntryRepository extends WorkEntryReader {
    * by page from ONE index query; memory stays flat however many there are.
    */
   billableEntriesInMonth(month: string): AsyncIterable<WorkEntry[]>;
+  /**
+   * The entries of a billing month wholly covered by a contract (nothing billed), in the
+   * same order and the same way: ONE paged index query.
+   */
+  coveredEntriesInMonth(month: string): AsyncIterable<WorkEntry[]>;
 }
 
 /** Included minutes of a contract customer, used up month by month. */
