@@ -171,6 +171,8 @@ export const keys = {
   /** All service-level plans share one partition: listing them is one Query. */
   serviceLevelPlans: () => 'SERVICELEVELS',
   serviceLevelPlan: (planId: string) => ({ pk: 'SERVICELEVELS', sk: `PLAN#${planId}` }),
+  /** The reference contract sales compares customers without a contract against (SPEC §12). */
+  referenceContract: () => ({ pk: 'SETTINGS', sk: 'REFERENCE_CONTRACT' }),
   /** A requester address proven theirs (SPEC §14), by mail, confirm link or portal. */
   verifiedAddress: (email: string) => ({ pk: `VERIFIED#${email}`, sk: 'ADDRESS' }),
   /** A confirm-link code, by the SHA-256 of the code (the code itself is never stored). */

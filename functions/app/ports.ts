@@ -2,6 +2,7 @@ import type { Customer, Contract } from '../domain/customer';
 import type { OutboxEvent } from '../domain/mail/outbox-event';
 import type { TicketMessage } from '../domain/message';
 import type { PriceList } from '../domain/price-list';
+import type { ReferenceContract } from '../domain/sales';
 import type { ServiceLevelPlan } from '../domain/service-levels/plan';
 import type { Ticket, TicketStatus, VerificationMethod } from '../domain/ticket';
 import type { WorkEntry } from '../domain/work-entry';
@@ -241,6 +242,13 @@ export interface PriceListStore {
   recent(): Promise<PriceList>;
   /** Stores a new version if the current one is still `expectedVersion`; else false. */
   replace(next: PriceList, expectedVersion: number): Promise<boolean>;
+}
+
+/** The reference contract of the upsell report (SPEC §12): stored, else the shipped default. */
+export interface ReferenceContractStore {
+  get(): Promise<ReferenceContract>;
+  /** Replaces it as a whole. */
+  put(reference: ReferenceContract): Promise<void>;
 }
 
 /** Service-level plans: the stored ones, else the shipped defaults. */

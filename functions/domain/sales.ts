@@ -383,11 +383,15 @@ export class UpsellTally {
     bucket.referenceBilledCents += charge.amountCents;
   }
 
-  /** A ticket of a standard customer received in a month of the period. */
+  /**
+   * A ticket of a standard customer received in a month of the period; counted for parties
+   * with billed work only, so add the entries first.
+   */
   addTicket(severity: Severity, party: UpsellParty, month: string): void {
-    const bucket = this.bucket(party);
-    if (bucket.contractMonths.has(month)) return;
-    if (bucket.party.name === bucket.party.customerId) bucket.party = party;
+    // Only parties with billed work are leads: counting every other sender's tickets would
+    // hold the whole period's senders in memory for rows never shown.
+    const bucket = this.buckets.get(party.key);
+    if (!bucket || bucket.entries === 0 || bucket.contractMonths.has(month)) return;
     bucket.tickets[severity]++;
     bucket.tickets.total++;
   }

@@ -458,4 +458,59 @@ export const contracts: Readonly<Record<string, RouteContract>> = {
       },
     },
   },
+  'report-contracts': {
+    query: request.contractReportQuery,
+    description:
+      'Per customer whose contract runs in the Europe/Berlin month: fee, included and used minutes, the covered work’s value at list prices, billed beyond the contract, service-level results, and the 12 months up to it.',
+    responses: {
+      200: {
+        description: 'The report; up to 5 MB come in the response',
+        json: response.contractReport,
+        other: {
+          'text/csv': '`format=csv` (comma, decimal point) or `excel` (`;`, decimal comma, BOM)',
+        },
+        headers: { 'content-disposition': 'attachment; filename="…" (CSV)' },
+      },
+      303: {
+        description: 'A larger report: to a download link of the same file',
+        headers: { location: 'The link', 'content-disposition': 'attachment; filename="…"' },
+      },
+    },
+  },
+  'report-upsell': {
+    query: request.upsellReportQuery,
+    description:
+      'Customers without a contract (and senders without a customer record, by mail domain) ranked by what they were billed in the last N Europe/Berlin months, with their tickets by severity and what the reference contract would have cost them.',
+    responses: {
+      200: {
+        description: 'The report; up to 5 MB come in the response',
+        json: response.upsellReport,
+        other: {
+          'text/csv': '`format=csv` (comma, decimal point) or `excel` (`;`, decimal comma, BOM)',
+        },
+        headers: { 'content-disposition': 'attachment; filename="…" (CSV)' },
+      },
+      303: {
+        description: 'A larger report: to a download link of the same file',
+        headers: { location: 'The link', 'content-disposition': 'attachment; filename="…"' },
+      },
+    },
+  },
+  'get-reference-contract': {
+    responses: {
+      200: {
+        description: 'The reference contract (the shipped default until an admin stores one)',
+        json: response.referenceContract,
+      },
+    },
+  },
+  'put-reference-contract': {
+    body: request.referenceContractBody,
+    responses: {
+      200: {
+        description: 'Stored; the next upsell report uses it',
+        json: response.referenceContract,
+      },
+    },
+  },
 };
