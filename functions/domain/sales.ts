@@ -48,7 +48,7 @@ export function monthsEndingWith(last: string, count: number): string[] {
  * What the covered work of an entry is worth at list prices: what the whole entry would
  * have cost without the contract (every started unit of its minutes, the entry's own
  * price) less what was billed for it. Rounding is per started unit of the entry, as the
- * bill counts it: 10 covered and 10 billed minutes of a quarter-hour service are worth
+ * bill counts it: 10 covered and 5 billed minutes of a quarter-hour service are worth
  * nothing, since the one started quarter hour was billed anyway.
  */
 export function coveredValueCents(
