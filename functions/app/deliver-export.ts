@@ -27,20 +27,20 @@ export async function deliverExport(
   return deliverChunks(deps.exports, exportBilling(deps, month, format), {
     contentType,
     fileName: exportFileName(month, format),
-    folder: `requests/${month}`,
+    keyPrefix: `requests/${month}/`,
   });
 }
 
 /**
  * Any download for a request (the billing export, sales' reports): kept in memory while it
  * is small and answered inline; once it grows past the limit, everything so far and the
- * rest stream into the export bucket under `folder` and the caller gets a download link.
+ * rest stream into the export bucket under `keyPrefix` (below `requests/`) and the caller gets a download link.
  * Memory never holds more than the limit.
  */
 export async function deliverChunks(
   exports: ExportStore,
   chunks: AsyncIterable<string>,
-  file: { contentType: string; fileName: string; folder: string },
+  file: { contentType: string; fileName: string; keyPrefix: string },
 ): Promise<DeliveredExport> {
   const { contentType, fileName } = file;
   const iterator = chunks[Symbol.asyncIterator]();
@@ -59,7 +59,7 @@ export async function deliverChunks(
       yield next.value;
     }
   })();
-  const key = `${file.folder}/${Date.now().toString(36)}-${fileName}`;
+  const key = `${file.keyPrefix}${Date.now().toString(36)}-${fileName}`;
   await exports.put(key, everything, contentType);
   return {
     kind: 'stored',

@@ -153,7 +153,7 @@ export function deliverReport(
   return deliverChunks(exports, chunks, {
     contentType,
     fileName: `${name}.${extension}`,
-    folder: 'requests/reports',
+    keyPrefix: 'requests/reports/',
   });
 }
 
