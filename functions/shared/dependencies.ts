@@ -7,7 +7,13 @@ import type { ExportStore } from '../app/export-ports';
 import type { IntakeDeps } from '../app/intake-mail';
 import type { RecordWorkDeps } from '../app/record-work';
 import type { MailerDeps } from '../app/mail-ports';
-import type { Clock, PortalTickets, QueueStatistics, TicketDeps } from '../app/ports';
+import type {
+  Clock,
+  PortalTickets,
+  QueueStatistics,
+  ReferenceContractStore,
+  TicketDeps,
+} from '../app/ports';
 import type { AllowanceUsage } from '../app/portal';
 import type { PortalMailDeps, PortalSessions, PortalSignIns } from '../app/portal-ports';
 import { DynamoPortalStore } from '../adapters/portal-store';
@@ -30,6 +36,7 @@ import {
   DynamoVerifiedAddresses,
 } from '../adapters/address-verification';
 import { DynamoPriceListStore } from '../adapters/price-list-store';
+import { DynamoReferenceContractStore } from '../adapters/reference-contract-store';
 import { DynamoServiceLevelPlans } from '../adapters/service-level-store';
 import { SecretAccessTokens } from '../adapters/access-tokens';
 import { DEFAULT_ACKNOWLEDGEMENT_LIMITS } from '../domain/mail/mail-policy';
@@ -55,6 +62,7 @@ export type Dependencies = TicketDeps &
     allowanceUsage: AllowanceUsage;
     /** The queue measured for the dashboard (the same repository as `tickets`). */
     queueStatistics: QueueStatistics;
+    referenceContracts: ReferenceContractStore;
   };
 
 /**
@@ -89,6 +97,7 @@ export function createDependencies(): Dependencies {
     allowances: () => new DynamoAllowances(table().db, table().name, clock),
     priceLists: () => new DynamoPriceListStore(table().db, table().name, clock),
     serviceLevels: () => new DynamoServiceLevelPlans(table().db, table().name, clock),
+    referenceContracts: () => new DynamoReferenceContractStore(table().db, table().name),
     mailLog: () => new DynamoMailLog(table().db, table().name, clock),
     rateLimiter: () => new DynamoRateLimiter(table().db, table().name, clock),
     portalTickets: () => deps.tickets as DynamoTicketRepository,
