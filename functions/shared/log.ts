@@ -1,4 +1,4 @@
-import { LogFormatter, LogItem, Logger, LogLevelThreshold } from '@aws-lambda-powertools/logger';
+import { LogFormatter, LogItem, Logger } from '@aws-lambda-powertools/logger';
 import type { LogAttributes, UnformattedAttributes } from '@aws-lambda-powertools/logger/types';
 import { allowedFields, scrubAddresses, type LogLevel } from '../domain/log-fields';
 import { METRICS_SERVICE } from '../domain/metric-names';
@@ -64,10 +64,9 @@ class ServiceDeskLogger extends Logger {
     }
     log.prepareForPrint();
     const attributes = log.getAttributes();
-    const line = format === 'text' ? readableLine(attributes) : JSON.stringify(attributes);
-    if (logLevel >= LogLevelThreshold.ERROR) console.error(line);
-    else if (logLevel >= LogLevelThreshold.WARN) console.warn(line);
-    else console.log(line);
+    // Every level to stdout, as in Lambda: the level is in the line, and one stream keeps
+    // the lines of one invocation in order for whoever reads the file.
+    console.log(format === 'text' ? readableLine(attributes) : JSON.stringify(attributes));
   }
 }
 
