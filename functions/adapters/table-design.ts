@@ -62,6 +62,11 @@ export const TTL_ATTRIBUTE = 'expiresAt';
  */
 export const QUEUE_PARTITION = 'QUEUE#0';
 
+/** Partition of the queue's day buckets (counts of waiting tickets). */
+export const QUEUE_COUNTER_PARTITION = 'QCOUNT#0';
+/** Partition of the claims tallied per hour. */
+export const CLAIM_TALLY_PARTITION = 'QRATE#0';
+
 export const keys = {
   ticket: (ticketId: string) => ({ pk: `TICKET#${ticketId}`, sk: 'TICKET' }),
   assignee: (agent: string) => `ASSIGNEE#${agent}`,
@@ -105,6 +110,10 @@ export const keys = {
     pk: 'PRICELIST',
     sk: `VERSION#${String(version).padStart(8, '0')}`,
   }),
+  /** Waiting tickets of one day bucket of the queue (functions/domain/queue-position.ts). */
+  queueCounter: (day: string) => ({ pk: QUEUE_COUNTER_PARTITION, sk: day }),
+  /** Claims made in one UTC hour, by group: the rate behind a wait estimate. */
+  claimTally: (hour: string) => ({ pk: CLAIM_TALLY_PARTITION, sk: hour }),
   rateCounter: (key: string, windowStart: number) => ({
     pk: `RATE#${key}`,
     sk: `WINDOW#${windowStart}`,

@@ -1,14 +1,14 @@
 import {
   type DynamoDBDocumentClient,
   GetCommand,
+  PutCommand,
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { ValidationError } from '../domain/errors';
 import { decodeQueueKey, encodeQueueKey } from '../domain/queue-key';
 import { isHeld, isWaiting } from '../domain/ticket';
-import type { QueuePage, StoredTicket, TicketRepository } from '../app/ports';
-import { conditionalPut } from './conditional-put';
+import type { QueueCounters, QueuePage, StoredTicket, TicketRepository } from '../app/ports';
 import { isConditionFailure } from './dynamodb';
 import { fieldsOf } from './item-fields';
 import {
@@ -26,6 +26,8 @@ export class DynamoTicketRepository implements TicketRepository {
     private readonly tableName: string,
     /** Told after every write that puts a ticket into the queue or moves it there. */
     private readonly onQueueChange: () => void = () => {},
+    /** The queue's bucket counters, told of every change of a ticket's queue key. */
+    private readonly counters?: Pick<QueueCounters, 'moved' | 'claimed'>,
   ) {}
 
   async create(ticket: StoredTicket): Promise<boolean> {
@@ -114,7 +116,16 @@ export class DynamoTicketRepository implements TicketRepository {
           ReturnValues: 'ALL_NEW',
         }),
       );
-      return Attributes ? toTicket(Attributes) : undefined;
+      if (!Attributes) return undefined;
+      const claimed = toTicket(Attributes);
+      if (this.counters) {
+        // The claim's condition held, so this is the one write that took the ticket out.
+        await Promise.all([
+          this.counters.moved(encodeQueueKey(claimed), undefined),
+          this.counters.claimed(claimed.group, new Date(at)),
+        ]);
+      }
+      return claimed;
     } catch (error) {
       if (isConditionFailure(error)) return undefined;
       throw error;
@@ -159,14 +170,31 @@ export class DynamoTicketRepository implements TicketRepository {
   }
 
   private async put(ticket: StoredTicket, condition: string, values?: Record<string, unknown>) {
-    const written = await conditionalPut(this.db, {
-      TableName: this.tableName,
-      Item: toItem(ticket),
-      ConditionExpression: condition,
-      ...(values ? { ExpressionAttributeValues: values } : {}),
-    });
-    if (written && isWaiting(ticket.status)) this.onQueueChange();
-    return written;
+    const item = toItem(ticket);
+    let before: Record<string, unknown> | undefined;
+    try {
+      const { Attributes } = await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: item,
+          ConditionExpression: condition,
+          ...(values ? { ExpressionAttributeValues: values } : {}),
+          // The old queue key tells the counters which bucket the ticket left.
+          ...(this.counters ? { ReturnValues: 'ALL_OLD' } : {}),
+        }),
+      );
+      before = Attributes;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+    if (this.counters) {
+      const oldKey = typeof before?.queueSk === 'string' ? before.queueSk : undefined;
+      const newKey = typeof item.queueSk === 'string' ? item.queueSk : undefined;
+      await this.counters.moved(oldKey, newKey);
+    }
+    if (isWaiting(ticket.status)) this.onQueueChange();
+    return true;
   }
 }
 

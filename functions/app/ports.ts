@@ -2,7 +2,9 @@ import type { Customer, Contract } from '../domain/customer';
 import type { OutboxEvent } from '../domain/mail/outbox-event';
 import type { TicketMessage } from '../domain/message';
 import type { PriceList } from '../domain/price-list';
-import type { Ticket } from '../domain/ticket';
+import type { ClaimHistory } from '../domain/queue-estimate';
+import type { QueueStanding } from '../domain/queue-position';
+import type { Group, Ticket } from '../domain/ticket';
 import type { WorkEntry } from '../domain/work-entry';
 
 /** A ticket as stored: the domain ticket plus the hash of the customer's access token. */
@@ -47,6 +49,24 @@ export interface TicketRepository {
   heldBy(agent: string, limit: number, cursor?: string): Promise<QueuePage>;
   /** All waiting tickets of one customer (for regrouping when a contract starts or ends). */
   waitingTicketsOf(customerId: string): AsyncIterable<StoredTicket>;
+}
+
+/**
+ * Counts of waiting tickets per bucket of the queue key, so that a position is read without
+ * reading the tickets ahead (docs/data-model.md, "Queue position"), and the claims tallied
+ * per hour for the wait estimate.
+ */
+export interface QueueCounters {
+  /** A ticket's queue key changed from `before` to `after` (undefined: not in the queue). */
+  moved(before: string | undefined, after: string | undefined): Promise<void>;
+  /** The standing of the waiting ticket with this queue key. */
+  standing(queueKey: string, ticketId: string): Promise<QueueStanding>;
+  /** Waiting tickets per group. */
+  waiting(): Promise<Record<Group, number>>;
+  /** A ticket of the group was claimed at that instant (tallied for the rate). */
+  claimed(group: Group, at: Date): Promise<void>;
+  /** The claims of the rate window before `now`. */
+  claimHistory(now: Date): Promise<ClaimHistory>;
 }
 
 /** What intake needs to know about a sender's customer, denormalized for one round trip. */

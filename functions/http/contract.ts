@@ -214,8 +214,9 @@ export const contracts: Readonly<Record<string, RouteContract>> = {
   'claim-ticket': {
     responses: {
       200: {
-        description: 'The claimed ticket (`in_progress`, `assignee` = caller)',
-        json: response.agentTicket,
+        description:
+          'The claimed ticket (`in_progress`, `assignee` = caller) with `claimReason`: its group, severity, minutes waited and the tickets still waiting in each group',
+        json: response.claimedTicket,
       },
       204: { description: 'Nothing waits' },
     },

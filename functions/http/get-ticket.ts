@@ -1,3 +1,4 @@
+import { queueInfoOf } from '../app/queue-standing';
 import { readTicketWithHistory } from '../app/read-ticket';
 import { dependencies } from '../shared/dependencies';
 import { httpHandler } from '../shared/http-handler';
@@ -11,17 +12,20 @@ import { agentView, customerView } from './views';
  */
 export const handler = httpHandler('get-ticket', async (request) => {
   const { ticketId } = validate(ticketIdPath, request.path, 'path');
+  const deps = dependencies();
   const read = await readTicketWithHistory(
-    dependencies(),
+    deps,
     ticketId,
     request.principal,
     request.headers['x-ticket-token'],
   );
+  // Read after the ticket, so the position belongs to the state shown.
+  const queue = await queueInfoOf(deps, read.ticket);
   return {
     status: 200,
     body:
       read.kind === 'agent'
-        ? agentView(read.ticket, read)
-        : customerView(read.ticket, read.messages),
+        ? agentView(read.ticket, read, queue)
+        : customerView(read.ticket, read.messages, queue),
   };
 });

@@ -73,6 +73,31 @@ const message = z.object({
   attachments: z.array(attachment),
 });
 
+/** Where a waiting (`open`) ticket stands in the queue (SPEC §10); absent otherwise. */
+export const queueStanding = z
+  .object({
+    position: z.number().int().min(1).describe('1 = the next ticket to be claimed'),
+    aheadContract: z.number().int().min(0).describe('Contract tickets ahead of it'),
+    aheadStandard: z.number().int().min(0).describe('Standard tickets ahead of it'),
+    estimatedStart: z
+      .object({ earliest: instant, latest: instant })
+      .nullable()
+      .describe(
+        'A range from the measured rate of claims, no promise; null while there is too little history. Contract or more severe tickets that arrive later go first',
+      ),
+  })
+  .describe('Exact at the moment of reading');
+
+/** Why the claimed ticket was next (SPEC §10). */
+export const claimReason = z.object({
+  group: z.enum(GROUPS),
+  severity: z.enum(SEVERITIES),
+  waitedMinutes: z.number().int().min(0).describe('From receipt to the claim'),
+  behind: z
+    .object({ contract: z.number().int().min(0), standard: z.number().int().min(0) })
+    .describe('Tickets still waiting in each group once this one was taken'),
+});
+
 /** The customer's view of their ticket (with `X-Ticket-Token`): no internal notes. */
 export const customerTicket = z.object({
   ticketId,
@@ -87,6 +112,7 @@ export const customerTicket = z.object({
   locale: z.enum(LOCALES),
   attachments: z.array(attachment),
   messages: z.array(message),
+  queue: queueStanding.optional(),
 });
 
 /** A ticket as agents see it. */
@@ -110,7 +136,11 @@ export const agentTicket = z.object({
   assignee: z.string().optional().describe('The agent holding it'),
   version: z.number().int().describe('Rises with every change'),
   attachments: z.array(attachment).optional(),
+  queue: queueStanding.optional(),
 });
+
+/** `POST /queue/claim`: the claimed ticket and why it was next. */
+export const claimedTicket = agentTicket.extend({ claimReason });
 
 const sentMail = z.object({
   kind: z.string().describe('`acknowledgement`, `agent-reply`, `billing-notice`…'),

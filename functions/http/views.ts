@@ -1,11 +1,12 @@
 import type { SentMail } from '../app/mail-ports';
 import type { StoredTicket } from '../app/ports';
+import type { QueueInfo } from '../app/queue-standing';
 import type { TicketMessage } from '../domain/message';
 import type { Ticket } from '../domain/ticket';
 import type { WorkEntry } from '../domain/work-entry';
 
 /** What the customer sees of their ticket: no internal fields, no internal notes. */
-export function customerView(ticket: Ticket, messages: TicketMessage[] = []) {
+export function customerView(ticket: Ticket, messages: TicketMessage[] = [], queue?: QueueInfo) {
   return {
     ticketId: ticket.ticketId,
     status: ticket.status,
@@ -19,6 +20,7 @@ export function customerView(ticket: Ticket, messages: TicketMessage[] = []) {
     locale: ticket.locale,
     attachments: ticket.attachments ?? [],
     messages: messages.filter((m) => !m.internal).map(messageView),
+    ...(queue ? { queue } : {}),
   };
 }
 
@@ -26,11 +28,13 @@ export function customerView(ticket: Ticket, messages: TicketMessage[] = []) {
 export function agentView(
   ticket: StoredTicket,
   history?: { messages: TicketMessage[]; mails: SentMail[]; workEntries: WorkEntry[] },
+  queue?: QueueInfo,
 ) {
   const { accessTokenHash: _hash, ...rest } = ticket;
   return {
     ...rest,
     customer: customerOf(ticket),
+    ...(queue ? { queue } : {}),
     ...(history
       ? {
           messages: history.messages.map(messageView),

@@ -20,6 +20,7 @@ import { SesMailSender } from '../adapters/ses-mail-sender';
 import { SqsOutbox } from '../adapters/sqs-outbox';
 import { DynamoTicketNumbers } from '../adapters/ticket-number-allocator';
 import { DynamoTicketRepository } from '../adapters/ticket-repository';
+import { DynamoQueueCounters } from '../adapters/queue-counters';
 import { DynamoWorkEntryRepository } from '../adapters/work-entry-repository';
 import { DynamoAllowances } from '../adapters/allowances';
 import { DynamoPriceListStore } from '../adapters/price-list-store';
@@ -34,6 +35,8 @@ export type Dependencies = TicketDeps &
     exports: ExportStore;
     /** The queue heads this instance read last, shared by its claims. */
     claimCandidates: ClaimCandidates;
+    /** Counts of waiting tickets per queue bucket and the claim tally. */
+    queueCounters: DynamoQueueCounters;
   };
 
 /**
@@ -55,9 +58,13 @@ export function createDependencies(): Dependencies {
   });
   const parts = {
     tickets: () =>
-      new DynamoTicketRepository(table().db, table().name, () =>
-        deps.claimCandidates.queueChanged(),
+      new DynamoTicketRepository(
+        table().db,
+        table().name,
+        () => deps.claimCandidates.queueChanged(),
+        deps.queueCounters,
       ),
+    queueCounters: () => new DynamoQueueCounters(table().db, table().name, clock),
     claimCandidates: () => new ClaimCandidates(deps.tickets, clock),
     customers: () => new DynamoCustomerRepository(table().db, table().name, clock),
     idempotency: () => new DynamoIdempotencyStore(table().db, table().name, clock),
