@@ -1,6 +1,7 @@
 import {
   DeleteCommand,
   type DynamoDBDocumentClient,
+  GetCommand,
   PutCommand,
   QueryCommand,
   type QueryCommandInput,
@@ -88,8 +89,18 @@ export class DynamoQueueCounters implements QueueCounters {
 
   async standing(queueKey: string, ticketId: string): Promise<QueueStanding> {
     const bucket = bucketOf(queueKey);
-    const [counters, aheadInHour] = await Promise.all([
-      this.dayCounters(bucket.day),
+    // Three reads at once: the totals of the day buckets before this one (only `n`, so the
+    // answer stays small however many hours they hold), this day bucket with its hours, and
+    // a COUNT of the tickets ahead of it received in the same hour.
+    const [before, own, aheadInHour] = await Promise.all([
+      this.dayCounters({ below: bucket.day }),
+      this.db.send(
+        new GetCommand({
+          TableName: this.tableName,
+          Key: keys.queueCounter(bucket.day),
+          ConsistentRead: true,
+        }),
+      ),
       this.count({
         TableName: this.tableName,
         IndexName: QUEUE_INDEX.indexName,
@@ -105,25 +116,30 @@ export class DynamoQueueCounters implements QueueCounters {
         Select: 'COUNT',
       }),
     ]);
+    const counters = own.Item ? [...before, toDayCounter(own.Item)] : before;
     return standingOf(bucket, counters, aheadInHour);
   }
 
   async waiting(): Promise<Record<Group, number>> {
-    return waitingByGroup(await this.dayCounters());
+    return waitingByGroup(await this.dayCounters({}));
   }
 
-  /** Day buckets up to and including `upTo` (all when absent), read strongly consistent. */
-  private async dayCounters(upTo?: string): Promise<DayCounter[]> {
+  /**
+   * The totals (`n`, no hours) of the day buckets, all or those sorting before `below`,
+   * read strongly consistent.
+   */
+  private async dayCounters(range: { below?: string }): Promise<DayCounter[]> {
     const counters: DayCounter[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
       const page = await this.db.send(
         new QueryCommand({
           TableName: this.tableName,
-          KeyConditionExpression: upTo ? 'pk = :p AND sk <= :upTo' : 'pk = :p',
+          KeyConditionExpression: range.below ? 'pk = :p AND sk < :below' : 'pk = :p',
+          ProjectionExpression: 'sk, n',
           ExpressionAttributeValues: {
             ':p': QUEUE_COUNTER_PARTITION,
-            ...(upTo ? { ':upTo': upTo } : {}),
+            ...(range.below ? { ':below': range.below } : {}),
           },
           ConsistentRead: true,
           ...(startKey ? { ExclusiveStartKey: startKey } : {}),
@@ -255,7 +271,7 @@ export class DynamoQueueCounters implements QueueCounters {
       }
       startKey = page.LastEvaluatedKey;
     } while (startKey);
-    const stale = (await this.dayCounters()).filter((c) => !fresh.has(c.day));
+    const stale = (await this.dayCounters({})).filter((c) => !fresh.has(c.day));
     const writes: (() => Promise<unknown>)[] = [
       ...[...fresh.values()].map(
         (c) => () =>

@@ -2,6 +2,7 @@ import { ACKNOWLEDGEMENT_LIMIT, isNoReplyAddress } from '../domain/mail/mail-pol
 import type { OutboxEvent, TicketEvent } from '../domain/mail/outbox-event';
 import type { RenderedMail } from '../domain/mail/rendered-mail';
 import { renderAcknowledgement } from '../domain/mail/templates/acknowledgement';
+import { encodeQueueKey } from '../domain/queue-key';
 import { renderAgentReply } from '../domain/mail/templates/agent-reply';
 import { renderBillingNotice } from '../domain/mail/templates/billing-notice';
 import { renderFinanceNotice } from '../domain/mail/templates/finance-notice';
@@ -85,8 +86,17 @@ async function plan(
         ACKNOWLEDGEMENT_LIMIT.windowSeconds,
       );
       if (!allowed) return { suppressed: `acknowledgement rate limit reached for ${to}` };
+      // A standard ticket learns how many requests wait before it (SPEC §10); the mailer
+      // sends moments after receipt, so this is the queue it arrived in.
+      const waitingBefore =
+        ticket.group === 'standard' && ticket.status === 'open'
+          ? await deps.queueCounters
+              .standing(encodeQueueKey(ticket), ticket.ticketId)
+              .then((s) => s.position - 1)
+          : undefined;
       rendered = renderAcknowledgement(
         {
+          ...(waitingBefore !== undefined ? { waitingBefore } : {}),
           ticketId: ticket.ticketId,
           subject: ticket.subject,
           name: ticket.requester.name,

@@ -1,5 +1,11 @@
 import type { OutboxEvent } from '../domain/mail/outbox-event';
-import type { Clock, MessageRepository, TicketRepository, WorkEntryReader } from './ports';
+import type {
+  Clock,
+  MessageRepository,
+  QueueCounters,
+  TicketRepository,
+  WorkEntryReader,
+} from './ports';
 
 /** A mail ready to go: addresses, words, and its place in the ticket's thread. */
 export interface OutgoingMail {
@@ -96,6 +102,8 @@ export interface MailSettings {
 
 export interface MailerDeps {
   tickets: TicketRepository;
+  /** Where a waiting ticket stands, for the acknowledgement of a standard ticket. */
+  queueCounters: Pick<QueueCounters, 'standing'>;
   messages: MessageRepository;
   workEntries: WorkEntryReader;
   mailLog: MailLog;

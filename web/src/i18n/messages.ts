@@ -133,6 +133,23 @@ const en = {
   'status.refresh': 'Refresh',
   'status.viaMail': 'by e-mail',
   'status.viaPhone': 'by phone',
+  'status.queue.heading': 'Your place in the queue',
+  'status.queue.position': 'Your request is number {position} in the queue.',
+  'status.queue.next': 'Your request is the next one our team takes up.',
+  'status.queue.aheadOne':
+    'One request is ahead of yours ({contract} under a service contract, {standard} without).',
+  'status.queue.ahead':
+    '{ahead} requests are ahead of yours ({contract} under a service contract, {standard} without).',
+  'status.queue.estimate':
+    'At the pace our team has taken up requests over the past days, work on yours will probably start between {earliest} and {latest}.',
+  'status.queue.noEstimate':
+    'We cannot yet estimate when work on it will start: there is too little recent history.',
+  'status.queue.noPromise': 'This is an estimate, not a promise.',
+  'status.queue.overtakeStandard':
+    'Requests from customers with a service contract, and more urgent requests, that arrive later are taken up before yours, so your place can move back.',
+  'status.queue.overtakeContract':
+    'More urgent requests under a service contract that arrive later are taken up before yours, so your place can move back.',
+  'status.queue.live': 'As of {time}; this updates by itself every 30 seconds.',
 
   'ticketStatus.open': 'Received, waiting for an agent',
   'ticketStatus.in_progress': 'Being worked on',
@@ -277,6 +294,23 @@ const de: Record<MessageKey, string> = {
   'status.refresh': 'Aktualisieren',
   'status.viaMail': 'per E-Mail',
   'status.viaPhone': 'per Telefon',
+  'status.queue.heading': 'Ihr Platz in der Warteschlange',
+  'status.queue.position': 'Ihre Anfrage ist Nummer {position} in der Warteschlange.',
+  'status.queue.next': 'Ihre Anfrage ist die nächste, die unser Team aufnimmt.',
+  'status.queue.aheadOne':
+    'Eine Anfrage ist vor Ihrer ({contract} mit Wartungsvertrag, {standard} ohne).',
+  'status.queue.ahead':
+    '{ahead} Anfragen sind vor Ihrer ({contract} mit Wartungsvertrag, {standard} ohne).',
+  'status.queue.estimate':
+    'Nach dem Tempo, in dem unser Team in den letzten Tagen Anfragen aufgenommen hat, beginnt die Arbeit an Ihrer voraussichtlich zwischen {earliest} und {latest}.',
+  'status.queue.noEstimate':
+    'Wann die Arbeit daran beginnt, können wir noch nicht schätzen: Dafür gibt es noch zu wenig Erfahrungswerte.',
+  'status.queue.noPromise': 'Das ist eine Schätzung, keine Zusage.',
+  'status.queue.overtakeStandard':
+    'Später eingehende Anfragen von Kunden mit Wartungsvertrag und dringendere Anfragen werden vor Ihrer bearbeitet; Ihr Platz kann sich daher nach hinten verschieben.',
+  'status.queue.overtakeContract':
+    'Später eingehende dringendere Anfragen mit Wartungsvertrag werden vor Ihrer bearbeitet; Ihr Platz kann sich daher nach hinten verschieben.',
+  'status.queue.live': 'Stand {time}; wird alle 30 Sekunden von selbst aktualisiert.',
 
   'ticketStatus.open': 'Eingegangen, wartet auf Bearbeitung',
   'ticketStatus.in_progress': 'In Bearbeitung',

@@ -77,6 +77,24 @@ export interface CustomerTicket {
   /** Files of the ticket itself: uploaded on the pages, or brought by the first mail. */
   attachments?: Attachment[];
   messages: TicketMessage[];
+  /** Where a waiting ticket stands (SPEC §10); absent unless `open`. */
+  queue?: QueueStanding;
+}
+
+/** A waiting ticket's place in the queue and an estimate (no promise) of its start. */
+export interface QueueStanding {
+  position: number;
+  aheadContract: number;
+  aheadStandard: number;
+  estimatedStart: { earliest: string; latest: string } | null;
+}
+
+/** Why a claimed ticket was next (SPEC §10). */
+export interface ClaimReason {
+  group: Group;
+  severity: Severity;
+  waitedMinutes: number;
+  behind: { contract: number; standard: number };
 }
 
 export interface WorkEntry {

@@ -12,6 +12,8 @@ export interface AcknowledgementData {
   accessToken: string;
   /** Sales hotline for a service contract (configuration). */
   salesPhone: string;
+  /** Standard tickets: how many requests waited before it when the mail was written. */
+  waitingBefore?: number;
 }
 
 const SEVERITY: Record<Locale, Record<Severity, string>> = {
@@ -29,7 +31,14 @@ const TEXT = {
       'Sie haben einen Service- und Wartungsvertrag mit uns: Ihre Anfrage wird bevorzugt und im Rahmen Ihres Vertrags bearbeitet.',
     standard: (d: AcknowledgementData) =>
       `Für Ihr Unternehmen besteht kein Service- und Wartungsvertrag. Ihre Anfrage wird bearbeitet, sobald keine Anfrage mit höherer Priorität wartet; ein Anspruch auf Bearbeitung besteht nicht, und alle Leistungen werden nach unserer aktuellen Preisliste berechnet. Einen Servicevertrag mit bevorzugter Bearbeitung bietet Ihnen unser Vertrieb an: ${d.salesPhone}.`,
-    follow: 'Den Stand Ihrer Anfrage sehen Sie hier:',
+    waiting: (n: number) =>
+      n === 0
+        ? 'Beim Schreiben dieser E-Mail wartete keine Anfrage vor Ihrer.'
+        : n === 1
+          ? 'Beim Schreiben dieser E-Mail wartete eine Anfrage vor Ihrer. Später eingehende Anfragen mit Wartungsvertrag oder höherer Dringlichkeit werden vor Ihrer bearbeitet.'
+          : `Beim Schreiben dieser E-Mail warteten ${n} Anfragen vor Ihrer. Später eingehende Anfragen mit Wartungsvertrag oder höherer Dringlichkeit werden vor Ihrer bearbeitet.`,
+    follow:
+      'Den Stand Ihrer Anfrage und Ihren aktuellen Platz in der Warteschlange sehen Sie hier:',
     token: 'Ihr Zugangsschlüssel zu diesem Ticket',
     reply: 'Antworten Sie einfach auf diese E-Mail, um uns weitere Informationen zu senden.',
     closing: 'Mit freundlichen Grüßen\nIhr Support-Team',
@@ -43,7 +52,13 @@ const TEXT = {
       'You have a service & maintenance contract with us: your request is handled with priority and under the terms of your contract.',
     standard: (d: AcknowledgementData) =>
       `Your company has no service & maintenance contract. Your request will be handled when no higher-priority request is waiting; there is no entitlement to support, and all services are billed at our current list prices. Our sales team will be glad to offer you a service contract with prioritized support: ${d.salesPhone}.`,
-    follow: 'Follow your request here:',
+    waiting: (n: number) =>
+      n === 0
+        ? 'When this e-mail was written, no request was waiting before yours.'
+        : n === 1
+          ? 'When this e-mail was written, one request was waiting before yours. Requests under a service contract or of higher urgency that arrive later are handled before yours.'
+          : `When this e-mail was written, ${n} requests were waiting before yours. Requests under a service contract or of higher urgency that arrive later are handled before yours.`,
+    follow: 'Follow your request and its current place in the queue here:',
     token: 'Your access key for this ticket',
     reply: 'Simply reply to this e-mail to send us more information.',
     closing: 'Kind regards\nYour support team',
@@ -54,6 +69,10 @@ const TEXT = {
 export function renderAcknowledgement(data: AcknowledgementData, locale: Locale): RenderedMail {
   const t = TEXT[locale];
   const policy = data.group === 'contract' ? t.contract : t.standard(data);
+  const waiting =
+    data.group === 'standard' && data.waitingBefore !== undefined
+      ? t.waiting(data.waitingBefore)
+      : undefined;
   const subject = t.subject(data);
   const text = [
     t.greeting(data),
@@ -62,6 +81,7 @@ export function renderAcknowledgement(data: AcknowledgementData, locale: Locale)
     '',
     policy,
     '',
+    ...(waiting ? [waiting, ''] : []),
     `${t.follow} ${data.statusUrl}`,
     `${t.token}: ${data.accessToken}`,
     '',
@@ -73,6 +93,7 @@ export function renderAcknowledgement(data: AcknowledgementData, locale: Locale)
   const body = html`<p>${t.greeting(data)}</p>
     <p>${t.received(data)}</p>
     <p><strong>${policy}</strong></p>
+    ${waiting ? html`<p>${waiting}</p>` : undefined}
     <p>
       ${t.follow} <a href="${data.statusUrl}">${data.statusUrl}</a><br />
       ${t.token}: <code>${data.accessToken}</code>
