@@ -1,0 +1,142 @@
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDocumentClient } from '../../functions/adapters/dynamodb';
+import { DynamoQueueCounters } from '../../functions/adapters/queue-counters';
+import { DynamoTicketRepository } from '../../functions/adapters/ticket-repository';
+import type { StoredTicket } from '../../functions/app/ports';
+import { compareQueuePositions, encodeQueueKey } from '../../functions/domain/queue-key';
+import { GROUPS, SEVERITIES } from '../../functions/domain/ticket';
+import { aTicket } from '../unit/fakes';
+import { TestStack } from './harness';
+
+/**
+ * The bucket counters in the DynamoDB stand-in with receipt times spread over days and
+ * hours (the HTTP test's tickets all arrive within minutes): every standing equals the
+ * position in a model of the queue, through creates, claims, re-keys, regroups and
+ * releases run at once, and a recount derives the same buckets.
+ */
+describe('queue bucket counters in the DynamoDB stand-in', () => {
+  let api: TestStack;
+  let tickets: DynamoTicketRepository;
+  let counters: DynamoQueueCounters;
+  let nextNumber = 900_000;
+
+  beforeAll(async () => {
+    api = await TestStack.start();
+    const db = createDocumentClient({
+      endpoint: api.stack.dynamoDbEndpoint,
+      region: 'eu-central-1',
+    });
+    counters = new DynamoQueueCounters(db, api.stack.tableName, { now: () => new Date() });
+    tickets = new DynamoTicketRepository(db, api.stack.tableName, () => {}, counters);
+  });
+  afterAll(() => api?.stop());
+
+  const base = Date.UTC(2026, 4, 1, 0, 0, 0);
+  const newTicket = fc.record({
+    group: fc.constantFrom(...GROUPS),
+    severity: fc.constantFrom(...SEVERITIES),
+    // Three days, so tickets fall into several day buckets and hours of each.
+    offsetMinutes: fc.integer({ min: 0, max: 3 * 24 * 60 - 1 }),
+  });
+  type Op =
+    | {
+        kind: 'create';
+        t: {
+          group: (typeof GROUPS)[number];
+          severity: (typeof SEVERITIES)[number];
+          offsetMinutes: number;
+        };
+      }
+    | { kind: 'claim' | 'rekey' | 'regroup' | 'release'; pick: number };
+  const op: fc.Arbitrary<Op> = fc.oneof(
+    { weight: 4, arbitrary: newTicket.map((t) => ({ kind: 'create' as const, t })) },
+    ...(['claim', 'rekey', 'regroup', 'release'] as const).map((kind) => ({
+      weight: 1,
+      arbitrary: fc.nat().map((pick) => ({ kind, pick })),
+    })),
+  );
+
+  async function expectExact(model: Map<string, StoredTicket>) {
+    const open = [...model.values()].filter((t) => t.status === 'open').sort(compareQueuePositions);
+    const standings = await Promise.all(
+      open.map((t) => counters.standing(encodeQueueKey(t), t.ticketId)),
+    );
+    standings.forEach((standing, index) => {
+      const ahead = open.slice(0, index);
+      expect(standing).toEqual({
+        position: index + 1,
+        aheadContract: ahead.filter((t) => t.group === 'contract').length,
+        aheadStandard: ahead.filter((t) => t.group === 'standard').length,
+      });
+    });
+    expect(await counters.waiting()).toEqual({
+      contract: open.filter((t) => t.group === 'contract').length,
+      standard: open.filter((t) => t.group === 'standard').length,
+    });
+  }
+
+  it('counts every position exactly, also after a recount', async () => {
+    const model = new Map<string, StoredTicket>();
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.array(op, { minLength: 1, maxLength: 8 }), { maxLength: 6 }),
+        async (batches) => {
+          for (const batch of batches) {
+            const touched = new Set<string>();
+            await Promise.all(
+              batch.map(async (o) => {
+                if (o.kind === 'create') {
+                  const ticketId = `T-${nextNumber++}`;
+                  const receivedAt = new Date(base + o.t.offsetMinutes * 60_000).toISOString();
+                  const ticket = aTicket({
+                    ticketId,
+                    receivedAt,
+                    group: o.t.group,
+                    severity: o.t.severity,
+                  });
+                  expect(await tickets.create(ticket)).toBe(true);
+                  model.set(ticketId, ticket);
+                  return;
+                }
+                const wanted = o.kind === 'release' ? 'in_progress' : 'open';
+                const candidates = [...model.values()].filter(
+                  (t) => t.status === wanted && !touched.has(t.ticketId),
+                );
+                const target = candidates[o.pick % Math.max(1, candidates.length)];
+                if (!target) return;
+                touched.add(target.ticketId);
+                const at = new Date().toISOString();
+                if (o.kind === 'claim') {
+                  const claimed = await tickets.claim(target.ticketId, target.version, 'alice', at);
+                  expect(claimed).toBeDefined();
+                  if (claimed) model.set(claimed.ticketId, claimed);
+                  return;
+                }
+                const next: StoredTicket =
+                  o.kind === 'rekey'
+                    ? {
+                        ...target,
+                        severity:
+                          SEVERITIES[(SEVERITIES.indexOf(target.severity) + 1) % 4] ?? 'low',
+                      }
+                    : o.kind === 'regroup'
+                      ? { ...target, group: target.group === 'contract' ? 'standard' : 'contract' }
+                      : { ...target, status: 'open', assignee: undefined };
+                const saved = { ...next, version: target.version + 1, updatedAt: at };
+                expect(await tickets.save(saved, target.version)).toBe(true);
+                model.set(saved.ticketId, saved);
+              }),
+            );
+            await expectExact(model);
+          }
+          expect(await counters.recount()).toBe(
+            [...model.values()].filter((t) => t.status === 'open').length,
+          );
+          await expectExact(model);
+        },
+      ),
+      { numRuns: 15 },
+    );
+  }, 240_000);
+});
