@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import {
   type AttachmentRef,
+  descriptionOf,
   type InboundMail,
   localeOf,
   planAttachments,
@@ -25,6 +26,11 @@ export interface MailSource {
   receiptId: string;
   /** When the mail was received, ISO-8601 UTC. */
   receivedAt: string;
+  /**
+   * The envelope sender (SMTP `MAIL FROM`), when the receiving service reported it; `''` is
+   * the null sender of bounces.
+   */
+  envelopeFrom?: string;
 }
 
 export type IntakeOutcome =
@@ -47,11 +53,17 @@ export async function intakeMail(
   source: MailSource,
 ): Promise<IntakeOutcome> {
   const from = mail.from?.address.trim().toLowerCase();
+  // Machine mail first: a bounce whose From is "MAILER-DAEMON" without an address is
+  // ignored like any other bounce, not quarantined with an alarm.
+  const automatic = automaticMailReason(mail.headers, from, {
+    subject: mail.subject,
+    partTypes: mail.attachments.map((a) => a.contentType),
+    ...(source.envelopeFrom !== undefined ? { envelopeSender: source.envelopeFrom } : {}),
+  });
+  if (automatic) return { outcome: 'ignored', reason: automatic };
   if (!from || !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(from)) {
     return { outcome: 'quarantined', reason: 'no usable sender address' };
   }
-  const automatic = automaticMailReason(mail.headers, from);
-  if (automatic) return { outcome: 'ignored', reason: automatic };
 
   // One mail, one key: its Message-ID survives redelivery and re-sending; SES's id backs it up.
   const mailKey = (mail.messageId && messageIdKey(mail.messageId)) || `ses.${source.receiptId}`;
@@ -178,13 +190,9 @@ async function storeAttachments(
   return [...stored, ...rejected];
 }
 
+/** The text of a ticket or reply made of a mail (see descriptionOf). */
 function bodyOf(mail: InboundMail, locale: 'de' | 'en'): string {
-  const text = mail.text.replace(/\r\n/g, '\n').trim();
-  if (!text) return locale === 'de' ? '(kein Text)' : '(no text)';
-  if (text.length <= MAX_TEXT) return text;
-  const note =
-    locale === 'de' ? '[… gekürzt, vollständige Mail im Archiv]' : '[… cut, full mail archived]';
-  return `${text.slice(0, MAX_TEXT)}\n\n${note}`;
+  return descriptionOf(mail, locale, MAX_TEXT);
 }
 
 /** The sender's name as people see it: no control characters, no line breaks. */

@@ -7,7 +7,9 @@ import { queueHandler } from '../shared/queue-handler';
 /** SES's receipt notification (S3 action with an SNS topic), as far as intake reads it. */
 const sesNotification = z.object({
   notificationType: z.string(),
-  mail: z.object({ messageId: z.string().min(1), timestamp: z.string() }).optional(),
+  mail: z
+    .object({ messageId: z.string().min(1), timestamp: z.string(), source: z.string().optional() })
+    .optional(),
   receipt: z
     .object({
       spamVerdict: z.object({ status: z.string() }).optional(),
@@ -50,6 +52,8 @@ export const handler = queueHandler('intake', async (record) => {
   const outcome = await intakeMail(deps, await parseMime(raw), {
     receiptId: mail.messageId,
     receivedAt: new Date(mail.timestamp).toISOString(),
+    // '' is the null sender of bounces: passed on, not dropped.
+    ...(mail.source !== undefined ? { envelopeFrom: mail.source } : {}),
   });
   if (outcome.outcome === 'quarantined') {
     const key = await deps.mailBucket.quarantine(bucketName, objectKey);

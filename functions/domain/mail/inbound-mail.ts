@@ -34,6 +34,49 @@ export interface AttachmentRef {
   rejected?: string;
 }
 
+/**
+ * Text as people read it: line breaks as `\n`, no control characters (NUL, escape, C1
+ * controls and the like: they only ever come from broken or hostile mail); tabs and line
+ * breaks stay.
+ */
+export function readableText(text: string): string {
+  return (
+    text
+      .replace(/\r\n?/g, '\n')
+      // eslint-disable-next-line no-control-regex -- matching control characters is the point
+      .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]+/g, '')
+  );
+}
+
+/** At most this many file names are listed in the description of a mail without text. */
+const LISTED_ATTACHMENTS = 10;
+
+/**
+ * The description of a ticket (or the body of a reply) made of a mail: its readable text,
+ * cut at `maxChars` with a note; a mail without text says so, and names its attachments when it
+ * brought only those (a scanned document, a PDF sent by a copier).
+ */
+export function descriptionOf(
+  mail: Pick<InboundMail, 'text' | 'attachments'>,
+  locale: Locale,
+  maxChars = 50_000,
+): string {
+  const text = readableText(mail.text).trim();
+  if (!text) {
+    const names = mail.attachments.map((a) => readableText(a.filename).trim() || '?');
+    if (!names.length) return locale === 'de' ? '(kein Text)' : '(no text)';
+    const listed = names.slice(0, LISTED_ATTACHMENTS).join(', ');
+    const more = names.length > LISTED_ATTACHMENTS ? ', …' : '';
+    return locale === 'de'
+      ? `(kein Text, nur ${names.length === 1 ? 'ein Anhang' : `${names.length} Anhänge`}: ${listed}${more})`
+      : `(no text, only ${names.length === 1 ? 'an attachment' : `${names.length} attachments`}: ${listed}${more})`;
+  }
+  if (text.length <= maxChars) return text;
+  const note =
+    locale === 'de' ? '[… gekürzt, vollständige Mail im Archiv]' : '[… cut, full mail archived]';
+  return `${text.slice(0, maxChars)}\n\n${note}`;
+}
+
 /** Limits on what a mail may bring (bytes). */
 export const ATTACHMENT_LIMITS = { perAttachment: 10 * 1024 * 1024, perMail: 25 * 1024 * 1024 };
 
