@@ -31,6 +31,8 @@ import {
 
 /** Claims tallied by this instance are written at most this often (one small write). */
 const TALLY_FLUSH_MS = 5_000;
+/** The stored tally read by this instance serves its estimates for this long. */
+const HISTORY_TTL_MS = 60_000;
 /** Tally items outlive the rate window by a day, then TTL removes them. */
 const TALLY_TTL_S = (RATE_WINDOW_DAYS + 1) * 24 * 3600;
 
@@ -43,6 +45,8 @@ const TALLY_TTL_S = (RATE_WINDOW_DAYS + 1) * 24 * 3600;
 export class DynamoQueueCounters implements QueueCounters {
   private pending = new Map<string, Record<Group, number>>();
   private lastFlush = 0;
+  /** The stored claims of the window as last read, with when (a statistic: 60 s old at most). */
+  private stored?: { readAt: number; history: ClaimHistory };
 
   constructor(
     private readonly db: DynamoDBDocumentClient,
@@ -185,6 +189,8 @@ export class DynamoQueueCounters implements QueueCounters {
     const pending = this.pending;
     this.pending = new Map();
     this.lastFlush = this.clock.now().getTime();
+    // What this instance wrote is in the store now; read it with the rest next time.
+    this.stored = undefined;
     const expiresAt = Math.floor(this.lastFlush / 1000) + TALLY_TTL_S;
     await Promise.all(
       [...pending].map(([hour, tally]) =>
@@ -207,6 +213,21 @@ export class DynamoQueueCounters implements QueueCounters {
   }
 
   async claimHistory(now: Date): Promise<ClaimHistory> {
+    if (!this.stored || now.getTime() - this.stored.readAt >= HISTORY_TTL_MS) {
+      this.stored = { readAt: now.getTime(), history: await this.readClaimHistory(now) };
+    }
+    const { claims, since } = this.stored.history;
+    // This instance's own claims not yet written count too.
+    const total = { ...claims };
+    for (const tally of this.pending.values()) {
+      total.contract += tally.contract;
+      total.standard += tally.standard;
+    }
+    return { claims: total, since };
+  }
+
+  /** The claims tallied in the store over the rate window before `now`. */
+  private async readClaimHistory(now: Date): Promise<ClaimHistory> {
     const hourMs = 3_600_000;
     const since = new Date(
       Math.floor((now.getTime() - RATE_WINDOW_DAYS * 24 * hourMs) / hourMs) * hourMs,
@@ -231,11 +252,6 @@ export class DynamoQueueCounters implements QueueCounters {
       }
       startKey = page.LastEvaluatedKey;
     } while (startKey);
-    // This instance's own claims not yet written count too.
-    for (const tally of this.pending.values()) {
-      claims.contract += tally.contract;
-      claims.standard += tally.standard;
-    }
     return { claims, since };
   }
 
