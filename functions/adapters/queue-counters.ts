@@ -13,6 +13,7 @@ import {
   bucketOf,
   counterMoves,
   type DayCounter,
+  groupOfBucket,
   type QueueStanding,
   standingOf,
   waitingByGroup,
@@ -55,11 +56,14 @@ export class DynamoQueueCounters implements QueueCounters {
   ) {}
 
   async moved(before: string | undefined, after: string | undefined): Promise<void> {
-    await Promise.all(
-      counterMoves(before, after).map(({ bucket, delta }) =>
-        this.add(bucket.day, bucket.hour, delta),
-      ),
-    );
+    const moves = counterMoves(before, after);
+    const byGroup: Record<Group, number> = { contract: 0, standard: 0 };
+    for (const { bucket, delta } of moves) byGroup[groupOfBucket(bucket.day)] += delta;
+    await Promise.all([
+      ...moves.map(({ bucket, delta }) => this.add(bucket.day, bucket.hour, delta)),
+      // The totals per group change only when the ticket enters, leaves or changes group.
+      ...(byGroup.contract !== 0 || byGroup.standard !== 0 ? [this.addTotals(byGroup)] : []),
+    ]);
   }
 
   private async add(day: string, hour: string, delta: number): Promise<void> {
@@ -91,12 +95,37 @@ export class DynamoQueueCounters implements QueueCounters {
     }
   }
 
+  private async addTotals(delta: Record<Group, number>): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.queueTotals(),
+        UpdateExpression: 'ADD contract :c, standard :s SET entity = :entity',
+        ExpressionAttributeValues: {
+          ':c': delta.contract,
+          ':s': delta.standard,
+          ':entity': 'queueTotals',
+        },
+      }),
+    );
+  }
+
   async standing(queueKey: string, ticketId: string): Promise<QueueStanding> {
     const bucket = bucketOf(queueKey);
+    // The tickets of its own hour ahead of it are counted in the index: from the start of
+    // the hour up to it, or, when fewer are likely behind it (the second half of the hour,
+    // or the current hour, where it is among the newest), from it to the end of the hour,
+    // subtracted from the hour's count. A burst of tickets within an hour then costs the
+    // status pages of the newest ones (and their acknowledgements) nothing.
+    const minute = Number(
+      queueKey.slice(bucket.hourPrefix.length + 1, bucket.hourPrefix.length + 3),
+    );
+    const currentHour = new Date().toISOString().slice(0, 13);
+    const countBehind = minute >= 30 || bucket.hourPrefix.endsWith(currentHour);
     // Three reads at once: the totals of the day buckets before this one (only `n`, so the
     // answer stays small however many hours they hold), this day bucket with its hours, and
-    // a COUNT of the tickets ahead of it received in the same hour.
-    const [before, own, aheadInHour] = await Promise.all([
+    // the COUNT within its own hour.
+    const [before, own, counted] = await Promise.all([
       this.dayCounters({ below: bucket.day }),
       this.db.send(
         new GetCommand({
@@ -113,19 +142,29 @@ export class DynamoQueueCounters implements QueueCounters {
         ExpressionAttributeNames: { '#pk': QUEUE_INDEX.partitionKey, '#sk': QUEUE_INDEX.sortKey },
         ExpressionAttributeValues: {
           ':queue': QUEUE_PARTITION,
-          ':from': bucket.hourPrefix,
-          ':to': queueKey,
+          // ';' sorts right after ':', so `<hour prefix>;` is past every key of that hour.
+          ...(countBehind
+            ? { ':from': queueKey, ':to': `${bucket.hourPrefix};` }
+            : { ':from': bucket.hourPrefix, ':to': queueKey }),
           ':me': ticketId,
         },
         Select: 'COUNT',
       }),
     ]);
-    const counters = own.Item ? [...before, toDayCounter(own.Item)] : before;
-    return standingOf(bucket, counters, aheadInHour);
+    const ownDay = own.Item ? toDayCounter(own.Item) : undefined;
+    const inHour = ownDay?.hours[bucket.hour] ?? 0;
+    const aheadInHour = countBehind ? Math.max(0, inHour - 1 - counted) : counted;
+    return standingOf(bucket, ownDay ? [...before, ownDay] : before, aheadInHour);
   }
 
   async waiting(): Promise<Record<Group, number>> {
-    return waitingByGroup(await this.dayCounters({}));
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.queueTotals(), ConsistentRead: true }),
+    );
+    return {
+      contract: Math.max(0, Number(Item?.contract ?? 0)),
+      standard: Math.max(0, Number(Item?.standard ?? 0)),
+    };
   }
 
   /**
@@ -288,7 +327,15 @@ export class DynamoQueueCounters implements QueueCounters {
       startKey = page.LastEvaluatedKey;
     } while (startKey);
     const stale = (await this.dayCounters({})).filter((c) => !fresh.has(c.day));
+    const totals = waitingByGroup([...fresh.values()]);
     const writes: (() => Promise<unknown>)[] = [
+      () =>
+        this.db.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: { ...keys.queueTotals(), entity: 'queueTotals', ...totals },
+          }),
+        ),
       ...[...fresh.values()].map(
         (c) => () =>
           this.db.send(

@@ -112,6 +112,8 @@ export const keys = {
   }),
   /** Waiting tickets of one day bucket of the queue (functions/domain/queue-position.ts). */
   queueCounter: (day: string) => ({ pk: QUEUE_COUNTER_PARTITION, sk: day }),
+  /** Waiting tickets per group (`contract`, `standard`): the claim reason's counts. */
+  queueTotals: () => ({ pk: 'QTOTAL#0', sk: 'TOTAL' }),
   /** Claims made in one UTC hour, by group: the rate behind a wait estimate. */
   claimTally: (hour: string) => ({ pk: CLAIM_TALLY_PARTITION, sk: hour }),
   rateCounter: (key: string, windowStart: number) => ({
