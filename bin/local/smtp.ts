@@ -16,9 +16,10 @@ export interface LocalSmtp {
 /**
  * Inbound mail for the local stack, the way SES receives it: the raw message is stored in
  * the mail bucket under `incoming/`, and a receipt notification in SES's own format
- * (verdicts, S3 action) goes to the SNS topic the intake queue subscribes to. Only
- * locally, the headers `X-Local-Spam-Verdict: FAIL` / `X-Local-Virus-Verdict: FAIL` play
- * SES's spam and virus verdicts.
+ * (verdicts, S3 action) goes to the SNS topic the intake queue subscribes to. Every verdict
+ * is PASS unless the mail carries `X-Local-Spf-Verdict`, `X-Local-Dkim-Verdict`,
+ * `X-Local-Dmarc-Verdict`, `X-Local-Spam-Verdict` or `X-Local-Virus-Verdict` with one of
+ * `PASS|FAIL|GRAY|PROCESSING_FAILED` (SPEC §14): so the trust rules can be tried locally.
  */
 export async function startSmtp(options: {
   port: number;
@@ -87,7 +88,10 @@ async function receive(
     .subarray(0, Math.max(0, raw.indexOf('\r\n\r\n')) || 65536)
     .toString('latin1');
   const verdict = (name: string) => ({
-    status: new RegExp(`^${name}:\\s*FAIL`, 'im').test(headerBlock) ? 'FAIL' : 'PASS',
+    status:
+      new RegExp(`^${name}:[ \\t]*(PASS|FAIL|GRAY|PROCESSING_FAILED)\\b`, 'im')
+        .exec(headerBlock)?.[1]
+        ?.toUpperCase() ?? 'PASS',
   });
   const now = new Date().toISOString();
   const notification = {
@@ -98,9 +102,9 @@ async function receive(
       recipients,
       spamVerdict: verdict('X-Local-Spam-Verdict'),
       virusVerdict: verdict('X-Local-Virus-Verdict'),
-      spfVerdict: { status: 'PASS' },
-      dkimVerdict: { status: 'PASS' },
-      dmarcVerdict: { status: 'PASS' },
+      spfVerdict: verdict('X-Local-Spf-Verdict'),
+      dkimVerdict: verdict('X-Local-Dkim-Verdict'),
+      dmarcVerdict: verdict('X-Local-Dmarc-Verdict'),
       action: { type: 'S3', topicArn: options.topicArn, bucketName: options.bucket, objectKey },
     },
   };

@@ -143,16 +143,29 @@ export class DynamoMailLog implements MailLog {
     await this.putReference(mail.messageId, mail.ticketId);
   }
 
-  /** Remembers which ticket a Message-ID belongs to, for matching replies to it. */
+  /**
+   * Remembers which ticket a Message-ID belongs to, for matching replies to it. Written
+   * only if no ticket has it yet (or it is this one, for a retry): a mail that reuses a
+   * Message-ID we know can never move that id, and the replies to it, to another ticket.
+   */
   private async putReference(messageId: string, ticketId: string): Promise<void> {
     const key = messageIdKey(messageId);
     if (!key) return;
-    await this.db.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: { ...keys.mailReference(key), entity: 'mail-reference', ticketId, messageId },
-      }),
-    );
+    const written = await conditionalPut(this.db, {
+      TableName: this.tableName,
+      Item: { ...keys.mailReference(key), entity: 'mail-reference', ticketId, messageId },
+      ConditionExpression: 'attribute_not_exists(pk) OR ticketId = :ticketId',
+      ExpressionAttributeValues: { ':ticketId': ticketId },
+    });
+    if (!written) {
+      console.log(
+        JSON.stringify({
+          level: 'WARN',
+          message: 'Message-ID already belongs to another ticket; reference kept',
+          ticketId,
+        }),
+      );
+    }
   }
 
   async sentMails(ticketId: string): Promise<SentMail[]> {

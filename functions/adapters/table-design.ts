@@ -116,6 +116,10 @@ export const keys = {
   queueTotals: () => ({ pk: 'QTOTAL#0', sk: 'TOTAL' }),
   /** Claims made in one UTC hour, by group: the rate behind a wait estimate. */
   claimTally: (hour: string) => ({ pk: CLAIM_TALLY_PARTITION, sk: hour }),
+  /** A requester address proven theirs (SPEC §14), by mail, confirm link or portal. */
+  verifiedAddress: (email: string) => ({ pk: `VERIFIED#${email}`, sk: 'ADDRESS' }),
+  /** A confirm-link code, by the SHA-256 of the code (the code itself is never stored). */
+  addressConfirmation: (codeHash: string) => ({ pk: `CONFIRM#${codeHash}`, sk: 'CODE' }),
   rateCounter: (key: string, windowStart: number) => ({
     pk: `RATE#${key}`,
     sk: `WINDOW#${windowStart}`,

@@ -1,5 +1,5 @@
 import { ConflictError, ForbiddenError, NotFoundError } from '../domain/errors';
-import type { Severity, TicketStatus } from '../domain/ticket';
+import type { Severity, TicketStatus, VerificationMethod } from '../domain/ticket';
 import { assertTransition } from '../domain/ticket-status';
 import { outboxEvents } from '../domain/mail/outbox-event';
 import type { Clock, Outbox, StoredTicket, TicketRepository } from './ports';
@@ -136,6 +136,23 @@ export function addAttachment(
     ticket.attachments?.some((a) => a.key === attachment.key)
       ? ticket
       : { ...ticket, attachments: [...(ticket.attachments ?? []), attachment] },
+  );
+}
+
+/**
+ * The ticket's requester proved the address theirs: the ticket records it, unless its
+ * requester is someone else by now (the proof is for an address, not for a ticket).
+ */
+export function markRequesterVerified(
+  deps: Deps,
+  ticketId: string,
+  email: string,
+  method: VerificationMethod,
+): Promise<StoredTicket> {
+  return changeTicket(deps, ticketId, (ticket) =>
+    ticket.requesterVerified || ticket.requester.email !== email
+      ? ticket
+      : { ...ticket, requesterVerified: true, requesterVerifiedBy: method },
   );
 }
 

@@ -9,6 +9,7 @@ import { renderFinanceNotice } from '../domain/mail/templates/finance-notice';
 import { threadHeaders } from '../domain/mail/threading';
 import type { MailerDeps, OutgoingMail } from './mail-ports';
 import type { StoredTicket } from './ports';
+import { CONFIRMATION_DAYS } from './verify-requester';
 
 /** How long a worker may hold an event before another may retry it. */
 const LEASE_SECONDS = 120;
@@ -94,6 +95,17 @@ async function plan(
               .standing(encodeQueueKey(ticket), ticket.ticketId)
               .then((s) => s.position - 1)
           : undefined;
+      // An unverified requester gets a link to prove the address theirs (SPEC §14). It
+      // opens a page that asks for a click: link scanners fetch links, but do not post.
+      const confirmUrl = ticket.requesterVerified
+        ? undefined
+        : `${deps.settings.publicUrl}/tickets/${encodeURIComponent(ticket.ticketId)}/confirm?code=${encodeURIComponent(
+            await deps.confirmations.issue(
+              ticket.ticketId,
+              to,
+              new Date(deps.clock.now().getTime() + CONFIRMATION_DAYS * 86_400_000),
+            ),
+          )}${ticket.locale === 'en' ? '&lang=en' : ''}`;
       rendered = renderAcknowledgement(
         {
           ...(waitingBefore !== undefined ? { waitingBefore } : {}),
@@ -105,6 +117,7 @@ async function plan(
           statusUrl: `${statusUrl}&token=${encodeURIComponent(event.accessToken)}${ticket.locale === 'en' ? '&lang=en' : ''}`,
           accessToken: event.accessToken,
           salesPhone: deps.settings.salesPhone,
+          ...(confirmUrl ? { confirmUrl } : {}),
         },
         ticket.locale,
       );
@@ -163,14 +176,19 @@ function financeNotice(
     from: deps.settings.supportAddress,
     to: deps.settings.financeAddress,
     ...rendered,
-    messageId: `<${event.eventId}@${supportDomain(deps)}>`,
+    messageId: newMessageId(deps),
     references: [],
     autoSubmitted: 'auto-generated',
   };
 }
 
-function supportDomain(deps: MailerDeps): string {
-  return deps.settings.supportAddress.split('@')[1] ?? 'servicedesk.invalid';
+/**
+ * Our own Message-ID for a mail: random, never built from the ticket number or the event,
+ * so nobody can name one of our mails in `In-Reply-To` without having received it.
+ */
+function newMessageId(deps: MailerDeps): string {
+  const domain = deps.settings.supportAddress.split('@')[1] ?? 'servicedesk.invalid';
+  return `<${deps.newMessageIdLocalPart()}@${domain}>`;
 }
 
 async function compose(
@@ -191,7 +209,7 @@ async function compose(
     to,
     toName: ticket.requester.name,
     ...rendered,
-    messageId: `<${event.eventId}@${supportDomain(deps)}>`,
+    messageId: newMessageId(deps),
     ...(thread.inReplyTo ? { inReplyTo: thread.inReplyTo } : {}),
     references: thread.references,
     ...(autoSubmitted ? { autoSubmitted } : {}),

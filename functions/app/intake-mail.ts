@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { storedBytes, withinTicketQuota } from '../domain/mail/attachment-quota';
 import {
   type AttachmentRef,
   descriptionOf,
@@ -11,40 +12,67 @@ import {
   ticketSubjectOf,
 } from '../domain/mail/inbound-mail';
 import { automaticMailReason } from '../domain/mail/mail-policy';
+import {
+  ALL_PASS,
+  admissionOf,
+  decideReply,
+  dkimSigningDomain,
+  type MailVerdicts,
+  type SenderAuthentication,
+  type SenderRelation,
+  senderAuthentication,
+} from '../domain/mail/sender-trust';
 import { messageIdKey } from '../domain/mail/threading';
 import type { TicketMessage } from '../domain/message';
 import { attachToTicket, reopenOnCustomerReply } from './change-ticket';
 import type { AttachmentStore, MailLog } from './mail-ports';
 import type { StoredTicket, TicketDeps } from './ports';
 import { submitTicket } from './submit-ticket';
+import { recordVerifiedRequester } from './verify-requester';
 
 export type IntakeDeps = TicketDeps & { mailLog: MailLog; attachments: AttachmentStore };
 
-/** Where a received mail came from: the receiving service's own id and time. */
+/** Where a received mail came from: the receiving service's own id, time and verdicts. */
 export interface MailSource {
   /** SES's message id (the S3 object name), unique per received copy. */
   receiptId: string;
   /** When the mail was received, ISO-8601 UTC. */
   receivedAt: string;
+  /** SES's SPF, DKIM, DMARC, spam and virus verdicts. @default all PASS */
+  verdicts?: MailVerdicts;
   /**
-   * The envelope sender (SMTP `MAIL FROM`), when the receiving service reported it; `''` is
-   * the null sender of bounces.
+   * The envelope sender (SMTP `MAIL FROM`, which SPF checked), when the receiving service
+   * reported it; `''` is the null sender of bounces.
    */
   envelopeFrom?: string;
 }
 
 export type IntakeOutcome =
-  | { outcome: 'ticket'; ticketId: string; replayed: boolean }
+  | { outcome: 'ticket'; ticketId: string; replayed: boolean; relatedTicketId?: string }
   | { outcome: 'reply'; ticketId: string; messageId: string; duplicate: boolean }
+  | { outcome: 'note'; ticketId: string; messageId: string; duplicate: boolean }
   | { outcome: 'ignored'; reason: string }
   | { outcome: 'quarantined'; reason: string };
 
 /** Longest text kept from one mail; the rest is cut with a note (items are at most 400 KB). */
 const MAX_TEXT = 50_000;
 
+/** What the intake knows about one mail besides its content. */
+interface Received {
+  mail: InboundMail;
+  from: string;
+  mailKey: string;
+  source: MailSource;
+  authentication: SenderAuthentication;
+  /** Spam or virus verdict not PASS: nothing is sent in answer, maybe no attachments kept. */
+  unsure?: { reason: string; keepAttachments: boolean };
+}
+
 /**
  * Turns a received mail into a ticket, or appends it to the ticket it answers (ticket
- * number in the subject, else a known In-Reply-To/References), reopening a resolved one.
+ * number in the subject, else a known In-Reply-To/References), reopening a resolved one —
+ * but only when its sender may write into that ticket (SPEC §14, `decideReply`): others
+ * get a ticket of their own that links to it, or leave an unverified internal note.
  * Mail no person wrote is ignored; the same mail delivered twice has one effect.
  */
 export async function intakeMail(
@@ -52,6 +80,9 @@ export async function intakeMail(
   mail: InboundMail,
   source: MailSource,
 ): Promise<IntakeOutcome> {
+  const verdicts = source.verdicts ?? ALL_PASS;
+  const admission = admissionOf(verdicts);
+  if (admission.admit === 'refuse') return { outcome: 'ignored', reason: admission.reason };
   const from = mail.from?.address.trim().toLowerCase();
   // Machine mail first: a bounce whose From is "MAILER-DAEMON" without an address is
   // ignored like any other bounce, not quarantined with an alarm.
@@ -65,16 +96,39 @@ export async function intakeMail(
     return { outcome: 'quarantined', reason: 'no usable sender address' };
   }
 
-  // One mail, one key: its Message-ID survives redelivery and re-sending; SES's id backs it up.
-  const mailKey = (mail.messageId && messageIdKey(mail.messageId)) || `ses.${source.receiptId}`;
-  const answered = await ticketAnswered(deps, mail);
-  if (answered && answered.status !== 'closed') {
-    return appendReply(deps, answered, mail, from, mailKey, source);
+  const received: Received = {
+    mail,
+    from,
+    // One mail, one key: its Message-ID survives redelivery and re-sending; SES's id backs it up.
+    mailKey: (mail.messageId && messageIdKey(mail.messageId)) || `ses.${source.receiptId}`,
+    source,
+    authentication: senderAuthentication(verdicts, from, {
+      ...(source.envelopeFrom ? { envelopeFrom: source.envelopeFrom } : {}),
+      ...(mail.headers['dkim-signature']
+        ? { dkimDomain: dkimSigningDomain(mail.headers['dkim-signature']) }
+        : {}),
+    }),
+    ...(admission.admit === 'unsure'
+      ? { unsure: { reason: admission.reason, keepAttachments: admission.keepAttachments } }
+      : {}),
+  };
+  const named = await ticketNamed(deps, mail);
+  if (!named) return openTicket(deps, received);
+  const decision = decideReply(await relationOf(deps, named, from), received.authentication);
+  switch (decision.action) {
+    case 'append':
+      if (named.status === 'closed')
+        return openTicket(deps, received, { followUpOf: named.ticketId });
+      return appendReply(deps, named, received);
+    case 'linked-ticket':
+      return openTicket(deps, received, { relatedTo: named.ticketId });
+    case 'unverified-note':
+      return addUnverifiedNote(deps, named, received, decision.reason);
   }
-  return openTicket(deps, mail, from, mailKey, source, answered?.ticketId);
 }
 
-async function ticketAnswered(deps: IntakeDeps, mail: InboundMail) {
+/** The ticket a mail names: by the number in its subject, else by a Message-ID it answers. */
+async function ticketNamed(deps: IntakeDeps, mail: InboundMail) {
   const named = ticketIdInSubject(mail.subject);
   const byNumber = named ? await deps.tickets.get(named) : undefined;
   if (byNumber) return byNumber;
@@ -83,26 +137,41 @@ async function ticketAnswered(deps: IntakeDeps, mail: InboundMail) {
   return ticketId ? deps.tickets.get(ticketId) : undefined;
 }
 
+/** Who the sender is to the ticket: its requester, one of its customer's people, or else. */
+async function relationOf(
+  deps: IntakeDeps,
+  ticket: StoredTicket,
+  from: string,
+): Promise<SenderRelation> {
+  if (ticket.requester.email === from) return 'requester';
+  const [match, proven] = await Promise.all([
+    deps.customers.findBySender(from),
+    deps.verifiedAddresses.get(from),
+  ]);
+  if (match && ticket.customer && match.customerId === ticket.customer.id) return 'customer';
+  return match || proven ? 'known' : 'stranger';
+}
+
 async function openTicket(
   deps: IntakeDeps,
-  mail: InboundMail,
-  from: string,
-  mailKey: string,
-  source: MailSource,
-  followUpOf?: string,
+  received: Received,
+  link: { followUpOf?: string; relatedTo?: string } = {},
 ): Promise<IntakeOutcome> {
+  const { mail, from, mailKey, source } = received;
   const locale = localeOf(mail);
   const text = bodyOf(mail, locale);
-  const description = followUpOf
-    ? `${locale === 'de' ? 'Folgeanfrage zu' : 'Follow-up to'} ${followUpOf}\n\n${text}`
-    : text;
+  const about = link.followUpOf
+    ? `${locale === 'de' ? 'Folgeanfrage zu' : 'Follow-up to'} ${link.followUpOf}\n\n`
+    : link.relatedTo
+      ? `${locale === 'de' ? 'Bezieht sich auf' : 'Refers to'} ${link.relatedTo}\n\n`
+      : '';
   const { ticket, replayed } = await submitTicket(
     deps,
     {
       name: displayName(mail, from.split('@')[0] || from),
       email: from,
-      subject: ticketSubjectOf(mail.subject, locale),
-      description,
+      subject: ticketSubjectOf(mail.subject, locale, { keepPrefixes: Boolean(link.relatedTo) }),
+      description: `${about}${text}`,
       severity: severityOf(mail.headers),
       locale,
       channel: 'email',
@@ -112,6 +181,10 @@ async function openTicket(
       // The same Message-ID is the same mail, even if a gateway added a footer on the way.
       fingerprint: mailKey,
       ...(mail.messageId ? { inReplyTo: mail.messageId } : {}),
+      ...(received.authentication === 'authenticated' ? { verifiedBy: 'mail' as const } : {}),
+      ...(link.relatedTo ? { relatedTicketId: link.relatedTo } : {}),
+      // Nothing in answer to mail SES could not clear, nor to an address that may be forged.
+      acknowledge: !received.unsure && received.authentication !== 'failed',
     },
   );
   if (mail.messageId) {
@@ -123,27 +196,61 @@ async function openTicket(
   }
   const attachments = await storeAttachments(
     deps,
-    mail,
+    received,
     `attachments/${ticket.ticketId}/${hashOf(mailKey)}`,
+    mail.attachments.length ? storedBytes(ticket.attachments ?? []) : 0,
   );
   if (attachments.length) await attachToTicket(deps, ticket.ticketId, attachments);
-  return { outcome: 'ticket', ticketId: ticket.ticketId, replayed };
+  if (received.unsure) {
+    await addSystemNote(
+      deps,
+      ticket.ticketId,
+      `s${hashOf(mailKey)}`,
+      `SES could not clear this mail (${received.unsure.reason}): no acknowledgement was sent${
+        received.unsure.keepAttachments ? '' : ' and no attachment was stored'
+      }.`,
+      source.receivedAt,
+    );
+  }
+  if (received.authentication === 'failed') {
+    await addSystemNote(
+      deps,
+      ticket.ticketId,
+      `f${hashOf(mailKey)}`,
+      'SPF, DKIM or DMARC failed for this mail: its sender address may be forged, so no acknowledgement was sent.',
+      source.receivedAt,
+    );
+  }
+  if (link.relatedTo) {
+    await addSystemNote(
+      deps,
+      link.relatedTo,
+      `l${hashOf(mailKey)}`,
+      `A mail from ${from} named this ticket; the sender is not one of its people, so it became ticket ${ticket.ticketId}.`,
+      source.receivedAt,
+    );
+  }
+  return {
+    outcome: 'ticket',
+    ticketId: ticket.ticketId,
+    replayed,
+    ...(link.relatedTo ? { relatedTicketId: link.relatedTo } : {}),
+  };
 }
 
 async function appendReply(
   deps: IntakeDeps,
   ticket: StoredTicket,
-  mail: InboundMail,
-  from: string,
-  mailKey: string,
-  source: MailSource,
+  received: Received,
 ): Promise<IntakeOutcome> {
+  const { mail, from, mailKey, source } = received;
   // Derived from the mail alone, so any second delivery finds the message the first made.
   const messageId = `m${hashOf(mailKey)}`;
   const attachments = await storeAttachments(
     deps,
-    mail,
+    received,
     `attachments/${ticket.ticketId}/${hashOf(mailKey)}`,
+    await bytesHeld(deps, ticket, mail, 'customer'),
   );
   const message: TicketMessage = {
     messageId,
@@ -159,6 +266,11 @@ async function appendReply(
   // A redelivery after a crash between the two writes still reopens the ticket.
   if (added || ticket.updatedAt < message.createdAt)
     await reopenOnCustomerReply(deps, ticket.ticketId);
+  const alreadyProven = ticket.requesterVerified === true && ticket.requester.email === from;
+  if (received.authentication === 'authenticated' && !alreadyProven) {
+    // The mail proves the address; the ticket records it if it is its requester's.
+    await recordVerifiedRequester(deps, from, 'mail', ticket.ticketId);
+  }
   if (mail.messageId) {
     await deps.mailLog.recordInbound({
       ticketId: ticket.ticketId,
@@ -169,15 +281,105 @@ async function appendReply(
   return { outcome: 'reply', ticketId: ticket.ticketId, messageId, duplicate: !added };
 }
 
-/** Stores what fits the limits under the ticket; the rest is named with the reason. */
+/**
+ * A mail that names a ticket its sender may not write into: agents see it as an internal
+ * note marked unverified; the customer never sees it or its files, the ticket's status
+ * stays, nothing is mailed, and its Message-ID joins no thread.
+ */
+async function addUnverifiedNote(
+  deps: IntakeDeps,
+  ticket: StoredTicket,
+  received: Received,
+  reason: string,
+): Promise<IntakeOutcome> {
+  const { mail, from, mailKey, source } = received;
+  const messageId = `u${hashOf(mailKey)}`;
+  const attachments = await storeAttachments(
+    deps,
+    received,
+    `attachments/${ticket.ticketId}/${hashOf(mailKey)}`,
+    await bytesHeld(deps, ticket, mail, 'unverified'),
+  );
+  const added = await deps.messages.add({
+    messageId,
+    ticketId: ticket.ticketId,
+    author: { kind: 'customer', name: displayName(mail, from), email: from },
+    body: `[Unverified mail from ${from}: ${reason}. Subject: ${ticketSubjectOf(mail.subject, 'en')}]\n\n${bodyOf(mail, ticket.locale)}`,
+    internal: true,
+    unverified: true,
+    channel: 'email',
+    createdAt: source.receivedAt,
+    ...(attachments.length ? { attachments } : {}),
+  });
+  return { outcome: 'note', ticketId: ticket.ticketId, messageId, duplicate: !added };
+}
+
+/** An internal note of the intake itself (once per mail, by its derived id). */
+async function addSystemNote(
+  deps: IntakeDeps,
+  ticketId: string,
+  messageId: string,
+  body: string,
+  createdAt: string,
+): Promise<void> {
+  await deps.messages.add({
+    messageId,
+    ticketId,
+    author: { kind: 'agent', name: 'mail intake' },
+    body,
+    internal: true,
+    channel: 'email',
+    createdAt,
+  });
+}
+
+/**
+ * Bytes the ticket's stored files take (only read when the mail brings files). Two pools:
+ * the customer's — the ticket's own files, its messages', the web uploads — and the files
+ * of unverified notes, so that a stranger's mail can never use up the customer's quota.
+ */
+async function bytesHeld(
+  deps: IntakeDeps,
+  ticket: StoredTicket,
+  mail: InboundMail,
+  pool: 'customer' | 'unverified',
+) {
+  if (mail.attachments.length === 0) return 0;
+  const messages = (await deps.messages.list(ticket.ticketId)).filter(
+    (message) => (message.unverified === true) === (pool === 'unverified'),
+  );
+  const files = storedBytes(messages.flatMap((message) => message.attachments ?? []));
+  return pool === 'customer' ? storedBytes(ticket.attachments ?? []) + files : files;
+}
+
+/**
+ * Stores what fits the limits — per file, per mail, and the ticket's quota given the bytes
+ * it holds — under the ticket; the rest is named with the reason. Nothing is stored while
+ * the virus scan did not pass.
+ */
 async function storeAttachments(
   deps: IntakeDeps,
-  mail: InboundMail,
+  received: Received,
   prefix: string,
+  usedBytes: number,
 ): Promise<AttachmentRef[]> {
-  const { store, rejected } = planAttachments(mail.attachments);
+  const planned = planAttachments(received.mail.attachments);
+  if (received.unsure && !received.unsure.keepAttachments) {
+    return [
+      ...planned.store.map((a) => ({
+        filename: a.filename,
+        contentType: a.contentType,
+        size: a.size,
+        rejected: 'not stored: the virus scan did not pass',
+      })),
+      ...planned.rejected,
+    ];
+  }
+  // Keep each file's index in the mail, so its object key stays the same on redelivery.
+  const { store, rejected } = withinTicketQuota(planned.store, usedBytes);
   const stored: AttachmentRef[] = [];
-  for (const [index, attachment] of store.entries()) {
+  for (const attachment of store) {
+    const index = received.mail.attachments.indexOf(attachment);
     const key = `${prefix}/${safeFileName(attachment.filename, index)}`;
     await deps.attachments.put(key, attachment.content, attachment.contentType);
     stored.push({
@@ -187,7 +389,7 @@ async function storeAttachments(
       key,
     });
   }
-  return [...stored, ...rejected];
+  return [...stored, ...planned.rejected, ...rejected];
 }
 
 /** The text of a ticket or reply made of a mail (see descriptionOf). */

@@ -1,5 +1,6 @@
 import type { OutboxEvent } from '../domain/mail/outbox-event';
 import type {
+  AddressConfirmations,
   Clock,
   MessageRepository,
   QueueCounters,
@@ -109,6 +110,10 @@ export interface MailerDeps {
   mailLog: MailLog;
   rateLimiter: RateLimiter;
   sender: MailSender;
+  /** Codes for the confirm link of acknowledgements to unverified requesters. */
+  confirmations: AddressConfirmations;
   clock: Clock;
   settings: MailSettings;
+  /** A new random Message-ID local part: our ids must not be guessable (SPEC §14). */
+  newMessageIdLocalPart(): string;
 }

@@ -4,7 +4,7 @@ import type { TicketMessage } from '../domain/message';
 import type { PriceList } from '../domain/price-list';
 import type { ClaimHistory } from '../domain/queue-estimate';
 import type { QueueStanding } from '../domain/queue-position';
-import type { Group, Ticket } from '../domain/ticket';
+import type { Group, Ticket, VerificationMethod } from '../domain/ticket';
 import type { WorkEntry } from '../domain/work-entry';
 
 /** A ticket as stored: the domain ticket plus the hash of the customer's access token. */
@@ -185,6 +185,25 @@ export interface PriceListStore {
   replace(next: PriceList, expectedVersion: number): Promise<boolean>;
 }
 
+/** Addresses proven to belong to whoever uses them (SPEC §14): one record per address. */
+export interface VerifiedAddresses {
+  /** How and when the address was first proven, if it was. */
+  get(email: string): Promise<{ method: VerificationMethod; at: string } | undefined>;
+  /** Records the proof; the first one stays (a later proof changes nothing). */
+  record(email: string, method: VerificationMethod, at: string): Promise<void>;
+}
+
+/**
+ * One-time codes for the confirm link of an acknowledgement. Only a hash of each code is
+ * stored; a code expires after a while.
+ */
+export interface AddressConfirmations {
+  /** A new code for the ticket's requester address, valid until `expiresAt`. */
+  issue(ticketId: string, email: string, expiresAt: Date): Promise<string>;
+  /** The ticket and address a code was issued for, unless it is unknown or expired. */
+  find(code: string): Promise<{ ticketId: string; email: string } | undefined>;
+}
+
 /** Everything the ticket use cases need, passed in as one typed object. */
 export interface TicketDeps {
   tickets: TicketRepository;
@@ -193,6 +212,7 @@ export interface TicketDeps {
   ticketNumbers: TicketNumbers;
   messages: MessageRepository;
   outbox: Outbox;
+  verifiedAddresses: VerifiedAddresses;
   clock: Clock;
   newAccessToken(): string;
   newId(): string;

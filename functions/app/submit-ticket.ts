@@ -4,7 +4,7 @@ import { berlinDay } from '../domain/calendar';
 import { isContractActiveOn, normalizeEmail } from '../domain/customer';
 import { UnprocessableError } from '../domain/errors';
 import { outboxEvents } from '../domain/mail/outbox-event';
-import type { Channel, Locale, Severity, Ticket } from '../domain/ticket';
+import type { Channel, Locale, Severity, Ticket, VerificationMethod } from '../domain/ticket';
 import { formatTicketId } from '../domain/ticket-number';
 import type { CustomerMatch, IdempotentSubmission, StoredTicket, TicketDeps } from './ports';
 
@@ -44,6 +44,15 @@ export async function submitTicket(
     customer?: CustomerMatch;
     /** What makes two submissions under one idempotency key the same; the content by default. */
     fingerprint?: string;
+    /** The channel proved the sender's address (a mail whose DMARC passed). */
+    verifiedBy?: VerificationMethod;
+    /** The ticket a mail named that this one was opened about (SPEC §14). */
+    relatedTicketId?: string;
+    /**
+     * Whether to acknowledge; false for mail SES could not clear of spam or viruses, or
+     * whose SPF, DKIM or DMARC failed, so nothing is sent in answer to it. @default true
+     */
+    acknowledge?: boolean;
   } = {},
 ): Promise<SubmittedTicket> {
   let planned: IdempotentSubmission = {
@@ -67,8 +76,12 @@ export async function submitTicket(
   }
 
   const email = submission.email ? normalizeEmail(submission.email) : undefined;
-  const customer =
-    options.customer ?? (email ? await deps.customers.findBySender(email) : undefined);
+  const [customer, proven] = await Promise.all([
+    options.customer ?? (email ? deps.customers.findBySender(email) : undefined),
+    // A confirmed address stays confirmed for later tickets (SPEC §14).
+    email && !options.verifiedBy ? deps.verifiedAddresses.get(email) : undefined,
+  ]);
+  const verifiedBy = email ? (options.verifiedBy ?? proven?.method) : undefined;
   const group = isContractActiveOn(customer?.contract, berlinDay(planned.receivedAt))
     ? 'contract'
     : 'standard';
@@ -88,6 +101,9 @@ export async function submitTicket(
       ...(submission.phone ? { phone: submission.phone } : {}),
     },
     ...(customer ? { customer: { id: customer.customerId, name: customer.name } } : {}),
+    requesterVerified: verifiedBy !== undefined,
+    ...(verifiedBy ? { requesterVerifiedBy: verifiedBy } : {}),
+    ...(options.relatedTicketId ? { relatedTicketId: options.relatedTicketId } : {}),
     updatedAt: planned.receivedAt,
     version: 1,
     accessTokenHash: hashAccessToken(planned.accessToken),
@@ -101,7 +117,12 @@ export async function submitTicket(
     if (!existing) throw new Error(`ticket number ${ticket.ticketId} was handed out twice`);
     stored = existing;
   }
-  await acknowledge(deps, stored.ticketId, planned.accessToken, options.inReplyTo);
+  if (email && options.verifiedBy) {
+    await deps.verifiedAddresses.record(email, options.verifiedBy, planned.receivedAt);
+  }
+  if (options.acknowledge !== false) {
+    await acknowledge(deps, stored.ticketId, planned.accessToken, options.inReplyTo);
+  }
   return { ticket: stored, accessToken: planned.accessToken, replayed };
 }
 

@@ -1,13 +1,15 @@
 import { createHash } from 'node:crypto';
 import { ConflictError, NotFoundError, PayloadTooLargeError } from '../domain/errors';
-import { ATTACHMENT_LIMITS, type AttachmentRef, safeFileName } from '../domain/mail/inbound-mail';
+import { storedBytes, TICKET_ATTACHMENT_BYTES } from '../domain/mail/attachment-quota';
+import { type AttachmentRef, safeFileName } from '../domain/mail/inbound-mail';
 import type { Principal } from '../domain/principal';
 import { addAttachment } from './change-ticket';
 import type { AttachmentStore } from './mail-ports';
-import type { Clock, TicketRepository } from './ports';
+import type { Clock, MessageRepository, TicketRepository } from './ports';
 import { readTicket } from './read-ticket';
 
 type Deps = { tickets: TicketRepository; attachments: AttachmentStore; clock: Clock };
+type UploadDeps = Deps & { messages: Pick<MessageRepository, 'list'> };
 
 /** Largest file one upload may carry: a Lambda request holds at most 6 MB of base64. */
 export const UPLOAD_LIMIT_BYTES = 4 * 1024 * 1024;
@@ -18,7 +20,7 @@ export const UPLOAD_LIMIT_BYTES = 4 * 1024 * 1024;
  * ticket; the same file uploaded twice is stored once.
  */
 export async function uploadAttachment(
-  deps: Deps,
+  deps: UploadDeps,
   ticketId: string,
   principal: Principal,
   accessToken: string | undefined,
@@ -29,10 +31,15 @@ export async function uploadAttachment(
     throw new ConflictError(`Ticket ${ticketId} is closed; please submit a new ticket.`);
   }
   if (file.content.length > UPLOAD_LIMIT_BYTES) throw new PayloadTooLargeError(UPLOAD_LIMIT_BYTES);
-  const stored = (ticket.attachments ?? []).reduce((sum, a) => sum + (a.key ? a.size : 0), 0);
-  if (stored + file.content.length > ATTACHMENT_LIMITS.perMail) {
+  // The quota is the ticket's: its own files and those that came with its messages by mail
+  // (not those of unverified notes from strangers, which have a pool of their own).
+  const messages = (await deps.messages.list(ticketId)).filter((message) => !message.unverified);
+  const stored =
+    storedBytes(ticket.attachments ?? []) +
+    storedBytes(messages.flatMap((message) => message.attachments ?? []));
+  if (stored + file.content.length > TICKET_ATTACHMENT_BYTES) {
     throw new ConflictError(
-      `Ticket ${ticketId} already holds ${stored} bytes of files; at most ${ATTACHMENT_LIMITS.perMail} in all.`,
+      `Ticket ${ticketId} already holds ${stored} bytes of files; at most ${TICKET_ATTACHMENT_BYTES} in all.`,
     );
   }
   const digest = createHash('sha256').update(file.content).digest('hex').slice(0, 16);

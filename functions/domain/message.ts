@@ -12,4 +12,9 @@ export interface TicketMessage {
   channel: Channel;
   createdAt: string;
   attachments?: AttachmentRef[];
+  /**
+   * A mail that named the ticket from a sender who may not write into it (SPEC §14): kept
+   * as an internal note so agents see it, never shown to the customer.
+   */
+  unverified?: boolean;
 }

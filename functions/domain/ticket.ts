@@ -25,6 +25,13 @@ export type Channel = (typeof CHANNELS)[number];
 export const LOCALES = ['de', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
 
+/**
+ * How a requester's address was proven theirs (SPEC §14): a mail whose DMARC (or aligned
+ * SPF and DKIM) passed, the confirm link of the acknowledgement, or a portal session.
+ */
+export const VERIFICATION_METHODS = ['mail', 'confirm-link', 'portal'] as const;
+export type VerificationMethod = (typeof VERIFICATION_METHODS)[number];
+
 /** Who asked: the person behind the ticket, as they told us. */
 export interface Requester {
   name: string;
@@ -55,6 +62,15 @@ export interface Ticket {
   version: number;
   /** Files that came with the ticket (mail attachments), stored or refused. */
   attachments?: AttachmentRef[];
+  /**
+   * Whether the requester's address is proven theirs; absent (older tickets) reads as
+   * false. Anyone can type any address into the form or a mail's `From`.
+   */
+  requesterVerified?: boolean;
+  /** How it was proven, when it is. */
+  requesterVerifiedBy?: VerificationMethod;
+  /** The ticket this one was opened about: a mail naming it came from someone else. */
+  relatedTicketId?: string;
 }
 
 /** A ticket waits in the queue exactly while it is open. */

@@ -180,6 +180,32 @@ export const contracts: Readonly<Record<string, RouteContract>> = {
       409: 'Nobody holds the ticket',
     },
   },
+  'confirm-page': {
+    path: request.ticketIdPath,
+    query: request.confirmQuery,
+    description:
+      'Opened by the link in the acknowledgement of an unverified requester. It reads and changes nothing (mail scanners fetch links): its one button posts the code to `POST /tickets/{ticketId}/confirm`.',
+    responses: {
+      200: {
+        description: 'The confirm page',
+        other: { 'text/html': 'A page with a form that posts the code' },
+      },
+    },
+  },
+  'confirm-address': {
+    path: request.ticketIdPath,
+    body: request.confirmBody,
+    description:
+      "Proves the requester's address theirs: the ticket records it, and later tickets of the address start verified. Confirming twice answers the same. The confirm page's plain form post (`application/x-www-form-urlencoded`) is answered with an HTML page, errors too.",
+    responses: {
+      200: {
+        description: 'The address is verified',
+        json: response.confirmedAddress,
+        other: { 'text/html': 'The thank-you page, for a form post' },
+      },
+    },
+    problems: { 404: 'No such code for this ticket, or it expired (30 days)' },
+  },
   'take-voicemail': {
     headers: {
       'X-Servicedesk-Timestamp': {

@@ -14,6 +14,13 @@ const TEXT = {
     problem: 'Ihre Anfrage konnte nicht angenommen werden',
     fix: 'Bitte gehen Sie zurück und korrigieren Sie:',
     back: 'Zurück zum Formular',
+    confirmTitle: 'E-Mail-Adresse bestätigen',
+    confirmAsk: (id: string) =>
+      `Bitte bestätigen Sie mit einem Klick, dass die Adresse, an die wir die Eingangsbestätigung zu ${id} geschickt haben, Ihnen gehört.`,
+    confirmButton: 'Adresse bestätigen',
+    confirmedTitle: 'Vielen Dank – Ihre Adresse ist bestätigt',
+    confirmedText: (id: string) =>
+      `Wir wissen jetzt, dass Nachrichten von dieser Adresse zu ${id} von Ihnen stammen.`,
   },
   en: {
     thanks: 'Thank you – we received your request',
@@ -22,6 +29,13 @@ const TEXT = {
     problem: 'Your request could not be accepted',
     fix: 'Please go back and correct:',
     back: 'Back to the form',
+    confirmTitle: 'Confirm your e-mail address',
+    confirmAsk: (id: string) =>
+      `Please confirm with one click that the address we sent the acknowledgement of ${id} to is yours.`,
+    confirmButton: 'Confirm my address',
+    confirmedTitle: 'Thank you – your address is confirmed',
+    confirmedText: (id: string) =>
+      `We now know that messages from this address about ${id} come from you.`,
   },
 } as const;
 
@@ -38,6 +52,29 @@ export function ticketReceiptPage(
       <p>${t.keep}</p>
       <p><a href="${link}">${link}</a></p>`,
   );
+}
+
+/**
+ * What the confirm link of an acknowledgement opens: a button that posts the code. The link
+ * itself changes nothing, since mail scanners fetch every link in a mail; they do not post.
+ */
+export function confirmAddressPage(ticketId: string, code: string, locale: Locale): string {
+  const t = TEXT[locale];
+  return page(
+    locale,
+    t.confirmTitle,
+    html`<p>${t.confirmAsk(ticketId)}</p>
+      <form method="post" action="/tickets/${encodeURIComponent(ticketId)}/confirm">
+        <input type="hidden" name="code" value="${code}" />
+        <input type="hidden" name="locale" value="${locale}" />
+        <button type="submit">${t.confirmButton}</button>
+      </form>`,
+  );
+}
+
+export function addressConfirmedPage(ticketId: string, locale: Locale): string {
+  const t = TEXT[locale];
+  return page(locale, t.confirmedTitle, html`<p>${t.confirmedText(ticketId)}</p>`);
 }
 
 export function formProblemPage(problem: Problem, locale: Locale): string {

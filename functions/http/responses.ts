@@ -1,7 +1,14 @@
 import { z } from 'zod';
 import { EXPORT_COLUMNS } from '../domain/billing-export';
 import { UNITS } from '../domain/price-list';
-import { CHANNELS, GROUPS, LOCALES, SEVERITIES, TICKET_STATUSES } from '../domain/ticket';
+import {
+  CHANNELS,
+  GROUPS,
+  LOCALES,
+  SEVERITIES,
+  TICKET_STATUSES,
+  VERIFICATION_METHODS,
+} from '../domain/ticket';
 import { TICKET_ID_PATTERN } from '../domain/ticket-number';
 
 /**
@@ -71,6 +78,12 @@ const message = z.object({
   channel: z.enum(CHANNELS),
   createdAt: instant,
   attachments: z.array(attachment),
+  unverified: z
+    .literal(true)
+    .optional()
+    .describe(
+      'A mail from a sender who may not write into the ticket, kept as an internal note (agents only; SPEC §14)',
+    ),
 });
 
 /** Where a waiting (`open`) ticket stands in the queue (SPEC §10); absent otherwise. */
@@ -137,6 +150,16 @@ export const agentTicket = z.object({
   version: z.number().int().describe('Rises with every change'),
   attachments: z.array(attachment).optional(),
   queue: queueStanding.optional(),
+  requesterVerified: z
+    .boolean()
+    .describe("Whether the requester's address is proven theirs (SPEC §14)"),
+  requesterVerifiedBy: z
+    .enum(VERIFICATION_METHODS)
+    .nullable()
+    .describe('How: a mail whose DMARC passed, the confirm link, or a portal session'),
+  relatedTicketId: ticketId
+    .nullable()
+    .describe('The ticket a mail from someone not of its people named, that became this one'),
 });
 
 /** `POST /queue/claim`: the claimed ticket and why it was next. */
@@ -214,6 +237,9 @@ const queueItemFields = {
   subject: z.string(),
   customer: customerRef,
   requester: z.object({ name: z.string(), email: z.string().nullable() }),
+  requesterVerified: z
+    .boolean()
+    .describe("Whether the requester's address is proven theirs; the group follows it anyway"),
 };
 
 /** `GET /queue`: one page in queue order. */
@@ -307,6 +333,9 @@ export const billingExport = z.object({
 
 /** `POST /tickets/{ticketId}/attachments`: the file as stored. */
 export const storedAttachment = attachment.required({ key: true }).omit({ rejected: true });
+
+/** `POST /tickets/{ticketId}/confirm`: the requester's address is verified. */
+export const confirmedAddress = z.object({ ticketId, requesterVerified: z.literal(true) });
 
 /** `GET /tickets/{ticketId}/attachments?format=json`. */
 export const attachmentLink = z.object({

@@ -147,6 +147,29 @@ export const routes: readonly Route[] = [
     summary: 'Give a claimed ticket back to the queue at its original place',
   },
   {
+    method: 'GET',
+    path: '/tickets/{ticketId}/confirm',
+    handler: 'confirm-page',
+    auth: 'public',
+    groups: [],
+    table: 'none',
+    throttle: { rateLimit: 10, burstLimit: 20 },
+    summary:
+      "The acknowledgement's confirm link (?code=): a page whose button posts the code; changes nothing",
+  },
+  {
+    method: 'POST',
+    path: '/tickets/{ticketId}/confirm',
+    handler: 'confirm-address',
+    auth: 'public',
+    groups: [],
+    table: 'readwrite',
+    form: true,
+    throttle: { rateLimit: 10, burstLimit: 20 },
+    summary:
+      "Confirm the requester's address with the code from the acknowledgement ({code}): marks it verified",
+  },
+  {
     method: 'POST',
     path: '/intake/voicemail',
     handler: 'take-voicemail',

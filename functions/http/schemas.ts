@@ -187,6 +187,23 @@ export const attachmentQuery = z.strictObject({
   format: z.enum(['redirect', 'json']).default('redirect'),
 });
 
+/** A confirm-link code: 24 random bytes, base64url (32 characters). */
+const confirmationCode = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{16,128}$/, 'must be the code from the confirmation link');
+
+/** `GET /tickets/{ticketId}/confirm?code=&lang=`: the page the confirm link opens. */
+export const confirmQuery = z.strictObject({
+  code: confirmationCode,
+  lang: locale.optional(),
+});
+
+/** `POST /tickets/{ticketId}/confirm`: `{code}` (JSON, or the page's plain form post). */
+export const confirmBody = z.strictObject({
+  code: confirmationCode,
+  locale: locale.optional(),
+});
+
 /*
  * The signature headers are checked by the voicemail handler itself (one refusal for any
  * fault); their schemas describe them in the OpenAPI document.

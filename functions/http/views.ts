@@ -35,6 +35,9 @@ export function agentView(
     ...rest,
     customer: customerOf(ticket),
     ...(queue ? { queue } : {}),
+    requesterVerified: ticket.requesterVerified === true,
+    requesterVerifiedBy: ticket.requesterVerifiedBy ?? null,
+    relatedTicketId: ticket.relatedTicketId ?? null,
     ...(history
       ? {
           messages: history.messages.map(messageView),
@@ -63,6 +66,7 @@ export function messageView(message: TicketMessage) {
     channel: message.channel,
     createdAt: message.createdAt,
     attachments: message.attachments ?? [],
+    ...(message.unverified ? { unverified: true as const } : {}),
   };
 }
 
@@ -76,6 +80,8 @@ export function queueItem(ticket: Ticket) {
     subject: ticket.subject,
     customer: customerOf(ticket),
     requester: { name: ticket.requester.name, email: ticket.requester.email ?? null },
+    /** Whether the requester's address is proven theirs (SPEC §14); the group follows it anyway. */
+    requesterVerified: ticket.requesterVerified === true,
   };
 }
 

@@ -1,8 +1,11 @@
 import { z } from 'zod';
 import { intakeMail } from '../app/intake-mail';
 import { parseMime } from '../adapters/mime-parser';
+import { admissionOf, type MailVerdicts, verdictStatus } from '../domain/mail/sender-trust';
 import { dependencies } from '../shared/dependencies';
 import { queueHandler } from '../shared/queue-handler';
+
+const verdict = z.object({ status: z.string() }).optional();
 
 /** SES's receipt notification (S3 action with an SNS topic), as far as intake reads it. */
 const sesNotification = z.object({
@@ -12,8 +15,11 @@ const sesNotification = z.object({
     .optional(),
   receipt: z
     .object({
-      spamVerdict: z.object({ status: z.string() }).optional(),
-      virusVerdict: z.object({ status: z.string() }).optional(),
+      spfVerdict: verdict,
+      dkimVerdict: verdict,
+      dmarcVerdict: verdict,
+      spamVerdict: verdict,
+      virusVerdict: verdict,
       action: z.object({ type: z.literal('S3'), bucketName: z.string(), objectKey: z.string() }),
     })
     .optional(),
@@ -26,8 +32,10 @@ function log(level: 'INFO' | 'WARN' | 'ERROR', message: string, detail: Record<s
 
 /**
  * The intake: SES stored a received mail in S3 and notified through SNS → SQS. Spam and
- * virus verdicts FAIL make nothing; everything else is parsed and becomes a ticket or a
- * reply. A notification that is not one fails and ends in the dead-letter queue.
+ * virus verdicts FAIL make nothing; everything else is parsed and becomes a ticket, a
+ * reply or an unverified note, as SES's verdicts and the sender allow (SPEC §14, see
+ * functions/domain/mail/sender-trust.ts). A notification that is not one fails and ends in
+ * the dead-letter queue.
  */
 export const handler = queueHandler('intake', async (record) => {
   const envelope = snsEnvelope.parse(JSON.parse(record.body));
@@ -38,8 +46,16 @@ export const handler = queueHandler('intake', async (record) => {
   }
   const { mail, receipt } = notification;
   if (!mail || !receipt) throw new Error('a Received notification without mail or receipt');
-  const verdicts = [receipt.spamVerdict?.status, receipt.virusVerdict?.status];
-  if (verdicts.includes('FAIL')) {
+  // A verdict SES left out (scanning off, an older notification) reads as GRAY: no pass.
+  const verdicts: MailVerdicts = {
+    spf: verdictStatus(receipt.spfVerdict?.status),
+    dkim: verdictStatus(receipt.dkimVerdict?.status),
+    dmarc: verdictStatus(receipt.dmarcVerdict?.status),
+    spam: verdictStatus(receipt.spamVerdict?.status),
+    virus: verdictStatus(receipt.virusVerdict?.status),
+  };
+  const admission = admissionOf(verdicts);
+  if (admission.admit === 'refuse') {
     log('WARN', 'mail refused by spam or virus verdict', {
       sesMessageId: mail.messageId,
       verdicts,
@@ -52,6 +68,7 @@ export const handler = queueHandler('intake', async (record) => {
   const outcome = await intakeMail(deps, await parseMime(raw), {
     receiptId: mail.messageId,
     receivedAt: new Date(mail.timestamp).toISOString(),
+    verdicts,
     // '' is the null sender of bounces: passed on, not dropped.
     ...(mail.source !== undefined ? { envelopeFrom: mail.source } : {}),
   });
@@ -60,5 +77,5 @@ export const handler = queueHandler('intake', async (record) => {
     log('ERROR', 'mail quarantined', { sesMessageId: mail.messageId, key, reason: outcome.reason });
     return;
   }
-  log('INFO', 'mail taken in', { sesMessageId: mail.messageId, ...outcome });
+  log('INFO', 'mail taken in', { sesMessageId: mail.messageId, verdicts, ...outcome });
 });

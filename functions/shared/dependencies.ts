@@ -23,6 +23,10 @@ import { DynamoTicketRepository } from '../adapters/ticket-repository';
 import { DynamoQueueCounters } from '../adapters/queue-counters';
 import { DynamoWorkEntryRepository } from '../adapters/work-entry-repository';
 import { DynamoAllowances } from '../adapters/allowances';
+import {
+  DynamoAddressConfirmations,
+  DynamoVerifiedAddresses,
+} from '../adapters/address-verification';
 import { DynamoPriceListStore } from '../adapters/price-list-store';
 import { integer, optional, required } from './config';
 
@@ -76,6 +80,8 @@ export function createDependencies(): Dependencies {
     priceLists: () => new DynamoPriceListStore(table().db, table().name, clock),
     mailLog: () => new DynamoMailLog(table().db, table().name, clock),
     rateLimiter: () => new DynamoRateLimiter(table().db, table().name, clock),
+    verifiedAddresses: () => new DynamoVerifiedAddresses(table().db, table().name),
+    confirmations: () => new DynamoAddressConfirmations(table().db, table().name, clock),
     outbox: () => {
       const endpoint = optional('SQS_ENDPOINT');
       return new SqsOutbox(
@@ -100,6 +106,7 @@ export function createDependencies(): Dependencies {
   const deps = {
     clock,
     newAccessToken: () => randomBytes(24).toString('base64url'),
+    newMessageIdLocalPart: () => randomBytes(16).toString('hex'),
     newId: timeOrderedId,
   } as Dependencies;
   for (const [name, build] of Object.entries(parts)) {

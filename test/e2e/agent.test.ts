@@ -134,6 +134,8 @@ describe('agent', () => {
     expect(await first.textContent()).toContain('Contract');
     expect(await first.textContent()).toContain('High');
     expect(await first.textContent()).toContain('ACME GmbH');
+    // Web-form requesters have not proven their address yet (SPEC §14): marked for agents.
+    expect(await first.locator('.badge.unverified').textContent()).toBe('unverified');
     expect(await page.locator('#queue-body tr').nth(2).textContent()).toContain('Critical');
     await browser.screenshot('agent-01-queue');
   });
@@ -163,6 +165,7 @@ describe('agent', () => {
     await page.getByRole('heading', { name: id }).waitFor();
     expect(await page.locator('#ticket-facts').textContent()).toContain('alice (you)');
     expect(await page.locator('#ticket-facts').textContent()).toContain('In progress');
+    expect(await page.locator('#ticket-facts').textContent()).toContain('unverified address');
     expect(await page.locator('#conversation').textContent()).toContain('no one can connect');
     await expect.poll(() => page.locator('#queue-body tr').count()).toBe(4);
     // The claimed ticket is listed under "My tickets", linking to it.

@@ -1,4 +1,5 @@
 import type {
+  AddressConfirmations,
   Clock,
   CustomerMatch,
   CustomerRepository,
@@ -11,6 +12,7 @@ import type {
   TicketDeps,
   TicketNumbers,
   TicketRepository,
+  VerifiedAddresses,
 } from '../../functions/app/ports';
 import { hashAccessToken } from '../../functions/domain/access-token';
 import {
@@ -25,7 +27,7 @@ import type { OutboxEvent } from '../../functions/domain/mail/outbox-event';
 import type { TicketMessage } from '../../functions/domain/message';
 import { encodeQueueKey } from '../../functions/domain/queue-key';
 import { FIRST_TICKET_NUMBER } from '../../functions/domain/ticket-number';
-import { isHeld } from '../../functions/domain/ticket';
+import { isHeld, type VerificationMethod } from '../../functions/domain/ticket';
 
 /**
  * In-memory stand-ins for the ports of `functions/app/ports.ts`, with the semantics the
@@ -281,6 +283,41 @@ export class InMemoryMessageRepository implements MessageRepository {
   }
 }
 
+/** Proven addresses; the first proof stays, like the conditional put of the adapter. */
+export class InMemoryVerifiedAddresses implements VerifiedAddresses {
+  readonly proofs = new Map<string, { method: VerificationMethod; at: string }>();
+
+  async get(email: string) {
+    const proof = this.proofs.get(normalizeEmail(email));
+    return proof && copy(proof);
+  }
+
+  async record(email: string, method: VerificationMethod, at: string): Promise<void> {
+    if (!this.proofs.has(normalizeEmail(email)))
+      this.proofs.set(normalizeEmail(email), { method, at });
+  }
+}
+
+/** Confirm-link codes, numbered so tests can predict them; expired ones are not found. */
+export class InMemoryAddressConfirmations implements AddressConfirmations {
+  private readonly codes = new Map<string, { ticketId: string; email: string; expiresAt: Date }>();
+  private issued = 0;
+
+  constructor(private readonly clock: Clock) {}
+
+  async issue(ticketId: string, email: string, expiresAt: Date): Promise<string> {
+    const code = `code-${++this.issued}`;
+    this.codes.set(code, { ticketId, email: normalizeEmail(email), expiresAt });
+    return code;
+  }
+
+  async find(code: string) {
+    const issued = this.codes.get(code);
+    if (!issued || issued.expiresAt <= this.clock.now()) return undefined;
+    return { ticketId: issued.ticketId, email: issued.email };
+  }
+}
+
 /** Keeps what was published, in order, for assertions. */
 export class InMemoryOutbox implements Outbox {
   readonly published: OutboxEvent[] = [];
@@ -326,6 +363,7 @@ export interface Fakes {
   ticketNumbers: SequentialTicketNumbers;
   messages: InMemoryMessageRepository;
   outbox: InMemoryOutbox;
+  verifiedAddresses: InMemoryVerifiedAddresses;
   clock: FakeClock;
 }
 
@@ -340,6 +378,7 @@ export function fakeDeps(now = '2026-05-04T08:00:00.000Z'): TicketDeps & Fakes {
     ticketNumbers: new SequentialTicketNumbers(),
     messages: new InMemoryMessageRepository(),
     outbox: new InMemoryOutbox(),
+    verifiedAddresses: new InMemoryVerifiedAddresses(),
     clock: new FakeClock(now),
     newAccessToken: () => `token-${++tokens}`,
     newId: () => `id-${++ids}`,

@@ -89,11 +89,19 @@ const REPLY_PREFIX = /^\s*((re|aw|antw|wg|fw|fwd|sv|vs|tr)\s*(\[\d+\])?\s*:\s*)+
 /** What our own acknowledgement puts before the customer's subject (templates/acknowledgement). */
 const OUR_PREFIX = /^\s*(Eingangsbestätigung|We received your request):\s*/i;
 
-/** The subject for a new ticket: without reply/forward prefixes and our ticket tag. */
-export function ticketSubjectOf(subject: string, locale: Locale): string {
+/**
+ * The subject for a new ticket: without our ticket tag and, unless `keepPrefixes`, without
+ * reply/forward prefixes. A ticket linked to another one keeps them: "Fwd:" or "Re:" tells
+ * its agents that the sender wrote into someone else's thread.
+ */
+export function ticketSubjectOf(
+  subject: string,
+  locale: Locale,
+  options: { keepPrefixes?: boolean } = {},
+): string {
   const cleaned = subject
     .replace(/\[T-\d+\]/g, '')
-    .replace(REPLY_PREFIX, '')
+    .replace(options.keepPrefixes ? /^$/ : REPLY_PREFIX, '')
     .replace(OUR_PREFIX, '')
     .replace(/\s+/g, ' ')
     .trim();

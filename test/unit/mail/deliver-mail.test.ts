@@ -73,7 +73,8 @@ describe('deliverMail: acknowledgement', () => {
       from: MAIL_SETTINGS.supportAddress,
       to: 'joerg@acme.de',
       toName: 'Jörg Müller',
-      messageId: '<ack.T-10001@servicedesk.example.com>',
+      // Random (the fake numbers them), never built from the ticket number: SPEC §14.
+      messageId: '<own-1@servicedesk.example.com>',
       references: [],
       autoSubmitted: 'auto-replied',
     });
@@ -100,7 +101,7 @@ describe('deliverMail: acknowledgement', () => {
         kind: 'acknowledgement',
         to: 'joerg@acme.de',
         subject: deps.sender.sent[0]?.subject,
-        ownMessageId: '<ack.T-10001@servicedesk.example.com>',
+        ownMessageId: '<own-1@servicedesk.example.com>',
         providerMessageId: result.providerMessageId,
         references: [],
         sentAt: '2026-05-04T08:00:00.000Z',
@@ -316,7 +317,7 @@ describe('deliverMail: agent reply', () => {
     expect(mail?.text).toContain('Petra Schmidt');
     expect(mail?.html).toContain('Bitte &lt;neu&gt; starten.');
     expect(mail?.autoSubmitted).toBeUndefined();
-    expect(mail?.messageId).toBe('<reply.T-10001.m1@servicedesk.example.com>');
+    expect(mail?.messageId).toBe('<own-1@servicedesk.example.com>');
   });
 
   it('never mails an internal note', async () => {
@@ -394,7 +395,7 @@ describe('deliverMail: billing notice', () => {
     expect(mail?.text).toContain('Remote support (REMOTE)');
     expect(mail?.text).toContain('On-site visit (ONSITE)');
     expect(mail?.text).toContain('Total (net): €209.98');
-    expect(mail?.messageId).toBe('<billing.T-10001.v1@servicedesk.example.com>');
+    expect(mail?.messageId).toBe('<own-1@servicedesk.example.com>');
   });
 });
 
@@ -452,7 +453,7 @@ describe('deliverMail: threading', () => {
     expect(deps.sender.sent[1]).toMatchObject({
       inReplyTo: '<CAF00@mail.gmail.com>',
       references: [
-        '<ack.T-10001@servicedesk.example.com>',
+        '<own-1@servicedesk.example.com>',
         first.providerMessageId,
         '<CAF00@mail.gmail.com>',
       ],
@@ -514,5 +515,48 @@ describe('deliverMail: rate limit and retries', () => {
     const result = await deliverMail(deps, ack);
     expect(result.outcome).toBe('sent');
     expect(deps.sender.sent).toHaveLength(1);
+  });
+});
+
+describe('deliverMail: confirm link (SPEC §14)', () => {
+  it('gives an unverified requester a link to a page, with a code the mailer issued', async () => {
+    const deps = setup();
+
+    await deliverMail(deps, ack);
+
+    const text = deps.sender.sent[0]?.text ?? '';
+    const link = /https:\/\/support\.example\.com\/tickets\/T-10001\/confirm\?code=(\S+)/.exec(
+      text,
+    );
+    expect(link?.[1]).toBe('code-1');
+    expect(deps.sender.sent[0]?.html).toContain('/tickets/T-10001/confirm?code=code-1');
+    expect(await deps.confirmations.find('code-1')).toEqual({
+      ticketId: TICKET_ID,
+      email: 'joerg@acme.de',
+    });
+    // The code works for 30 days, then no longer.
+    deps.clock.advance(30 * 86_400_000);
+    expect(await deps.confirmations.find('code-1')).toBeUndefined();
+  });
+
+  it('asks nothing of a requester whose address is verified', async () => {
+    const deps = setup({
+      ticketId: TICKET_ID,
+      requesterVerified: true,
+      requesterVerifiedBy: 'mail',
+    });
+
+    await deliverMail(deps, ack);
+
+    expect(deps.sender.sent[0]?.text).not.toContain('/confirm');
+    expect(await deps.confirmations.find('code-1')).toBeUndefined();
+  });
+
+  it('never builds a Message-ID from the ticket number or the event', async () => {
+    const deps = setup();
+    await deliverMail(deps, ack);
+    const mail = deps.sender.sent[0];
+    expect(mail?.messageId).not.toContain('T-10001');
+    expect(mail?.messageId).not.toContain(ack.eventId);
   });
 });

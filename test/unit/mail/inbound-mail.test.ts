@@ -3,6 +3,7 @@ import {
   descriptionOf,
   type InboundAttachment,
   readableText,
+  ticketSubjectOf,
 } from '../../../functions/domain/mail/inbound-mail';
 
 const file = (filename: string): InboundAttachment => ({
@@ -59,5 +60,24 @@ describe('descriptionOf', () => {
     const description = descriptionOf({ text: 'x'.repeat(60_000), attachments: [] }, 'en');
     expect(description).toHaveLength(50_000 + '\n\n[… cut, full mail archived]'.length);
     expect(description.endsWith('[… cut, full mail archived]')).toBe(true);
+  });
+});
+
+describe('ticketSubjectOf', () => {
+  it('drops our ticket tag and reply or forward prefixes for a new ticket', () => {
+    expect(ticketSubjectOf('AW: WG: [T-10042] Drucker', 'de')).toBe('Drucker');
+    expect(ticketSubjectOf('Re: Fwd: Lines', 'en')).toBe('Lines');
+  });
+
+  it('keeps the prefixes of a mail written into another ticket’s thread (a linked ticket)', () => {
+    expect(ticketSubjectOf('Fwd: Lines', 'en', { keepPrefixes: true })).toBe('Fwd: Lines');
+    expect(ticketSubjectOf('Re: [T-10042] VPN drops', 'en', { keepPrefixes: true })).toBe(
+      'Re: VPN drops',
+    );
+  });
+
+  it('names an empty subject in the ticket’s language', () => {
+    expect(ticketSubjectOf(' [T-1] ', 'de')).toBe('(kein Betreff)');
+    expect(ticketSubjectOf('Re:', 'en')).toBe('(no subject)');
   });
 });

@@ -12,7 +12,12 @@ import type { Clock, WorkEntryReader } from '../../../functions/app/ports';
 import { rateWindowStart } from '../../../functions/domain/mail/mail-policy';
 import { messageIdKey, sesMessageId } from '../../../functions/domain/mail/threading';
 import { isBillable, type WorkEntry } from '../../../functions/domain/work-entry';
-import { FakeClock, InMemoryMessageRepository, InMemoryTicketRepository } from '../fakes';
+import {
+  FakeClock,
+  InMemoryAddressConfirmations,
+  InMemoryMessageRepository,
+  InMemoryTicketRepository,
+} from '../fakes';
 
 /**
  * In-memory stand-ins for the mailer's ports (functions/app/mail-ports.ts), with the
@@ -213,6 +218,7 @@ export interface MailFakes {
   mailLog: InMemoryMailLog;
   rateLimiter: InMemoryRateLimiter;
   sender: FakeMailSender;
+  confirmations: InMemoryAddressConfirmations;
   clock: FakeClock;
 }
 
@@ -227,7 +233,12 @@ export function fakeMailerDeps(now = '2026-05-04T08:00:00.000Z'): MailerDeps & M
     mailLog: new InMemoryMailLog(clock),
     rateLimiter: new InMemoryRateLimiter(clock),
     sender: new FakeMailSender(),
+    confirmations: new InMemoryAddressConfirmations(clock),
     clock,
     settings: { ...MAIL_SETTINGS },
+    newMessageIdLocalPart: (() => {
+      let ids = 0;
+      return () => `own-${++ids}`;
+    })(),
   };
 }

@@ -61,6 +61,8 @@ export interface TicketMessage {
   channel: 'web' | 'email' | 'phone';
   createdAt: string;
   attachments?: Attachment[];
+  /** A mail from a sender who may not write into the ticket (agents only). */
+  unverified?: boolean;
 }
 
 /** `GET /tickets/{ticketId}` with the customer's access token. */
@@ -117,6 +119,11 @@ export interface AgentTicket extends Omit<CustomerTicket, 'messages'> {
   locale: 'de' | 'en';
   requester: { name: string; email?: string; phone?: string };
   customer: { id: string | null; name: string };
+  /** Whether the requester's address is proven theirs (SPEC §14). */
+  requesterVerified?: boolean;
+  requesterVerifiedBy?: 'mail' | 'confirm-link' | 'portal' | null;
+  /** The ticket a mail named that this one was opened about. */
+  relatedTicketId?: string | null;
   assignee?: string;
   version: number;
   messages?: TicketMessage[];
@@ -132,6 +139,7 @@ export interface QueueItem {
   subject: string;
   customer: { id: string | null; name: string };
   requester?: { name: string; email: string | null };
+  requesterVerified?: boolean;
 }
 
 export interface QueuePage {

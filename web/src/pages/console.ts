@@ -229,9 +229,15 @@ function renderQueue(): void {
 }
 
 function customerCell(item: QueueItem): (Node | string)[] {
-  if (item.customer.id) return [item.customer.name];
+  // The group follows the address; an unproven one is marked so agents can weigh it.
+  const unverified =
+    item.requesterVerified === false
+      ? [' ', badge('unverified', 'unverified', 'The requester has not proven this address theirs')]
+      : [];
+  if (item.customer.id) return [item.customer.name, ...unverified];
   return [
     h('span', { attrs: { title: item.requester?.email ?? '' } }, item.customer.name),
+    ...unverified,
     h('br'),
     h('span', { className: 'meta' }, 'no customer record'),
   ];
@@ -374,7 +380,22 @@ function renderTicket(): void {
           )
         : '',
       t.requester.phone ? ` · ${t.requester.phone}` : '',
+      t.requester.email
+        ? t.requesterVerified
+          ? ` · verified (${t.requesterVerifiedBy ?? 'address'})`
+          : h(
+              'span',
+              null,
+              ' ',
+              badge(
+                'unverified',
+                'unverified address',
+                'Not proven theirs: anyone can type an address',
+              ),
+            )
+        : '',
     ),
+    ...(t.relatedTicketId ? fact('Refers to', t.relatedTicketId) : []),
     ...fact(
       'Assignee',
       t.assignee ? (t.assignee === me ? `${t.assignee} (you)` : t.assignee) : '—',
@@ -411,7 +432,15 @@ function renderTicket(): void {
       'Original request',
     ),
     ...(t.messages ?? []).map((m: TicketMessage) =>
-      messageItem(m.author, m.body, m.createdAt, m.channel, m.internal, undefined, m.attachments),
+      messageItem(
+        m.author,
+        m.body,
+        m.createdAt,
+        m.channel,
+        m.internal,
+        m.unverified ? 'unverified sender, by e-mail' : undefined,
+        m.attachments,
+      ),
     ),
   ];
   replaceChildren(byId('conversation'), ...conversation);
@@ -423,8 +452,12 @@ function fact(term: string, ...value: (Node | string)[]): HTMLElement[] {
   return [h('dt', null, term), h('dd', null, ...value)];
 }
 
-function badge(className: string, text: string): HTMLElement {
-  return h('span', { className: `badge ${className}` }, text);
+function badge(className: string, text: string, title?: string): HTMLElement {
+  return h(
+    'span',
+    { className: `badge ${className}`, ...(title ? { attrs: { title } } : {}) },
+    text,
+  );
 }
 
 function messageItem(

@@ -14,6 +14,8 @@ export interface AcknowledgementData {
   salesPhone: string;
   /** Standard tickets: how many requests waited before it when the mail was written. */
   waitingBefore?: number;
+  /** The link that confirms the requester's address; only while it is not verified. */
+  confirmUrl?: string;
 }
 
 const SEVERITY: Record<Locale, Record<Severity, string>> = {
@@ -40,6 +42,8 @@ const TEXT = {
     follow:
       'Den Stand Ihrer Anfrage und Ihren aktuellen Platz in der Warteschlange sehen Sie hier:',
     token: 'Ihr Zugangsschlüssel zu diesem Ticket',
+    confirm:
+      'Bitte bestätigen Sie, dass diese E-Mail-Adresse Ihnen gehört – dann wissen wir, dass Antworten von dieser Adresse von Ihnen stammen:',
     reply: 'Antworten Sie einfach auf diese E-Mail, um uns weitere Informationen zu senden.',
     closing: 'Mit freundlichen Grüßen\nIhr Support-Team',
   },
@@ -60,6 +64,8 @@ const TEXT = {
           : `When this e-mail was written, ${n} requests were waiting before yours. Requests under a service contract or of higher urgency that arrive later are handled before yours.`,
     follow: 'Follow your request and its current place in the queue here:',
     token: 'Your access key for this ticket',
+    confirm:
+      'Please confirm that this e-mail address is yours, so that we know replies from it come from you:',
     reply: 'Simply reply to this e-mail to send us more information.',
     closing: 'Kind regards\nYour support team',
   },
@@ -85,6 +91,7 @@ export function renderAcknowledgement(data: AcknowledgementData, locale: Locale)
     `${t.follow} ${data.statusUrl}`,
     `${t.token}: ${data.accessToken}`,
     '',
+    ...(data.confirmUrl ? [`${t.confirm} ${data.confirmUrl}`, ''] : []),
     t.reply,
     '',
     t.closing,
@@ -98,6 +105,11 @@ export function renderAcknowledgement(data: AcknowledgementData, locale: Locale)
       ${t.follow} <a href="${data.statusUrl}">${data.statusUrl}</a><br />
       ${t.token}: <code>${data.accessToken}</code>
     </p>
+    ${
+      data.confirmUrl
+        ? html`<p>${t.confirm} <a href="${data.confirmUrl}">${data.confirmUrl}</a></p>`
+        : ''
+    }
     <p>${t.reply}</p>
     <p style="white-space: pre-line">${t.closing}</p>`;
   return { subject, text, html: layout(locale, subject, body) };
