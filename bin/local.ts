@@ -1,4 +1,5 @@
-import { startLocalStack } from './local/stack';
+import { join } from 'node:path';
+import { DEFAULT_DATA_DIR, startLocalStack } from './local/stack';
 
 /**
  * `npm start`: the whole servicedesk on this machine, with stand-ins for every AWS service.
@@ -16,7 +17,7 @@ const stack = await startLocalStack({
   ...(process.env.LOCAL_DATA_DIR ? { dataDir: process.env.LOCAL_DATA_DIR } : {}),
 });
 
-const dataDir = process.env.LOCAL_DATA_DIR ?? '.local/';
+const dataDir = process.env.LOCAL_DATA_DIR ?? DEFAULT_DATA_DIR;
 console.log(`servicedesk is running on this machine:
   support form        ${stack.apiUrl}/  (English: ${stack.apiUrl}/en/)
   agent console       ${stack.apiUrl}/console.html
@@ -26,7 +27,7 @@ console.log(`servicedesk is running on this machine:
   staff token         ${stack.apiUrl}/_local/token?sub=alice&groups=agents
   sent mail (SES)     ${stack.sesUrl}  (its /store lists the mail as JSON)
   inbound mail (SMTP) 127.0.0.1:${stack.smtpPort}  (any recipient; becomes a ticket as if SES received it)
-  voicemail hook      POST ${stack.apiUrl}/intake/voicemail  (HMAC secret in ${dataDir}voicemail-secret)
+  voicemail hook      POST ${stack.apiUrl}/intake/voicemail  (HMAC secret in ${join(dataDir, 'voicemail-secret')})
   DynamoDB stand-in   ${stack.dynamoDbEndpoint}  (dynalite, table "${stack.tableName}")
   SQS/SNS/S3 stand-in ${stack.sqsEndpoint}  (fauxqs: queues "${stack.outbox.name}", "${stack.intake.name}" with DLQs, bucket "${stack.mailBucket}")
 Stop with Ctrl-C. State is kept in ${dataDir} (delete it to start afresh).`);

@@ -40,7 +40,23 @@ export interface MailSettings {
    * @default 'create'
    */
   readonly receiptRuleSet?: string;
+  /**
+   * Acknowledgements per normalised mailbox and sliding hour (`ACK_LIMIT_MAILBOX`).
+   * @default '5' (the mailer's own default)
+   */
+  readonly ackLimitMailbox?: string;
+  /** Acknowledgements per mail domain and sliding hour (`ACK_LIMIT_DOMAIN`). @default '50' */
+  readonly ackLimitDomain?: string;
+  /** Acknowledgements per form client address and sliding hour (`ACK_LIMIT_CLIENT`). @default '20' */
+  readonly ackLimitClient?: string;
 }
+
+/** The acknowledgement limits and the mailer variables they set. */
+const ACK_LIMITS = {
+  ackLimitMailbox: 'ACK_LIMIT_MAILBOX',
+  ackLimitDomain: 'ACK_LIMIT_DOMAIN',
+  ackLimitClient: 'ACK_LIMIT_CLIENT',
+} as const;
 
 /** The context keys the settings are read from. */
 export const MAIL_CONTEXT_KEYS: Readonly<Record<keyof MailSettings, string>> = {
@@ -51,6 +67,9 @@ export const MAIL_CONTEXT_KEYS: Readonly<Record<keyof MailSettings, string>> = {
   emailIdentity: 'servicedesk:emailIdentity',
   financeAddress: 'servicedesk:financeAddress',
   receiptRuleSet: 'servicedesk:receiptRuleSet',
+  ackLimitMailbox: 'servicedesk:ackLimitMailbox',
+  ackLimitDomain: 'servicedesk:ackLimitDomain',
+  ackLimitClient: 'servicedesk:ackLimitClient',
 };
 
 /** Domains reserved for documentation and tests (RFC 2606, RFC 6761): placeholders only. */
@@ -63,8 +82,10 @@ const RESERVED_DOMAIN = /(^|\.)(example\.(com|net|org)|example|invalid|test|loca
  */
 export function mailSettingsFromContext(scope: Construct): MailSettings {
   const read = (key: keyof MailSettings): string | undefined => {
-    const value: unknown = scope.node.tryGetContext(MAIL_CONTEXT_KEYS[key]);
+    let value: unknown = scope.node.tryGetContext(MAIL_CONTEXT_KEYS[key]);
     if (value === undefined || value === null) return undefined;
+    // The limits may be written as numbers in cdk.json.
+    if (key in ACK_LIMITS && typeof value === 'number') value = String(value);
     if (typeof value !== 'string') {
       throw new Error(`Context ${MAIL_CONTEXT_KEYS[key]} must be a string.`);
     }
@@ -90,6 +111,11 @@ export function mailSettingsFromContext(scope: Construct): MailSettings {
     receiptRuleSet: read('receiptRuleSet') ?? 'create',
     ...(supportName === undefined ? {} : { supportName }),
     ...(financeAddress === undefined ? {} : { financeAddress }),
+    ...Object.fromEntries(
+      (Object.keys(ACK_LIMITS) as (keyof typeof ACK_LIMITS)[])
+        .map((key) => [key, read(key)] as const)
+        .filter(([, value]) => value !== undefined),
+    ),
   };
   validateMailSettings(settings);
   if (RESERVED_DOMAIN.test(mailDomainOf(settings.supportAddress))) {
@@ -111,6 +137,12 @@ function emailIdentityMode(value: string | undefined): EmailIdentityMode {
 /** Throws on settings the mailer could not work with (plain strings, no tokens). */
 export function validateMailSettings(settings: MailSettings): void {
   const { supportAddress, salesPhone, publicUrl, financeAddress, receiptRuleSet } = settings;
+  for (const key of Object.keys(ACK_LIMITS) as (keyof typeof ACK_LIMITS)[]) {
+    const value = settings[key];
+    if (value !== undefined && !/^[1-9][0-9]{0,5}$/.test(value)) {
+      throw new Error(`${MAIL_CONTEXT_KEYS[key]} is a whole number of at least 1, not "${value}".`);
+    }
+  }
   mailDomainOf(supportAddress);
   if (financeAddress !== undefined && domainOf(financeAddress) === undefined) {
     throw new Error(`The finance address "${financeAddress}" is not an address.`);
@@ -154,5 +186,10 @@ export function mailEnvironment(settings: MailSettings): Record<string, string> 
     PUBLIC_URL: settings.publicUrl,
     ...(settings.supportName === undefined ? {} : { SUPPORT_NAME: settings.supportName }),
     ...(settings.financeAddress === undefined ? {} : { FINANCE_ADDRESS: settings.financeAddress }),
+    ...Object.fromEntries(
+      (Object.keys(ACK_LIMITS) as (keyof typeof ACK_LIMITS)[])
+        .filter((key) => settings[key] !== undefined)
+        .map((key) => [ACK_LIMITS[key], settings[key] as string]),
+    ),
   };
 }

@@ -32,11 +32,31 @@ export interface MailerProps {
   readonly timeout?: Duration;
   /**
    * Invocations at a time, and so the sending rate: each invocation sends its batch one
-   * mail after another, so two bound the rate to a few mails a second. A send that SES
-   * throttles fails and is retried with backoff like any other failure.
-   * @default 2 (the least Lambda allows)
+   * mail after another. A send that SES throttles is retried by the client with adaptive
+   * backoff, then fails with the rest of its batch and comes back after the queue's backoff.
+   * @default from `sesMaxSendRate` ({@link mailerConcurrencyFor})
    */
   readonly maxConcurrency?: number;
+  /**
+   * The account's SES sending quota, mails per second (`aws sesv2 get-account`:
+   * `SendQuota.MaxSendRate`; context `servicedesk:sesMaxSendRate`).
+   * @default 14, what SES grants a production account at first
+   */
+  readonly sesMaxSendRate?: number;
+}
+
+/**
+ * Mails one mailer invocation sends a second: one after another, each about 200 ms (the
+ * delivery record, the ticket, the rate limit, the thread, SES's answer, the sent record).
+ */
+export const MAILS_PER_SECOND_PER_INVOCATION = 5;
+
+/**
+ * Invocations at a time that use the SES quota without running into it: the quota over
+ * what one invocation sends, at least 2 (the least Lambda allows), at most 1000.
+ */
+export function mailerConcurrencyFor(sesMaxSendRate: number): number {
+  return Math.min(1000, Math.max(2, Math.floor(sesMaxSendRate / MAILS_PER_SECOND_PER_INVOCATION)));
 }
 
 /**
@@ -61,7 +81,7 @@ export class Mailer extends Construct {
       visibilityTimeout: props.outbox.visibilityTimeout,
       batchSize: 10,
       maxBatchingWindow: Duration.seconds(5),
-      maxConcurrency: props.maxConcurrency ?? 2,
+      maxConcurrency: props.maxConcurrency ?? mailerConcurrencyFor(props.sesMaxSendRate ?? 14),
     });
     props.identity.grant(this.function, ...SES_SEND_ACTIONS);
   }

@@ -53,6 +53,15 @@ export const SERVICE_TIME_ZONE = TimeZone.EUROPE_BERLIN;
 /** The jobs the scheduler starts. */
 export const SCHEDULED_JOBS: readonly ScheduledJob[] = [
   {
+    handler: 'sweep-acknowledgements',
+    cron: { minute: '*' },
+    table: 'readwrite',
+    outbox: true,
+    timeout: Duration.minutes(1),
+    description:
+      'Every minute: queue the acknowledgements of stored tickets whose mail never reached the outbox',
+  },
+  {
     handler: 'regroup-contracts',
     cron: { minute: '5', hour: '0' },
     table: 'readwrite',

@@ -1,4 +1,4 @@
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration, Lazy, Validations } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -6,6 +6,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { WRITE_SCOPES } from '../functions/adapters/table-design';
 import { routes, type Route } from '../functions/http/routes';
 import { functionEntry, pascalCase } from './function-entry';
 import { alarmOnLogLine } from './log-line-alarm';
@@ -45,12 +46,12 @@ export const EXPORT_ROUTE_ACCESS: BucketAccess = {
 };
 
 /**
- * What a route with `mailBucket` may do there: store a ticket's files under `attachments/`
- * and sign download links for them.
+ * What a route with `mailBucket` may do there, by its kind: `read` signs download links for
+ * a ticket's files under `attachments/` (no `s3:PutObject`), `write` stores uploads there.
  */
-export const ATTACHMENT_ROUTE_ACCESS: BucketAccess = {
-  read: [`${MAIL_PREFIXES.attachments}*`],
-  write: [`${MAIL_PREFIXES.attachments}*`],
+export const ATTACHMENT_ROUTE_ACCESS: Readonly<Record<'read' | 'write', BucketAccess>> = {
+  read: { read: [`${MAIL_PREFIXES.attachments}*`] },
+  write: { write: [`${MAIL_PREFIXES.attachments}*`] },
 };
 
 /**
@@ -58,6 +59,9 @@ export const ATTACHMENT_ROUTE_ACCESS: BucketAccess = {
  * more memory is more CPU for the CSV writer.
  */
 export const EXPORT_ROUTE_FUNCTION = { timeout: Duration.seconds(29), memorySize: 1024 } as const;
+
+/** The stage the API is deployed to (its base path). */
+export const API_STAGE_NAME = 'v1';
 
 /** Options for {@link ServiceDeskApi}. */
 export interface ServiceDeskApiProps {
@@ -153,7 +157,7 @@ export class ServiceDeskApi extends Construct {
       // Execution logging needs the account's API Gateway CloudWatch role; see below.
       cloudWatchRole: true,
       deployOptions: {
-        stageName: props.stageName ?? 'v1',
+        stageName: props.stageName ?? API_STAGE_NAME,
         throttlingRateLimit: throttle.rateLimit,
         throttlingBurstLimit: throttle.burstLimit,
         methodOptions,
@@ -191,17 +195,33 @@ export class ServiceDeskApi extends Construct {
       }
     }
 
+    // Every handler behind a staff token checks its issuer and client itself (SPEC §14: the
+    // Cognito authorizer checks neither `aud` nor `token_use`); those that verify tokens
+    // themselves also get the pool's keys. The pages' client is added with the site, after
+    // the API, so its id is read when the template is written.
+    const clientId = Lazy.string({ produce: () => props.staff.client.userPoolClientId });
+    const tokenSettings = (route: Route): Record<string, string> => ({
+      JWT_ISSUER: props.staff.issuer,
+      JWT_CLIENT_ID: clientId,
+      ...(route.auth === 'staff-or-ticket-token' ? { JWKS_URL: props.staff.jwksUrl } : {}),
+    });
     const functions = new Map<string, ServiceDeskFunction>();
     for (const route of routes) {
       const fn = new ServiceDeskFunction(this, `${pascalCase(route.handler)}Function`, {
         entry: functionEntry('http', route.handler),
         description: `${route.method} ${route.path}: ${route.summary}`.slice(0, 256),
-        ...(route.auth === 'staff-or-ticket-token'
-          ? { environment: { JWKS_URL: props.staff.jwksUrl, JWT_ISSUER: props.staff.issuer } }
-          : {}),
+        ...(route.auth === 'public' ? {} : { environment: tokenSettings(route) }),
         ...(route.exportBucket ? EXPORT_ROUTE_FUNCTION : {}),
       });
-      if (route.table !== 'none') fn.bindTable({ table: props.table, access: route.table });
+      if (route.table !== 'none') {
+        fn.bindTable({
+          table: props.table,
+          access: route.table,
+          ...(route.tableWrites
+            ? { writes: route.tableWrites.map((scope) => WRITE_SCOPES[scope]) }
+            : {}),
+        });
+      }
       if (route.outbox) fn.bindOutbox(props.outbox);
       if (route.exportBucket) {
         fn.bindBucket({
@@ -214,7 +234,7 @@ export class ServiceDeskApi extends Construct {
         fn.bindBucket({
           bucket: props.mailBucket,
           variable: MAIL_BUCKET_VARIABLE,
-          ...ATTACHMENT_ROUTE_ACCESS,
+          ...ATTACHMENT_ROUTE_ACCESS[route.mailBucket],
         });
       }
       for (const { variable, secret } of routeSecrets.filter((s) => s.handler === route.handler)) {

@@ -93,6 +93,12 @@ export class ServiceDeskData extends Construct {
    * system is configured with its value, so it stays here, apart from the code.
    */
   readonly voicemailSecret: secretsmanager.Secret;
+  /**
+   * The secret customers' access tokens are derived with (HMAC of ticket number and nonce):
+   * the functions that make tickets and the mailer derive the same token, so no token is
+   * kept in idempotency records or queued events (SPEC §14). Generated, never leaves AWS.
+   */
+  readonly accessTokenSecret: secretsmanager.Secret;
 
   constructor(scope: Construct, id: string, props: ServiceDeskDataProps) {
     super(scope, id);
@@ -184,6 +190,21 @@ export class ServiceDeskData extends Construct {
         "The voicemail secret is shared with the hotline's phone system, which has no API " +
         'for Secrets Manager to set a new value in; rotating it is a coordinated manual step ' +
         '(README, "Deploying to AWS"), so automatic rotation would only break the hook.',
+    });
+
+    this.accessTokenSecret = new secretsmanager.Secret(this, 'AccessTokenSecret', {
+      description:
+        "Key customers' ticket access tokens are derived with (HMAC-SHA256 of ticket and nonce)",
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.accessTokenSecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'Tickets keep the hash of their token, so tokens customers hold stay valid across a ' +
+        'new value; but acknowledgements queued and submissions retried under a new value ' +
+        'would carry tokens that open nothing. It is replaced by hand at a quiet moment ' +
+        '(README, "Deploying to AWS") rather than by a rotation schedule.',
     });
   }
 }

@@ -54,7 +54,16 @@ export interface BindTableOptions {
   readonly table: IIndexedTable;
   /** `read` (get, query) or `readwrite` (also put, update, delete). */
   readonly access: TableAccess;
+  /**
+   * With `readwrite`: the partition keys (`dynamodb:LeadingKeys` patterns, `TICKET#*`) the
+   * function may put and update items under; it may then not delete or batch-write. Reads
+   * stay on the whole table. @default writes anywhere
+   */
+  readonly writes?: readonly string[];
 }
+
+/** The writes a function limited to some partition keys may make (no deletes). */
+export const SCOPED_WRITE_ACTIONS: readonly string[] = ['dynamodb:PutItem', 'dynamodb:UpdateItem'];
 
 /** The environment variable the handlers read the outbox queue's URL from. */
 export const OUTBOX_QUEUE_URL_VARIABLE = 'OUTBOX_QUEUE_URL';
@@ -259,7 +268,7 @@ export class ServiceDeskFunction extends nodejs.NodejsFunction {
    * Grants exactly `access` to the table and its indexes and sets `TABLE_NAME`, in one
    * call, so permission and configuration cannot drift apart. A function binds one table.
    */
-  bindTable({ table, access }: BindTableOptions): void {
+  bindTable({ table, access, writes }: BindTableOptions): void {
     if (this.boundTable) {
       throw new Error(`${this.node.path} is already bound to a table; a function binds one.`);
     }
@@ -268,14 +277,34 @@ export class ServiceDeskFunction extends nodejs.NodejsFunction {
         `${this.node.path}: ${TABLE_NAME_VARIABLE} is set by bindTable(), not by environment.`,
       );
     }
-    iam.Grant.addToPrincipal({
-      grantee: this,
-      actions: [...TABLE_ACTIONS[access]],
-      resourceArns: [
-        table.tableArn,
-        ...table.indexNames.map((indexName) => `${table.tableArn}/index/${indexName}`),
-      ],
-    });
+    const everything = [
+      table.tableArn,
+      ...table.indexNames.map((indexName) => `${table.tableArn}/index/${indexName}`),
+    ];
+    if (writes && access === 'readwrite') {
+      if (writes.length === 0) throw new Error(`${this.node.path}: writes names no keys.`);
+      iam.Grant.addToPrincipal({
+        grantee: this,
+        actions: [...TABLE_ACTIONS.read],
+        resourceArns: everything,
+      });
+      // Writes go to the table itself (never to an index), under the named keys only.
+      this.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: [...SCOPED_WRITE_ACTIONS],
+          resources: [table.tableArn],
+          conditions: {
+            'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...writes] },
+          },
+        }),
+      );
+    } else {
+      iam.Grant.addToPrincipal({
+        grantee: this,
+        actions: [...TABLE_ACTIONS[access]],
+        resourceArns: everything,
+      });
+    }
     this.addEnvironment(TABLE_NAME_VARIABLE, table.tableName);
     this.boundTable = table;
   }

@@ -22,6 +22,7 @@ import { securityHeaders } from '../web/build';
 import type { CognitoAuthConfig } from '../web/src/lib/site-config';
 import { PROJECT_ROOT } from './function-entry';
 import { PrivateBucket } from './private-bucket';
+import { API_STAGE_NAME } from './service-desk-api';
 import { writeSiteSync } from './site-build';
 import type { SiteSettings } from './site-settings';
 import type { StaffUserPool } from './staff-user-pool';
@@ -166,6 +167,8 @@ function referrerPolicy(value: string): cloudfront.HeadersReferrerPolicy {
 export interface ServiceDeskSiteProps {
   /** The API, served on the same origin under {@link apiPathPatterns}. */
   readonly api: apigateway.RestApi;
+  /** The API's stage (its base path). @default API_STAGE_NAME */
+  readonly apiStageName?: string;
   /** The staff pool: its hosted UI signs staff in; the pages' client is added here. */
   readonly staff: StaffUserPool;
   /** Where the bucket's and the distribution's access logs go. */
@@ -228,8 +231,19 @@ export class ServiceDeskSite extends Construct {
       runtime: cloudfront.FunctionRuntime.JS_2_0,
     });
 
+    // The API's address from its id and the stage's name, not from the stage resource
+    // (as RestApiOrigin does): the staff functions name the pages' client (SPEC §14), the
+    // client names this distribution, so the distribution must not wait for the functions.
+    const stack = Stack.of(this);
     const apiBehavior: cloudfront.BehaviorOptions = {
-      origin: new origins.RestApiOrigin(props.api),
+      origin: new origins.HttpOrigin(
+        `${props.api.restApiId}.execute-api.${stack.region}.${stack.urlSuffix}`,
+        {
+          originPath: `/${props.apiStageName ?? API_STAGE_NAME}`,
+          protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
+          originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
+        },
+      ),
       viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
       allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
       cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,

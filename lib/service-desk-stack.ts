@@ -19,6 +19,12 @@ import { StaffUserPool } from './staff-user-pool';
 /** The name the voicemail handler asks `secret()` for (`functions/http/take-voicemail.ts`). */
 export const VOICEMAIL_SECRET_VARIABLE = 'VOICEMAIL_SECRET';
 
+/** The name the functions ask `secret()` for the access-token secret by. */
+export const ACCESS_TOKEN_SECRET_VARIABLE = 'ACCESS_TOKEN_SECRET';
+
+/** Route handlers that make tickets, and so derive their access tokens. */
+export const TICKET_MAKING_HANDLERS = ['submit-ticket', 'take-voicemail'] as const;
+
 /** Options for {@link ServiceDeskStack}. */
 export interface ServiceDeskStackProps extends StackProps {
   /**
@@ -75,6 +81,11 @@ export class ServiceDeskStack extends Stack {
           variable: VOICEMAIL_SECRET_VARIABLE,
           secret: this.data.voicemailSecret,
         },
+        ...TICKET_MAKING_HANDLERS.map((handler) => ({
+          handler,
+          variable: ACCESS_TOKEN_SECRET_VARIABLE,
+          secret: this.data.accessTokenSecret,
+        })),
       ],
     });
     this.mailer = new Mailer(this, 'Mailer', {
@@ -82,6 +93,7 @@ export class ServiceDeskStack extends Stack {
       outbox: this.data.outbox,
       identity: this.data.emailIdentity,
       settings: mail,
+      ...sesMaxSendRateOf(this),
     });
     this.intake = new MailIntake(this, 'MailIntake', {
       recipient: mail.supportAddress,
@@ -91,6 +103,13 @@ export class ServiceDeskStack extends Stack {
       table: this.data.table,
       outbox: this.data.outbox.queue,
     });
+    // The mailer derives the token of each acknowledgement; the intake makes tickets.
+    for (const fn of [this.mailer.function, this.intake.function]) {
+      fn.bindSecret({
+        secret: this.data.accessTokenSecret,
+        variable: ACCESS_TOKEN_SECRET_VARIABLE,
+      });
+    }
     this.jobs = new ScheduledJobs(this, 'Jobs', {
       table: this.data.table,
       outbox: this.data.outbox.queue,
@@ -164,4 +183,15 @@ export class ServiceDeskStack extends Stack {
       value: this.data.voicemailSecret.secretArn,
     });
   }
+}
+
+/** The SES sending quota from the context (`servicedesk:sesMaxSendRate`), if given. */
+function sesMaxSendRateOf(scope: Construct): { sesMaxSendRate?: number } {
+  const value: unknown = scope.node.tryGetContext('servicedesk:sesMaxSendRate');
+  if (value === undefined) return {};
+  const rate = Number(value);
+  if (!Number.isFinite(rate) || rate <= 0) {
+    throw new Error(`servicedesk:sesMaxSendRate must be a positive number, not ${String(value)}`);
+  }
+  return { sesMaxSendRate: rate };
 }

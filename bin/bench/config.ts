@@ -1,7 +1,7 @@
 import type { BenchConfig } from './types';
 
 /** The scenarios, in the order they run; each runs in a process and stack of its own. */
-export const PHASES = ['claims', 'queue', 'intake', 'export', 'work'] as const;
+export const PHASES = ['claims', 'queue', 'intake', 'export', 'work', 'acks'] as const;
 export type Phase = (typeof PHASES)[number];
 
 const numbers = (name: string, fallback: number[]) =>
@@ -28,6 +28,9 @@ export function readConfig(): BenchConfig {
     exportEntries: number('BENCH_EXPORT_ENTRIES', 100_000),
     exportCustomers: number('BENCH_EXPORT_CUSTOMERS', 3_000),
     workEntries: number('BENCH_WORK_ENTRIES', 4_000),
+    ackSeconds: number('BENCH_ACK_SECONDS', 60),
+    ackConcurrency: number('BENCH_ACK_CONCURRENCY', 16),
+    ackSoakSeconds: number('BENCH_ACK_SOAK_S', 0),
     only: PHASES.filter((phase) => only.includes(phase)),
   };
 }

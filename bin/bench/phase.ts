@@ -17,6 +17,8 @@ import { countStoreCalls, detachMailer, PHASES, readConfig } from './config';
 import { captureProductLog } from './product-log';
 import { startStoreCallCounter } from './store-call-counter';
 import type { WorkerInput, WorkerMessage } from './types';
+import { FIRST_TICKET_NUMBER } from '../../functions/domain/ticket-number';
+import { MAIL_TIME_SLOTS } from './acks';
 
 const phase = PHASES.find((p) => p === process.env.BENCH_PHASE);
 if (!phase) throw new Error(`BENCH_PHASE must be one of ${PHASES.join(', ')}`);
@@ -89,7 +91,17 @@ try {
       return { sub, token: await local.token(sub, ['agents']) };
     }),
   );
+  // The stack's side of the acknowledgement lag: when each ticket's first mail went out.
+  const mailTimes = new SharedArrayBuffer(MAIL_TIME_SLOTS * Float64Array.BYTES_PER_ELEMENT);
+  const times = new Float64Array(mailTimes);
+  local.onMailSent((subject) => {
+    const number = Number(/\[T-(\d+)\]/.exec(subject)?.[1] ?? Number.NaN) - FIRST_TICKET_NUMBER;
+    if (number >= 0 && number < MAIL_TIME_SLOTS && times[number] === 0) times[number] = Date.now();
+  });
   const input: WorkerInput = {
+    sesEndpoint: local.sesUrl,
+    mailerConcurrency: local.mailerConcurrency,
+    mailTimes,
     config,
     apiUrl: local.apiUrl,
     dynamoDbEndpoint: local.dynamoDbEndpoint,

@@ -4,6 +4,7 @@
  * (the local API on the main thread of bin/bench/phase.ts, dynalite on a thread of its own).
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { benchAcknowledgements } from './acks';
 import { benchClaims } from './claims';
 import type { BenchContext } from './context';
 import { benchExport } from './export';
@@ -38,6 +39,7 @@ async function main(input: WorkerInput): Promise<TargetResult[]> {
     if (only.has('intake')) await benchIntake(context);
     if (only.has('export')) await benchExport(context);
     if (only.has('work')) await benchWork(context);
+    if (only.has('acks')) await benchAcknowledgements(context);
   } finally {
     http.close();
     db.destroy();

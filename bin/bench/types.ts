@@ -29,7 +29,13 @@ export interface BenchConfig {
   exportCustomers: number;
   /** Work entries recorded per side in the work run (16 agents, 16 raw workers). */
   workEntries: number;
-  /** Scenarios to run: `claims`, `queue`, `intake`, `export`, `work`. */
+  /** Seconds of intake in the acknowledgement-lag run. */
+  ackSeconds: number;
+  /** Concurrent clients in the acknowledgement-lag run. */
+  ackConcurrency: number;
+  /** Seconds of the RSS soak after it (0: skipped). */
+  ackSoakSeconds: number;
+  /** Scenarios to run: `claims`, `queue`, `intake`, `export`, `work`, `acks`. */
   only: string[];
 }
 
@@ -51,6 +57,15 @@ export interface WorkerInput {
   /** Diagnostics switched on for this run; their figures are not the bench's figures. */
   diagnostics: string[];
   tokens: { reader: string; admin: string; finance: string; agents: AgentToken[] };
+  /** The SES stand-in, for the raw send rate. */
+  sesEndpoint: string;
+  /** Mailer batches at a time (the raw sends run at the same concurrency). */
+  mailerConcurrency: number;
+  /**
+   * When each ticket's first mail reached the SES stand-in (epoch ms, by ticket number −
+   * 10001; 0 = none yet), written by the stack's thread, read by the load's.
+   */
+  mailTimes: SharedArrayBuffer;
 }
 
 /** From the worker to its phase process, and from the phase process to bin/bench.ts. */

@@ -77,8 +77,11 @@ function resolve(
   if (matching.length === 0) throw new NotFoundError(`No resource at ${path}.`);
   const match = matching.find((m) => m.route.method === method);
   if (!match) {
-    const allowed = matching.map((m) => m.route.method).join(', ');
-    throw new MethodNotAllowedError(`${method} is not allowed on ${path}; use ${allowed}.`);
+    const allowed = matching.map((m) => m.route.method);
+    throw new MethodNotAllowedError(
+      `${method} is not allowed on ${path}; use ${allowed.join(', ')}.`,
+      allowed,
+    );
   }
   return match;
 }
@@ -88,7 +91,7 @@ async function authorize(verifier: BearerVerifier, request: IncomingMessage) {
   if (!token) throw new UnauthorizedError();
   const payload = await verifier.verify(token);
   // A REST API's Cognito authorizer hands every claim over as a string.
-  const claims: Record<string, string> = {};
+  const claims = Object.create(null) as Record<string, string>;
   for (const [name, value] of Object.entries(payload)) {
     claims[name] = Array.isArray(value) ? value.join(',') : String(value);
   }
@@ -114,19 +117,23 @@ function toEvent(
   body: string | null,
   claims: Record<string, string> | undefined,
 ): APIGatewayProxyEvent {
-  const headers: Record<string, string> = {};
-  const multiValueHeaders: Record<string, string[]> = {};
+  // Names come from the caller: objects without a prototype, so `constructor`, `__proto__`
+  // or `toString` are names like any other (as in the JSON event API Gateway sends).
+  const headers: Record<string, string> = Object.create(null) as Record<string, string>;
+  const multiValueHeaders = Object.create(null) as Record<string, string[]>;
   for (const [name, value] of Object.entries(request.headers)) {
     if (value === undefined) continue;
     const values = Array.isArray(value) ? value : [value];
     headers[name] = values.join(',');
     multiValueHeaders[name] = values;
   }
-  const query: Record<string, string> = {};
-  const multiQuery: Record<string, string[]> = {};
+  const query = Object.create(null) as Record<string, string>;
+  const multiQuery = Object.create(null) as Record<string, string[]>;
   for (const [name, value] of url.searchParams) {
     query[name] = value;
-    (multiQuery[name] ??= []).push(value);
+    const values = Object.hasOwn(multiQuery, name) ? multiQuery[name] : undefined;
+    if (values) values.push(value);
+    else multiQuery[name] = [value];
   }
   const hasQuery = Object.keys(query).length > 0;
   return {

@@ -25,13 +25,20 @@ export function startQueuePoller(options: {
   consumer: () => Promise<QueueConsumer>;
   batchSize?: number;
   waitSeconds?: number;
+  /**
+   * Batches handled at a time, as Lambda runs several invocations of a queue's function
+   * (its `maxConcurrency`). One alone waits behind every other request on this event loop
+   * for each of its store calls, and so falls behind under load. @default 1
+   */
+  concurrency?: number;
 }): QueuePoller {
   let running = true;
-  const loop = (async () => {
-    const consumer = await options.consumer();
+  const consumer = options.consumer();
+  const loop = async () => {
+    const consume = await consumer;
     while (running) {
       try {
-        await pollOnce(options, consumer);
+        await pollOnce(options, consume);
       } catch (error) {
         if (running) {
           console.error(`queue poller ${options.queue.name}:`, (error as Error).message);
@@ -39,11 +46,12 @@ export function startQueuePoller(options: {
         }
       }
     }
-  })();
+  };
+  const loops = Array.from({ length: Math.max(1, options.concurrency ?? 1) }, loop);
   return {
     stop: async () => {
       running = false;
-      await loop;
+      await Promise.all(loops);
     },
   };
 }

@@ -1,43 +1,74 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import sesLocal from 'aws-ses-v2-local';
-import {
-  clearStore,
-  type Email,
-  getStoreReadonly,
-  saveEmail,
-} from 'aws-ses-v2-local/dist/store.js';
+import type { Email } from 'aws-ses-v2-local/dist/store.js';
+import { Journal } from './journal';
 
 // A CommonJS module with `exports.default`: Node's ESM loader hands over the exports
 // object, bundlers the function itself.
 const startServer = (sesLocal as unknown as { default?: typeof sesLocal }).default ?? sesLocal;
 
+/**
+ * The stand-in's store module as CommonJS exports: its send handlers call `saveEmail`
+ * through this object, so replacing it here sees every mail sent.
+ */
+const store = createRequire(import.meta.url)('aws-ses-v2-local/dist/store.js') as {
+  saveEmail: (email: Email) => void;
+  clearStore: () => void;
+  getStoreReadonly: () => { emails: Email[] };
+};
+
 export interface LocalSes {
   /** Endpoint for the SES clients; its `/` is the mail viewer and `/store` lists the mail. */
   endpoint: string;
+  /** Mails sent since the stand-in started. */
+  sent(): number;
+  /** Calls `listener` with the subject of every mail sent from now on (the bench's clock). */
+  onSent(listener: (subject: string) => void): void;
   close(): Promise<void>;
 }
 
 /**
  * The SES stand-in: aws-ses-v2-local (SES v1 and v2 send APIs, a web page with the sent
- * mail, `GET /store`). Its store is in memory; the sent mail is saved to the data folder
- * on stop and loaded again at start, so the mailbox survives a restart.
+ * mail, `GET /store`). Its store is in memory; each mail is written through to a journal in
+ * the data folder (`ses-sent-mail.ndjson`) before the send is answered, and loaded again at
+ * start, so the mailbox survives a restart and a crash.
  */
 export async function startSes(options: { port: number; dataDir: string }): Promise<LocalSes> {
-  const saved = join(options.dataDir, 'ses-sent-mail.json');
-  clearStore();
-  if (existsSync(saved)) {
-    for (const email of JSON.parse(readFileSync(saved, 'utf8')) as Email[]) saveEmail(email);
+  const file = join(options.dataDir, 'ses-sent-mail.ndjson');
+  const legacy = join(options.dataDir, 'ses-sent-mail.json');
+  store.clearStore();
+  const save = store.saveEmail;
+  const restored: Email[] = existsSync(legacy)
+    ? (JSON.parse(readFileSync(legacy, 'utf8')) as Email[])
+    : [];
+  restored.push(...Journal.read<Email>(file));
+  for (const email of restored) save(email);
+  const journal = new Journal<Email>(file);
+  if (existsSync(legacy)) {
+    journal.rewrite(restored);
+    rmSync(legacy);
   }
+  let sent = 0;
+  const listeners: ((subject: string) => void)[] = [];
+  store.saveEmail = (email) => {
+    journal.append(email);
+    sent++;
+    save(email);
+    for (const listener of listeners) listener(email.subject);
+  };
   const server: Server = await startServer({ host: '127.0.0.1', port: options.port });
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     endpoint,
+    sent: () => sent,
+    onSent: (listener) => listeners.push(listener),
     close: async () => {
-      mkdirSync(options.dataDir, { recursive: true });
-      writeFileSync(saved, JSON.stringify(getStoreReadonly().emails));
+      store.saveEmail = save;
+      journal.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

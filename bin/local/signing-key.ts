@@ -3,9 +3,13 @@ import { dirname } from 'node:path';
 import { exportJWK, generateKeyPair, importJWK, type JWK, SignJWT } from 'jose';
 import { isStaffGroup, type StaffGroup } from '../../functions/domain/principal';
 
+/** The app client id local tokens are issued for (`aud`), as the pages' client in Cognito. */
+export const LOCAL_CLIENT_ID = 'servicedesk-local-pages';
+
 /**
  * The local stand-in for Cognito: an RS256 key kept in the data folder, a JWKS endpoint,
- * and tokens shaped like Cognito ID tokens (`cognito:groups`, `cognito:username`).
+ * and tokens shaped like Cognito ID tokens (`cognito:groups` as a list, `cognito:username`,
+ * `token_use: id`, `aud` the client, `iss`, `exp`).
  */
 export interface LocalIssuer {
   issuer: string;
@@ -33,6 +37,7 @@ export async function loadLocalIssuer(keyFile: string, issuer: string): Promise<
         .setProtectedHeader({ alg: 'RS256', kid: privateJwk.kid ?? 'local', typ: 'JWT' })
         .setSubject(sub)
         .setIssuer(issuer)
+        .setAudience(LOCAL_CLIENT_ID)
         .setIssuedAt()
         .setExpirationTime(`${lifetimeSeconds}s`)
         .sign(privateKey),

@@ -1,15 +1,13 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
-import {
-  GetObjectCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-  S3Client,
-} from '@aws-sdk/client-s3';
+import { randomUUID } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, rmSync, unlinkSync } from 'node:fs';
+import { dirname, join, relative, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { startFauxqs } from 'fauxqs';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { buildApp } from 'fauxqs';
 import { LOCAL_CREDENTIALS } from './dynamodb';
+import { Journal, writeFileDurably } from './journal';
 
 /** A queue of the local stack and its dead-letter queue. */
 export interface LocalQueue {
@@ -28,18 +26,102 @@ export interface LocalSqs {
   client: SQSClient;
   sns: SNSClient;
   s3: S3Client;
+  /** Messages waiting or in flight per queue (ready, delayed, in flight), read in memory. */
+  depth(queueName: string): number;
   close(): Promise<void>;
 }
 
 /** Receives before a message moves to the dead-letter queue (as in the CDK stack). */
 export const MAX_RECEIVE_COUNT = 5;
 const REGION = 'eu-central-1';
+const JOURNAL_FILE = 'sqs-journal.ndjson';
+
+/** What the stand-in journals of a queue: a message put in, or one taken out. */
+type QueueRecord =
+  | { q: string; id: string; op: '+'; body: string; attrs?: Record<string, unknown> }
+  | { q: string; id: string; op: '-' };
+
+/** The parts of fauxqs's stores the stand-in drives directly (fauxqs 1.9, pinned). */
+interface FauxqsMessage {
+  messageId: string;
+  body: string;
+  messageAttributes: Record<string, unknown>;
+}
+interface FauxqsQueue {
+  enqueue(message: FauxqsMessage): void;
+}
+interface SqsStoreClass {
+  new (): SqsStore;
+  createMessage(body: string, messageAttributes?: Record<string, unknown>): FauxqsMessage;
+}
+interface SqsStore {
+  host?: string;
+  region?: string;
+  spy?: SpyLike;
+  createQueue(name: string, url: string, arn: string, attributes?: Record<string, string>): void;
+  buildQueueUrl(name: string, port: string, requestHost: string, region: string): string;
+  getQueueByName(name: string): FauxqsQueue | undefined;
+  inspectQueue(
+    name: string,
+  ): { messages: { ready: unknown[]; delayed: unknown[]; inflight: unknown[] } } | undefined;
+  shutdown(): void;
+}
+interface SnsStore {
+  region?: string;
+  createTopic(name: string, attributes: undefined, tags: undefined, region: string): unknown;
+  subscribe(topicArn: string, protocol: string, endpoint: string): unknown;
+}
+interface S3Store {
+  spy?: SpyLike;
+  createBucket(name: string): void;
+  putObject(
+    bucket: string,
+    key: string,
+    body: Buffer,
+    contentType?: string,
+    metadata?: Record<string, string>,
+  ): unknown;
+  getObject(
+    bucket: string,
+    key: string,
+  ): { body: Buffer; contentType: string; metadata: Record<string, string> };
+}
+type SpyEvent =
+  | {
+      service: 'sqs';
+      queueName: string;
+      messageId: string;
+      body: string;
+      messageAttributes: Record<string, unknown>;
+      status: 'published' | 'consumed' | 'dlq';
+    }
+  | { service: 's3'; bucket: string; key: string; status: string }
+  | { service: 'sns' };
+interface SpyLike {
+  addMessage(event: SpyEvent): void;
+}
+
+/** fauxqs's store classes: the package exports only its entry, so they are loaded by path. */
+async function fauxqsStores() {
+  const dist = dirname(new URL(import.meta.resolve('fauxqs')).pathname);
+  const load = async <T>(file: string, name: string) =>
+    ((await import(pathToFileURL(join(dist, file)).href)) as Record<string, new () => T>)[
+      name
+    ] as new () => T;
+  return {
+    SqsStore: (await load<SqsStore>('sqs/sqsStore.js', 'SqsStore')) as SqsStoreClass,
+    SnsStore: await load<SnsStore>('sns/snsStore.js', 'SnsStore'),
+    S3Store: await load<S3Store>('s3/s3Store.js', 'S3Store'),
+  };
+}
 
 /**
  * The SQS, SNS and S3 stand-in: fauxqs (SQS's JSON protocol, visibility timeouts, long
  * polling, redrive to a dead-letter queue; SNS topics delivering to queues; S3 buckets).
- * fauxqs keeps everything in memory, so queued messages and stored objects are saved to the
- * data folder when the stack stops and put back when it starts.
+ * fauxqs keeps everything in memory; the stand-in writes every change through to the data
+ * folder before fauxqs answers, so a crash (`kill -9`) loses no message and no object:
+ * queue changes go to a journal (`sqs-journal.ndjson`, compacted at each start), objects
+ * to files under `s3/` (their content type under `s3-meta/`).
  */
 export async function startSqs(options: {
   port: number;
@@ -50,48 +132,100 @@ export async function startSqs(options: {
   buckets?: string[];
   visibilityTimeoutSeconds?: number;
 }): Promise<LocalSqs> {
-  const server = await startFauxqs({
-    port: options.port,
-    host: '127.0.0.1',
+  const { SqsStore, SnsStore, S3Store } = await fauxqsStores();
+  const sqsStore = new SqsStore();
+  const snsStore = new SnsStore();
+  const s3Store = new S3Store();
+  const app = buildApp({
     logger: false,
+    host: '127.0.0.1',
     defaultRegion: REGION,
+    stores: { sqsStore, snsStore, s3Store } as unknown as NonNullable<
+      Parameters<typeof buildApp>[0]
+    >['stores'],
   });
-  const endpoint = `http://127.0.0.1:${server.port}`;
+  const address = new URL(await app.listen({ port: options.port, host: '127.0.0.1' }));
+  const port = address.port;
+  const endpoint = `http://127.0.0.1:${port}`;
+  const arnOf = (service: string, name: string) =>
+    `arn:aws:${service}:${REGION}:000000000000:${name}`;
+  const createQueue = (name: string, attributes?: Record<string, string>) => {
+    const url = sqsStore.buildQueueUrl(name, port, `127.0.0.1:${port}`, REGION);
+    sqsStore.createQueue(name, url, arnOf('sqs', name), attributes);
+    return { name, url, arn: arnOf('sqs', name) };
+  };
+
+  // Every change is written through before fauxqs answers the request that made it. The
+  // stores hand the writer to each queue as it is created, so it is in place first; what
+  // the restore below puts back is on disk already.
+  const objectsDir = join(options.dataDir, 's3');
+  const metaDir = join(options.dataDir, 's3-meta');
+  let restoring = true;
+  const journal = new Journal<QueueRecord>(join(options.dataDir, JOURNAL_FILE));
+  const writeThrough: SpyLike = {
+    addMessage(event) {
+      if (restoring) return;
+      if (event.service === 'sqs') {
+        if (event.status === 'published') {
+          journal.append({
+            q: event.queueName,
+            id: event.messageId,
+            op: '+',
+            body: event.body,
+            ...(Object.keys(event.messageAttributes).length > 0
+              ? { attrs: event.messageAttributes }
+              : {}),
+          });
+        } else journal.append({ q: event.queueName, id: event.messageId, op: '-' });
+      } else if (event.service === 's3') {
+        const file = objectFile(objectsDir, event.bucket, event.key);
+        const meta = `${objectFile(metaDir, event.bucket, event.key)}.json`;
+        if (event.status === 'uploaded') {
+          const object = s3Store.getObject(event.bucket, event.key);
+          writeFileDurably(file, object.body);
+          writeFileDurably(
+            meta,
+            JSON.stringify({ contentType: object.contentType, metadata: object.metadata }),
+          );
+        } else if (event.status === 'deleted') {
+          for (const path of [file, meta]) if (existsSync(path)) unlinkSync(path);
+        }
+      }
+    },
+  };
+
+  sqsStore.spy = writeThrough;
+  s3Store.spy = writeThrough;
+
   const queues: Record<string, LocalQueue> = {};
   for (const name of options.queueNames) {
-    const dlq = server.createQueue(`${name}-dlq`, { region: REGION });
-    const queue = server.createQueue(name, {
-      region: REGION,
-      attributes: {
-        VisibilityTimeout: String(options.visibilityTimeoutSeconds ?? 30),
-        RedrivePolicy: JSON.stringify({
-          deadLetterTargetArn: dlq.queueArn,
-          maxReceiveCount: String(MAX_RECEIVE_COUNT),
-        }),
-      },
+    const dlq = createQueue(`${name}-dlq`);
+    const queue = createQueue(name, {
+      VisibilityTimeout: String(options.visibilityTimeoutSeconds ?? 30),
+      RedrivePolicy: JSON.stringify({
+        deadLetterTargetArn: dlq.arn,
+        maxReceiveCount: String(MAX_RECEIVE_COUNT),
+      }),
     });
-    queues[name] = {
-      name,
-      url: queue.queueUrl,
-      arn: queue.queueArn,
-      deadLetter: { name: dlq.queueName, url: dlq.queueUrl, arn: dlq.queueArn },
-    };
+    queues[name] = { ...queue, deadLetter: dlq };
   }
   const topics: Record<string, string> = {};
   for (const topic of options.topics ?? []) {
-    topics[topic.name] = server.createTopic(topic.name, { region: REGION }).topicArn;
-    server.subscribe({ topic: topic.name, queue: topic.queue, region: REGION });
+    snsStore.createTopic(topic.name, undefined, undefined, REGION);
+    topics[topic.name] = arnOf('sns', topic.name);
+    snsStore.subscribe(arnOf('sns', topic.name), 'sqs', arnOf('sqs', topic.queue));
   }
-  for (const bucket of options.buckets ?? []) server.createBucket(bucket);
+  const buckets = options.buckets ?? [];
+  for (const bucket of buckets) s3Store.createBucket(bucket);
+
+  restoreObjects(s3Store, objectsDir, metaDir, buckets);
+  restoreQueues(SqsStore, sqsStore, options.dataDir, journal);
+  restoring = false;
 
   const settings = { endpoint, region: REGION, credentials: LOCAL_CREDENTIALS };
   const client = new SQSClient(settings);
   const sns = new SNSClient(settings);
   const s3 = new S3Client({ ...settings, forcePathStyle: true });
-  const saved = join(options.dataDir, 'sqs-messages.json');
-  const objectsDir = join(options.dataDir, 's3');
-  await restore(client, queues, saved);
-  await restoreObjects(s3, objectsDir, options.buckets ?? []);
 
   return {
     endpoint,
@@ -100,85 +234,116 @@ export async function startSqs(options: {
     client,
     sns,
     s3,
+    depth: (name) => {
+      const messages = sqsStore.inspectQueue(name)?.messages;
+      return messages
+        ? messages.ready.length + messages.delayed.length + messages.inflight.length
+        : 0;
+    },
     close: async () => {
-      const pending: Record<string, string[]> = {};
-      for (const queue of Object.values(queues)) {
-        for (const q of [queue, queue.deadLetter]) {
-          const state = server.inspectQueue(q.name);
-          if (!state) continue;
-          pending[q.name] = [
-            ...state.messages.ready,
-            ...state.messages.delayed,
-            ...state.messages.inflight.map((entry) => entry.message),
-          ].map((m) => m.body);
-        }
-      }
-      mkdirSync(options.dataDir, { recursive: true });
-      writeFileSync(saved, JSON.stringify(pending));
-      await saveObjects(s3, objectsDir, options.buckets ?? []);
       client.destroy();
       sns.destroy();
       s3.destroy();
-      await server.stop();
+      await app.close();
+      sqsStore.shutdown();
+      journal.close();
     },
   };
 }
 
-async function restore(client: SQSClient, queues: Record<string, LocalQueue>, file: string) {
-  if (!existsSync(file)) return;
-  const pending = JSON.parse(readFileSync(file, 'utf8')) as Record<string, string[]>;
-  const byName = new Map(
-    Object.values(queues).flatMap((q) => [
-      [q.name, q.url],
-      [q.deadLetter.name, q.deadLetter.url],
-    ]),
-  );
-  for (const [name, bodies] of Object.entries(pending)) {
-    const url = byName.get(name);
-    for (let i = 0; url && i < bodies.length; i += 10) {
-      await client.send(
-        new SendMessageBatchCommand({
-          QueueUrl: url,
-          Entries: bodies.slice(i, i + 10).map((body, j) => ({ Id: String(j), MessageBody: body })),
-        }),
-      );
+/**
+ * Puts the journalled messages back into their queues and starts a fresh journal with just
+ * them (the old one is replaced only once the new one is on disk). A `sqs-messages.json`
+ * from an older version (saved at a clean stop) is taken over once.
+ */
+function restoreQueues(
+  Store: SqsStoreClass,
+  store: SqsStore,
+  dataDir: string,
+  journal: Journal<QueueRecord>,
+): void {
+  const file = join(dataDir, JOURNAL_FILE);
+  const live = new Map<string, Map<string, { body: string; attrs?: Record<string, unknown> }>>();
+  const of = (queue: string) => {
+    let messages = live.get(queue);
+    if (!messages) live.set(queue, (messages = new Map()));
+    return messages;
+  };
+  const legacy = join(dataDir, 'sqs-messages.json');
+  if (existsSync(legacy)) {
+    const saved = JSON.parse(readFileSync(legacy, 'utf8')) as Record<string, string[]>;
+    for (const [queue, bodies] of Object.entries(saved)) {
+      for (const body of bodies) of(queue).set(randomUUID(), { body });
     }
   }
-}
-
-async function saveObjects(s3: S3Client, dir: string, buckets: string[]) {
-  for (const bucket of buckets) {
-    let token: string | undefined;
-    do {
-      const page = await s3.send(
-        new ListObjectsV2Command({ Bucket: bucket, ContinuationToken: token }),
-      );
-      for (const { Key } of page.Contents ?? []) {
-        if (!Key) continue;
-        const { Body } = await s3.send(new GetObjectCommand({ Bucket: bucket, Key }));
-        const file = join(dir, bucket, Key);
-        mkdirSync(dirname(file), { recursive: true });
-        writeFileSync(file, await (Body?.transformToByteArray() ?? new Uint8Array()));
-      }
-      token = page.NextContinuationToken;
-    } while (token);
+  for (const record of Journal.read<QueueRecord>(file)) {
+    if (record.op === '+') {
+      of(record.q).set(record.id, {
+        body: record.body,
+        ...(record.attrs ? { attrs: record.attrs } : {}),
+      });
+    } else of(record.q).delete(record.id);
   }
+  const kept: QueueRecord[] = [];
+  for (const [queueName, messages] of live) {
+    const queue = store.getQueueByName(queueName);
+    if (!queue) continue;
+    for (const [id, { body, attrs }] of messages) {
+      // The journalled id is kept, so a delete journalled later matches this message.
+      queue.enqueue({ ...Store.createMessage(body, attrs ?? {}), messageId: id });
+      kept.push({ q: queueName, id, op: '+', body, ...(attrs ? { attrs } : {}) });
+    }
+  }
+  journal.rewrite(kept);
+  if (existsSync(legacy)) rmSync(legacy);
 }
 
-async function restoreObjects(s3: S3Client, dir: string, buckets: string[]) {
+/**
+ * Where an object is kept: its key's segments URI-encoded (so `..` or an empty segment can
+ * never leave the folder), readable names left as they are.
+ */
+function objectFile(root: string, bucket: string, key: string): string {
+  const segments = key
+    .split('/')
+    .map((segment) =>
+      segment === '' || segment === '.' || segment === '..'
+        ? `%2E${segment.replaceAll('.', '%2E')}`
+        : encodeURIComponent(segment),
+    );
+  return join(root, encodeURIComponent(bucket), ...segments);
+}
+
+function keyOf(relativePath: string): string {
+  return relativePath
+    .split(sep)
+    .map((segment) => {
+      if (segment.startsWith('%2E')) return segment.slice(3).replaceAll('%2E', '.');
+      try {
+        return decodeURIComponent(segment);
+      } catch {
+        return segment; // Written raw by an older version.
+      }
+    })
+    .join('/');
+}
+
+/** Loads the objects kept in the data folder into the S3 stand-in's memory. */
+function restoreObjects(store: S3Store, dir: string, metaDir: string, buckets: string[]) {
   for (const bucket of buckets) {
-    const root = join(dir, bucket);
+    const root = join(dir, encodeURIComponent(bucket));
     if (!existsSync(root)) continue;
     for (const entry of readdirSync(root, { recursive: true, withFileTypes: true })) {
-      if (!entry.isFile()) continue;
+      if (!entry.isFile() || entry.name.endsWith('.next')) continue;
       const file = join(entry.parentPath, entry.name);
-      await s3.send(
-        new PutObjectCommand({
-          Bucket: bucket,
-          Key: relative(root, file),
-          Body: readFileSync(file),
-        }),
-      );
+      const key = keyOf(relative(root, file));
+      const metaFile = `${objectFile(metaDir, bucket, key)}.json`;
+      const meta = existsSync(metaFile)
+        ? (JSON.parse(readFileSync(metaFile, 'utf8')) as {
+            contentType?: string;
+            metadata?: Record<string, string>;
+          })
+        : {};
+      store.putObject(bucket, key, readFileSync(file), meta.contentType, meta.metadata);
     }
   }
 }

@@ -1,19 +1,24 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { Worker } from 'node:worker_threads';
 import { DynamoQueueCounters } from '../../functions/adapters/queue-counters';
 import { createDocumentClient } from '../../functions/adapters/dynamodb';
 import { ValidationError } from '../../functions/domain/errors';
 import { cachingVerifier, createBearerVerifier } from '../../functions/shared/bearer-token';
-import { problemResponse } from '../../functions/shared/problem';
+import { PROBLEM_CONTENT_TYPE, problemResponse } from '../../functions/shared/problem';
 import { createApiGateway } from './api-gateway';
 import { LOCAL_CREDENTIALS, startDynamoDb } from './dynamodb';
+import { writeFileDurably } from './journal';
 import { createPageServer } from './page-server';
+import { repairIndexes } from './repair';
+import type { PollerThreadData } from './poller-thread';
 import { startQueuePoller } from './queue-poller';
 import { startSes } from './ses';
-import { loadLocalIssuer, parseGroups } from './signing-key';
+import { LOCAL_CLIENT_ID, loadLocalIssuer, parseGroups } from './signing-key';
 import { startSmtp } from './smtp';
 import { startSqs, type LocalQueue } from './sqs';
 
@@ -53,10 +58,23 @@ export interface LocalStack {
   /** Shared secret of the voicemail hook (`.local/voicemail-secret`). */
   voicemailSecret: string;
   tableName: string;
+  /** Mailer batches handled at a time (`LOCAL_MAILER_CONCURRENCY`). */
+  mailerConcurrency: number;
+  /** Calls `listener` with the subject of every mail the SES stand-in takes from now on. */
+  onMailSent(listener: (subject: string) => void): void;
   /** Signs a staff token as `GET /_local/token` does. */
   token(sub: string, groups: string[]): Promise<string>;
   close(): Promise<void>;
 }
+
+/**
+ * Mailer batches at a time locally (`LOCAL_MAILER_CONCURRENCY`): enough that the mailer keeps
+ * up with intake on one shared event loop (docs/performance.md, acknowledgement lag).
+ */
+const LOCAL_MAILER_CONCURRENCY = 8;
+
+/** How often the local stack sweeps for acknowledgements that never reached the outbox. */
+const SWEEP_INTERVAL_MS = 2_000;
 
 export const DEFAULT_DATA_DIR = join(import.meta.dirname, '..', '..', '.local');
 
@@ -79,11 +97,20 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   const dataDir = options.dataDir ?? DEFAULT_DATA_DIR;
   const tableName = options.tableName ?? 'servicedesk';
+  const running = claimDataDir(dataDir);
   const dynamoDb = await startDynamoDb({
     port: options.dynamoDbPort ?? 8000,
     dataDir: join(dataDir, 'dynamodb'),
     tableName,
   });
+  if (running.uncleanStop) {
+    const report = await repairIndexes(dynamoDb.endpoint, tableName);
+    console.log(
+      `The last run on ${dataDir} did not stop cleanly: the table's indexes were checked against ` +
+        `its ${report.items} items (${report.missingEntries} missing and ${report.staleEntries} ` +
+        `stale index entries, ${report.correctedTickets} tickets corrected).`,
+    );
+  }
 
   const sqs = await startSqs({
     port: options.sqsPort ?? 9324,
@@ -96,7 +123,25 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const intake = sqs.queues.intake as LocalQueue;
   const ses = await startSes({ port: options.sesPort ?? 8005, dataDir });
 
+  // The port is taken first (its address goes into the settings below), but until every
+  // part is up a request is answered 503 at once instead of left waiting.
   const server = createServer();
+  const starting = (_request: IncomingMessage, response: ServerResponse) => {
+    response.writeHead(503, {
+      'content-type': PROBLEM_CONTENT_TYPE,
+      'cache-control': 'no-store',
+      'retry-after': '1',
+    });
+    response.end(
+      JSON.stringify({
+        type: 'urn:servicedesk:problem:starting',
+        title: 'Service unavailable',
+        status: 503,
+        detail: 'The service is starting; try again in a second.',
+      }),
+    );
+  };
+  server.on('request', starting);
   await listen(server, options.port ?? 3000);
   const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const issuer = await loadLocalIssuer(join(dataDir, 'jwt-signing-key.json'), `${apiUrl}/_local`);
@@ -111,7 +156,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     S3_ENDPOINT: sqs.endpoint,
     MAIL_BUCKET,
     EXPORT_BUCKET,
-    QUEUE_BACKOFF_BASE_SECONDS: String(options.queueBackoffSeconds ?? 10),
+    QUEUE_BACKOFF_BASE_SECONDS: String(
+      options.queueBackoffSeconds ?? process.env.QUEUE_BACKOFF_BASE_SECONDS ?? 10,
+    ),
     SES_ENDPOINT: ses.endpoint,
     SUPPORT_ADDRESS: process.env.SUPPORT_ADDRESS ?? 'support@servicedesk.test',
     SUPPORT_NAME: process.env.SUPPORT_NAME ?? 'Servicedesk Support',
@@ -122,8 +169,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
     VOICEMAIL_SECRET:
       process.env.VOICEMAIL_SECRET ?? localSecret(join(dataDir, 'voicemail-secret')),
+    ACCESS_TOKEN_SECRET:
+      process.env.ACCESS_TOKEN_SECRET ?? localSecret(join(dataDir, 'access-token-secret')),
     JWKS_URL: `${apiUrl}/_local/jwks.json`,
     JWT_ISSUER: issuer.issuer,
+    ACK_SWEEP_GRACE_SECONDS: process.env.ACK_SWEEP_GRACE_SECONDS ?? '2',
+    JWT_CLIENT_ID: LOCAL_CLIENT_ID,
   });
 
   // The queue's bucket counters are derived afresh from the queue index at every start: a
@@ -137,11 +188,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
   // Lambda's SQS event source, played locally: the mailer consumes the outbox, the intake
   // the notifications of received mail.
+  const mailerConcurrency = Number(
+    process.env.LOCAL_MAILER_CONCURRENCY ?? LOCAL_MAILER_CONCURRENCY,
+  );
   const pollers = [
-    startQueuePoller({
-      sqs: sqs.client,
+    startPollerThread({
       queue: outbox,
-      consumer: async () => (await import('../../functions/jobs/mailer')).handler,
+      handlerModule: new URL('../../functions/jobs/mailer.ts', import.meta.url).href,
+      concurrency: mailerConcurrency,
     }),
     startQueuePoller({
       sqs: sqs.client,
@@ -149,6 +203,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       consumer: async () => (await import('../../functions/jobs/intake')).handler,
     }),
   ];
+  // The scheduled acknowledgement sweeper, every few seconds instead of every minute.
+  const sweeper = startRepeating(SWEEP_INTERVAL_MS, async () => {
+    await (await import('../../functions/jobs/sweep-acknowledgements')).handler();
+  });
   const smtp = await startSmtp({
     port: options.smtpPort ?? 2525,
     s3: sqs.s3,
@@ -161,6 +219,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     cachingVerifier(createBearerVerifier(`${apiUrl}/_local/jwks.json`, issuer.issuer)),
   );
   const pages = await createPageServer({ dataDir });
+  server.off('request', starting);
   server.on('request', (request: IncomingMessage, response: ServerResponse) => {
     const url = new URL(request.url ?? '/', apiUrl);
     if ((request.method === 'GET' || request.method === 'HEAD') && pages.serves(url.pathname)) {
@@ -187,6 +246,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     mailBucket: MAIL_BUCKET,
     voicemailSecret: process.env.VOICEMAIL_SECRET as string,
     tableName,
+    mailerConcurrency,
+    onMailSent: (listener) => ses.onSent(listener),
     token: (sub, groups) => issuer.issue(sub, parseGroups(groups.join(',')).groups),
     close: async () => {
       await new Promise<void>((resolve) => {
@@ -194,10 +255,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         server.closeAllConnections();
       });
       await smtp.close();
+      await sweeper.stop();
       await Promise.all(pollers.map((poller) => poller.stop()));
       await sqs.close();
       await ses.close();
       await dynamoDb.close();
+      running.release();
     },
   };
 }
@@ -251,4 +314,89 @@ function listen(server: Server, port: number) {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => resolve());
   });
+}
+
+/**
+ * Marks the data folder as in use (`running.pid`, removed at a clean stop). A marker left
+ * by a process that is gone means the last run ended without closing its stores; a marker
+ * of a live process means another `npm start` uses the folder, which would corrupt it.
+ */
+function claimDataDir(dataDir: string): { uncleanStop: boolean; release(): void } {
+  const marker = join(dataDir, 'running.pid');
+  let uncleanStop = false;
+  if (existsSync(marker)) {
+    const pid = Number(readFileSync(marker, 'utf8').trim());
+    if (Number.isSafeInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid)) {
+      throw new Error(
+        `${dataDir} is in use by process ${pid} (another npm start?); stop it or set LOCAL_DATA_DIR.`,
+      );
+    }
+    uncleanStop = true;
+  }
+  writeFileDurably(marker, String(process.pid));
+  return { uncleanStop, release: () => rmSync(marker, { force: true }) };
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Runs `task` every `intervalMs` (never two at once), the way a schedule starts a job. */
+function startRepeating(intervalMs: number, task: () => Promise<unknown>) {
+  let timer: NodeJS.Timeout | undefined;
+  let current: Promise<unknown> = Promise.resolve();
+  let stopped = false;
+  const run = () => {
+    current = task()
+      .catch((error: unknown) => console.error('scheduled job:', (error as Error).message))
+      .finally(() => {
+        if (!stopped) timer = setTimeout(run, intervalMs);
+      });
+  };
+  timer = setTimeout(run, intervalMs);
+  return {
+    stop: async () => {
+      stopped = true;
+      clearTimeout(timer);
+      await current;
+    },
+  };
+}
+
+/**
+ * A queue consumer on a thread of its own (bin/local/poller-thread.ts, loaded through tsx
+ * like this file), stopped the way the in-process pollers are.
+ */
+function startPollerThread(data: PollerThreadData): { stop(): Promise<void> } {
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const entry = new URL('./poller-thread.ts', import.meta.url).href;
+  const bootstrap =
+    `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); ` +
+    `return import(${JSON.stringify(entry)}); });`;
+  const thread = new Worker(bootstrap, {
+    eval: true,
+    workerData: data,
+    stdout: true,
+    stderr: true,
+  });
+  // The consumer's log lines go out through this thread's console, as the other handlers' do.
+  createInterface({ input: thread.stdout }).on('line', (line) => console.log(line));
+  createInterface({ input: thread.stderr }).on('line', (line) => console.error(line));
+  thread.on('error', (error) => console.error(`queue poller ${data.queue.name}:`, error.message));
+  const exited = new Promise<void>((resolve) => thread.once('exit', () => resolve()));
+  return {
+    stop: async () => {
+      const stopped = new Promise<void>((resolve) =>
+        thread.on('message', (message) => message === 'stopped' && resolve()),
+      );
+      thread.postMessage('stop');
+      await Promise.race([stopped, exited]);
+      await thread.terminate();
+    },
+  };
 }

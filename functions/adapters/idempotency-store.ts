@@ -6,7 +6,10 @@ import { keys, TTL_ATTRIBUTE } from './table-design';
 /** How long a retried submission still finds the ticket its first attempt made. */
 const RETENTION_SECONDS = 24 * 60 * 60;
 
-/** Idempotency-Key records: one conditional put per key, expired by DynamoDB's TTL. */
+/**
+ * Idempotency-Key records: one conditional put per key, expired by DynamoDB's TTL. They
+ * hold the access token's nonce, never the token (it is derived again with the secret).
+ */
 export class DynamoIdempotencyStore implements IdempotencyStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
@@ -41,7 +44,7 @@ export class DynamoIdempotencyStore implements IdempotencyStore {
       }),
     );
     if (!Item) throw new Error(`idempotency record ${key} vanished`);
-    const { fingerprint, ticketId, receivedAt, accessToken } = Item as IdempotentSubmission;
-    return { fingerprint, ticketId, receivedAt, accessToken };
+    const { fingerprint, ticketId, receivedAt, tokenNonce } = Item as IdempotentSubmission;
+    return { fingerprint, ticketId, receivedAt, tokenNonce };
   }
 }

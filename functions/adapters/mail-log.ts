@@ -1,10 +1,12 @@
 import {
+  BatchWriteCommand,
   DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { logLine } from '../domain/log-fields';
 import { messageIdKey } from '../domain/mail/threading';
 import type { DeliveryClaim, MailLog, SentMail } from '../app/mail-ports';
 import type { Clock } from '../app/ports';
@@ -81,20 +83,39 @@ export class DynamoMailLog implements MailLog {
       return;
     }
     const ticketId = mail.ticketId;
-    await this.db.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: {
-          ...keys.sentMail(ticketId, mail.sentAt, mail.eventId),
-          entity: 'mail',
-          ...mail,
-        },
-      }),
-    );
-    for (const id of [mail.ownMessageId, mail.providerMessageId]) {
-      await this.putReference(id, ticketId);
+    // One BatchWriteItem instead of four writes one after another: the mailer's store calls
+    // are what limits its rate under load (docs/performance.md, acknowledgement lag). Each
+    // item stands alone, as the four writes did.
+    const references = [mail.ownMessageId, mail.providerMessageId].flatMap((messageId) => {
+      const key = messageIdKey(messageId);
+      return key
+        ? [{ ...keys.mailReference(key), entity: 'mail-reference', ticketId, messageId }]
+        : [];
+    });
+    await this.writeAll([
+      { ...keys.sentMail(ticketId, mail.sentAt, mail.eventId), entity: 'mail', ...mail },
+      ...references,
+      {
+        ...keys.mailEvent(mail.eventId),
+        entity: 'mail-event',
+        eventId: mail.eventId,
+        status: 'sent',
+        providerMessageId: mail.providerMessageId,
+      },
+    ]);
+  }
+
+  /** Puts up to 25 items with one BatchWriteItem, again for what DynamoDB left unprocessed. */
+  private async writeAll(items: Record<string, unknown>[]): Promise<void> {
+    let pending = items.map((Item) => ({ PutRequest: { Item } }));
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** attempt));
+      if (attempt > 8) throw new Error(`${pending.length} mail log items were not written`);
+      const { UnprocessedItems } = await this.db.send(
+        new BatchWriteCommand({ RequestItems: { [this.tableName]: pending } }),
+      );
+      pending = (UnprocessedItems?.[this.tableName] ?? []) as typeof pending;
     }
-    await this.finish(mail.eventId, { status: 'sent', providerMessageId: mail.providerMessageId });
   }
 
   async thread(ticketId: string): Promise<string[]> {
@@ -159,9 +180,7 @@ export class DynamoMailLog implements MailLog {
     });
     if (!written) {
       console.log(
-        JSON.stringify({
-          level: 'WARN',
-          message: 'Message-ID already belongs to another ticket; reference kept',
+        logLine('WARN', 'Message-ID already belongs to another ticket; reference kept', {
           ticketId,
         }),
       );

@@ -45,12 +45,27 @@ export const ASSIGNEE_INDEX = {
   sortKey: 'assigneeSk',
 } as const;
 
+/**
+ * Sparse index of the tickets whose acknowledgement is stored but not yet on the outbox
+ * queue, oldest first: what the acknowledgement sweeper works through. Empty but for the
+ * moments between storing a ticket and queueing its mail, unless queueing failed.
+ */
+export const PENDING_ACKNOWLEDGEMENT_INDEX = {
+  indexName: 'pendingAcknowledgements',
+  partitionKey: 'pendingAckPk',
+  sortKey: 'pendingAckSk',
+} as const;
+
+/** The one partition of the pending-acknowledgement index. */
+export const PENDING_ACKNOWLEDGEMENT_PARTITION = 'PENDING_ACK';
+
 export const GLOBAL_SECONDARY_INDEXES = [
   QUEUE_INDEX,
   CUSTOMER_QUEUE_INDEX,
   BILLING_INDEX,
   CUSTOMER_LIST_INDEX,
   ASSIGNEE_INDEX,
+  PENDING_ACKNOWLEDGEMENT_INDEX,
 ] as const;
 
 /** Attribute that DynamoDB's TTL deletes expired items by (epoch seconds). */
@@ -120,11 +135,31 @@ export const keys = {
   verifiedAddress: (email: string) => ({ pk: `VERIFIED#${email}`, sk: 'ADDRESS' }),
   /** A confirm-link code, by the SHA-256 of the code (the code itself is never stored). */
   addressConfirmation: (codeHash: string) => ({ pk: `CONFIRM#${codeHash}`, sk: 'CODE' }),
-  rateCounter: (key: string, windowStart: number) => ({
+  /** One sliding-window limit (acknowledgements per mailbox, domain, client). */
+  rateLimit: (key: string) => ({
     pk: `RATE#${key}`,
-    sk: `WINDOW#${windowStart}`,
+    sk: 'SLIDING',
   }),
 };
 
 /** Sort-key prefixes of the items in a ticket's collection. */
 export const TICKET_COLLECTION = { messages: 'MSG#', mails: 'MAIL#', work: 'WORK#' } as const;
+
+/**
+ * Groups of items by the partition keys they live under, as IAM's `dynamodb:LeadingKeys`
+ * condition names them: a route that writes only some of them is granted writes there
+ * only (`tableWrites` in the route table). Keys built by {@link keys} above.
+ */
+export const WRITE_SCOPES = {
+  /** Tickets and what lives under them (messages, sent mail, work entries). */
+  tickets: 'TICKET#*',
+  /** The ticket number counter. */
+  ticketNumbers: 'COUNTER#ticket',
+  /** Idempotency records of public callers' keys (`public.…`). */
+  publicIdempotency: 'IDEMPOTENCY#public.*',
+  /** Idempotency records of the voicemail hook (`voicemail.…`). */
+  voicemailIdempotency: 'IDEMPOTENCY#voicemail.*',
+} as const;
+
+/** A group of items a route may be limited to writing. */
+export type WriteScope = keyof typeof WRITE_SCOPES;

@@ -15,6 +15,8 @@ import {
   ASSIGNEE_INDEX,
   CUSTOMER_QUEUE_INDEX,
   keys,
+  PENDING_ACKNOWLEDGEMENT_INDEX,
+  PENDING_ACKNOWLEDGEMENT_PARTITION,
   QUEUE_INDEX,
   QUEUE_PARTITION,
 } from './table-design';
@@ -42,7 +44,7 @@ export class DynamoTicketRepository implements TicketRepository {
         ConsistentRead: true,
       }),
     );
-    return Item ? toTicket(Item) : undefined;
+    return Item ? ticketOfItem(Item) : undefined;
   }
 
   async save(ticket: StoredTicket, expectedVersion: number): Promise<boolean> {
@@ -62,7 +64,7 @@ export class DynamoTicketRepository implements TicketRepository {
       }),
     );
     return {
-      items: Items.map(toTicket),
+      items: Items.map(ticketOfItem),
       ...(LastEvaluatedKey ? { nextCursor: encodeCursor(LastEvaluatedKey) } : {}),
     };
   }
@@ -117,7 +119,7 @@ export class DynamoTicketRepository implements TicketRepository {
         }),
       );
       if (!Attributes) return undefined;
-      const claimed = toTicket(Attributes);
+      const claimed = ticketOfItem(Attributes);
       if (this.counters) {
         // The claim's condition held, so this is the one write that took the ticket out.
         await Promise.all([
@@ -146,7 +148,7 @@ export class DynamoTicketRepository implements TicketRepository {
       }),
     );
     return {
-      items: Items.map(toTicket),
+      items: Items.map(ticketOfItem),
       ...(LastEvaluatedKey ? { nextCursor: encodeCursor(LastEvaluatedKey) } : {}),
     };
   }
@@ -164,13 +166,52 @@ export class DynamoTicketRepository implements TicketRepository {
           ...(startKey ? { ExclusiveStartKey: startKey } : {}),
         }),
       );
-      for (const item of page.Items ?? []) yield toTicket(item);
+      for (const item of page.Items ?? []) yield ticketOfItem(item);
       startKey = page.LastEvaluatedKey;
     } while (startKey);
   }
 
+  async settleAcknowledgement(ticketId: string): Promise<void> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.ticket(ticketId),
+          UpdateExpression: 'REMOVE pendingAcknowledgement, #pk, #sk',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: {
+            '#pk': PENDING_ACKNOWLEDGEMENT_INDEX.partitionKey,
+            '#sk': PENDING_ACKNOWLEDGEMENT_INDEX.sortKey,
+          },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  async pendingAcknowledgements(receivedBefore: string, limit: number): Promise<StoredTicket[]> {
+    const { Items = [] } = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: PENDING_ACKNOWLEDGEMENT_INDEX.indexName,
+        KeyConditionExpression: '#pk = :pending AND #sk < :before',
+        ExpressionAttributeNames: {
+          '#pk': PENDING_ACKNOWLEDGEMENT_INDEX.partitionKey,
+          '#sk': PENDING_ACKNOWLEDGEMENT_INDEX.sortKey,
+        },
+        ExpressionAttributeValues: {
+          ':pending': PENDING_ACKNOWLEDGEMENT_PARTITION,
+          ':before': receivedBefore,
+        },
+        Limit: limit,
+      }),
+    );
+    return Items.map(ticketOfItem);
+  }
+
   private async put(ticket: StoredTicket, condition: string, values?: Record<string, unknown>) {
-    const item = toItem(ticket);
+    const item = ticketItem(ticket);
     let before: Record<string, unknown> | undefined;
     try {
       const { Attributes } = await this.db.send(
@@ -198,8 +239,12 @@ export class DynamoTicketRepository implements TicketRepository {
   }
 }
 
-/** Only waiting tickets carry the queue index attributes, which keeps the index sparse. */
-function toItem(ticket: StoredTicket): Record<string, unknown> {
+/**
+ * The item of a ticket, with the index attributes its status calls for. Only waiting
+ * tickets carry the queue index attributes, which keeps the index sparse. (Also what the
+ * local stack's repair after a crash rebuilds the index entries from.)
+ */
+export function ticketItem(ticket: StoredTicket): Record<string, unknown> {
   const item: Record<string, unknown> = {
     ...ticket,
     ...keys.ticket(ticket.ticketId),
@@ -208,6 +253,10 @@ function toItem(ticket: StoredTicket): Record<string, unknown> {
   if (isHeld(ticket.status) && ticket.assignee) {
     item.assigneePk = keys.assignee(ticket.assignee);
     item.assigneeSk = keys.assigneeSort(ticket.updatedAt, ticket.ticketId);
+  }
+  if (ticket.pendingAcknowledgement) {
+    item.pendingAckPk = PENDING_ACKNOWLEDGEMENT_PARTITION;
+    item.pendingAckSk = `${ticket.receivedAt}#${ticket.ticketId}`;
   }
   if (isWaiting(ticket.status)) {
     item.queuePk = QUEUE_PARTITION;
@@ -227,9 +276,12 @@ const STORAGE_ATTRIBUTES = new Set([
   'customerQueuePk',
   'assigneePk',
   'assigneeSk',
+  'pendingAckPk',
+  'pendingAckSk',
 ]);
 
-function toTicket(item: Record<string, unknown>): StoredTicket {
+/** The ticket an item holds, without its storage attributes. */
+export function ticketOfItem(item: Record<string, unknown>): StoredTicket {
   return fieldsOf(item, STORAGE_ATTRIBUTES) as unknown as StoredTicket;
 }
 

@@ -1,5 +1,10 @@
 import { ConflictError, ForbiddenError, NotFoundError } from '../domain/errors';
-import type { Severity, TicketStatus, VerificationMethod } from '../domain/ticket';
+import {
+  isHeld,
+  type Severity,
+  type TicketStatus,
+  type VerificationMethod,
+} from '../domain/ticket';
 import { assertTransition } from '../domain/ticket-status';
 import { outboxEvents } from '../domain/mail/outbox-event';
 import type { Clock, Outbox, StoredTicket, TicketRepository } from './ports';
@@ -17,12 +22,12 @@ const ATTEMPTS = 5;
 async function changeTicket(
   deps: Deps,
   ticketId: string,
-  change: (ticket: StoredTicket) => StoredTicket,
+  change: (ticket: StoredTicket) => StoredTicket | Promise<StoredTicket>,
 ): Promise<StoredTicket> {
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     const current = await deps.tickets.get(ticketId);
     if (!current) throw new NotFoundError(`No ticket ${ticketId}.`);
-    const changed = change(current);
+    const changed = await change(current);
     if (changed === current) return current;
     const next = {
       ...changed,
@@ -39,37 +44,62 @@ export interface TicketChange {
   status?: TicketStatus;
 }
 
+/** Who acts on a ticket: the agent's name, and whether they are an admin. */
+export interface ActorOptions {
+  /** Admins may change and release tickets other agents hold. @default false */
+  admin?: boolean;
+}
+
+/**
+ * A held ticket (in progress, waiting for the customer) is changed only by the agent who
+ * holds it or an admin (SPEC §14): anyone else gets 403, and may still add internal notes.
+ */
+function assertMayChange(ticket: StoredTicket, agent: string, options: ActorOptions): void {
+  if (isHeld(ticket.status) && ticket.assignee !== agent && !options.admin) {
+    throw new ForbiddenError(
+      `Ticket ${ticket.ticketId} is held by another agent; only they or an admin can change ` +
+        'it. Internal notes are welcome.',
+    );
+  }
+}
+
 /**
  * An agent changes severity and/or status. A new severity re-keys a waiting ticket in the
- * queue; `open → in_progress` claims this ticket for the agent; `→ open` puts it back at
- * its original place (its time of receipt never changes).
+ * queue; `open → in_progress` takes this ticket for the agent (recorded on the ticket when
+ * another waited before it); `→ open` puts it back at its original place (its time of
+ * receipt never changes). A held ticket is changed only by its agent or an admin.
  */
 export async function updateTicket(
   deps: Deps & { outbox: Outbox },
   ticketId: string,
   agent: string,
   change: TicketChange,
+  options: ActorOptions = {},
 ): Promise<StoredTicket> {
   let resolvedNow = false;
-  const updated = await changeTicket(deps, ticketId, (ticket) => {
+  // Whether the ticket heads the queue is read once, only when a take is asked for.
+  let head: string | undefined | null = null;
+  const updated = await changeTicket(deps, ticketId, async (ticket) => {
     resolvedNow = false;
     let next = ticket;
-    const held = ticket.status === 'in_progress' || ticket.status === 'waiting_customer';
-    if (change.status === 'in_progress' && held && ticket.assignee !== agent) {
+    if (change.status === 'in_progress' && isHeld(ticket.status) && ticket.assignee !== agent) {
+      // A take that came too late: the ticket is someone's already.
       throw new ConflictError(
         `Ticket ${ticketId} is already held by ${ticket.assignee ?? 'another agent'}.`,
       );
     }
-    if (change.status === 'open' && held && ticket.assignee !== agent) {
-      throw new ForbiddenError(
-        `Ticket ${ticketId} is held by another agent; only they can release it.`,
-      );
-    }
+    assertMayChange(ticket, agent, options);
     if (change.status !== undefined && change.status !== ticket.status) {
       assertTransition(ticket.status, change.status);
       next = { ...next, status: change.status };
       resolvedNow = change.status === 'resolved';
-      if (change.status === 'in_progress' && ticket.status === 'open') next.assignee = agent;
+      if (change.status === 'in_progress' && ticket.status === 'open') {
+        next.assignee = agent;
+        if (head === null) head = (await deps.tickets.queueHeads(1))[0]?.ticketId;
+        if (head !== undefined && head !== ticketId) {
+          next.takenOutOfOrder = { by: agent, at: deps.clock.now().toISOString() };
+        }
+      }
       if (change.status === 'open') delete next.assignee;
     }
     if (change.severity !== undefined && change.severity !== ticket.severity) {
@@ -100,15 +130,21 @@ export function reopenOnCustomerReply(deps: Deps, ticketId: string): Promise<Sto
   });
 }
 
-/** The agent holding a ticket gives it back; it returns to the queue at its original place. */
-export function releaseTicket(deps: Deps, ticketId: string, agent: string): Promise<StoredTicket> {
+/**
+ * The agent holding a ticket (or an admin) gives it back; it returns to the queue at its
+ * original place.
+ */
+export function releaseTicket(
+  deps: Deps,
+  ticketId: string,
+  agent: string,
+  options: ActorOptions = {},
+): Promise<StoredTicket> {
   return changeTicket(deps, ticketId, (ticket) => {
     if (ticket.status !== 'in_progress' && ticket.status !== 'waiting_customer') {
       throw new ConflictError(`Ticket ${ticketId} is '${ticket.status}', not held by an agent.`);
     }
-    if (ticket.assignee !== agent) {
-      throw new ForbiddenError(`Ticket ${ticketId} is held by another agent.`);
-    }
+    assertMayChange(ticket, agent, options);
     const released: StoredTicket = { ...ticket, status: 'open' };
     delete released.assignee;
     return released;

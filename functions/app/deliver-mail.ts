@@ -1,4 +1,5 @@
-import { ACKNOWLEDGEMENT_LIMIT, isNoReplyAddress } from '../domain/mail/mail-policy';
+import { DEFAULT_ACKNOWLEDGEMENT_LIMITS, isNoReplyAddress } from '../domain/mail/mail-policy';
+import { normalizeMailbox } from '../domain/mail/mailbox';
 import type { OutboxEvent, TicketEvent } from '../domain/mail/outbox-event';
 import type { RenderedMail } from '../domain/mail/rendered-mail';
 import { renderAcknowledgement } from '../domain/mail/templates/acknowledgement';
@@ -11,7 +12,12 @@ import type { MailerDeps, OutgoingMail } from './mail-ports';
 import type { StoredTicket } from './ports';
 import { CONFIRMATION_DAYS } from './verify-requester';
 
-/** How long a worker may hold an event before another may retry it. */
+/**
+ * How long a worker may hold an event before another may retry it, unless the settings say
+ * otherwise. A worker that dies between SES's answer and writing the record leaves the
+ * lease to run out, and the retry after it sends that one mail a second time: SES takes no
+ * idempotency key, so this is the one place a crash can duplicate a mail.
+ */
 const LEASE_SECONDS = 120;
 
 export type DeliveryOutcome =
@@ -30,7 +36,10 @@ export class DeliveryInProgressError extends Error {
  * no-reply addresses, at most a few per address and hour.
  */
 export async function deliverMail(deps: MailerDeps, event: OutboxEvent): Promise<DeliveryOutcome> {
-  const claim = await deps.mailLog.claim(event.eventId, LEASE_SECONDS);
+  const claim = await deps.mailLog.claim(
+    event.eventId,
+    deps.settings.leaseSeconds ?? LEASE_SECONDS,
+  );
   if (claim === 'done') return { outcome: 'duplicate' };
   if (claim === 'busy') throw new DeliveryInProgressError(`${event.eventId} is being sent`);
   let planned: OutgoingMail | { suppressed: string };
@@ -79,14 +88,10 @@ async function plan(
   let autoSubmitted: OutgoingMail['autoSubmitted'];
   switch (event.kind) {
     case 'acknowledgement': {
-      if (isNoReplyAddress(to)) return { suppressed: `no acknowledgement to ${to}` };
-      const allowed = await deps.rateLimiter.tryConsume(
-        `ack:${to}`,
-        event.eventId,
-        ACKNOWLEDGEMENT_LIMIT.max,
-        ACKNOWLEDGEMENT_LIMIT.windowSeconds,
-      );
-      if (!allowed) return { suppressed: `acknowledgement rate limit reached for ${to}` };
+      if (isNoReplyAddress(to)) return { suppressed: 'no acknowledgement to a no-reply address' };
+      const limited = await acknowledgementLimitReached(deps, event, to);
+      if (limited) return { suppressed: `acknowledgement rate limit per ${limited} reached` };
+      const accessToken = await deps.accessTokens.tokenFor(ticket.ticketId, event.tokenNonce);
       // A standard ticket learns how many requests wait before it (SPEC §10); the mailer
       // sends moments after receipt, so this is the queue it arrived in.
       const waitingBefore =
@@ -114,8 +119,8 @@ async function plan(
           name: ticket.requester.name,
           group: ticket.group,
           severity: ticket.severity,
-          statusUrl: `${statusUrl}&token=${encodeURIComponent(event.accessToken)}${ticket.locale === 'en' ? '&lang=en' : ''}`,
-          accessToken: event.accessToken,
+          statusUrl: `${statusUrl}&token=${encodeURIComponent(accessToken)}${ticket.locale === 'en' ? '&lang=en' : ''}`,
+          accessToken,
           salesPhone: deps.settings.salesPhone,
           ...(confirmUrl ? { confirmUrl } : {}),
         },
@@ -157,6 +162,35 @@ async function plan(
     }
   }
   return compose(deps, ticket, event, rendered, autoSubmitted, to);
+}
+
+/**
+ * Counts the acknowledgement against each of its limits (SPEC §14) — the normalised
+ * mailbox, its domain, and the web form's client address — in sliding windows; answers
+ * which limit was reached, if one was. Limits are counted in that order and a count stays
+ * once made, so a refused acknowledgement may still have used up a mailbox count: limits
+ * err on the side of sending less.
+ */
+async function acknowledgementLimitReached(
+  deps: MailerDeps,
+  event: Extract<OutboxEvent, { kind: 'acknowledgement' }>,
+  to: string,
+): Promise<'mailbox' | 'domain' | 'client' | undefined> {
+  const limits = deps.settings.acknowledgementLimits ?? DEFAULT_ACKNOWLEDGEMENT_LIMITS;
+  const { mailbox, domain } = normalizeMailbox(to);
+  const counted: ['mailbox' | 'domain' | 'client', string, number][] = [
+    ['mailbox', `ack:${mailbox}`, limits.mailbox],
+    ['domain', `ack-domain:${domain}`, limits.domain],
+    ...(event.client
+      ? [['client', `ack-client:${event.client}`, limits.client] as ['client', string, number]]
+      : []),
+  ];
+  for (const [which, key, max] of counted) {
+    if (!(await deps.rateLimiter.tryConsume(key, event.eventId, max, limits.windowSeconds))) {
+      return which;
+    }
+  }
+  return undefined;
 }
 
 function financeNotice(

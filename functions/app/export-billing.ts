@@ -51,7 +51,7 @@ export async function* exportBilling(
   const feeding = (async () => {
     try {
       for await (const { entry, name } of rows) {
-        if (!csv.write(exportRow(entry, name, excel))) {
+        if (!csv.write(exportRow(entry, name, excel, true))) {
           await new Promise((resolve) => csv.once('drain', resolve));
         }
       }

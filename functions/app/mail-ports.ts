@@ -1,5 +1,7 @@
+import type { AcknowledgementLimits } from '../domain/mail/mail-policy';
 import type { OutboxEvent } from '../domain/mail/outbox-event';
 import type {
+  AccessTokens,
   AddressConfirmations,
   Clock,
   MessageRepository,
@@ -81,8 +83,8 @@ export interface AttachmentStore {
 
 export interface RateLimiter {
   /**
-   * Counts one use of `key` in the window by `user` (an event id); false once `max`
-   * different users were counted. The same user counts once however often it retries, so
+   * Counts one use of `key` by `user` (an event id) in the sliding window of the last
+   * `windowSeconds`; false once `max` different users were counted in it. The same user counts once however often it retries, so
    * failed attempts do not use up the limit.
    */
   tryConsume(key: string, user: string, max: number, windowSeconds: number): Promise<boolean>;
@@ -99,6 +101,13 @@ export interface MailSettings {
   publicUrl: string;
   /** Who gets the monthly finance notice. */
   financeAddress: string;
+  /**
+   * How long a worker may hold an event before another may retry it (`MAIL_LEASE_SECONDS`).
+   * @default 120
+   */
+  leaseSeconds?: number;
+  /** Acknowledgement limits; `DEFAULT_ACKNOWLEDGEMENT_LIMITS` when not given. */
+  acknowledgementLimits?: AcknowledgementLimits;
 }
 
 export interface MailerDeps {
@@ -114,6 +123,8 @@ export interface MailerDeps {
   confirmations: AddressConfirmations;
   clock: Clock;
   settings: MailSettings;
+  /** Derives the access token the acknowledgement carries from the event's nonce. */
+  accessTokens: AccessTokens;
   /** A new random Message-ID local part: our ids must not be guessable (SPEC §14). */
   newMessageIdLocalPart(): string;
 }

@@ -10,7 +10,17 @@ import type { WorkEntry } from '../domain/work-entry';
 /** A ticket as stored: the domain ticket plus the hash of the customer's access token. */
 export interface StoredTicket extends Ticket {
   accessTokenHash: string;
+  /**
+   * The acknowledgement, from the moment the ticket is stored until it is on the outbox
+   * queue: stored with the ticket in one write, so a crash or a queue error in between
+   * leaves it here for the sweeper (`sweepAcknowledgements`) instead of losing it. Never
+   * shown to anyone (it holds the access token).
+   */
+  pendingAcknowledgement?: AcknowledgementEvent;
 }
+
+/** The outbox event of an acknowledgement. */
+export type AcknowledgementEvent = Extract<OutboxEvent, { kind: 'acknowledgement' }>;
 
 /** One page of the queue, in queue order. */
 export interface QueuePage {
@@ -49,6 +59,13 @@ export interface TicketRepository {
   heldBy(agent: string, limit: number, cursor?: string): Promise<QueuePage>;
   /** All waiting tickets of one customer (for regrouping when a contract starts or ends). */
   waitingTicketsOf(customerId: string): AsyncIterable<StoredTicket>;
+  /** Removes the ticket's pending acknowledgement: it is on the outbox queue now. */
+  settleAcknowledgement(ticketId: string): Promise<void>;
+  /**
+   * Tickets received before `receivedBefore` whose acknowledgement is still pending,
+   * oldest first: one Query on the sparse pending-acknowledgement index.
+   */
+  pendingAcknowledgements(receivedBefore: string, limit: number): Promise<StoredTicket[]>;
 }
 
 /**
@@ -102,12 +119,27 @@ export interface CustomerRepository {
   customersWithContractBoundaryOn(day: string): Promise<string[]>;
 }
 
-/** What an earlier request with the same Idempotency-Key promised to return. */
+/**
+ * What an earlier request with the same Idempotency-Key promised to return. It holds the
+ * nonce of the access token, never the token (SPEC §14): the token is derived again.
+ */
 export interface IdempotentSubmission {
   fingerprint: string;
   ticketId: string;
   receivedAt: string;
-  accessToken: string;
+  tokenNonce: string;
+}
+
+/**
+ * Customers' access tokens: each is derived from the ticket number and a random nonce with
+ * a server secret, so only the nonce needs to be kept where the token must be handed out
+ * again (idempotency records, queued acknowledgements); tickets keep the token's hash.
+ */
+export interface AccessTokens {
+  /** A fresh random nonce for a new ticket. */
+  newNonce(): string;
+  /** The access token of the ticket made with that nonce. */
+  tokenFor(ticketId: string, nonce: string): Promise<string>;
 }
 
 export interface IdempotencyStore {
@@ -214,6 +246,6 @@ export interface TicketDeps {
   outbox: Outbox;
   verifiedAddresses: VerifiedAddresses;
   clock: Clock;
-  newAccessToken(): string;
+  accessTokens: AccessTokens;
   newId(): string;
 }

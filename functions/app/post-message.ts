@@ -1,6 +1,7 @@
-import { ConflictError, ValidationError } from '../domain/errors';
+import { ConflictError, ForbiddenError, ValidationError } from '../domain/errors';
 import { outboxEvents } from '../domain/mail/outbox-event';
 import type { TicketMessage } from '../domain/message';
+import { isHeld } from '../domain/ticket';
 import { isAgent, type Principal } from '../domain/principal';
 import { reopenOnCustomerReply } from './change-ticket';
 import type { StoredTicket, TicketDeps } from './ports';
@@ -31,6 +32,21 @@ export async function postMessage(
   }
   if (ticket.status === 'closed' && !input.internal) {
     throw new ConflictError(`Ticket ${ticketId} is closed; please submit a new ticket.`);
+  }
+  // A held ticket speaks to its customer through the agent who holds it (or an admin);
+  // colleagues help with internal notes (SPEC §14).
+  if (
+    kind === 'agent' &&
+    !input.internal &&
+    principal.kind === 'staff' &&
+    isHeld(ticket.status) &&
+    ticket.assignee !== principal.sub &&
+    !principal.groups.includes('admins')
+  ) {
+    throw new ForbiddenError(
+      `Ticket ${ticketId} is held by another agent; only they or an admin reply to the ` +
+        'customer. Add an internal note instead.',
+    );
   }
   const message: TicketMessage = {
     messageId: deps.newId(),

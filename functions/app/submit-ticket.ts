@@ -1,12 +1,20 @@
 import { createHash } from 'node:crypto';
 import { hashAccessToken } from '../domain/access-token';
+import { logLine } from '../domain/log-fields';
+import { multiLineText, singleLineText } from '../domain/plain-text';
 import { berlinDay } from '../domain/calendar';
 import { isContractActiveOn, normalizeEmail } from '../domain/customer';
 import { UnprocessableError } from '../domain/errors';
 import { outboxEvents } from '../domain/mail/outbox-event';
 import type { Channel, Locale, Severity, Ticket, VerificationMethod } from '../domain/ticket';
 import { formatTicketId } from '../domain/ticket-number';
-import type { CustomerMatch, IdempotentSubmission, StoredTicket, TicketDeps } from './ports';
+import type {
+  AcknowledgementEvent,
+  CustomerMatch,
+  IdempotentSubmission,
+  StoredTicket,
+  TicketDeps,
+} from './ports';
 
 export interface TicketSubmission {
   name: string;
@@ -44,6 +52,8 @@ export async function submitTicket(
     customer?: CustomerMatch;
     /** What makes two submissions under one idempotency key the same; the content by default. */
     fingerprint?: string;
+    /** The caller's network address (web form): counted by the per-client ack limit. */
+    clientAddress?: string;
     /** The channel proved the sender's address (a mail whose DMARC passed). */
     verifiedBy?: VerificationMethod;
     /** The ticket a mail named that this one was opened about (SPEC §14). */
@@ -59,7 +69,7 @@ export async function submitTicket(
     fingerprint: options.fingerprint ?? fingerprintOf(submission),
     ticketId: formatTicketId(await deps.ticketNumbers.next()),
     receivedAt: deps.clock.now().toISOString(),
-    accessToken: deps.newAccessToken(),
+    tokenNonce: deps.accessTokens.newNonce(),
   };
   let replayed = false;
   if (idempotencyKey !== undefined) {
@@ -76,6 +86,10 @@ export async function submitTicket(
   }
 
   const email = submission.email ? normalizeEmail(submission.email) : undefined;
+  // Every channel's text is cleaned here, whatever its own checks did (SPEC §14): a name or
+  // subject never carries controls or bidi overrides into the console or a mail.
+  const name = singleLineText(submission.name) || email || submission.phone || '?';
+  const subject = singleLineText(submission.subject) || '-';
   const [customer, proven] = await Promise.all([
     options.customer ?? (email ? deps.customers.findBySender(email) : undefined),
     // A confirmed address stays confirmed for later tickets (SPEC §14).
@@ -91,12 +105,12 @@ export async function submitTicket(
     group,
     severity: submission.severity,
     receivedAt: planned.receivedAt,
-    subject: submission.subject,
-    description: submission.description,
+    subject,
+    description: multiLineText(submission.description),
     channel: submission.channel,
     locale: submission.locale,
     requester: {
-      name: submission.name,
+      name,
       ...(email ? { email } : {}),
       ...(submission.phone ? { phone: submission.phone } : {}),
     },
@@ -106,7 +120,23 @@ export async function submitTicket(
     ...(options.relatedTicketId ? { relatedTicketId: options.relatedTicketId } : {}),
     updatedAt: planned.receivedAt,
     version: 1,
-    accessTokenHash: hashAccessToken(planned.accessToken),
+    accessTokenHash: hashAccessToken(
+      await deps.accessTokens.tokenFor(planned.ticketId, planned.tokenNonce),
+    ),
+    // Stored with the ticket, so that a crash or a queue error before the acknowledgement
+    // is queued leaves it to the sweeper. It carries the token's nonce, never the token.
+    ...(options.acknowledge === false
+      ? {}
+      : {
+          pendingAcknowledgement: outboxEvents.acknowledgement(
+            planned.ticketId,
+            planned.tokenNonce,
+            {
+              ...(options.inReplyTo ? { inReplyTo: options.inReplyTo } : {}),
+              ...(options.clientAddress ? { client: clientKey(options.clientAddress) } : {}),
+            },
+          ) as AcknowledgementEvent,
+        }),
   };
 
   let stored: StoredTicket = ticket;
@@ -120,36 +150,64 @@ export async function submitTicket(
   if (email && options.verifiedBy) {
     await deps.verifiedAddresses.record(email, options.verifiedBy, planned.receivedAt);
   }
-  if (options.acknowledge !== false) {
-    await acknowledge(deps, stored.ticketId, planned.accessToken, options.inReplyTo);
-  }
-  return { ticket: stored, accessToken: planned.accessToken, replayed };
+  // Only a ticket that is to be acknowledged was stored with its acknowledgement pending.
+  if (stored.pendingAcknowledgement) await acknowledge(deps, stored.pendingAcknowledgement);
+  const { pendingAcknowledgement: _pending, ...shown } = stored;
+  const accessToken = await deps.accessTokens.tokenFor(planned.ticketId, planned.tokenNonce);
+  return { ticket: shown, accessToken, replayed };
+}
+
+/** The client address as the limit counts it: hashed, so no address is kept or logged. */
+function clientKey(address: string): string {
+  return createHash('sha256').update(address.trim().toLowerCase()).digest('base64url').slice(0, 22);
 }
 
 /**
- * Queues the acknowledgement. The ticket is stored by now, so a failure here must not turn
- * the submission into an error (a retry without Idempotency-Key would make a second
- * ticket): it is logged for the alarm, and a retry with the key queues it again — the
- * mailer sends one mail per event however often it is queued.
+ * The key a public caller's `Idempotency-Key` is stored under: a namespace of its own
+ * (`public.`), so no key a stranger chooses can ever be one of the internal keys of the
+ * mail intake (`mail.…`) or the voicemail hook (`voicemail.…`) and block or replay them.
  */
-async function acknowledge(
-  deps: TicketDeps,
-  ticketId: string,
-  accessToken: string,
-  inReplyTo?: string,
-) {
+export function publicIdempotencyKey(key: string): string {
+  return `public.${key}`;
+}
+
+/**
+ * Queues the acknowledgement, then takes the pending mark off the ticket. The ticket and
+ * its pending acknowledgement are stored by now, so a failure here must not turn the
+ * submission into an error (a retry without Idempotency-Key would make a second ticket):
+ * it is logged, and the acknowledgement sweeper queues it a little later. Queued twice (a
+ * crash before the mark is taken off), it is still mailed once: the mailer sends one mail
+ * per event id.
+ */
+export async function acknowledge(
+  deps: Pick<TicketDeps, 'tickets' | 'outbox'>,
+  event: AcknowledgementEvent,
+): Promise<boolean> {
   try {
-    await deps.outbox.publish(outboxEvents.acknowledgement(ticketId, accessToken, inReplyTo));
+    await deps.outbox.publish(event);
   } catch (error) {
-    console.error(
-      JSON.stringify({
-        level: 'ERROR',
-        message: 'acknowledgement not queued',
-        ticketId,
-        error: (error as Error).message,
+    console.log(
+      logLine('ERROR', 'acknowledgement not queued', {
+        ticketId: event.ticketId,
+        error: (error as Error).name,
+        detail: (error as Error).message,
+      }),
+    );
+    return false;
+  }
+  try {
+    await deps.tickets.settleAcknowledgement(event.ticketId);
+  } catch (error) {
+    // Still marked: the sweeper queues it once more, and the mailer sends it once.
+    console.log(
+      logLine('WARN', 'acknowledgement queued but still marked pending', {
+        ticketId: event.ticketId,
+        error: (error as Error).name,
+        detail: (error as Error).message,
       }),
     );
   }
+  return true;
 }
 
 function fingerprintOf(submission: TicketSubmission): string {

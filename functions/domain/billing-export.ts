@@ -29,13 +29,27 @@ export const EXPORT_COLUMNS = [
 export type ExportRow = Record<(typeof EXPORT_COLUMNS)[number], string | number>;
 
 /**
+ * Spreadsheets (Excel, LibreOffice, Google Sheets) run a cell that starts with `=`, `+`,
+ * `-`, `@`, a tab or a carriage return as a formula, even in a CSV file: such text gets a
+ * leading apostrophe, which the spreadsheet shows as plain text (OWASP "CSV injection").
+ */
+export function defuseFormula(text: string): string {
+  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+}
+
+/**
  * One export row per billable entry. Money appears twice: in cents (exact, for machines)
  * and as a decimal string made from the cents, never by float arithmetic; the Excel
- * variant writes the decimal with a comma.
+ * variant writes the decimal with a comma. `defuseFormulas` (both CSV variants; not JSON,
+ * which no spreadsheet runs) prefixes text that a spreadsheet would run as a formula.
  */
-export function exportRow(entry: WorkEntry, customerName: string, decimalComma = false): ExportRow {
-  // Spreadsheets run cells that start like a formula: the Excel variant defuses them.
-  const cell = (text: string) => (decimalComma && /^[=+\-@\t\r]/.test(text) ? `'${text}` : text);
+export function exportRow(
+  entry: WorkEntry,
+  customerName: string,
+  decimalComma = false,
+  defuseFormulas = decimalComma,
+): ExportRow {
+  const cell = (text: string) => (defuseFormulas ? defuseFormula(text) : text);
   const decimal = (cents: number) => {
     const text = centsToDecimal(cents);
     return decimalComma ? text.replace('.', ',') : text;

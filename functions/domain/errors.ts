@@ -59,7 +59,11 @@ export class NotFoundError extends ServiceDeskError {
 
 export class MethodNotAllowedError extends ServiceDeskError {
   override name = 'MethodNotAllowedError';
-  constructor(message: string) {
+  /** @param allowed the methods the resource does take, for the `Allow` header (RFC 9110). */
+  constructor(
+    message: string,
+    readonly allowed: readonly string[] = [],
+  ) {
     super(405, 'Method not allowed', message);
   }
 }

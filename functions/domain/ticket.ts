@@ -57,6 +57,12 @@ export interface Ticket {
   customer?: { id: string; name: string };
   /** The agent holding the ticket while it is `in_progress` or `waiting_customer`. */
   assignee?: string;
+  /**
+   * The last time an agent took this ticket while another waited before it in the queue
+   * (`PATCH {status: in_progress}` on a ticket other than the first): who and when. Kept
+   * after a release, so agents can see it happened (SPEC §14).
+   */
+  takenOutOfOrder?: { by: string; at: string };
   updatedAt: string;
   /** Increases with every change; used for optimistic locking. */
   version: number;

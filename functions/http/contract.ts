@@ -123,9 +123,11 @@ export const contracts: Readonly<Record<string, RouteContract>> = {
   'update-ticket': {
     path: request.ticketIdPath,
     body: request.ticketChange,
-    description: 'Resolving a ticket with billable work mails the customer a billing notice.',
+    description:
+      'Resolving a ticket with billable work mails the customer a billing notice. A held ticket (`in_progress`, `waiting_customer`) is changed only by its assignee or an admin. `status: in_progress` on an open ticket takes it; when another ticket waited before it, the ticket records `takenOutOfOrder`.',
     responses: { 200: { description: 'The changed ticket', json: response.agentTicket } },
     problems: {
+      403: 'Another agent holds the ticket (only they or an admin may change it)',
       404: 'No such ticket',
       409: 'The status cannot go there from where it is, or the ticket changed meanwhile',
     },
@@ -134,12 +136,13 @@ export const contracts: Readonly<Record<string, RouteContract>> = {
     path: request.ticketIdPath,
     body: request.newMessage,
     description:
-      "An agent's public message is mailed to the customer; an internal note is not. A customer's message reopens a resolved ticket and hands a `waiting_customer` ticket back to its agent.",
+      "An agent's public message is mailed to the customer; an internal note is not. A customer's message reopens a resolved ticket and hands a `waiting_customer` ticket back to its agent. On a ticket another agent holds, agents add internal notes only.",
     responses: {
       201: { description: 'Added', json: response.postedMessage },
     },
     problems: {
       401: 'Neither a ticket token nor a bearer token',
+      403: 'A public reply on a ticket another agent holds',
       404: 'No such ticket, or the token is not its token',
       409: 'The ticket is closed',
     },
@@ -175,7 +178,7 @@ export const contracts: Readonly<Record<string, RouteContract>> = {
       200: { description: 'Back in the queue at its original place', json: response.agentTicket },
     },
     problems: {
-      403: 'Another agent holds the ticket',
+      403: 'Another agent holds the ticket (only they or an admin may release it)',
       404: 'No such ticket',
       409: 'Nobody holds the ticket',
     },

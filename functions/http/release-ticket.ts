@@ -1,7 +1,7 @@
 import { releaseTicket } from '../app/change-ticket';
 import { dependencies } from '../shared/dependencies';
 import { httpHandler } from '../shared/http-handler';
-import { staffName } from '../shared/staff';
+import { isAdmin, staffName } from '../shared/staff';
 import { validate } from '../shared/validation';
 import { ticketIdPath } from './schemas';
 import { agentView } from './views';
@@ -9,6 +9,8 @@ import { agentView } from './views';
 /** `POST /tickets/{ticketId}/release`: back to the queue at its original place. */
 export const handler = httpHandler('release-ticket', async (request) => {
   const { ticketId } = validate(ticketIdPath, request.path, 'path');
-  const ticket = await releaseTicket(dependencies(), ticketId, staffName(request.principal));
+  const ticket = await releaseTicket(dependencies(), ticketId, staffName(request.principal), {
+    admin: isAdmin(request.principal),
+  });
   return { status: 200, body: agentView(ticket) };
 });

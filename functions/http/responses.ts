@@ -147,6 +147,10 @@ export const agentTicket = z.object({
   }),
   customer: customerRef,
   assignee: z.string().optional().describe('The agent holding it'),
+  takenOutOfOrder: z
+    .object({ by: z.string(), at: instant })
+    .optional()
+    .describe('Who took it while another ticket waited before it in the queue, and when'),
   version: z.number().int().describe('Rises with every change'),
   attachments: z.array(attachment).optional(),
   queue: queueStanding.optional(),

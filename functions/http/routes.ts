@@ -1,3 +1,4 @@
+import type { WriteScope } from '../adapters/table-design';
 import type { StaffGroup } from '../domain/principal';
 
 /**
@@ -26,12 +27,20 @@ export interface Route {
   groups: readonly StaffGroup[];
   /** Access the handler needs to the table; the CDK grants exactly this. */
   table: 'none' | 'read' | 'readwrite';
+  /**
+   * For a `readwrite` route: the only items it writes (puts and updates, no deletes), which
+   * the CDK enforces with `dynamodb:LeadingKeys`. @default every item
+   */
+  tableWrites?: readonly WriteScope[];
   /** Whether the handler puts mail events on the outbox queue. @default false */
   outbox?: boolean;
   /** Whether the handler writes billing exports to the export bucket. @default false */
   exportBucket?: boolean;
-  /** Writes attachments under their ticket in the mail bucket. @default false */
-  mailBucket?: boolean;
+  /**
+   * What the handler does with ticket files under `attachments/` in the mail bucket: `read`
+   * (sign download links) or `write` (store uploads). @default none
+   */
+  mailBucket?: 'read' | 'write';
   /** Largest request body the handler takes, in bytes. @default 64 KiB */
   maxBodyBytes?: number;
   /**
@@ -70,6 +79,7 @@ export const routes: readonly Route[] = [
     auth: 'public',
     groups: [],
     table: 'readwrite',
+    tableWrites: ['tickets', 'ticketNumbers', 'publicIdempotency'],
     outbox: true,
     form: true,
     throttle: { rateLimit: 10, burstLimit: 20 },
@@ -99,7 +109,7 @@ export const routes: readonly Route[] = [
     path: '/tickets/{ticketId}',
     handler: 'update-ticket',
     auth: 'staff',
-    groups: ['agents'],
+    groups: ['agents', 'admins'],
     table: 'readwrite',
     outbox: true,
     summary: 'Change severity and/or status',
@@ -122,7 +132,7 @@ export const routes: readonly Route[] = [
     auth: 'staff-or-ticket-token',
     groups: ['agents'],
     table: 'readwrite',
-    mailBucket: true,
+    mailBucket: 'write',
     // A file of up to 4 MB, base64 in JSON (Lambda takes at most 6 MB per request).
     maxBodyBytes: 6 * 1024 * 1024 - 64 * 1024,
     summary: 'Add a file to a ticket (customer with the token, or an agent)',
@@ -134,7 +144,7 @@ export const routes: readonly Route[] = [
     auth: 'staff-or-ticket-token',
     groups: ['agents'],
     table: 'read',
-    mailBucket: true,
+    mailBucket: 'read',
     summary: "Download one of the ticket's files (303 to a short-lived link): ?key=",
   },
   {
@@ -142,7 +152,7 @@ export const routes: readonly Route[] = [
     path: '/tickets/{ticketId}/release',
     handler: 'release-ticket',
     auth: 'staff',
-    groups: ['agents'],
+    groups: ['agents', 'admins'],
     table: 'readwrite',
     summary: 'Give a claimed ticket back to the queue at its original place',
   },
@@ -177,6 +187,7 @@ export const routes: readonly Route[] = [
     auth: 'public',
     groups: [],
     table: 'readwrite',
+    tableWrites: ['tickets', 'ticketNumbers', 'voicemailIdempotency'],
     outbox: true,
     throttle: { rateLimit: 5, burstLimit: 10 },
     summary: 'The hotline reports a voicemail (signed with the shared secret)',

@@ -4,11 +4,21 @@ import { normalizeDomain, normalizeEmail } from '../domain/customer';
 import { LOCALES, SEVERITIES, TICKET_STATUSES } from '../domain/ticket';
 import { TICKET_ID_PATTERN } from '../domain/ticket-number';
 import { EXPORT_FORMATS } from '../domain/billing-export';
+import { multiLineText, singleLineText } from '../domain/plain-text';
 import { UNITS } from '../domain/price-list';
 
 /** Request schemas of the HTTP API: every body, path and query parameter is checked here. */
 
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max);
+/** A name or subject: controls and bidi overrides stripped (SPEC §14), then checked. */
+const line = (max: number) =>
+  z.string().transform(singleLineText).pipe(z.string().min(1, 'must not be empty').max(max));
+/** A description: line breaks kept, other controls and bidi overrides stripped. */
+const prose = (max: number) =>
+  z
+    .string()
+    .transform((value) => multiLineText(value).trim())
+    .pipe(z.string().min(1, 'must not be empty').max(max));
 const email = z
   .string()
   .trim()
@@ -40,10 +50,10 @@ const locale = z
   .meta({ description: '`de` or `en`, or a language tag that starts with one (`en-GB`)' });
 
 export const ticketSubmission = z.strictObject({
-  name: text(200),
+  name: line(200),
   email,
-  subject: text(200),
-  description: text(20_000),
+  subject: line(200),
+  description: prose(20_000),
   severity: z.enum(SEVERITIES).default('normal'),
   locale: locale.default('de'),
   phone: z
@@ -78,7 +88,7 @@ const contact = z.union([
   email.transform((address) => ({ email: address })),
   z.strictObject({
     email,
-    name: text(200).optional(),
+    name: line(200).optional(),
     phone: z.string().trim().max(40).optional(),
   }),
 ]);
@@ -97,7 +107,7 @@ const contract = z
   });
 
 export const customerBody = z.strictObject({
-  name: text(200),
+  name: line(200),
   domains: z
     .array(
       z

@@ -1,4 +1,4 @@
-import { submitTicket } from '../app/submit-ticket';
+import { publicIdempotencyKey, submitTicket } from '../app/submit-ticket';
 import { dependencies } from '../shared/dependencies';
 import { httpHandler } from '../shared/http-handler';
 import { validate } from '../shared/validation';
@@ -14,7 +14,8 @@ export const handler = httpHandler('submit-ticket', async (request) => {
   const { ticket, accessToken, replayed } = await submitTicket(
     dependencies(),
     { ...form, channel: 'web' },
-    idempotencyKey,
+    idempotencyKey === undefined ? undefined : publicIdempotencyKey(idempotencyKey),
+    request.clientAddress ? { clientAddress: request.clientAddress } : {},
   );
   if (request.form) {
     return {

@@ -1,15 +1,24 @@
 import { updateTicket } from '../app/change-ticket';
 import { dependencies } from '../shared/dependencies';
 import { httpHandler } from '../shared/http-handler';
-import { staffName } from '../shared/staff';
+import { isAdmin, staffName } from '../shared/staff';
 import { validate } from '../shared/validation';
 import { ticketChange, ticketIdPath } from './schemas';
 import { agentView } from './views';
 
-/** `PATCH /tickets/{ticketId}`: severity (re-keys the queue entry) and status (409 if invalid). */
+/**
+ * `PATCH /tickets/{ticketId}`: severity (re-keys the queue entry) and status (409 if
+ * invalid); a held ticket only by its agent or an admin (403).
+ */
 export const handler = httpHandler('update-ticket', async (request) => {
   const { ticketId } = validate(ticketIdPath, request.path, 'path');
   const change = validate(ticketChange, request.body ?? {}, 'body');
-  const ticket = await updateTicket(dependencies(), ticketId, staffName(request.principal), change);
+  const ticket = await updateTicket(
+    dependencies(),
+    ticketId,
+    staffName(request.principal),
+    change,
+    { admin: isAdmin(request.principal) },
+  );
   return { status: 200, body: agentView(ticket) };
 });

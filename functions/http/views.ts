@@ -24,13 +24,13 @@ export function customerView(ticket: Ticket, messages: TicketMessage[] = [], que
   };
 }
 
-/** Everything an agent may see (never the access token's hash). */
+/** Everything an agent may see (never the access token, nor its hash). */
 export function agentView(
   ticket: StoredTicket,
   history?: { messages: TicketMessage[]; mails: SentMail[]; workEntries: WorkEntry[] },
   queue?: QueueInfo,
 ) {
-  const { accessTokenHash: _hash, ...rest } = ticket;
+  const { accessTokenHash: _hash, pendingAcknowledgement: _pending, ...rest } = ticket;
   return {
     ...rest,
     customer: customerOf(ticket),

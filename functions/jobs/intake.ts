@@ -3,6 +3,7 @@ import { intakeMail } from '../app/intake-mail';
 import { parseMime } from '../adapters/mime-parser';
 import { admissionOf, type MailVerdicts, verdictStatus } from '../domain/mail/sender-trust';
 import { dependencies } from '../shared/dependencies';
+import { log } from '../shared/log';
 import { queueHandler } from '../shared/queue-handler';
 
 const verdict = z.object({ status: z.string() }).optional();
@@ -25,10 +26,6 @@ const sesNotification = z.object({
     .optional(),
 });
 const snsEnvelope = z.object({ Type: z.string(), Message: z.string() });
-
-function log(level: 'INFO' | 'WARN' | 'ERROR', message: string, detail: Record<string, unknown>) {
-  console.log(JSON.stringify({ level, message, ...detail }));
-}
 
 /**
  * The intake: SES stored a received mail in S3 and notified through SNS → SQS. Spam and

@@ -1,11 +1,23 @@
 import { z } from 'zod';
 import { deliverMail } from '../app/deliver-mail';
+import type { MailerDeps } from '../app/mail-ports';
 import type { OutboxEvent } from '../domain/mail/outbox-event';
 import { dependencies } from '../shared/dependencies';
+import { log } from '../shared/log';
 import { queueHandler } from '../shared/queue-handler';
 
 const ticketId = z.string().regex(/^T-\d+$/);
-const eventSchema = z.discriminatedUnion('kind', [
+const eventSchema = z.union([
+  z.object({
+    kind: z.literal('acknowledgement'),
+    eventId: z.string().min(1),
+    ticketId,
+    tokenNonce: z.string().min(1),
+    client: z.string().optional(),
+    inReplyTo: z.string().optional(),
+  }),
+  // Queued before tokens were derived (SPEC §14), e.g. waiting in the dead-letter queue
+  // for a redrive: it still carries the token itself. Nothing queues this shape any more.
   z.object({
     kind: z.literal('acknowledgement'),
     eventId: z.string().min(1),
@@ -35,10 +47,43 @@ const eventSchema = z.discriminatedUnion('kind', [
  * message that is not an outbox event fails every time and so ends in the dead-letter
  * queue, where it is kept and alarmed on.
  */
-export const handler = queueHandler('mailer', async (record) => {
-  const event: OutboxEvent = eventSchema.parse(JSON.parse(record.body));
-  const result = await deliverMail(dependencies(), event);
-  console.log(
-    JSON.stringify({ level: 'INFO', message: 'mail delivered', eventId: event.eventId, ...result }),
+export const handler = queueHandler(
+  'mailer',
+  async (record) => {
+    const parsed = eventSchema.parse(JSON.parse(record.body));
+    const all = dependencies();
+    let deps: MailerDeps = all;
+    let event: OutboxEvent;
+    if ('accessToken' in parsed) {
+      // An old acknowledgement: its token is the one it carries, whatever the nonce. The
+      // other parts are the process's own, built on first use (not copied: copying would
+      // build parts the mailer has no settings for).
+      const { accessToken, ...rest } = parsed;
+      const given: MailerDeps['accessTokens'] = {
+        newNonce: () => 'legacy',
+        tokenFor: () => Promise.resolve(accessToken),
+      };
+      deps = Object.create(all, { accessTokens: { value: given } }) as MailerDeps;
+      event = { ...rest, tokenNonce: 'legacy' };
+    } else {
+      event = parsed;
+    }
+    const result = await deliverMail(deps, event);
+    log('INFO', 'mail delivered', { eventId: event.eventId, ...result });
+  },
+  { isThrottling: isSesThrottling },
+);
+
+/**
+ * SES's answers to a sender over its quota (after the client's own adaptive retries):
+ * `TooManyRequestsException` (v2), `Throttling` and "Maximum sending rate exceeded".
+ */
+export function isSesThrottling(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const throttling = (error as { $retryable?: { throttling?: boolean } }).$retryable?.throttling;
+  return (
+    throttling === true ||
+    ['TooManyRequestsException', 'ThrottlingException', 'Throttling'].includes(error.name) ||
+    /maximum sending rate exceeded/i.test(error.message)
   );
-});
+}

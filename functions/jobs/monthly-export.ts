@@ -1,5 +1,6 @@
 import { runMonthlyExport } from '../app/monthly-export';
 import { dependencies } from '../shared/dependencies';
+import { log } from '../shared/log';
 
 /**
  * Scheduled on the 1st of each month, Europe/Berlin: exports the previous month to the
@@ -9,6 +10,6 @@ export async function handler(event?: { month?: string }) {
   const month =
     event?.month && /^\d{4}-(0[1-9]|1[0-2])$/.test(event.month) ? event.month : undefined;
   const result = await runMonthlyExport(dependencies(), month);
-  console.log(JSON.stringify({ level: 'INFO', message: 'monthly export written', ...result }));
+  log('INFO', 'monthly export written', { ...result });
   return result;
 }

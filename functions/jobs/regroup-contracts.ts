@@ -1,5 +1,6 @@
 import { regroupContractBoundaries } from '../app/manage-customers';
 import { dependencies } from '../shared/dependencies';
+import { log } from '../shared/log';
 
 /**
  * Daily, just after midnight Europe/Berlin: customers whose contract starts or ends today
@@ -7,8 +8,6 @@ import { dependencies } from '../shared/dependencies';
  */
 export async function handler(): Promise<{ movedTickets: number }> {
   const movedTickets = await regroupContractBoundaries(dependencies());
-  console.log(
-    JSON.stringify({ level: 'INFO', message: 'contract boundaries applied', movedTickets }),
-  );
+  log('INFO', 'contract boundaries applied', { movedTickets });
   return { movedTickets };
 }

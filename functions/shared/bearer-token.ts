@@ -17,7 +17,11 @@ export function createBearerVerifier(jwksUrl: string, issuer: string): BearerVer
   return {
     async verify(token: string) {
       try {
-        const { payload } = await jwtVerify(token, keys, { issuer, algorithms: ['RS256'] });
+        const { payload } = await jwtVerify(token, keys, {
+          issuer,
+          algorithms: ['RS256'],
+          requiredClaims: ['exp'],
+        });
         return payload;
       } catch {
         throw new UnauthorizedError('The bearer token is invalid or expired.');

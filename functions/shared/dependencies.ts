@@ -28,7 +28,10 @@ import {
   DynamoVerifiedAddresses,
 } from '../adapters/address-verification';
 import { DynamoPriceListStore } from '../adapters/price-list-store';
+import { SecretAccessTokens } from '../adapters/access-tokens';
+import { DEFAULT_ACKNOWLEDGEMENT_LIMITS } from '../domain/mail/mail-policy';
 import { integer, optional, required } from './config';
+import { secret } from './secrets';
 
 export type Dependencies = TicketDeps &
   MailerDeps &
@@ -92,12 +95,18 @@ export function createDependencies(): Dependencies {
     sender: () => {
       const endpoint = optional('SES_ENDPOINT');
       return new SesMailSender(
-        new SESv2Client(endpoint ? { endpoint } : {}),
+        // Adaptive retries: the client slows its own sending when SES throttles it.
+        new SESv2Client({
+          ...(endpoint ? { endpoint } : {}),
+          retryMode: 'adaptive',
+          maxAttempts: 5,
+        }),
         region(),
         mailSettings().supportName,
       );
     },
     settings: () => mailSettings(),
+    accessTokens: () => new SecretAccessTokens(() => secret('ACCESS_TOKEN_SECRET')),
     mailBucket: () => new S3MailBucket(s3(), required('MAIL_BUCKET')),
     exports: () => new S3ExportStore(s3(), required('EXPORT_BUCKET')),
     attachments: () => deps.mailBucket,
@@ -105,7 +114,6 @@ export function createDependencies(): Dependencies {
   const built = new Map<string, unknown>();
   const deps = {
     clock,
-    newAccessToken: () => randomBytes(24).toString('base64url'),
     newMessageIdLocalPart: () => randomBytes(16).toString('hex'),
     newId: timeOrderedId,
   } as Dependencies;
@@ -127,7 +135,21 @@ const mailSettings = once(() => ({
   salesPhone: required('SALES_PHONE'),
   publicUrl: required('PUBLIC_URL').replace(/\/$/, ''),
   financeAddress: optional('FINANCE_ADDRESS') ?? required('SUPPORT_ADDRESS'),
+  leaseSeconds: integer('MAIL_LEASE_SECONDS', 120),
+  acknowledgementLimits: {
+    mailbox: positive('ACK_LIMIT_MAILBOX', DEFAULT_ACKNOWLEDGEMENT_LIMITS.mailbox),
+    domain: positive('ACK_LIMIT_DOMAIN', DEFAULT_ACKNOWLEDGEMENT_LIMITS.domain),
+    client: positive('ACK_LIMIT_CLIENT', DEFAULT_ACKNOWLEDGEMENT_LIMITS.client),
+    windowSeconds: DEFAULT_ACKNOWLEDGEMENT_LIMITS.windowSeconds,
+  },
 }));
+
+/** A limit from configuration: a whole number of at least 1. */
+function positive(name: string, fallback: number): number {
+  const value = integer(name, fallback);
+  if (value < 1) throw new Error(`${name} must be at least 1, not ${value}`);
+  return value;
+}
 
 /** Ids that sort by creation time: milliseconds, then randomness against collisions. */
 function timeOrderedId(): string {

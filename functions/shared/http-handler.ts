@@ -1,4 +1,5 @@
 import middy, { type MiddlewareObj } from '@middy/core';
+import { decodeJwt } from 'jose';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import {
   ForbiddenError,
@@ -10,8 +11,9 @@ import {
 import type { Principal } from '../domain/principal';
 import { routeOf, type Route } from '../http/routes';
 import { bearerOf, bearerVerifier } from './bearer-token';
-import { principalFromClaims } from './claims';
-import { integer } from './config';
+import { staffPrincipal, type TokenExpectations } from './claims';
+import { integer, required } from './config';
+import { log } from './log';
 import { formLocale, formProblemPage, PAGE_HEADERS } from '../http/form-pages';
 import { type Problem, problemResponse } from './problem';
 
@@ -29,6 +31,8 @@ export interface HttpRequest {
   query: Record<string, string>;
   /** Header names in lower case. */
   headers: Record<string, string>;
+  /** The caller's network address as API Gateway saw it (for per-client limits only). */
+  clientAddress?: string;
 }
 
 export interface HttpResult {
@@ -88,6 +92,9 @@ function parseRequest(route: Route): MiddlewareObj<Event, APIGatewayProxyResult,
         path: definedOnly(event.pathParameters),
         query: definedOnly(event.queryStringParameters),
         headers,
+        ...(event.requestContext?.identity?.sourceIp
+          ? { clientAddress: event.requestContext.identity.sourceIp }
+          : {}),
       };
     },
   };
@@ -97,15 +104,11 @@ function problemDetails(route: Route): MiddlewareObj<Event, APIGatewayProxyResul
   return {
     onError: async (request) => {
       if (!(request.error instanceof Error) || !('status' in request.error)) {
-        console.error(
-          JSON.stringify({
-            level: 'ERROR',
-            message: 'unhandled error',
-            error: request.error?.name,
-            detail: request.error?.message,
-            stack: request.error?.stack,
-          }),
-        );
+        log('ERROR', 'unhandled error', {
+          error: request.error?.name,
+          detail: request.error?.message,
+          stack: request.error?.stack,
+        });
       }
       const problem = problemResponse(request.error);
       request.response = isFormPost(route, lowerCaseHeaders(request.event.headers))
@@ -130,21 +133,41 @@ async function authenticate(
   headers: Record<string, string>,
 ): Promise<Principal> {
   if (route.auth === 'public') return { kind: 'anonymous' };
-  let principal: Principal | undefined;
+  let principal: Principal;
   if (route.auth === 'staff') {
-    // API Gateway's authorizer has verified the token; its claims arrive in the event.
-    principal = principalFromClaims(event.requestContext?.authorizer?.claims);
-    if (!principal) throw new UnauthorizedError();
+    // API Gateway's authorizer has verified the token's signature, issuer and expiry, and
+    // passes its claims as strings only. The handler reads the same token's claims as
+    // JSON (groups as a list) and checks what the authorizer does not: client, use, exp.
+    const verified = event.requestContext?.authorizer?.claims as
+      Record<string, unknown> | undefined;
+    const token = bearerOf(headers.authorization) ?? headers.authorization;
+    if (!verified || !token) throw new UnauthorizedError();
+    const claims = decodedClaims(token);
+    if (claims.sub !== verified.sub) throw new UnauthorizedError();
+    principal = staffPrincipal(claims, tokenExpectations());
   } else {
     const token = bearerOf(headers.authorization);
     if (token === undefined) return { kind: 'anonymous' };
-    principal = principalFromClaims(await bearerVerifier().verify(token));
-    if (!principal) throw new UnauthorizedError();
+    principal = staffPrincipal(await bearerVerifier().verify(token), tokenExpectations());
   }
   if (principal.kind === 'staff' && !principal.groups.some((g) => route.groups.includes(g))) {
     throw new ForbiddenError(`This needs one of the groups: ${route.groups.join(', ')}.`);
   }
   return principal;
+}
+
+/** The claims of a token the authorizer verified; anything unreadable is 401. */
+function decodedClaims(token: string): Record<string, unknown> {
+  try {
+    return decodeJwt(token);
+  } catch {
+    throw new UnauthorizedError();
+  }
+}
+
+/** The user pool and app client staff tokens must come from (`JWT_ISSUER`, `JWT_CLIENT_ID`). */
+function tokenExpectations(): TokenExpectations {
+  return { issuer: required('JWT_ISSUER'), clientId: required('JWT_CLIENT_ID'), now: Date.now() };
 }
 
 function isFormPost(route: Route, headers: Record<string, string>): boolean {
@@ -175,8 +198,12 @@ function parseJson(raw: string, contentType: string | undefined): unknown {
   }
 }
 
+/**
+ * Header and query names come from the caller, so the maps have no prototype: a name like
+ * `constructor` or `__proto__` is a key like any other, never an inherited member.
+ */
 function lowerCaseHeaders(headers: APIGatewayProxyEvent['headers'] | null): Record<string, string> {
-  const result: Record<string, string> = {};
+  const result = Object.create(null) as Record<string, string>;
   for (const [name, value] of Object.entries(headers ?? {})) {
     if (value !== undefined) result[name.toLowerCase()] = value;
   }
@@ -184,7 +211,7 @@ function lowerCaseHeaders(headers: APIGatewayProxyEvent['headers'] | null): Reco
 }
 
 function definedOnly(values: Record<string, string | undefined> | null): Record<string, string> {
-  const result: Record<string, string> = {};
+  const result = Object.create(null) as Record<string, string>;
   for (const [name, value] of Object.entries(values ?? {})) {
     if (value !== undefined) result[name] = value;
   }

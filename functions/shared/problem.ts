@@ -1,5 +1,5 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { type FieldError, ServiceDeskError } from '../domain/errors';
+import { type FieldError, MethodNotAllowedError, ServiceDeskError } from '../domain/errors';
 
 /** RFC 9457 problem details, as every error of the API is answered. */
 export interface Problem {
@@ -31,7 +31,14 @@ export function problemResponse(error: unknown): APIGatewayProxyResult {
         };
   return {
     statusCode: problem.status,
-    headers: { 'content-type': PROBLEM_CONTENT_TYPE, 'cache-control': 'no-store' },
+    headers: {
+      'content-type': PROBLEM_CONTENT_TYPE,
+      'cache-control': 'no-store',
+      // RFC 9110: a 405 names the methods the resource takes.
+      ...(error instanceof MethodNotAllowedError && error.allowed.length > 0
+        ? { allow: error.allowed.join(', ') }
+        : {}),
+    },
     body: JSON.stringify(problem),
   };
 }

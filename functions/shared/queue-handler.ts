@@ -1,6 +1,7 @@
 import { ChangeMessageVisibilityBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { integer, optional } from './config';
+import { log } from './log';
 
 /**
  * Wraps a per-message function as an SQS consumer with partial batch failures: a message
@@ -11,24 +12,33 @@ import { integer, optional } from './config';
 export function queueHandler(
   name: string,
   processRecord: (record: SQSRecord) => Promise<void>,
+  options: {
+    /**
+     * Whether an error means the downstream service throttles us: the rest of the batch is
+     * then failed untried, to come back after its backoff instead of adding to the load.
+     */
+    isThrottling?: (error: unknown) => boolean;
+  } = {},
 ): (event: SQSEvent) => Promise<SQSBatchResponse> {
   return async (event) => {
     const failures: SQSRecord[] = [];
+    let throttled = false;
     for (const record of event.Records) {
+      if (throttled) {
+        failures.push(record);
+        continue;
+      }
       try {
         await processRecord(record);
       } catch (error) {
+        throttled = options.isThrottling?.(error) ?? false;
         failures.push(record);
-        console.error(
-          JSON.stringify({
-            level: 'ERROR',
-            message: `${name}: message failed`,
-            messageId: record.messageId,
-            receiveCount: record.attributes.ApproximateReceiveCount,
-            error: (error as Error).name,
-            detail: (error as Error).message,
-          }),
-        );
+        log('ERROR', `${name}: message failed`, {
+          messageId: record.messageId,
+          receiveCount: record.attributes.ApproximateReceiveCount,
+          error: (error as Error).name,
+          detail: (error as Error).message,
+        });
       }
     }
     await backOff(failures);
@@ -69,13 +79,7 @@ async function backOff(failures: SQSRecord[]): Promise<void> {
   } catch (error) {
     // Backoff is an optimisation: without it the message is retried after the queue's
     // visibility timeout.
-    console.warn(
-      JSON.stringify({
-        level: 'WARN',
-        message: 'backoff not set',
-        detail: (error as Error).message,
-      }),
-    );
+    log('WARN', 'backoff not set', { detail: (error as Error).message });
   }
 }
 

@@ -1,12 +1,22 @@
 import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { WRITE_SCOPES } from '../../functions/adapters/table-design';
 import { routes } from '../../functions/http/routes';
 import { ACTIVATE_RULE_SET_ACTIONS } from '../../lib/mail-intake';
 import { SCHEDULED_JOBS } from '../../lib/scheduled-jobs';
 import { ATTACHMENT_ROUTE_ACCESS, EXPORT_ROUTE_ACCESS } from '../../lib/service-desk-api';
 import type { BucketAccess } from '../../lib/service-desk-function';
-import { BUCKET_ACTIONS, SECRET_ACTIONS, TABLE_ACTIONS } from '../../lib/service-desk-function';
-import { VOICEMAIL_SECRET_VARIABLE } from '../../lib/service-desk-stack';
+import {
+  BUCKET_ACTIONS,
+  SCOPED_WRITE_ACTIONS,
+  SECRET_ACTIONS,
+  TABLE_ACTIONS,
+} from '../../lib/service-desk-function';
+import {
+  ACCESS_TOKEN_SECRET_VARIABLE,
+  TICKET_MAKING_HANDLERS,
+  VOICEMAIL_SECRET_VARIABLE,
+} from '../../lib/service-desk-stack';
 import { serviceDeskTemplate } from './synth';
 import {
   CDK_PROVIDER_FUNCTIONS,
@@ -27,6 +37,7 @@ import {
 const outboxQueue = /^DataOutboxQueue[0-9A-F]{8}$/;
 const mailBucket = /^DataMailBucket[0-9A-F]{8}$/;
 const voicemailSecret = /^DataVoicemailSecret[0-9A-F]{8}$/;
+const accessTokenSecret = /^DataAccessTokenSecret[0-9A-F]{8}$/;
 
 const WRITE_ACTIONS = [
   'dynamodb:PutItem',
@@ -152,7 +163,7 @@ describe('the functions', () => {
       const [mail] = onlyResource(template, 'AWS::S3::Bucket', 'DataMailBucket');
       const expected = [
         ...(route.exportBucket ? expectedFor(exportBucket, EXPORT_ROUTE_ACCESS) : []),
-        ...(route.mailBucket ? expectedFor(mail, ATTACHMENT_ROUTE_ACCESS) : []),
+        ...(route.mailBucket ? expectedFor(mail, ATTACHMENT_ROUTE_ACCESS[route.mailBucket]) : []),
       ];
       expect(granted.sort()).toEqual(expected.sort());
       if (route.exportBucket) expect(environment.EXPORT_BUCKET).toEqual({ Ref: exportBucket });
@@ -167,15 +178,54 @@ describe('the functions', () => {
       const named = getAttTargets(statementsOfFunction(template, functionOf(route)));
       expect(named.filter((id) => mailBucket.test(id))).toEqual([]);
     }
-    expect(ATTACHMENT_ROUTE_ACCESS).toEqual({ read: ['attachments/*'], write: ['attachments/*'] });
+    expect(ATTACHMENT_ROUTE_ACCESS).toEqual({
+      read: { read: ['attachments/*'] },
+      write: { write: ['attachments/*'] },
+    });
   });
+
+  it('give the download route no s3:PutObject, the upload route no s3:GetObject (SPEC §14)', () => {
+    const s3ActionsOf = (handler: string) => {
+      const route = routes.find((r) => r.handler === handler);
+      if (!route) throw new Error(`no route ${handler}`);
+      return statementsOfFunction(template, functionOf(route))
+        .flatMap(actionsOf)
+        .filter((a) => a.startsWith('s3:'));
+    };
+    expect(s3ActionsOf('get-attachment')).toEqual(['s3:GetObject']);
+    expect(s3ActionsOf('upload-attachment').sort()).toEqual(
+      ['s3:AbortMultipartUpload', 's3:PutObject'].sort(),
+    );
+  });
+
+  it.each(routes)(
+    '$method $path: reads the access-token secret exactly when it makes tickets',
+    (route) => {
+      const environment = environmentOf(template, functionOf(route));
+      const statements = statementsOfFunction(template, functionOf(route)).filter((s) =>
+        JSON.stringify(s.Resource).includes('DataAccessTokenSecret'),
+      );
+      if ((TICKET_MAKING_HANDLERS as readonly string[]).includes(route.handler)) {
+        expect(environment[`${ACCESS_TOKEN_SECRET_VARIABLE}_ARN`]).toEqual({
+          Ref: expect.stringMatching(accessTokenSecret),
+        });
+        expect(statements).toEqual([
+          expect.objectContaining({ Effect: 'Allow', Action: SECRET_ACTIONS[0] }),
+        ]);
+      } else {
+        expect(environment).not.toHaveProperty(`${ACCESS_TOKEN_SECRET_VARIABLE}_ARN`);
+        expect(statements).toEqual([]);
+      }
+    },
+  );
 
   it.each(routes)(
     '$method $path: reads the voicemail secret exactly when it is take-voicemail',
     (route) => {
       const environment = environmentOf(template, functionOf(route));
-      const secretStatements = statementsOfFunction(template, functionOf(route)).filter((s) =>
-        actionsOf(s).some((action) => action.startsWith('secretsmanager:')),
+      const statements = statementsOfFunction(template, functionOf(route));
+      const secretStatements = statements.filter((s) =>
+        JSON.stringify(s.Resource).includes('DataVoicemailSecret'),
       );
       if (route.handler === 'take-voicemail') {
         expect(environment[`${VOICEMAIL_SECRET_VARIABLE}_ARN`]).toEqual({
@@ -183,11 +233,16 @@ describe('the functions', () => {
         });
         expect(environment).not.toHaveProperty(VOICEMAIL_SECRET_VARIABLE);
         expect(secretStatements).toEqual([
-          expect.objectContaining({
-            Effect: 'Allow',
-            Action: SECRET_ACTIONS[0],
-            Resource: { Ref: expect.stringMatching(voicemailSecret) },
-          }),
+          expect.objectContaining({ Effect: 'Allow', Action: SECRET_ACTIONS[0] }),
+        ]);
+        // Its secrets are the voicemail secret and the access-token secret, nothing else.
+        const secretResources = statements
+          .filter((s) => actionsOf(s).some((action) => action.startsWith('secretsmanager:')))
+          .flatMap(resourcesOf)
+          .map((r) => JSON.stringify(r));
+        expect(secretResources.sort()).toEqual([
+          expect.stringMatching(/DataAccessTokenSecret/),
+          expect.stringMatching(/DataVoicemailSecret/),
         ]);
       } else {
         expect(environment).not.toHaveProperty(`${VOICEMAIL_SECRET_VARIABLE}_ARN`);
@@ -210,10 +265,20 @@ describe('the functions', () => {
   });
 
   it.each(routes)(
-    '$method $path: the bearer-token settings exactly when it verifies tokens itself',
+    '$method $path: the token issuer and client whenever it takes staff tokens, the keys when it verifies them itself',
     (route) => {
       const environment = environmentOf(template, functionOf(route));
-      if (route.auth === 'staff-or-ticket-token') {
+      if (route.auth !== 'public') {
+        expect(environment.JWT_CLIENT_ID).toEqual({
+          Ref: expect.stringMatching(/^StaffUserPoolConsoleClient/),
+        });
+      } else {
+        expect(environment).not.toHaveProperty('JWT_CLIENT_ID');
+      }
+      if (route.auth === 'staff') {
+        expect(environment).not.toHaveProperty('JWKS_URL');
+        expect(JSON.stringify(environment.JWT_ISSUER)).toContain('https://cognito-idp.');
+      } else if (route.auth === 'staff-or-ticket-token') {
         expect(environment.JWT_ISSUER).toEqual({
           'Fn::Join': [
             '',
@@ -243,6 +308,10 @@ describe('the functions', () => {
         .filter((action) => action.startsWith('dynamodb:'));
       if (route.table === 'none') {
         expect(dynamodbActions).toEqual([]);
+      } else if (route.tableWrites) {
+        expect(dynamodbActions.sort()).toEqual(
+          [...TABLE_ACTIONS.read, ...SCOPED_WRITE_ACTIONS].sort(),
+        );
       } else {
         expect(dynamodbActions.sort()).toEqual([...TABLE_ACTIONS[route.table]].sort());
       }
@@ -252,6 +321,36 @@ describe('the functions', () => {
       expect(dynamodbActions).not.toContain('dynamodb:Scan');
     },
   );
+
+  it.each(routes.filter((r) => r.tableWrites))(
+    '$method $path: writes only under the keys it names (dynamodb:LeadingKeys), never deletes',
+    (route) => {
+      const writes = statementsOfFunction(template, functionOf(route)).filter((s) =>
+        actionsOf(s).some((a) => SCOPED_WRITE_ACTIONS.includes(a)),
+      );
+      expect(writes).toEqual([
+        {
+          Effect: 'Allow',
+          Action: [...SCOPED_WRITE_ACTIONS],
+          Resource: { 'Fn::GetAtt': [expect.stringMatching(/^DataTable/), 'Arn'] },
+          Condition: {
+            'ForAllValues:StringLike': {
+              'dynamodb:LeadingKeys': (route.tableWrites ?? []).map((s) => WRITE_SCOPES[s]),
+            },
+          },
+        },
+      ]);
+    },
+  );
+
+  it('limit the public submit to tickets, the counter and public idempotency keys', () => {
+    expect(routes.find((r) => r.handler === 'submit-ticket')?.tableWrites).toEqual([
+      'tickets',
+      'ticketNumbers',
+      'publicIdempotency',
+    ]);
+    expect(WRITE_SCOPES.publicIdempotency).toBe('IDEMPOTENCY#public.*');
+  });
 
   it('grant the table and its named indexes, never index/*', () => {
     for (const route of routes.filter((r) => r.table !== 'none')) {

@@ -97,6 +97,26 @@ describe('the mail settings from context', () => {
     expect(mailEnvironment(settings)).toMatchObject({ FINANCE_ADDRESS: 'billing@acme.internal' });
   });
 
+  it('give the mailer the acknowledgement limits (ACK_LIMIT_*) when set, and refuse nonsense', () => {
+    const { settings } = settingsFrom({
+      ...OWN,
+      ackLimitMailbox: '3',
+      ackLimitDomain: '40',
+      ackLimitClient: '15',
+    });
+    expect(mailEnvironment(settings)).toMatchObject({
+      ACK_LIMIT_MAILBOX: '3',
+      ACK_LIMIT_DOMAIN: '40',
+      ACK_LIMIT_CLIENT: '15',
+    });
+    expect(mailEnvironment(settingsFrom(OWN).settings)).not.toHaveProperty('ACK_LIMIT_MAILBOX');
+    for (const bad of ['0', '-1', '2.5', 'many']) {
+      expect(() => settingsFrom({ ...OWN, ackLimitDomain: bad })).toThrow(
+        /servicedesk:ackLimitDomain is a whole number/,
+      );
+    }
+  });
+
   it('name an existing receipt rule set by its name', () => {
     const { settings } = settingsFrom({ ...OWN, receiptRuleSet: 'acme-inbound.v2' });
     expect(settings.receiptRuleSet).toBe('acme-inbound.v2');

@@ -33,12 +33,16 @@ function scheduleOf(functionPrefix: string): { schedule: CfnResource; functionId
 }
 
 describe('the schedules', () => {
-  it('are the daily contract regrouping and the monthly export', () => {
-    template.resourceCountIs('AWS::Scheduler::Schedule', 2);
+  it('are the acknowledgement sweeper, the daily contract regrouping and the monthly export', () => {
+    template.resourceCountIs('AWS::Scheduler::Schedule', 3);
   });
 
   it('each use a role that may invoke their function only', () => {
-    for (const prefix of ['JobsRegroupContractsFunction', 'JobsMonthlyExportFunction']) {
+    for (const prefix of [
+      'JobsSweepAcknowledgementsFunction',
+      'JobsRegroupContractsFunction',
+      'JobsMonthlyExportFunction',
+    ]) {
       const { schedule, functionId } = scheduleOf(prefix);
       const target = schedule.Properties?.Target as { RoleArn: unknown };
       const [roleLogicalId] = getAttTargets(target.RoleArn);
@@ -71,6 +75,41 @@ describe('the schedules', () => {
         ],
       });
     }
+  });
+});
+
+describe('the acknowledgement sweeper', () => {
+  it('runs every minute', () => {
+    const { schedule } = scheduleOf('JobsSweepAcknowledgementsFunction');
+    expect(schedule.Properties).toMatchObject({
+      ScheduleExpression: 'cron(* * * * ? *)',
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      State: 'ENABLED',
+    });
+    const { functionId } = scheduleOf('JobsSweepAcknowledgementsFunction');
+    expect(
+      resourcesOfType(template, 'AWS::Lambda::Function')[functionId]?.Properties,
+    ).toMatchObject({ Timeout: 60 });
+  });
+
+  it('reads the pending index and writes the table, and queues acknowledgements on the outbox only', () => {
+    const { functionId } = scheduleOf('JobsSweepAcknowledgementsFunction');
+    const statements = statementsOfFunction(template, functionId);
+    expect(statements.flatMap(actionsOf)).toEqual(
+      expect.arrayContaining([...TABLE_ACTIONS.readwrite]),
+    );
+    const [queueId] = onlyResource(template, 'AWS::SQS::Queue', 'DataOutboxQueue');
+    expect(environmentOf(template, functionId)).toMatchObject({
+      OUTBOX_QUEUE_URL: { Ref: queueId },
+    });
+    expect(
+      statements.filter((s) => actionsOf(s).some((action) => action.startsWith('sqs:'))),
+    ).toEqual([
+      expect.objectContaining({
+        Action: 'sqs:SendMessage',
+        Resource: { 'Fn::GetAtt': [queueId, 'Arn'] },
+      }),
+    ]);
   });
 });
 

@@ -190,7 +190,10 @@ describe('the distribution', () => {
       OriginPath: unknown;
       CustomOriginConfig: unknown;
     };
-    expect(JSON.stringify(origin.OriginPath)).toContain('ApiRestApiDeploymentStagev1');
+    expect(origin.OriginPath).toBe('/v1');
+    const domain = JSON.stringify((origin as unknown as { DomainName: unknown }).DomainName);
+    expect(domain).toContain('.execute-api.');
+    expect(domain).toContain('ApiRestApi');
     expect(origin.CustomOriginConfig).toMatchObject({
       OriginProtocolPolicy: 'https-only',
       OriginSSLProtocols: ['TLSv1.2'],

@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { importJWK, type JWK, SignJWT } from 'jose';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { LOCAL_CREDENTIALS } from '../../bin/local/dynamodb';
 import { tmpdir } from 'node:os';
@@ -108,6 +109,17 @@ export class TestStack {
       options.issuer ?? `${this.stack.apiUrl}/_local`,
     );
     return issuer.issue('alice', ['agents'], options.lifetimeSeconds);
+  }
+
+  /**
+   * Signs any claims with the stack's own key (RS256, its key id), as nothing but Cognito
+   * could: for tests of what a correctly signed but otherwise wrong token gets.
+   */
+  async signClaims(claims: Record<string, unknown>): Promise<string> {
+    const jwk = JSON.parse(readFileSync(join(this.dataDir, 'jwt-signing-key.json'), 'utf8')) as JWK;
+    return new SignJWT(claims)
+      .setProtectedHeader({ alg: 'RS256', kid: jwk.kid ?? 'local', typ: 'JWT' })
+      .sign(await importJWK(jwk, 'RS256'));
   }
 
   async request(method: string, path: string, options: RequestOptions = {}): Promise<ApiResponse> {

@@ -196,6 +196,58 @@ describe('hostile and malformed requests', () => {
     expect(await snapshot()).toEqual(before);
   });
 
+  it('takes prototype names in the query and the headers as names like any other', async () => {
+    await api.outboxIdle();
+    const before = await snapshot();
+    const names = ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf'];
+    const routesToTry: [string, string, string | undefined][] = [
+      ['GET', '/health', undefined],
+      ['GET', '/queue', agent],
+      ['GET', '/tickets', agent],
+      ['GET', `/tickets/${ticketId}`, agent],
+      ['GET', `/tickets/${ticketId}/attachments`, agent],
+      ['GET', '/customers', admin],
+      ['GET', '/price-list', agent],
+      ['POST', '/queue/claim', undefined],
+    ];
+    for (const [method, path, token] of routesToTry) {
+      for (const name of names) {
+        for (const query of [`${name}=1`, `${name}=1&${name}=2`, `${name}[]=x`]) {
+          const response = await api.request(method, `${path}?${query}`, {
+            ...(token ? { token } : {}),
+            headers: { [name]: '1', 'x-ticket-token': name },
+          });
+          const label = `${method} ${path}?${query} → ${response.status} ${response.text.slice(0, 200)}`;
+          expect(response.status, label).toBeLessThan(500);
+          if (response.status >= 400) {
+            expect(response.headers.get('content-type'), label).toContain(
+              'application/problem+json',
+            );
+          }
+        }
+      }
+    }
+    expect((await api.request('GET', '/health?constructor=1')).status).toBe(200);
+    await api.outboxIdle();
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it('names the allowed methods in an Allow header with every 405', async () => {
+    const cases: [string, string, string[]][] = [
+      ['DELETE', '/queue', ['GET']],
+      ['PUT', '/tickets', ['POST', 'GET']],
+      ['DELETE', `/tickets/${ticketId}`, ['GET', 'PATCH']],
+      ['POST', '/health', ['GET']],
+      ['PATCH', '/price-list', ['GET', 'PUT']],
+    ];
+    for (const [method, path, allowed] of cases) {
+      const response = await api.request(method, path, { token: agent });
+      expect(response.status, `${method} ${path}`).toBe(405);
+      const allow = (response.headers.get('allow') ?? '').split(/,\s*/).sort();
+      expect(allow, `${method} ${path}`).toEqual([...allowed].sort());
+    }
+  });
+
   it('answers a body over the gateway limit with 413 and keeps serving', async () => {
     const response = await api
       .request('POST', '/tickets', {

@@ -1,4 +1,5 @@
 import type {
+  AccessTokens,
   AddressConfirmations,
   Clock,
   CustomerMatch,
@@ -126,6 +127,19 @@ export class InMemoryTicketRepository implements TicketRepository {
       version: expectedVersion + 1,
     };
     return (await this.save(claimed, expectedVersion)) ? copy(claimed) : undefined;
+  }
+
+  async settleAcknowledgement(ticketId: string): Promise<void> {
+    const current = this.tickets.get(ticketId);
+    if (current) delete current.pendingAcknowledgement;
+  }
+
+  async pendingAcknowledgements(receivedBefore: string, limit: number): Promise<StoredTicket[]> {
+    return [...this.tickets.values()]
+      .filter((t) => t.pendingAcknowledgement && `${t.receivedAt}#${t.ticketId}` < receivedBefore)
+      .sort((a, b) => (a.receivedAt < b.receivedAt ? -1 : a.receivedAt > b.receivedAt ? 1 : 0))
+      .slice(0, limit)
+      .map(copy);
   }
 
   async *waitingTicketsOf(customerId: string): AsyncIterable<StoredTicket> {
@@ -321,8 +335,11 @@ export class InMemoryAddressConfirmations implements AddressConfirmations {
 /** Keeps what was published, in order, for assertions. */
 export class InMemoryOutbox implements Outbox {
   readonly published: OutboxEvent[] = [];
+  /** While set, every publish fails (the queue is down). */
+  failing = false;
 
   async publish(event: OutboxEvent): Promise<void> {
+    if (this.failing) throw new Error('the outbox queue is unavailable');
     this.published.push(copy(event));
   }
 }
@@ -367,9 +384,24 @@ export interface Fakes {
   clock: FakeClock;
 }
 
+/**
+ * Access tokens without a secret: nonces count up (`1`, `2`, …) and the token of nonce `n`
+ * is `token-n`, so tests can name both.
+ */
+export class FakeAccessTokens implements AccessTokens {
+  private nonces = 0;
+
+  newNonce(): string {
+    return String(++this.nonces);
+  }
+
+  async tokenFor(_ticketId: string, nonce: string): Promise<string> {
+    return `token-${nonce}`;
+  }
+}
+
 /** Every dependency of the ticket use cases, as one typed object (no module mocking). */
 export function fakeDeps(now = '2026-05-04T08:00:00.000Z'): TicketDeps & Fakes {
-  let tokens = 0;
   let ids = 0;
   return {
     tickets: new InMemoryTicketRepository(),
@@ -380,7 +412,7 @@ export function fakeDeps(now = '2026-05-04T08:00:00.000Z'): TicketDeps & Fakes {
     outbox: new InMemoryOutbox(),
     verifiedAddresses: new InMemoryVerifiedAddresses(),
     clock: new FakeClock(now),
-    newAccessToken: () => `token-${++tokens}`,
+    accessTokens: new FakeAccessTokens(),
     newId: () => `id-${++ids}`,
   };
 }

@@ -7,6 +7,34 @@
 export const ACKNOWLEDGEMENT_LIMIT = { max: 5, windowSeconds: 60 * 60 };
 
 /**
+ * Acknowledgements per hour, sliding (SPEC §14): per normalised mailbox, per domain of the
+ * address, and per client address of the web form. The ticket is made whatever the limit
+ * says; only its acknowledgement is not sent.
+ */
+export interface AcknowledgementLimits {
+  /** Per mailbox (`ACK_LIMIT_MAILBOX`, default 5). */
+  mailbox: number;
+  /** Per mail domain (`ACK_LIMIT_DOMAIN`, default 50). */
+  domain: number;
+  /** Per client network address of the form (`ACK_LIMIT_CLIENT`, default 20). */
+  client: number;
+  /** The sliding window, in seconds (an hour). */
+  windowSeconds: number;
+}
+
+/**
+ * The defaults: 5 per mailbox is the SPEC's limit; 50 per domain lets a large customer
+ * (or a free-mail provider) write dozens of tickets an hour while stopping a bomb that
+ * varies the mailbox; 20 per client address allows an office behind one NAT address.
+ */
+export const DEFAULT_ACKNOWLEDGEMENT_LIMITS: AcknowledgementLimits = {
+  mailbox: ACKNOWLEDGEMENT_LIMIT.max,
+  domain: 50,
+  client: 20,
+  windowSeconds: ACKNOWLEDGEMENT_LIMIT.windowSeconds,
+};
+
+/**
  * Local parts only mail servers and list managers send from: bounces, list owners and
  * requests (`owner-list@`, `list-owner@`, `list-request@`, `list-bounces+x@`).
  */
@@ -105,13 +133,15 @@ export function automaticMailReason(
   // Without an address, the From header's words: "MAILER-DAEMON (Mail Delivery System)".
   const senders = sender ? [sender] : rawFrom.split(/[\s<>"(),;:]+/);
   const machine = senders.find((s) => MACHINE_SENDERS.test(s));
-  if (machine) return `machine sender ${machine}`;
+  // Only the local part (mailer-daemon, list-owner): a reason is logged, an address never is.
+  if (machine) return `machine sender ${machine.split('@')[0] ?? ''}`;
   if (sender && isNoReplyAddress(sender) && signs.partTypes?.some((t) => RETURNED_PARTS.test(t))) {
     return 'bounce (returns an original message)';
   }
   const subject = signs.subject ?? header('subject') ?? '';
   if (AUTO_REPLY_SUBJECT.test(subject) && autoReplyHint(headers)) {
-    return `auto-reply (subject "${subject.trim().slice(0, 40)}")`;
+    // The subject is the sender's text: the reason (which is logged) only says it counted.
+    return 'auto-reply (by its subject and a reply header)';
   }
   return undefined;
 }

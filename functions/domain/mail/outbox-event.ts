@@ -1,6 +1,8 @@
 /**
  * What the request path asks the mailer to send. Events carry ids, not content: the mailer
- * reads the current ticket, so a retried event renders what is true when it is sent.
+ * reads the current ticket, so a retried event renders what is true when it is sent. The
+ * acknowledgement carries the nonce of the customer's access token, never the token: the
+ * mailer derives the token with the server secret (`functions/domain/access-token.ts`).
  * `eventId` is deterministic, so a mail is sent once per event however often it is queued.
  */
 export type OutboxEvent =
@@ -8,7 +10,10 @@ export type OutboxEvent =
       kind: 'acknowledgement';
       eventId: string;
       ticketId: string;
-      accessToken: string;
+      /** Nonce the customer's access token is derived from (with the server secret). */
+      tokenNonce: string;
+      /** Hash of the sender's client address (web form), for the per-client limit. */
+      client?: string;
       /** The customer's Message-ID, when the ticket came by mail: the ack answers it. */
       inReplyTo?: string;
     }
@@ -27,12 +32,17 @@ export type OutboxEvent =
 export type TicketEvent = Exclude<OutboxEvent, { kind: 'finance-notice' }>;
 
 export const outboxEvents = {
-  acknowledgement: (ticketId: string, accessToken: string, inReplyTo?: string): OutboxEvent => ({
+  acknowledgement: (
+    ticketId: string,
+    tokenNonce: string,
+    options: { inReplyTo?: string; client?: string } = {},
+  ): OutboxEvent => ({
     kind: 'acknowledgement',
     eventId: `ack.${ticketId}`,
     ticketId,
-    accessToken,
-    ...(inReplyTo ? { inReplyTo } : {}),
+    tokenNonce,
+    ...(options.client ? { client: options.client } : {}),
+    ...(options.inReplyTo ? { inReplyTo: options.inReplyTo } : {}),
   }),
   agentReply: (ticketId: string, messageId: string): OutboxEvent => ({
     kind: 'agent-reply',

@@ -186,6 +186,56 @@ describe('updateTicket', () => {
   });
 });
 
+describe('updateTicket: held tickets (SPEC §14)', () => {
+  const held = () =>
+    aTicket({ ticketId: 'T-1', status: 'in_progress', assignee: 'alice', severity: 'normal' });
+
+  it.each([
+    [{ status: 'resolved' as const }],
+    [{ status: 'waiting_customer' as const }],
+    [{ status: 'open' as const }],
+    [{ severity: 'critical' as const }],
+  ])('forbids another agent %o (403), changing nothing', async (change) => {
+    const { repo, deps } = setup([held()]);
+    const error = await rejection(updateTicket(deps, 'T-1', 'bob', change));
+    expect(error).toBeInstanceOf(ForbiddenError);
+    expect(error.status).toBe(403);
+    expect(await repo.get('T-1')).toEqual(held());
+    expect(repo.saves).toEqual([]);
+  });
+
+  it('lets an admin change it; the assignee stays', async () => {
+    const { deps } = setup([held()]);
+    const changed = await updateTicket(
+      deps,
+      'T-1',
+      'root',
+      { severity: 'high', status: 'waiting_customer' },
+      { admin: true },
+    );
+    expect(changed).toMatchObject({
+      severity: 'high',
+      status: 'waiting_customer',
+      assignee: 'alice',
+    });
+  });
+
+  it('lets an admin release it', async () => {
+    const { deps } = setup([held()]);
+    expect(await releaseTicket(deps, 'T-1', 'root', { admin: true })).toMatchObject({
+      status: 'open',
+    });
+  });
+
+  it('records a take out of queue order, and not a take of the first ticket', async () => {
+    const { deps } = setup([older(), newer()]);
+    const skipped = await updateTicket(deps, 'T-2', 'alice', { status: 'in_progress' });
+    expect(skipped.takenOutOfOrder).toEqual({ by: 'alice', at: NOW });
+    const first = await updateTicket(deps, 'T-1', 'bob', { status: 'in_progress' });
+    expect(first.takenOutOfOrder).toBeUndefined();
+  });
+});
+
 describe('releaseTicket', () => {
   it('gives the holder’s ticket back to the queue at its original place', async () => {
     const { repo, deps } = setup([older(), newer()]);

@@ -171,6 +171,9 @@ describe('claimNextTicket', () => {
             ),
             waitingTicketsOf: (id: string) => repo.waitingTicketsOf(id),
             heldBy: (agent: string, limit: number) => repo.heldBy(agent, limit),
+            settleAcknowledgement: (id: string) => repo.settleAcknowledgement(id),
+            pendingAcknowledgements: (before: string, limit: number) =>
+              repo.pendingAcknowledgements(before, limit),
             queueHeads: s.scheduleFunction((limit: number) => repo.queueHeads(limit)),
             claim: s.scheduleFunction((id: string, v: number, agent: string, at: string) =>
               repo.claim(id, v, agent, at),

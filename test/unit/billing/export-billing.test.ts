@@ -37,12 +37,16 @@ async function exportDeps(customers: Customer[], entries: WorkEntry[], pageSize 
 }
 
 /** The rows the export should hold: billable entries of the month in index order. */
-function expectedRows(entries: WorkEntry[], nameOf: (e: WorkEntry) => string, excel = false) {
+function expectedRows(
+  entries: WorkEntry[],
+  nameOf: (e: WorkEntry) => string,
+  format: ExportFormat = 'json',
+) {
   return entries
     .filter((e) => e.amountCents > 0 && e.date.startsWith(MONTH))
     .sort((a, b) => (billingSortKey(a) < billingSortKey(b) ? -1 : 1))
     .map((e) => {
-      const row = exportRow(e, nameOf(e), excel);
+      const row = exportRow(e, nameOf(e), format === 'excel', format !== 'json');
       return EXPORT_COLUMNS.map((column) => String(row[column]));
     });
 }
@@ -114,7 +118,7 @@ describe('exportBilling: CSV', () => {
     expect(records[0]).toEqual([...EXPORT_COLUMNS]);
     expect(records.slice(1).map((r) => r[3])).toEqual(['W1', 'W2', 'W3', 'W4', 'W5']);
     expect(records.slice(1)).toEqual(
-      expectedRows([...acmeEntries, ...otherEntries], (e) => e.customer.name),
+      expectedRows([...acmeEntries, ...otherEntries], (e) => e.customer.name, 'csv'),
     );
     // Money in cents and as decimal EUR from the cents.
     expect(records[2]?.slice(11, 15)).toEqual(['5', '0.05', '5', '0.05']);
@@ -156,7 +160,7 @@ describe('exportBilling: CSV', () => {
     expect(text).toContain(',"Zeile 1\nZeile 2",');
     expect(text).toContain(',"Zeile 1\r\nZeile 2",');
     expect(text).toContain(',"""; ,\n""",');
-    expect(parseCsv(text, ',').slice(1)).toEqual(expectedRows(awkwardEntries, currentName));
+    expect(parseCsv(text, ',').slice(1)).toEqual(expectedRows(awkwardEntries, currentName, 'csv'));
   });
 
   it('writes the Excel variant with `;`, CRLF, a UTF-8 BOM and decimal commas', async () => {
@@ -182,7 +186,7 @@ describe('exportBilling: CSV', () => {
     expect(text).toContain(';1234567;12345,67;EUR;');
     const records = parseCsv(text.slice(1), ';');
     expect(records[0]).toEqual([...EXPORT_COLUMNS]);
-    expect(records.slice(1)).toEqual(expectedRows(entries, currentName, true));
+    expect(records.slice(1)).toEqual(expectedRows(entries, currentName, 'excel'));
   });
 
   it('keeps multi-byte characters whole across many rows', async () => {
@@ -202,9 +206,7 @@ describe('exportBilling: CSV', () => {
         format === 'excel' ? ';' : ',',
       );
       expect(records).toHaveLength(3001);
-      expect(records.slice(1)).toEqual(
-        expectedRows(entries, (e) => e.customer.name, format === 'excel'),
-      );
+      expect(records.slice(1)).toEqual(expectedRows(entries, (e) => e.customer.name, format));
     }
   });
 
@@ -329,10 +331,13 @@ describe('exportBilling: reading', () => {
         );
         expect(deps.customers.getCalls).toBe(0);
         expect(records.slice(1)).toEqual(
-          expectedRows(entries, (e) =>
-            e.customer.id && e.customer.id !== 'gone'
-              ? `Current ${e.customer.id}`
-              : e.customer.name,
+          expectedRows(
+            entries,
+            (e) =>
+              e.customer.id && e.customer.id !== 'gone'
+                ? `Current ${e.customer.id}`
+                : e.customer.name,
+            'csv',
           ),
         );
       }),
@@ -448,7 +453,7 @@ describe('exportBilling: any names round-trip (property)', () => {
             const excel = format === 'excel';
             expect(text.startsWith(BOM)).toBe(excel);
             const records = parseCsv(excel ? text.slice(1) : text, excel ? ';' : ',');
-            expect(records.slice(1)).toEqual(expectedRows(entries, nameOf, excel));
+            expect(records.slice(1)).toEqual(expectedRows(entries, nameOf, format));
             expect(recordDelimiters(text)).toEqual([excel ? '\r\n' : '\n']);
           }
         },

@@ -84,7 +84,7 @@ describe('deliverMail: acknowledgement', () => {
     expect(mail?.text).toContain('Guten Tag Jörg Müller');
     expect(mail?.text).toContain(MAIL_SETTINGS.salesPhone);
     expect(mail?.text).toContain(
-      'https://support.example.com/status.html?ticket=T-10001&token=tok-1',
+      'https://support.example.com/status.html?ticket=T-10001&token=token-tok-1',
     );
   });
 
@@ -166,8 +166,8 @@ describe('deliverMail: acknowledgement', () => {
     expect(again).toEqual({ outcome: 'duplicate' });
     expect(deps.sender.sent).toHaveLength(1);
     expect(await deps.mailLog.sentMails(TICKET_ID)).toHaveLength(1);
-    // The duplicate does not count against the customer's rate limit either.
-    expect(deps.rateLimiter.calls).toHaveLength(1);
+    // The duplicate does not count against the customer's rate limits either (mailbox, domain).
+    expect(deps.rateLimiter.calls).toHaveLength(2);
   });
 
   it('throws DeliveryInProgressError while another worker holds the event', async () => {
@@ -224,7 +224,12 @@ describe('deliverMail: acknowledgement', () => {
 
       const result = await deliverMail(deps, ack);
 
-      expect(result).toEqual({ outcome: 'suppressed', reason: expect.stringContaining(email) });
+      expect(result).toMatchObject({
+        outcome: 'suppressed',
+        reason: 'no acknowledgement to a no-reply address',
+      });
+      // The reason is logged: it names no address (SPEC §14).
+      expect((result as { reason: string }).reason).not.toContain(email);
       expect(deps.sender.sent).toHaveLength(0);
       expect(deps.rateLimiter.calls).toHaveLength(0);
       expect(deps.mailLog.statusOf(ack.eventId)).toMatchObject({ status: 'suppressed' });
@@ -462,7 +467,9 @@ describe('deliverMail: threading', () => {
 
   it('answers the customer’s mail with the acknowledgement of a ticket that came by mail', async () => {
     const deps = setup({ ticketId: TICKET_ID, channel: 'email' });
-    const event = outboxEvents.acknowledgement(TICKET_ID, 'tok-1', '<CAF00@mail.gmail.com>');
+    const event = outboxEvents.acknowledgement(TICKET_ID, 'tok-1', {
+      inReplyTo: '<CAF00@mail.gmail.com>',
+    });
 
     await deliverMail(deps, event);
 
@@ -482,7 +489,7 @@ describe('deliverMail: threading', () => {
 
     await deliverMail(
       deps,
-      outboxEvents.acknowledgement(TICKET_ID, 'tok-1', 'CAF00@mail.gmail.com'),
+      outboxEvents.acknowledgement(TICKET_ID, 'tok-1', { inReplyTo: 'CAF00@mail.gmail.com' }),
     );
 
     expect(deps.sender.sent[0]).toMatchObject({
@@ -515,6 +522,69 @@ describe('deliverMail: rate limit and retries', () => {
     const result = await deliverMail(deps, ack);
     expect(result.outcome).toBe('sent');
     expect(deps.sender.sent).toHaveLength(1);
+  });
+});
+
+describe('deliverMail: acknowledgement limits (SPEC §14)', () => {
+  const limits = { mailbox: 5, domain: 3, client: 2, windowSeconds: 3600 };
+  const seeded = (emails: string[]) => {
+    const deps = fakeMailerDeps();
+    deps.settings.acknowledgementLimits = limits;
+    const ids = emails.map((_, i) => `T-${10001 + i}`);
+    deps.tickets.seed(
+      ...emails.map((email, i) =>
+        aTicket({ ticketId: ids[i] ?? '', requester: { name: 'N', email } }),
+      ),
+    );
+    return { deps, ids };
+  };
+
+  it('counts +tags and case as one mailbox', async () => {
+    const emails = Array.from(
+      { length: 7 },
+      (_, i) => `Bomb+${i}@V${i % 2 ? 'ICTIM' : 'ictim'}.de`,
+    );
+    const { deps, ids } = seeded(emails);
+    deps.settings.acknowledgementLimits = { ...limits, domain: 100 };
+    const outcomes = [];
+    for (const id of ids)
+      outcomes.push((await deliverMail(deps, outboxEvents.acknowledgement(id, 'n'))).outcome);
+    expect(outcomes.filter((o) => o === 'sent')).toHaveLength(5);
+  });
+
+  it('limits a domain across mailboxes, and names the limit, not the address', async () => {
+    const { deps, ids } = seeded(['a@corp.de', 'b@corp.de', 'c@corp.de', 'd@corp.de']);
+    const results = [];
+    for (const id of ids)
+      results.push(await deliverMail(deps, outboxEvents.acknowledgement(id, 'n')));
+    expect(results.map((r) => r.outcome)).toEqual(['sent', 'sent', 'sent', 'suppressed']);
+    expect(results[3]).toEqual({
+      outcome: 'suppressed',
+      reason: 'acknowledgement rate limit per domain reached',
+    });
+  });
+
+  it('limits a client address only for events that name one', async () => {
+    const { deps, ids } = seeded(['a@x1.de', 'a@x2.de', 'a@x3.de', 'a@x4.de']);
+    const results = [];
+    for (const id of ids.slice(0, 3)) {
+      results.push(
+        await deliverMail(deps, outboxEvents.acknowledgement(id, 'n', { client: 'h1' })),
+      );
+    }
+    expect(results.map((r) => r.outcome)).toEqual(['sent', 'sent', 'suppressed']);
+    expect(results[2]).toMatchObject({ reason: 'acknowledgement rate limit per client reached' });
+    // Mail has no client address: only mailbox and domain count.
+    expect(await deliverMail(deps, outboxEvents.acknowledgement(ids[3] ?? '', 'n'))).toMatchObject({
+      outcome: 'sent',
+    });
+  });
+
+  it('puts the token derived from the event nonce into the link, never another', async () => {
+    const { deps, ids } = seeded(['t@token.de']);
+    await deliverMail(deps, outboxEvents.acknowledgement(ids[0] ?? '', 'abc'));
+    // The fake derives `token-<nonce>`: the mailer asked for the token of this nonce.
+    expect(deps.sender.sent[0]?.text).toContain('token=token-abc');
   });
 });
 

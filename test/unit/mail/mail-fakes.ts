@@ -9,10 +9,10 @@ import type {
   SentMail,
 } from '../../../functions/app/mail-ports';
 import type { Clock, WorkEntryReader } from '../../../functions/app/ports';
-import { rateWindowStart } from '../../../functions/domain/mail/mail-policy';
 import { messageIdKey, sesMessageId } from '../../../functions/domain/mail/threading';
 import { isBillable, type WorkEntry } from '../../../functions/domain/work-entry';
 import {
+  FakeAccessTokens,
   FakeClock,
   InMemoryAddressConfirmations,
   InMemoryMessageRepository,
@@ -143,19 +143,24 @@ export class InMemoryMailLog implements MailLog {
   }
 }
 
+/** Sliding windows, as the DynamoDB limiter counts: each user with the time it was counted. */
 export class InMemoryRateLimiter implements RateLimiter {
-  private readonly users = new Map<string, Set<string>>();
+  private readonly users = new Map<string, Map<string, number>>();
   /** Every call in order, with whether it was allowed. */
   readonly calls: { key: string; allowed: boolean }[] = [];
 
   constructor(private readonly clock: Clock) {}
 
   async tryConsume(key: string, user: string, max: number, windowSeconds: number) {
-    const counter = `${key}#${rateWindowStart(this.clock.now(), windowSeconds)}`;
-    const counted = this.users.get(counter) ?? new Set<string>();
+    const now = this.clock.now().getTime();
+    const counted = new Map(
+      [...(this.users.get(key) ?? new Map<string, number>())].filter(
+        ([, at]) => at > now - windowSeconds * 1000,
+      ),
+    );
     const allowed = counted.has(user) || counted.size < max;
-    if (allowed) counted.add(user);
-    this.users.set(counter, counted);
+    if (allowed && !counted.has(user)) counted.set(user, now);
+    this.users.set(key, counted);
     this.calls.push({ key, allowed });
     return allowed;
   }
@@ -236,6 +241,7 @@ export function fakeMailerDeps(now = '2026-05-04T08:00:00.000Z'): MailerDeps & M
     confirmations: new InMemoryAddressConfirmations(clock),
     clock,
     settings: { ...MAIL_SETTINGS },
+    accessTokens: new FakeAccessTokens(),
     newMessageIdLocalPart: (() => {
       let ids = 0;
       return () => `own-${++ids}`;

@@ -125,6 +125,8 @@ export interface AgentTicket extends Omit<CustomerTicket, 'messages'> {
   /** The ticket a mail named that this one was opened about. */
   relatedTicketId?: string | null;
   assignee?: string;
+  /** Set when an agent took this ticket while another waited before it (SPEC §14). */
+  takenOutOfOrder?: { by: string; at: string };
   version: number;
   messages?: TicketMessage[];
   mails?: { kind: string; to: string; subject: string; sentAt: string }[];

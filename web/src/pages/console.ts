@@ -400,6 +400,12 @@ function renderTicket(): void {
       'Assignee',
       t.assignee ? (t.assignee === me ? `${t.assignee} (you)` : t.assignee) : '—',
     ),
+    ...(t.takenOutOfOrder
+      ? fact(
+          'Out of order',
+          `taken ahead of the queue by ${t.takenOutOfOrder.by}, ${formatDateTime(t.takenOutOfOrder.at)}`,
+        )
+      : []),
     ...fact(
       'Received',
       `${formatDateTime(t.receivedAt)} (${formatAge(t.receivedAt)} ago) via ${t.channel}, language ${t.locale}`,
