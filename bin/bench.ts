@@ -3,13 +3,13 @@
  * recording work, each next to the raw DynamoDB operation measured in the same run against
  * the same stand-in (docs/performance.md).
  *
- * Each scenario (claims, queue, intake, export, work) runs in a child process of its own
+ * Each scenario (claims, queue, intake, export, work, sla) runs in a child process of its own
  * (bin/bench/phase.ts) with a fresh data folder and local stack (dynalite and the HTTP API
  * over the shared route table, 127.0.0.1 only); the load comes from a worker thread
  * (bin/bench/run.ts). The folders are deleted afterwards. This process prints the targets.
  *
  * Exit code 0 also when a target is MISSED (it is a report); 1 when the bench itself failed;
- * 2 when it hit its time limit (BENCH_TIME_LIMIT_S, default 720). Sizes can be lowered for a
+ * 2 when it hit its time limit (BENCH_TIME_LIMIT_S, default 1500). Sizes can be lowered for a
  * quick look (bin/bench/config.ts), e.g. BENCH_DEPTHS=1000,10000 BENCH_ONLY=queue.
  * BENCH_COUNT_STORE_CALLS=1 counts the product's DynamoDB calls per operation (diagnostics).
  */

@@ -30,6 +30,7 @@ console.log(`servicedesk is running on this machine:
   voicemail hook      POST ${stack.apiUrl}/intake/voicemail  (HMAC secret in ${join(dataDir, 'voicemail-secret')})
   DynamoDB stand-in   ${stack.dynamoDbEndpoint}  (dynalite, table "${stack.tableName}")
   SQS/SNS/S3 stand-in ${stack.sqsEndpoint}  (fauxqs: queues "${stack.outbox.name}", "${stack.intake.name}" with DLQs, bucket "${stack.mailBucket}")
+  SLA escalation      every minute (warnings and breaches to ${process.env.AGENT_TEAM_ADDRESS ?? 'agents@servicedesk.test'} and the assignee)
 Stop with Ctrl-C. State is kept in ${dataDir} (delete it to start afresh).`);
 
 let stopping = false;

@@ -8,10 +8,15 @@ export const METRIC_NAMESPACE = 'ServiceDesk';
 
 /** Options for {@link alarmOnLogLine}. */
 export interface LogLineAlarmProps {
-  /** The log group whose ERROR lines are counted. */
+  /** The log group whose lines are counted. */
   readonly logGroup: logs.ILogGroup;
-  /** The message the function logs at level ERROR. */
+  /** The message the function logs at `level`. */
   readonly message: string;
+  /**
+   * The level the line is logged at.
+   * @default 'ERROR'
+   */
+  readonly level?: 'ERROR' | 'WARN';
   /** Construct ids of the filter (in the log group) and of the alarm (in `scope`). */
   readonly filterId: string;
   readonly alarmId: string;
@@ -20,13 +25,14 @@ export interface LogLineAlarmProps {
 }
 
 /**
- * A metric filter counting an ERROR log line and an alarm at the first one in 5 minutes.
+ * A metric filter counting a log line (ERROR, or WARN for things that are not faults of the
+ * system, like a missed service level) and an alarm at the first one in 5 minutes.
  * Term patterns rather than a JSON pattern: Lambda's text log format prefixes each line
  * with time, request id and level, so the line as a whole is not JSON.
  */
 export function alarmOnLogLine(scope: Construct, props: LogLineAlarmProps): cloudwatch.Alarm {
   const filter = props.logGroup.addMetricFilter(props.filterId, {
-    filterPattern: logs.FilterPattern.allTerms('ERROR', props.message),
+    filterPattern: logs.FilterPattern.allTerms(props.level ?? 'ERROR', props.message),
     metricNamespace: METRIC_NAMESPACE,
     metricName: props.metricName,
     metricValue: '1',

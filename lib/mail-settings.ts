@@ -33,6 +33,12 @@ export interface MailSettings {
    */
   readonly financeAddress?: string;
   /**
+   * The agents' team address SLA escalations go to (`AGENT_TEAM_ADDRESS`); never the support
+   * address itself, which would turn each escalation into a ticket.
+   * @default `agents@` the support address's domain (the mailer's own fallback)
+   */
+  readonly agentTeamAddress?: string;
+  /**
    * How received mail reaches the intake. `create`: the stack creates an SES receipt rule
    * set and makes it the active one (an account and region has one active set). Any other
    * value names a receipt rule set that already exists and is active, e.g. one other mail
@@ -66,6 +72,7 @@ export const MAIL_CONTEXT_KEYS: Readonly<Record<keyof MailSettings, string>> = {
   publicUrl: 'servicedesk:publicUrl',
   emailIdentity: 'servicedesk:emailIdentity',
   financeAddress: 'servicedesk:financeAddress',
+  agentTeamAddress: 'servicedesk:agentTeamAddress',
   receiptRuleSet: 'servicedesk:receiptRuleSet',
   ackLimitMailbox: 'servicedesk:ackLimitMailbox',
   ackLimitDomain: 'servicedesk:ackLimitDomain',
@@ -103,6 +110,7 @@ export function mailSettingsFromContext(scope: Construct): MailSettings {
   };
   const supportName = read('supportName');
   const financeAddress = read('financeAddress');
+  const agentTeamAddress = read('agentTeamAddress');
   const settings: MailSettings = {
     supportAddress: required('supportAddress'),
     salesPhone: required('salesPhone'),
@@ -111,6 +119,7 @@ export function mailSettingsFromContext(scope: Construct): MailSettings {
     receiptRuleSet: read('receiptRuleSet') ?? 'create',
     ...(supportName === undefined ? {} : { supportName }),
     ...(financeAddress === undefined ? {} : { financeAddress }),
+    ...(agentTeamAddress === undefined ? {} : { agentTeamAddress }),
     ...Object.fromEntries(
       (Object.keys(ACK_LIMITS) as (keyof typeof ACK_LIMITS)[])
         .map((key) => [key, read(key)] as const)
@@ -146,6 +155,17 @@ export function validateMailSettings(settings: MailSettings): void {
   mailDomainOf(supportAddress);
   if (financeAddress !== undefined && domainOf(financeAddress) === undefined) {
     throw new Error(`The finance address "${financeAddress}" is not an address.`);
+  }
+  const { agentTeamAddress } = settings;
+  if (agentTeamAddress !== undefined) {
+    if (domainOf(agentTeamAddress) === undefined) {
+      throw new Error(`The agent team address "${agentTeamAddress}" is not an address.`);
+    }
+    if (agentTeamAddress.toLowerCase() === supportAddress.toLowerCase()) {
+      throw new Error(
+        'The agent team address must not be the support address: escalations would come back as tickets.',
+      );
+    }
   }
   if (receiptRuleSet !== undefined && !RULE_SET_NAME.test(receiptRuleSet)) {
     throw new Error(
@@ -186,6 +206,9 @@ export function mailEnvironment(settings: MailSettings): Record<string, string> 
     PUBLIC_URL: settings.publicUrl,
     ...(settings.supportName === undefined ? {} : { SUPPORT_NAME: settings.supportName }),
     ...(settings.financeAddress === undefined ? {} : { FINANCE_ADDRESS: settings.financeAddress }),
+    ...(settings.agentTeamAddress === undefined
+      ? {}
+      : { AGENT_TEAM_ADDRESS: settings.agentTeamAddress }),
     ...Object.fromEntries(
       (Object.keys(ACK_LIMITS) as (keyof typeof ACK_LIMITS)[])
         .filter((key) => settings[key] !== undefined)

@@ -210,7 +210,10 @@ export class ServiceDeskApi extends Construct {
       const fn = new ServiceDeskFunction(this, `${pascalCase(route.handler)}Function`, {
         entry: functionEntry('http', route.handler),
         description: `${route.method} ${route.path}: ${route.summary}`.slice(0, 256),
-        ...(route.auth === 'public' ? {} : { environment: tokenSettings(route) }),
+        // Public and portal routes never take a staff token (portal sessions are opaque).
+        ...(route.auth === 'public' || route.auth === 'portal'
+          ? {}
+          : { environment: tokenSettings(route) }),
         ...(route.exportBucket ? EXPORT_ROUTE_FUNCTION : {}),
       });
       if (route.table !== 'none') {
@@ -320,9 +323,14 @@ function acknowledgeNoAuthorizer(method: apigateway.Method, route: Route): void 
     route.auth === 'public'
       ? `${route.method} ${route.path} is public by design (SPEC §6: anyone may call it); ` +
         'it is throttled and its handler validates every input.'
-      : `${route.method} ${route.path} is called by customers holding only their ticket's ` +
-        'X-Ticket-Token, so API Gateway cannot require a Cognito token; the handler checks ' +
-        "the ticket token, or verifies a staff bearer token against the user pool's JWKS.";
+      : route.auth === 'portal'
+        ? `${route.method} ${route.path} is called by customers signed in to the portal with ` +
+          'an opaque session token (SPEC §11), which a Cognito authorizer cannot check; the ' +
+          'handler looks up the hash of the token among the stored sessions and answers 401 ' +
+          'for anything else, staff tokens included.'
+        : `${route.method} ${route.path} is called by customers holding only their ticket's ` +
+          'X-Ticket-Token, so API Gateway cannot require a Cognito token; the handler checks ' +
+          "the ticket token, or verifies a staff bearer token against the user pool's JWKS.";
   Validations.of(method).acknowledge({ id: 'AwsSolutions-APIG4', reason });
   Validations.of(method).acknowledge({ id: 'AwsSolutions-COG4', reason });
 }

@@ -102,7 +102,18 @@ export class ServiceDeskData extends Construct {
 
   constructor(scope: Construct, id: string, props: ServiceDeskDataProps) {
     super(scope, id);
-    this.table = new TicketTable(this, 'Table');
+    // `-c servicedesk:deferIndexes=received`: leave an index for the next deploy (one new
+    // index per CloudFormation update; docs/data-model.md, "Adding an index").
+    const deferred: unknown = this.node.tryGetContext('servicedesk:deferIndexes');
+    this.table = new TicketTable(this, 'Table', {
+      deferredIndexes:
+        typeof deferred === 'string'
+          ? deferred
+              .split(',')
+              .map((name) => name.trim())
+              .filter(Boolean)
+          : [],
+    });
     this.outbox = new OutboxQueue(this, 'Outbox');
     this.emailIdentity =
       (props.emailIdentity ?? 'create') === 'create'

@@ -35,6 +35,7 @@ const WEB_DIR = import.meta.dirname;
 const PAGES: { template: string; paths: Partial<Record<Locale, string>> }[] = [
   { template: 'index.html', paths: { de: '/index.html', en: '/en/index.html' } },
   { template: 'status.html', paths: { de: '/status.html' } },
+  { template: 'portal.html', paths: { de: '/portal.html' } },
   { template: 'console.html', paths: { en: '/console.html' } },
   { template: 'finance.html', paths: { en: '/finance.html' } },
   { template: 'admin.html', paths: { en: '/admin.html' } },

@@ -1,7 +1,7 @@
 import type { BenchConfig } from './types';
 
 /** The scenarios, in the order they run; each runs in a process and stack of its own. */
-export const PHASES = ['claims', 'queue', 'intake', 'export', 'work', 'acks'] as const;
+export const PHASES = ['claims', 'queue', 'intake', 'export', 'work', 'sla', 'acks'] as const;
 export type Phase = (typeof PHASES)[number];
 
 const numbers = (name: string, fallback: number[]) =>
@@ -28,6 +28,11 @@ export function readConfig(): BenchConfig {
     exportEntries: number('BENCH_EXPORT_ENTRIES', 100_000),
     exportCustomers: number('BENCH_EXPORT_CUSTOMERS', 3_000),
     workEntries: number('BENCH_WORK_ENTRIES', 4_000),
+    slaOpenTickets: numbers('BENCH_SLA_OPEN', [1_000, 100_000]).sort((a, b) => a - b),
+    slaDueTickets: number('BENCH_SLA_DUE', 5),
+    slaRuns: number('BENCH_SLA_RUNS', 30),
+    slaReportTickets: number('BENCH_SLA_REPORT_TICKETS', 20_000),
+    slaReportRuns: number('BENCH_SLA_REPORT_RUNS', 10),
     ackSeconds: number('BENCH_ACK_SECONDS', 60),
     ackConcurrency: number('BENCH_ACK_CONCURRENCY', 16),
     ackSoakSeconds: number('BENCH_ACK_SOAK_S', 0),
@@ -35,6 +40,6 @@ export function readConfig(): BenchConfig {
   };
 }
 
-export const timeLimitSeconds = () => number('BENCH_TIME_LIMIT_S', 720);
+export const timeLimitSeconds = () => number('BENCH_TIME_LIMIT_S', 1500);
 export const countStoreCalls = () => process.env.BENCH_COUNT_STORE_CALLS === '1';
 export const detachMailer = () => process.env.BENCH_DETACH_MAILER === '1';

@@ -16,6 +16,7 @@ import { readStoreCalls } from './store-call-counter';
 import { createItemShaper, createStoreClient, createTicketFactory } from './store';
 import type { WorkerInput, WorkerMessage } from './types';
 import { benchWork } from './work';
+import { benchServiceLevels } from './service-levels';
 
 async function main(input: WorkerInput): Promise<TargetResult[]> {
   const db = createStoreClient(input.dynamoDbEndpoint);
@@ -39,6 +40,7 @@ async function main(input: WorkerInput): Promise<TargetResult[]> {
     if (only.has('intake')) await benchIntake(context);
     if (only.has('export')) await benchExport(context);
     if (only.has('work')) await benchWork(context);
+    if (only.has('sla')) await benchServiceLevels(context);
     if (only.has('acks')) await benchAcknowledgements(context);
   } finally {
     http.close();

@@ -29,13 +29,23 @@ export interface BenchConfig {
   exportCustomers: number;
   /** Work entries recorded per side in the work run (16 agents, 16 raw workers). */
   workEntries: number;
+  /** Open contract tickets at which the escalation job is timed (two sizes, ascending). */
+  slaOpenTickets: number[];
+  /** Tickets due (all four stages) before each timed escalation run. */
+  slaDueTickets: number;
+  /** Timed escalation runs per size. */
+  slaRuns: number;
+  /** Tickets of the month the service-level report reads. */
+  slaReportTickets: number;
+  /** Timed report runs per side (report and raw Query). */
+  slaReportRuns: number;
   /** Seconds of intake in the acknowledgement-lag run. */
   ackSeconds: number;
   /** Concurrent clients in the acknowledgement-lag run. */
   ackConcurrency: number;
   /** Seconds of the RSS soak after it (0: skipped). */
   ackSoakSeconds: number;
-  /** Scenarios to run: `claims`, `queue`, `intake`, `export`, `work`, `acks`. */
+  /** Scenarios to run: `claims`, `queue`, `intake`, `export`, `work`, `sla`, `acks`. */
   only: string[];
 }
 

@@ -42,6 +42,11 @@ export interface LocalStackOptions {
   tableName?: string;
   /** First retry delay of a failed queue message. @default 10 */
   queueBackoffSeconds?: number;
+  /**
+   * How often the SLA escalation job runs, as EventBridge Scheduler runs it in AWS; 0 never
+   * (tests drive the job themselves, with a clock of their own). @default 60_000
+   */
+  escalationIntervalMs?: number;
 }
 
 export interface LocalStack {
@@ -203,6 +208,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       consumer: async () => (await import('../../functions/jobs/intake')).handler,
     }),
   ];
+  // The scheduled escalation job, every minute as on AWS (tests turn it off and drive it).
+  const escalation = startRepeating(options.escalationIntervalMs ?? 60_000, async () => {
+    await (await import('../../functions/jobs/escalate-service-levels')).handler();
+  });
   // The scheduled acknowledgement sweeper, every few seconds instead of every minute.
   const sweeper = startRepeating(SWEEP_INTERVAL_MS, async () => {
     await (await import('../../functions/jobs/sweep-acknowledgements')).handler();
@@ -255,6 +264,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         server.closeAllConnections();
       });
       await smtp.close();
+      await escalation.stop();
       await sweeper.stop();
       await Promise.all(pollers.map((poller) => poller.stop()));
       await sqs.close();
@@ -283,7 +293,7 @@ async function localOnly(
       ]);
     }
     if (unknown.length > 0 || groups.length === 0) {
-      throw new ValidationError('groups must list agents, finance and/or admins.', [
+      throw new ValidationError('groups must list agents, finance, admins and/or sales.', [
         { field: 'query.groups', message: `unknown: ${unknown.join(', ') || '(none given)'}` },
       ]);
     }
@@ -346,8 +356,12 @@ function isAlive(pid: number): boolean {
   }
 }
 
-/** Runs `task` every `intervalMs` (never two at once), the way a schedule starts a job. */
+/**
+ * Runs `task` every `intervalMs` (never two at once), the way a schedule starts a job; a
+ * failed run is logged and the next one comes. `intervalMs <= 0`: never.
+ */
 function startRepeating(intervalMs: number, task: () => Promise<unknown>) {
+  if (intervalMs <= 0) return { stop: () => Promise.resolve() };
   let timer: NodeJS.Timeout | undefined;
   let current: Promise<unknown> = Promise.resolve();
   let stopped = false;

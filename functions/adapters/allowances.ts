@@ -2,8 +2,10 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
+  QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import type { AllowanceUsage } from '../app/portal';
 import { coverableMinutes } from '../domain/work-entry';
 import type { Allowances, Clock } from '../app/ports';
 import { isConditionFailure } from './dynamodb';
@@ -34,7 +36,7 @@ const KNOWN_ALLOWANCES = 1000;
  * previous one left (if at most RECENT_READ_MAX_AGE_MS old) instead of reading the item:
  * the condition still decides, and a wrong guess costs one failed write and a read.
  */
-export class DynamoAllowances implements Allowances {
+export class DynamoAllowances implements Allowances, AllowanceUsage {
   /** Per allowance: the use as last known, and when the item was last read. */
   private readonly known = new Map<string, { used: number; readAt: number }>();
   private readonly turns = new Map<string, Promise<unknown>>();
@@ -44,6 +46,36 @@ export class DynamoAllowances implements Allowances {
     private readonly tableName: string,
     private readonly clock: Clock,
   ) {}
+
+  /** The minutes used per month, `fromMonth` to `toMonth`: one Query over the months' items. */
+  async usedMinutesByMonth(
+    customerId: string,
+    fromMonth: string,
+    toMonth: string,
+  ): Promise<Map<string, number>> {
+    const used = new Map<string, number>();
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+          ProjectionExpression: 'sk, usedMinutes',
+          ExpressionAttributeValues: {
+            ':pk': keys.allowance(customerId, fromMonth).pk,
+            ':from': keys.allowance(customerId, fromMonth).sk,
+            ':to': keys.allowance(customerId, toMonth).sk,
+          },
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        used.set(String(item.sk).replace(/^MONTH#/, ''), Number(item.usedMinutes ?? 0));
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return used;
+  }
 
   consume(
     customerId: string,

@@ -174,8 +174,16 @@ export class DynamoCustomerRepository implements CustomerRepository {
     const byPk = new Map(found.map((item) => [item.pk, item]));
     const best = wanted.map((k) => byPk.get(k.pk)).find(Boolean);
     if (!best) return undefined;
-    const { customerId, name, contract, contact } = best as unknown as CustomerMatch;
-    return { customerId, name, ...(contract ? { contract } : {}), ...(contact ? { contact } : {}) };
+    const { customerId, name, contract, contact, ownTicketsOnly, contactName } =
+      best as unknown as CustomerMatch;
+    return {
+      customerId,
+      name,
+      ...(contract ? { contract } : {}),
+      ...(contact ? { contact } : {}),
+      ...(ownTicketsOnly === true ? { ownTicketsOnly } : {}),
+      ...(contactName ? { contactName } : {}),
+    };
   }
 
   async customersWithContractBoundaryOn(day: string): Promise<string[]> {
@@ -233,8 +241,21 @@ function lookupKeys(customer: Customer): { pk: string; sk: string }[] {
   ];
 }
 
-/** A phone lookup names the contact the number belongs to, for tickets from the hotline. */
-function contactOf(customer: Customer, pk: string): { contact?: CustomerMatch['contact'] } {
+/**
+ * A phone lookup names the contact the number belongs to, for tickets from the hotline; an
+ * address lookup carries what the portal needs of the contact (name, "own tickets only").
+ */
+function contactOf(
+  customer: Customer,
+  pk: string,
+): Pick<CustomerMatch, 'contact' | 'ownTicketsOnly' | 'contactName'> {
+  const byAddress = customer.contacts.find((c) => keys.contact(c.email).pk === pk);
+  if (byAddress) {
+    return {
+      ...(byAddress.ownTicketsOnly === true ? { ownTicketsOnly: true } : {}),
+      ...(byAddress.name ? { contactName: byAddress.name } : {}),
+    };
+  }
   const contact = customer.contacts.find(
     (c) => c.phone && keys.phone(normalizePhone(c.phone) ?? '').pk === pk,
   );

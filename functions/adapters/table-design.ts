@@ -46,6 +46,35 @@ export const ASSIGNEE_INDEX = {
 } as const;
 
 /**
+ * Sparse index of every ticket the customer portal lists, newest first: one partition per
+ * customer (`PORTAL#CUSTOMER#<id>`, whoever sent the ticket) and, for senders without a
+ * customer record, one per requester address (`PORTAL#REQUESTER#<email>`). Phone tickets
+ * without an address are in no partition.
+ */
+export const PORTAL_INDEX = {
+  indexName: 'portal',
+  partitionKey: 'portalPk',
+  sortKey: 'portalSk',
+} as const;
+
+/**
+ * Sparse index of contract tickets with an escalation still to come, by the instant it is
+ * due (SPEC §9): the escalation job reads only what is due, one Query when nothing is.
+ */
+export const SLA_DUE_INDEX = {
+  indexName: 'slaDue',
+  partitionKey: 'slaDuePk',
+  sortKey: 'slaDueSk',
+} as const;
+
+/** Index of all tickets by the Berlin month of their receipt: the service-level report. */
+export const RECEIVED_INDEX = {
+  indexName: 'received',
+  partitionKey: 'receivedPk',
+  sortKey: 'receivedSk',
+} as const;
+
+/**
  * Sparse index of the tickets whose acknowledgement is stored but not yet on the outbox
  * queue, oldest first: what the acknowledgement sweeper works through. Empty but for the
  * moments between storing a ticket and queueing its mail, unless queueing failed.
@@ -65,8 +94,14 @@ export const GLOBAL_SECONDARY_INDEXES = [
   BILLING_INDEX,
   CUSTOMER_LIST_INDEX,
   ASSIGNEE_INDEX,
+  PORTAL_INDEX,
+  SLA_DUE_INDEX,
+  RECEIVED_INDEX,
   PENDING_ACKNOWLEDGEMENT_INDEX,
 ] as const;
+
+/** The due index lives in one partition (escalations due at once are few). */
+export const SLA_DUE_PARTITION = 'SLADUE#0';
 
 /** Attribute that DynamoDB's TTL deletes expired items by (epoch seconds). */
 export const TTL_ATTRIBUTE = 'expiresAt';
@@ -98,6 +133,10 @@ export const keys = {
   idempotency: (key: string) => ({ pk: `IDEMPOTENCY#${key}`, sk: 'SUBMISSION' }),
   ticketCounter: () => ({ pk: 'COUNTER#ticket', sk: 'COUNTER' }),
   customerQueue: (customerId: string) => `CUSTOMER#${customerId}`,
+  /** Sorts by the instant the next escalation is due. */
+  slaDueSort: (at: string, ticketId: string) => `${at}#${ticketId}`,
+  receivedMonth: (month: string) => `RECEIVED#${month}`,
+  receivedSort: (receivedAt: string, ticketId: string) => `${receivedAt}#${ticketId}`,
   /** Items of a ticket's collection, all under the ticket's partition key. */
   message: (ticketId: string, messageId: string) => ({
     pk: `TICKET#${ticketId}`,
@@ -131,6 +170,15 @@ export const keys = {
   queueTotals: () => ({ pk: 'QTOTAL#0', sk: 'TOTAL' }),
   /** Claims made in one UTC hour, by group: the rate behind a wait estimate. */
   claimTally: (hour: string) => ({ pk: CLAIM_TALLY_PARTITION, sk: hour }),
+  /** Sorts a portal partition by time of receipt (read newest first). */
+  portalSort: (receivedAt: string, ticketId: string) => `${receivedAt}#${ticketId}`,
+  /** A portal sign-in code, by the hash of the code (the code itself is never stored). */
+  portalCode: (codeHash: string) => ({ pk: `PORTALCODE#${codeHash}`, sk: 'CODE' }),
+  /** A portal session, by the hash of its token. */
+  portalSession: (tokenHash: string) => ({ pk: `PORTALSESSION#${tokenHash}`, sk: 'SESSION' }),
+  /** All service-level plans share one partition: listing them is one Query. */
+  serviceLevelPlans: () => 'SERVICELEVELS',
+  serviceLevelPlan: (planId: string) => ({ pk: 'SERVICELEVELS', sk: `PLAN#${planId}` }),
   /** A requester address proven theirs (SPEC §14), by mail, confirm link or portal. */
   verifiedAddress: (email: string) => ({ pk: `VERIFIED#${email}`, sk: 'ADDRESS' }),
   /** A confirm-link code, by the SHA-256 of the code (the code itself is never stored). */

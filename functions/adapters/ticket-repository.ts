@@ -6,23 +6,37 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { ValidationError } from '../domain/errors';
+import { berlinMonth } from '../domain/calendar';
 import { decodeQueueKey, encodeQueueKey } from '../domain/queue-key';
+import { portalPartitionOf } from '../domain/portal';
+import { nextEscalationAt } from '../domain/service-levels/sla-clock';
 import { isHeld, isWaiting } from '../domain/ticket';
-import type { QueueCounters, QueuePage, StoredTicket, TicketRepository } from '../app/ports';
+import type {
+  PortalFilter,
+  PortalTickets,
+  QueueCounters,
+  QueuePage,
+  StoredTicket,
+  TicketRepository,
+} from '../app/ports';
 import { isConditionFailure } from './dynamodb';
 import { fieldsOf } from './item-fields';
 import {
   ASSIGNEE_INDEX,
   CUSTOMER_QUEUE_INDEX,
   keys,
+  PORTAL_INDEX,
   PENDING_ACKNOWLEDGEMENT_INDEX,
   PENDING_ACKNOWLEDGEMENT_PARTITION,
   QUEUE_INDEX,
   QUEUE_PARTITION,
+  RECEIVED_INDEX,
+  SLA_DUE_INDEX,
+  SLA_DUE_PARTITION,
 } from './table-design';
 
 /** Tickets in the single table; the queue index entries are derived from the status here. */
-export class DynamoTicketRepository implements TicketRepository {
+export class DynamoTicketRepository implements TicketRepository, PortalTickets {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -102,7 +116,9 @@ export class DynamoTicketRepository implements TicketRepository {
           // Leaving the queue is removing the index attributes: the same write.
           UpdateExpression:
             'SET #status = :claimed, assignee = :agent, updatedAt = :at, version = :next, ' +
-            'assigneePk = :held, assigneeSk = :heldSort REMOVE queuePk, queueSk, customerQueuePk',
+            'assigneePk = :held, assigneeSk = :heldSort, ' +
+            'firstAttendedAt = if_not_exists(firstAttendedAt, :at) ' +
+            'REMOVE queuePk, queueSk, customerQueuePk',
           ConditionExpression: 'version = :expected AND #status = :open',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {
@@ -153,6 +169,78 @@ export class DynamoTicketRepository implements TicketRepository {
     };
   }
 
+  async portalPage(
+    partition: string,
+    filter: PortalFilter,
+    limit: number,
+    cursor?: string,
+  ): Promise<QueuePage> {
+    const names: Record<string, string> = { '#pk': PORTAL_INDEX.partitionKey };
+    const values: Record<string, unknown> = { ':partition': partition };
+    const conditions: string[] = [];
+    if (filter.statuses) {
+      names['#status'] = 'status';
+      conditions.push(
+        `#status IN (${filter.statuses
+          .map((status, i) => {
+            values[`:s${i}`] = status;
+            return `:s${i}`;
+          })
+          .join(', ')})`,
+      );
+    }
+    if (filter.requesterEmail !== undefined) {
+      names['#requester'] = 'requester';
+      names['#email'] = 'email';
+      values[':me'] = filter.requesterEmail;
+      conditions.push('#requester.#email = :me');
+    }
+    const items: StoredTicket[] = [];
+    let startKey = cursor ? decodePortalCursor(cursor, partition) : undefined;
+    // A filter is applied after Limit: read on until the page is full, within a bound, so
+    // one request never walks a large customer's whole history.
+    for (let round = 0; round < PORTAL_READS_PER_PAGE && items.length < limit; round++) {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: PORTAL_INDEX.indexName,
+          KeyConditionExpression: '#pk = :partition',
+          ...(conditions.length > 0 ? { FilterExpression: conditions.join(' AND ') } : {}),
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ScanIndexForward: false,
+          Limit: conditions.length > 0 ? Math.max(limit - items.length, 25) : limit - items.length,
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        if (items.length < limit) {
+          items.push(ticketOfItem(item));
+          startKey = portalKeyOf(item);
+        }
+      }
+      if (items.length >= limit) break;
+      startKey = page.LastEvaluatedKey;
+      if (!startKey) break;
+    }
+    return { items, ...(startKey ? { nextCursor: encodeCursor(startKey) } : {}) };
+  }
+
+  async hasPortalTickets(partition: string): Promise<boolean> {
+    const { Items = [] } = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: PORTAL_INDEX.indexName,
+        KeyConditionExpression: '#pk = :partition',
+        ProjectionExpression: 'ticketId',
+        ExpressionAttributeNames: { '#pk': PORTAL_INDEX.partitionKey },
+        ExpressionAttributeValues: { ':partition': partition },
+        Limit: 1,
+      }),
+    );
+    return Items.length > 0;
+  }
+
   async *waitingTicketsOf(customerId: string): AsyncIterable<StoredTicket> {
     let startKey: Record<string, unknown> | undefined;
     do {
@@ -167,6 +255,48 @@ export class DynamoTicketRepository implements TicketRepository {
         }),
       );
       for (const item of page.Items ?? []) yield ticketOfItem(item);
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+  }
+
+  async *dueForEscalation(until: string): AsyncIterable<string[]> {
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: SLA_DUE_INDEX.indexName,
+          // Everything due up to and including `until`: `#` sorts below any ticket id.
+          KeyConditionExpression: '#pk = :due AND #sk < :after',
+          ProjectionExpression: 'ticketId',
+          ExpressionAttributeNames: {
+            '#pk': SLA_DUE_INDEX.partitionKey,
+            '#sk': SLA_DUE_INDEX.sortKey,
+          },
+          ExpressionAttributeValues: { ':due': SLA_DUE_PARTITION, ':after': `${until}#~` },
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        }),
+      );
+      const ids = (page.Items ?? []).map((item) => String(item.ticketId));
+      if (ids.length) yield ids;
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+  }
+
+  async *receivedInMonth(month: string): AsyncIterable<StoredTicket[]> {
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: RECEIVED_INDEX.indexName,
+          KeyConditionExpression: '#pk = :month',
+          ExpressionAttributeNames: { '#pk': RECEIVED_INDEX.partitionKey },
+          ExpressionAttributeValues: { ':month': keys.receivedMonth(month) },
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        }),
+      );
+      yield (page.Items ?? []).map(ticketOfItem);
       startKey = page.LastEvaluatedKey;
     } while (startKey);
   }
@@ -258,11 +388,27 @@ export function ticketItem(ticket: StoredTicket): Record<string, unknown> {
     item.pendingAckPk = PENDING_ACKNOWLEDGEMENT_PARTITION;
     item.pendingAckSk = `${ticket.receivedAt}#${ticket.ticketId}`;
   }
+  const portalPk = portalPartitionOf(ticket);
+  if (portalPk) {
+    item.portalPk = portalPk;
+    item.portalSk = keys.portalSort(ticket.receivedAt, ticket.ticketId);
+  }
   if (isWaiting(ticket.status)) {
     item.queuePk = QUEUE_PARTITION;
     item.queueSk = encodeQueueKey(ticket);
     if (ticket.customer) item.customerQueuePk = keys.customerQueue(ticket.customer.id);
   }
+  // Only a contract ticket with an escalation still to come is in the due index.
+  const escalationAt =
+    ticket.group === 'contract' && ticket.sla
+      ? nextEscalationAt(ticket.sla, ticket.status)
+      : undefined;
+  if (escalationAt) {
+    item.slaDuePk = SLA_DUE_PARTITION;
+    item.slaDueSk = keys.slaDueSort(escalationAt, ticket.ticketId);
+  }
+  item.receivedPk = keys.receivedMonth(berlinMonth(ticket.receivedAt));
+  item.receivedSk = keys.receivedSort(ticket.receivedAt, ticket.ticketId);
   return item;
 }
 
@@ -276,6 +422,12 @@ const STORAGE_ATTRIBUTES = new Set([
   'customerQueuePk',
   'assigneePk',
   'assigneeSk',
+  'portalPk',
+  'portalSk',
+  'slaDuePk',
+  'slaDueSk',
+  'receivedPk',
+  'receivedSk',
   'pendingAckPk',
   'pendingAckSk',
 ]);
@@ -324,6 +476,29 @@ function decodeCursor(cursor: string): Record<string, unknown> {
     throw invalidCursor();
   }
   return { pk, sk, queuePk, queueSk };
+}
+
+/** Index queries one portal page may take (each at most 1 MB) before answering. */
+const PORTAL_READS_PER_PAGE = 5;
+
+/** The index position of a portal item, as the cursor after it. */
+function portalKeyOf(item: Record<string, unknown>): Record<string, unknown> {
+  return { pk: item.pk, sk: item.sk, portalPk: item.portalPk, portalSk: item.portalSk };
+}
+
+/**
+ * Accepts only a position in the caller's own portal partition: a cursor handed to another
+ * customer is a 400, never a look into their tickets.
+ */
+function decodePortalCursor(cursor: string, partition: string): Record<string, unknown> {
+  const { pk, sk, portalPk, portalSk, ...rest } = cursorKey(cursor);
+  if (Object.keys(rest).length > 0 || sk !== 'TICKET' || portalPk !== partition) {
+    throw invalidCursor();
+  }
+  if (typeof pk !== 'string' || typeof portalSk !== 'string') throw invalidCursor();
+  const ticketId = portalSk.slice(portalSk.lastIndexOf('#') + 1);
+  if (pk !== keys.ticket(ticketId).pk) throw invalidCursor();
+  return { pk, sk, portalPk, portalSk };
 }
 
 /** Accepts only a position in this agent's own list. */

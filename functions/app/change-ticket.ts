@@ -1,4 +1,11 @@
 import { ConflictError, ForbiddenError, NotFoundError } from '../domain/errors';
+import type { ServiceLevelPlan } from '../domain/service-levels/plan';
+import {
+  changeStatus,
+  recordFirstResponse,
+  retarget,
+  startClock,
+} from '../domain/service-levels/sla-clock';
 import {
   isHeld,
   type Severity,
@@ -7,9 +14,10 @@ import {
 } from '../domain/ticket';
 import { assertTransition } from '../domain/ticket-status';
 import { outboxEvents } from '../domain/mail/outbox-event';
-import type { Clock, Outbox, StoredTicket, TicketRepository } from './ports';
+import { calendarOf, planFor } from './manage-service-levels';
+import type { Clock, Outbox, ServiceLevelPlans, StoredTicket, TicketRepository } from './ports';
 
-type Deps = { tickets: TicketRepository; clock: Clock };
+type Deps = { tickets: TicketRepository; clock: Clock; serviceLevels: ServiceLevelPlans };
 
 /** Attempts before a change that keeps losing races to other writers is given up (409). */
 const ATTEMPTS = 5;
@@ -19,24 +27,58 @@ const ATTEMPTS = 5;
  * between; on a lost race it reads again and re-applies, so concurrent edits never
  * overwrite each other.
  */
-async function changeTicket(
+export async function changeTicket(
   deps: Deps,
   ticketId: string,
-  change: (ticket: StoredTicket) => StoredTicket | Promise<StoredTicket>,
+  /** Gets the instant of the change, so what it records agrees with `updatedAt`. */
+  change: (ticket: StoredTicket, now: string) => StoredTicket | Promise<StoredTicket>,
 ): Promise<StoredTicket> {
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     const current = await deps.tickets.get(ticketId);
     if (!current) throw new NotFoundError(`No ticket ${ticketId}.`);
-    const changed = await change(current);
+    const now = deps.clock.now().toISOString();
+    const changed = await change(current, now);
     if (changed === current) return current;
+    const plan = current.sla ? await planFor(deps, current.sla.planId) : undefined;
     const next = {
-      ...changed,
-      updatedAt: deps.clock.now().toISOString(),
+      ...withClock(current, changed, plan, now),
+      updatedAt: now,
       version: current.version + 1,
     };
     if (await deps.tickets.save(next, current.version)) return next;
   }
   throw new ConflictError(`Ticket ${ticketId} is being changed by someone else; try again.`);
+}
+
+/**
+ * The ticket's SLA clock and waiting time after a change (SPEC §9): a status change may
+ * pause or resume the resolution clock, a severity change recomputes both dues from the
+ * start, leaving the contract group ends the SLA; the first take ends the waiting time.
+ */
+function withClock(
+  before: StoredTicket,
+  after: StoredTicket,
+  plan: ServiceLevelPlan | undefined,
+  now: string,
+): StoredTicket {
+  const next = { ...after };
+  if (before.status === 'open' && after.status === 'in_progress' && !next.firstAttendedAt) {
+    next.firstAttendedAt = now;
+  }
+  if (after.group !== 'contract') {
+    delete next.sla;
+    return next;
+  }
+  if (!next.sla || !plan || next.sla !== before.sla) return next;
+  const calendar = calendarOf(plan);
+  let sla = next.sla;
+  if (after.status !== before.status) {
+    sla = changeStatus(calendar, sla, before.status, after.status, now);
+  }
+  if (after.severity !== before.severity)
+    sla = retarget(calendar, sla, plan.targets[after.severity]);
+  next.sla = sla;
+  return next;
 }
 
 export interface TicketChange {
@@ -192,13 +234,39 @@ export function markRequesterVerified(
   );
 }
 
-/** Moves one waiting ticket to another group (a contract started or ended). */
-export function regroupTicket(
+/**
+ * Moves one waiting ticket to another group (a contract started or ended). Joining the
+ * contract group starts its SLA clock now, on the contract's plan; leaving ends it.
+ */
+export async function regroupTicket(
   deps: Deps,
   ticketId: string,
   group: StoredTicket['group'],
+  planId?: string,
 ): Promise<StoredTicket> {
-  return changeTicket(deps, ticketId, (ticket) =>
-    ticket.status === 'open' && ticket.group !== group ? { ...ticket, group } : ticket,
-  );
+  const plan = group === 'contract' ? await planFor(deps, planId) : undefined;
+  return changeTicket(deps, ticketId, (ticket, at) => {
+    if (ticket.status !== 'open' || ticket.group === group) return ticket;
+    const moved: StoredTicket = { ...ticket, group };
+    if (plan) {
+      moved.sla = startClock(calendarOf(plan), plan.planId, plan.targets[ticket.severity], at);
+    }
+    return moved;
+  });
+}
+
+/**
+ * An agent answered the customer (a message that is not internal): the first one meets
+ * the first response and ends the waiting time. Later answers change nothing.
+ */
+export function recordAgentAnswer(deps: Deps, ticketId: string, at: string): Promise<StoredTicket> {
+  return changeTicket(deps, ticketId, (ticket) => {
+    const answered = ticket.sla && !ticket.sla.firstResponseAt;
+    if (!answered && ticket.firstAttendedAt) return ticket;
+    return {
+      ...ticket,
+      ...(ticket.sla ? { sla: recordFirstResponse(ticket.sla, at) } : {}),
+      firstAttendedAt: ticket.firstAttendedAt ?? at,
+    };
+  });
 }

@@ -7,7 +7,9 @@ import { encodeQueueKey } from '../domain/queue-key';
 import { renderAgentReply } from '../domain/mail/templates/agent-reply';
 import { renderBillingNotice } from '../domain/mail/templates/billing-notice';
 import { renderFinanceNotice } from '../domain/mail/templates/finance-notice';
+import { renderSlaEscalation } from '../domain/mail/templates/sla-escalation';
 import { threadHeaders } from '../domain/mail/threading';
+import { planPortalSignInMail } from './portal';
 import type { MailerDeps, OutgoingMail } from './mail-ports';
 import type { StoredTicket } from './ports';
 import { CONFIRMATION_DAYS } from './verify-requester';
@@ -78,8 +80,10 @@ async function plan(
   event: OutboxEvent,
 ): Promise<OutgoingMail | { suppressed: string }> {
   if (event.kind === 'finance-notice') return financeNotice(deps, event);
+  if (event.kind === 'portal-sign-in') return planPortalSignInMail(deps, event);
   const ticket = await deps.tickets.get(event.ticketId);
   if (!ticket) return { suppressed: `ticket ${event.ticketId} does not exist` };
+  if (event.kind === 'sla-escalation') return slaEscalation(deps, event, ticket);
   const to = ticket.requester.email;
   if (!to) return { suppressed: `no mail address for ticket ${ticket.ticketId}` };
   const statusUrl = `${deps.settings.publicUrl}/status.html?ticket=${encodeURIComponent(ticket.ticketId)}`;
@@ -122,6 +126,14 @@ async function plan(
           statusUrl: `${statusUrl}&token=${encodeURIComponent(accessToken)}${ticket.locale === 'en' ? '&lang=en' : ''}`,
           accessToken,
           salesPhone: deps.settings.salesPhone,
+          ...(ticket.group === 'contract' && ticket.sla
+            ? {
+                responseDue: {
+                  at: ticket.sla.firstResponseDue,
+                  timeZone: ticket.sla.timeZone ?? 'Europe/Berlin',
+                },
+              }
+            : {}),
           ...(confirmUrl ? { confirmUrl } : {}),
         },
         ticket.locale,
@@ -209,6 +221,47 @@ function financeNotice(
     kind: event.kind,
     from: deps.settings.supportAddress,
     to: deps.settings.financeAddress,
+    ...rendered,
+    messageId: newMessageId(deps),
+    references: [],
+    autoSubmitted: 'auto-generated',
+  };
+}
+
+/**
+ * An escalation goes to the agents, never to the customer, and stays out of the ticket's
+ * thread (no ticket id): a customer's reply must never be matched through it.
+ */
+function slaEscalation(
+  deps: MailerDeps,
+  event: Extract<OutboxEvent, { kind: 'sla-escalation' }>,
+  ticket: StoredTicket,
+): OutgoingMail | { suppressed: string } {
+  if (!ticket.sla) return { suppressed: `ticket ${ticket.ticketId} has no SLA` };
+  let to = deps.settings.agentTeamAddress;
+  if (event.recipient === 'assignee') {
+    if (!event.assignee) return { suppressed: 'nobody holds the ticket' };
+    to = event.assignee.includes('@')
+      ? event.assignee
+      : `${event.assignee}@${deps.settings.agentMailDomain}`;
+  }
+  const rendered = renderSlaEscalation({
+    ticketId: ticket.ticketId,
+    subject: ticket.subject,
+    customerName: ticket.customer?.name ?? ticket.requester.name,
+    severity: ticket.severity,
+    stage: event.stage,
+    due: event.stage.startsWith('firstResponse')
+      ? ticket.sla.firstResponseDue
+      : ticket.sla.resolutionDue,
+    ...(event.assignee ? { assignee: event.assignee } : {}),
+    consoleUrl: `${deps.settings.publicUrl}/console.html?ticket=${encodeURIComponent(ticket.ticketId)}`,
+  });
+  return {
+    eventId: event.eventId,
+    kind: event.kind,
+    from: deps.settings.supportAddress,
+    to,
     ...rendered,
     messageId: newMessageId(deps),
     references: [],

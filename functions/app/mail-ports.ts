@@ -1,5 +1,6 @@
 import type { AcknowledgementLimits } from '../domain/mail/mail-policy';
 import type { OutboxEvent } from '../domain/mail/outbox-event';
+import type { PortalMailDeps } from './portal-ports';
 import type {
   AccessTokens,
   AddressConfirmations,
@@ -101,6 +102,10 @@ export interface MailSettings {
   publicUrl: string;
   /** Who gets the monthly finance notice. */
   financeAddress: string;
+  /** The agents' team address, which SLA escalations go to. */
+  agentTeamAddress: string;
+  /** Domain of agents whose user name is no mail address: `<name>@<domain>`. */
+  agentMailDomain: string;
   /**
    * How long a worker may hold an event before another may retry it (`MAIL_LEASE_SECONDS`).
    * @default 120
@@ -111,6 +116,8 @@ export interface MailSettings {
 }
 
 export interface MailerDeps {
+  /** For the portal's sign-in mail; a mailer without it cannot send one. */
+  portal?: PortalMailDeps;
   tickets: TicketRepository;
   /** Where a waiting ticket stands, for the acknowledgement of a standard ticket. */
   queueCounters: Pick<QueueCounters, 'standing'>;

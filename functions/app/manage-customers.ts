@@ -2,9 +2,15 @@ import { berlinDay } from '../domain/calendar';
 import { isContractActiveOn, type Customer } from '../domain/customer';
 import { NotFoundError } from '../domain/errors';
 import { regroupTicket } from './change-ticket';
-import type { Clock, CustomerRepository, TicketRepository } from './ports';
+import { assertPlanExists } from './manage-service-levels';
+import type { Clock, CustomerRepository, ServiceLevelPlans, TicketRepository } from './ports';
 
-type Deps = { customers: CustomerRepository; tickets: TicketRepository; clock: Clock };
+type Deps = {
+  customers: CustomerRepository;
+  tickets: TicketRepository;
+  clock: Clock;
+  serviceLevels: ServiceLevelPlans;
+};
 
 export async function getCustomer(deps: Pick<Deps, 'customers'>, customerId: string) {
   const customer = await deps.customers.get(customerId);
@@ -20,6 +26,7 @@ export async function putCustomer(
   deps: Deps,
   customer: Customer,
 ): Promise<{ customer: Customer; created: boolean; regrouped: number }> {
+  await assertPlanExists(deps, customer.contract?.serviceLevel);
   const previous = await deps.customers.get(customer.customerId);
   const saved = { ...customer, updatedAt: deps.clock.now().toISOString() };
   await deps.customers.save(saved, previous);
@@ -35,7 +42,12 @@ export async function regroupWaitingTickets(deps: Deps, customer: Customer): Pro
   let moved = 0;
   for await (const ticket of deps.tickets.waitingTicketsOf(customer.customerId)) {
     if (ticket.group === group) continue;
-    const after = await regroupTicket(deps, ticket.ticketId, group);
+    const after = await regroupTicket(
+      deps,
+      ticket.ticketId,
+      group,
+      customer.contract?.serviceLevel,
+    );
     if (after.group === group && after.status === 'open') moved++;
   }
   return moved;

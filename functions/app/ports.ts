@@ -4,7 +4,8 @@ import type { TicketMessage } from '../domain/message';
 import type { PriceList } from '../domain/price-list';
 import type { ClaimHistory } from '../domain/queue-estimate';
 import type { QueueStanding } from '../domain/queue-position';
-import type { Group, Ticket, VerificationMethod } from '../domain/ticket';
+import type { ServiceLevelPlan } from '../domain/service-levels/plan';
+import type { Group, Ticket, TicketStatus, VerificationMethod } from '../domain/ticket';
 import type { WorkEntry } from '../domain/work-entry';
 
 /** A ticket as stored: the domain ticket plus the hash of the customer's access token. */
@@ -59,6 +60,17 @@ export interface TicketRepository {
   heldBy(agent: string, limit: number, cursor?: string): Promise<QueuePage>;
   /** All waiting tickets of one customer (for regrouping when a contract starts or ends). */
   waitingTicketsOf(customerId: string): AsyncIterable<StoredTicket>;
+  /**
+   * Ids of the contract tickets whose next escalation is due at or before `until`, page by
+   * page from one Query on the due index (none read when nothing is due). The index may
+   * lag: callers read each ticket afresh before acting.
+   */
+  dueForEscalation(until: string): AsyncIterable<string[]>;
+  /**
+   * The tickets received in a Europe/Berlin month (`YYYY-MM`), page by page from one Query
+   * on the received index.
+   */
+  receivedInMonth(month: string): AsyncIterable<StoredTicket[]>;
   /** Removes the ticket's pending acknowledgement: it is on the outbox queue now. */
   settleAcknowledgement(ticketId: string): Promise<void>;
   /**
@@ -86,6 +98,31 @@ export interface QueueCounters {
   claimHistory(now: Date): Promise<ClaimHistory>;
 }
 
+/** The customer portal's reads of tickets (the portal index). */
+export interface PortalTickets {
+  /**
+   * One page of a portal partition (a customer's or a requester's tickets), newest first:
+   * Queries on the portal index, filtered by status and requester. A page may hold fewer
+   * than `limit` tickets and still have a next one (the filter is bounded per request).
+   */
+  portalPage(
+    partition: string,
+    filter: PortalFilter,
+    limit: number,
+    cursor?: string,
+  ): Promise<QueuePage>;
+  /** Whether the portal partition holds any ticket (one key-only read). */
+  hasPortalTickets(partition: string): Promise<boolean>;
+}
+
+/** Which tickets of a portal partition a page lists. */
+export interface PortalFilter {
+  /** Only these statuses; all when absent. */
+  statuses?: readonly TicketStatus[];
+  /** Only tickets this address sent (contacts marked "own tickets only"). */
+  requesterEmail?: string;
+}
+
 /** What intake needs to know about a sender's customer, denormalized for one round trip. */
 export interface CustomerMatch {
   customerId: string;
@@ -93,6 +130,10 @@ export interface CustomerMatch {
   contract?: Contract;
   /** The contact a phone number belongs to (phone lookups only). */
   contact?: { email: string; name?: string };
+  /** Matched by a contact address that an admin marked "own tickets only" (the portal). */
+  ownTicketsOnly?: boolean;
+  /** The contact's name, when matched by a contact address. */
+  contactName?: string;
 }
 
 export interface CustomerRepository {
@@ -217,6 +258,18 @@ export interface PriceListStore {
   replace(next: PriceList, expectedVersion: number): Promise<boolean>;
 }
 
+/** Service-level plans: the stored ones, else the shipped defaults. */
+export interface ServiceLevelPlans {
+  /** The plan (stored, else a shipped default), read afresh. */
+  get(planId: string): Promise<ServiceLevelPlan | undefined>;
+  /** The plan as this instance read it at most a few seconds ago. */
+  recent(planId: string): Promise<ServiceLevelPlan | undefined>;
+  /** Every plan, stored and shipped, by id: one Query. */
+  list(): Promise<ServiceLevelPlan[]>;
+  /** Stores (creates or replaces) a plan. */
+  put(plan: ServiceLevelPlan): Promise<void>;
+}
+
 /** Addresses proven to belong to whoever uses them (SPEC §14): one record per address. */
 export interface VerifiedAddresses {
   /** How and when the address was first proven, if it was. */
@@ -246,6 +299,7 @@ export interface TicketDeps {
   outbox: Outbox;
   verifiedAddresses: VerifiedAddresses;
   clock: Clock;
+  serviceLevels: ServiceLevelPlans;
   accessTokens: AccessTokens;
   newId(): string;
 }

@@ -3,9 +3,9 @@ import { outboxEvents } from '../domain/mail/outbox-event';
 import type { TicketMessage } from '../domain/message';
 import { isHeld } from '../domain/ticket';
 import { isAgent, type Principal } from '../domain/principal';
-import { reopenOnCustomerReply } from './change-ticket';
+import { recordAgentAnswer, reopenOnCustomerReply } from './change-ticket';
 import type { StoredTicket, TicketDeps } from './ports';
-import { readTicket } from './read-ticket';
+import { readTicket, type TicketReader } from './read-ticket';
 
 export interface NewMessage {
   body: string;
@@ -18,13 +18,45 @@ export interface NewMessage {
  * queue at its original place, and a ticket waiting for the customer back to its agent.
  */
 export async function postMessage(
-  deps: Pick<TicketDeps, 'tickets' | 'messages' | 'outbox' | 'clock' | 'newId'>,
+  deps: Pick<TicketDeps, 'tickets' | 'messages' | 'outbox' | 'clock' | 'newId' | 'serviceLevels'>,
   ticketId: string,
   principal: Principal,
   accessToken: string | undefined,
   input: NewMessage,
 ): Promise<{ message: TicketMessage; ticket: StoredTicket }> {
-  const { kind, ticket } = await readTicket(deps, ticketId, principal, accessToken);
+  const read = await readTicket(deps, ticketId, principal, accessToken);
+  // A held ticket speaks to its customer through the agent who holds it (or an admin);
+  // colleagues help with internal notes (SPEC §14).
+  if (
+    read.kind === 'agent' &&
+    !input.internal &&
+    principal.kind === 'staff' &&
+    isHeld(read.ticket.status) &&
+    read.ticket.assignee !== principal.sub &&
+    !principal.groups.includes('admins')
+  ) {
+    throw new ForbiddenError(
+      `Ticket ${ticketId} is held by another agent; only they or an admin reply to the ` +
+        'customer. Add an internal note instead.',
+    );
+  }
+  return appendMessage(deps, read, input, isAgent(principal) ? principal.sub : undefined);
+}
+
+/**
+ * Adds a message to a ticket the caller was found allowed to write to (`readTicket`, or the
+ * portal's own check). `customerAuthor` names a customer who is not the requester (a
+ * colleague signed in to the portal); by default the requester writes.
+ */
+export async function appendMessage(
+  deps: Pick<TicketDeps, 'tickets' | 'messages' | 'outbox' | 'clock' | 'newId' | 'serviceLevels'>,
+  read: TicketReader,
+  input: NewMessage,
+  agentName?: string,
+  customerAuthor?: { name: string; email: string },
+): Promise<{ message: TicketMessage; ticket: StoredTicket }> {
+  const { kind, ticket } = read;
+  const ticketId = ticket.ticketId;
   if (kind === 'customer' && input.internal) {
     throw new ValidationError('Customers cannot write internal notes.', [
       { field: 'body.internal', message: 'only agents may write internal notes' },
@@ -33,32 +65,19 @@ export async function postMessage(
   if (ticket.status === 'closed' && !input.internal) {
     throw new ConflictError(`Ticket ${ticketId} is closed; please submit a new ticket.`);
   }
-  // A held ticket speaks to its customer through the agent who holds it (or an admin);
-  // colleagues help with internal notes (SPEC §14).
-  if (
-    kind === 'agent' &&
-    !input.internal &&
-    principal.kind === 'staff' &&
-    isHeld(ticket.status) &&
-    ticket.assignee !== principal.sub &&
-    !principal.groups.includes('admins')
-  ) {
-    throw new ForbiddenError(
-      `Ticket ${ticketId} is held by another agent; only they or an admin reply to the ` +
-        'customer. Add an internal note instead.',
-    );
-  }
   const message: TicketMessage = {
     messageId: deps.newId(),
     ticketId,
     author:
-      kind === 'agent' && isAgent(principal)
-        ? { kind: 'agent', name: principal.sub }
-        : {
-            kind: 'customer',
-            name: ticket.requester.name,
-            ...(ticket.requester.email ? { email: ticket.requester.email } : {}),
-          },
+      kind === 'agent' && agentName !== undefined
+        ? { kind: 'agent', name: agentName }
+        : customerAuthor
+          ? { kind: 'customer', ...customerAuthor }
+          : {
+              kind: 'customer',
+              name: ticket.requester.name,
+              ...(ticket.requester.email ? { email: ticket.requester.email } : {}),
+            },
     body: input.body,
     internal: input.internal,
     channel: 'web',
@@ -66,9 +85,11 @@ export async function postMessage(
   };
   await deps.messages.add(message);
   if (kind === 'agent') {
-    if (!input.internal)
-      await deps.outbox.publish(outboxEvents.agentReply(ticketId, message.messageId));
-    return { message, ticket };
+    if (input.internal) return { message, ticket };
+    // An internal note is no answer: only a message the customer gets meets the first response.
+    const answered = await recordAgentAnswer(deps, ticketId, message.createdAt);
+    await deps.outbox.publish(outboxEvents.agentReply(ticketId, message.messageId));
+    return { message, ticket: answered };
   }
   return { message, ticket: await reopenOnCustomerReply(deps, ticketId) };
 }

@@ -8,6 +8,7 @@ import { UnprocessableError } from '../domain/errors';
 import { outboxEvents } from '../domain/mail/outbox-event';
 import type { Channel, Locale, Severity, Ticket, VerificationMethod } from '../domain/ticket';
 import { formatTicketId } from '../domain/ticket-number';
+import { startSlaClock } from './manage-service-levels';
 import type {
   AcknowledgementEvent,
   CustomerMatch,
@@ -85,6 +86,8 @@ export async function submitTicket(
     }
   }
 
+  // Derived once from the nonce (an HMAC): its hash is stored, the token itself answered.
+  const accessToken = await deps.accessTokens.tokenFor(planned.ticketId, planned.tokenNonce);
   const email = submission.email ? normalizeEmail(submission.email) : undefined;
   // Every channel's text is cleaned here, whatever its own checks did (SPEC §14): a name or
   // subject never carries controls or bidi overrides into the console or a mail.
@@ -115,14 +118,23 @@ export async function submitTicket(
       ...(submission.phone ? { phone: submission.phone } : {}),
     },
     ...(customer ? { customer: { id: customer.customerId, name: customer.name } } : {}),
+    // A contract ticket's clock starts at receipt (the calendar moves it to the next opening).
+    ...(group === 'contract'
+      ? {
+          sla: await startSlaClock(
+            deps,
+            customer?.contract?.serviceLevel,
+            submission.severity,
+            planned.receivedAt,
+          ),
+        }
+      : {}),
     requesterVerified: verifiedBy !== undefined,
     ...(verifiedBy ? { requesterVerifiedBy: verifiedBy } : {}),
     ...(options.relatedTicketId ? { relatedTicketId: options.relatedTicketId } : {}),
     updatedAt: planned.receivedAt,
     version: 1,
-    accessTokenHash: hashAccessToken(
-      await deps.accessTokens.tokenFor(planned.ticketId, planned.tokenNonce),
-    ),
+    accessTokenHash: hashAccessToken(accessToken),
     // Stored with the ticket, so that a crash or a queue error before the acknowledgement
     // is queued leaves it to the sweeper. It carries the token's nonce, never the token.
     ...(options.acknowledge === false
@@ -153,7 +165,6 @@ export async function submitTicket(
   // Only a ticket that is to be acknowledged was stored with its acknowledgement pending.
   if (stored.pendingAcknowledgement) await acknowledge(deps, stored.pendingAcknowledgement);
   const { pendingAcknowledgement: _pending, ...shown } = stored;
-  const accessToken = await deps.accessTokens.tokenFor(planned.ticketId, planned.tokenNonce);
   return { ticket: shown, accessToken, replayed };
 }
 

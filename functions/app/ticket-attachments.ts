@@ -5,10 +5,21 @@ import { type AttachmentRef, safeFileName } from '../domain/mail/inbound-mail';
 import type { Principal } from '../domain/principal';
 import { addAttachment } from './change-ticket';
 import type { AttachmentStore } from './mail-ports';
-import type { Clock, MessageRepository, TicketRepository } from './ports';
-import { readTicket } from './read-ticket';
+import type {
+  Clock,
+  MessageRepository,
+  ServiceLevelPlans,
+  StoredTicket,
+  TicketRepository,
+} from './ports';
+import { readTicket, type TicketReader } from './read-ticket';
 
-type Deps = { tickets: TicketRepository; attachments: AttachmentStore; clock: Clock };
+type Deps = {
+  tickets: TicketRepository;
+  attachments: AttachmentStore;
+  clock: Clock;
+  serviceLevels: ServiceLevelPlans;
+};
 type UploadDeps = Deps & { messages: Pick<MessageRepository, 'list'> };
 
 /** Largest file one upload may carry: a Lambda request holds at most 6 MB of base64. */
@@ -27,6 +38,16 @@ export async function uploadAttachment(
   file: { filename: string; contentType: string; content: Uint8Array },
 ): Promise<AttachmentRef> {
   const { ticket } = await readTicket(deps, ticketId, principal, accessToken);
+  return storeAttachment(deps, ticket, file);
+}
+
+/** Stores a file under a ticket the caller was found allowed to add to. */
+export async function storeAttachment(
+  deps: UploadDeps,
+  ticket: StoredTicket,
+  file: { filename: string; contentType: string; content: Uint8Array },
+): Promise<AttachmentRef> {
+  const ticketId = ticket.ticketId;
   if (ticket.status === 'closed') {
     throw new ConflictError(`Ticket ${ticketId} is closed; please submit a new ticket.`);
   }
@@ -66,7 +87,21 @@ export async function attachmentLink(
   accessToken: string | undefined,
   key: string,
 ): Promise<string> {
-  const { kind, ticket } = await readTicket(deps, ticketId, principal, accessToken);
+  return linkToAttachment(deps, await readTicket(deps, ticketId, principal, accessToken), key);
+}
+
+/** A download link for a file of a ticket the caller was found allowed to read. */
+export async function linkToAttachment(
+  deps: Deps & {
+    messages: {
+      list(ticketId: string): Promise<{ internal: boolean; attachments?: AttachmentRef[] }[]>;
+    };
+  },
+  read: TicketReader,
+  key: string,
+): Promise<string> {
+  const { kind, ticket } = read;
+  const ticketId = ticket.ticketId;
   const messages = (await deps.messages.list(ticketId)).filter(
     (m) => kind === 'agent' || !m.internal,
   );

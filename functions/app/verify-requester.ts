@@ -4,6 +4,7 @@ import { markRequesterVerified } from './change-ticket';
 import type {
   AddressConfirmations,
   Clock,
+  ServiceLevelPlans,
   StoredTicket,
   TicketRepository,
   VerifiedAddresses,
@@ -13,6 +14,8 @@ export type VerificationDeps = {
   tickets: TicketRepository;
   verifiedAddresses: VerifiedAddresses;
   clock: Clock;
+  /** A ticket change may move its SLA clock (functions/app/change-ticket.ts). */
+  serviceLevels: ServiceLevelPlans;
 };
 
 /** How long the confirm link of an acknowledgement works. */

@@ -21,3 +21,8 @@ export function isCalendarDay(value: string): boolean {
   const date = new Date(Date.UTC(y, m - 1, d));
   return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
 }
+
+/** The Europe/Berlin month (`YYYY-MM`) of an instant. */
+export function berlinMonth(instant: Date | string): string {
+  return berlinDay(instant).slice(0, 7);
+}

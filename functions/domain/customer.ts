@@ -9,12 +9,19 @@ export interface Contract {
   validTo?: string;
   includedMinutesPerMonth: number;
   coveredServiceCodes: string[];
+  /** The service-level plan (SPEC §9); without it the shipped default plan applies. */
+  serviceLevel?: string;
 }
 
 export interface Contact {
   email: string;
   name?: string;
   phone?: string;
+  /**
+   * The customer portal shows this contact only the tickets they sent themselves, not their
+   * organisation's. @default false
+   */
+  ownTicketsOnly?: boolean;
 }
 
 /** A customer of the vendor, as admins and sales maintain it. */

@@ -95,3 +95,10 @@ export class UnprocessableError extends ServiceDeskError {
     super(422, 'Unprocessable request', message);
   }
 }
+
+export class TooManyRequestsError extends ServiceDeskError {
+  override name = 'TooManyRequestsError';
+  constructor(message: string) {
+    super(429, 'Too many requests', message);
+  }
+}

@@ -33,6 +33,9 @@ export const LOG_FIELDS = [
   'files',
   'queued',
   'failed',
+  'looked',
+  'escalated',
+  'breaches',
   // errors: the error's class name, our message and stack (scrubbed)
   'error',
   'detail',
@@ -40,6 +43,16 @@ export const LOG_FIELDS = [
 ] as const;
 
 export type LogField = (typeof LOG_FIELDS)[number];
+
+/**
+ * Log messages the stack's alarms count (a metric filter on level and message): the job
+ * that writes one and the alarm that counts it import the same constant, so they cannot
+ * drift apart.
+ */
+export const ALARMED_LOG_MESSAGES = {
+  /** A contract ticket missed a service-level target (SPEC §9); logged at WARN. */
+  serviceLevelBreached: 'service level breached',
+} as const;
 export type LogLevel = 'INFO' | 'WARN' | 'ERROR';
 
 const ALLOWED: ReadonlySet<string> = new Set(LOG_FIELDS);

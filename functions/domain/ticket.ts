@@ -1,4 +1,5 @@
 import type { AttachmentRef } from './mail/inbound-mail';
+import type { SlaClock } from './service-levels/sla-clock';
 
 /** The words of the service desk: groups, severities, statuses, and the ticket itself. */
 
@@ -68,6 +69,13 @@ export interface Ticket {
   version: number;
   /** Files that came with the ticket (mail attachments), stored or refused. */
   attachments?: AttachmentRef[];
+  /** The SLA clock, while the ticket is in the contract group (SPEC §9). */
+  sla?: SlaClock;
+  /**
+   * When an agent first took the ticket or answered it: the end of its waiting time, which
+   * reports compare between the groups.
+   */
+  firstAttendedAt?: string;
   /**
    * Whether the requester's address is proven theirs; absent (older tickets) reads as
    * false. Anyone can type any address into the form or a mail's `From`.

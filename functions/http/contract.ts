@@ -58,6 +58,8 @@ export const namedSchemas: Readonly<Record<string, z.ZodType>> = {
   WorkEntry: response.workEntry,
   Customer: response.customer,
   PriceList: response.priceList,
+  PortalTicket: response.portalTicket,
+  ServiceLevelPlan: response.serviceLevelPlan,
 };
 
 const idempotencyKey: HeaderContract = {
@@ -319,5 +321,142 @@ export const contracts: Readonly<Record<string, RouteContract>> = {
     path: request.customerIdPath,
     responses: { 200: { description: 'The customer', json: response.customer } },
     problems: { 404: 'No such customer' },
+  },
+  'portal-sign-in': {
+    body: request.portalSignInBody,
+    description:
+      'The answer is the same for every address, known or not, and so is the work behind it (the mail is decided and sent by the mailer). For a customer contact, an address of a customer mail domain, or anyone with a ticket, a mail with a sign-in link (`…/portal.html?code=…`) goes out: it works once, for 15 minutes. At most 5 links per address and hour (more requests are still answered 202, without mail) and 30 requests per client address and hour (then 429).',
+    responses: {
+      202: { description: 'Accepted (whatever the address)', json: response.portalSignInAccepted },
+    },
+    problems: { 429: 'Too many sign-in requests from this client address' },
+  },
+  'portal-start-session': {
+    body: request.portalSessionBody,
+    description:
+      'The `code` of the sign-in link works once, within 15 minutes. The session token is opaque (not a JWT) and works only on the `/portal/…` routes, for 8 hours.',
+    responses: { 201: { description: 'Signed in', json: response.portalSession } },
+    problems: { 401: 'The code is unknown, was used already or has expired' },
+  },
+  'portal-end-session': {
+    responses: { 204: { description: 'Signed out' } },
+  },
+  'portal-me': {
+    responses: { 200: { description: 'The signed-in person', json: response.portalMe } },
+  },
+  'portal-list-tickets': {
+    query: request.portalTicketsQuery,
+    description:
+      '`open`: open, in progress or waiting for the customer; `closed`: resolved or closed. A page may hold fewer than `limit` tickets and still have a `nextCursor`; a cursor works only for the customer it was handed to.',
+    responses: {
+      200: { description: 'One page, newest first', json: response.portalTicketsPage },
+    },
+  },
+  'portal-submit-ticket': {
+    headers: { 'Idempotency-Key': idempotencyKey },
+    body: request.portalTicketBody,
+    description:
+      'The signed-in address is the requester; `name` defaults to the name known for it. The acknowledgement mail goes out as for the form.',
+    responses: {
+      201: {
+        description: 'Created',
+        json: response.portalSubmittedTicket,
+        headers: {
+          location: '`/portal/tickets/{ticketId}`',
+          'Idempotent-Replayed': '`true` when the answer is that of an earlier attempt',
+        },
+      },
+    },
+    problems: { 422: 'The `Idempotency-Key` was used with another body' },
+  },
+  'portal-get-ticket': {
+    path: request.ticketIdPath,
+    responses: {
+      200: { description: "The customer's view, with who sent it", json: response.portalTicket },
+    },
+    problems: { 404: 'No such ticket, or not one of this customer (or contact)' },
+  },
+  'portal-post-message': {
+    path: request.ticketIdPath,
+    body: request.portalMessage,
+    description:
+      'Written as the signed-in person. Reopens a resolved ticket and hands a `waiting_customer` ticket back to its agent.',
+    responses: { 201: { description: 'Added', json: response.postedMessage } },
+    problems: {
+      404: 'No such ticket, or not one of this customer (or contact)',
+      409: 'The ticket is closed',
+    },
+  },
+  'portal-upload-attachment': {
+    path: request.ticketIdPath,
+    body: request.attachmentUpload,
+    responses: { 201: { description: 'Stored', json: response.storedAttachment } },
+    problems: {
+      404: 'No such ticket, or not one of this customer (or contact)',
+      409: 'The ticket is closed, or its files would exceed 25 MB',
+    },
+  },
+  'portal-get-attachment': {
+    path: request.ticketIdPath,
+    query: request.attachmentQuery,
+    responses: {
+      200: { description: 'With `format=json`: the link', json: response.attachmentLink },
+      303: {
+        description: 'To a download link that works for 15 minutes',
+        headers: { location: 'The link' },
+      },
+    },
+    problems: { 404: 'No such ticket or file, or not one of this customer (or contact)' },
+  },
+  'portal-contract': {
+    description:
+      'The included minutes used are those of covered work (Europe/Berlin months). Service-level plan, targets and results: added with issue 11.',
+    responses: { 200: { description: 'The contract and its use', json: response.portalContract } },
+    problems: {
+      404: 'No customer record for this address, or a contact who sees only their own tickets',
+    },
+  },
+  'list-service-levels': {
+    responses: {
+      200: { description: 'Every plan, stored and shipped', json: response.serviceLevelPlans },
+    },
+  },
+  'get-service-level': {
+    path: request.planIdPath,
+    responses: { 200: { description: 'The plan', json: response.serviceLevelPlan } },
+    problems: { 404: 'No such plan' },
+  },
+  'put-service-level': {
+    path: request.planIdPath,
+    body: request.serviceLevelPlanBody,
+    description:
+      'Several intervals a day, in order and not overlapping; `["00:00","24:00"]` is a whole day. `region`: `DE` (nationwide holidays), `DE-XX` (a state’s too) or `none`. Targets in business minutes. Tickets keep their due times until their clock next changes.',
+    responses: {
+      201: {
+        description: 'Created',
+        json: response.serviceLevelPlan,
+        headers: { location: '`/service-levels/{planId}`' },
+      },
+      200: {
+        description: 'Replaced',
+        json: response.serviceLevelPlan,
+        headers: { location: '`/service-levels/{planId}`' },
+      },
+    },
+  },
+  'report-service-levels': {
+    query: request.serviceLevelReportQuery,
+    description:
+      'Per contract customer and plan (every customer whose contract runs in the month, zeros included); a ticket counts in the Europe/Berlin month of its receipt.',
+    responses: {
+      200: {
+        description: 'The report',
+        json: response.serviceLevelReport,
+        other: {
+          'text/csv': '`format=csv`: one row per customer and plan, then the standard group',
+        },
+        headers: { 'content-disposition': 'attachment; filename="…" (CSV)' },
+      },
+    },
   },
 };

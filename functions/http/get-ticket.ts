@@ -1,5 +1,6 @@
 import { queueInfoOf } from '../app/queue-standing';
 import { readTicketWithHistory } from '../app/read-ticket';
+import { slaRemaining } from '../app/manage-service-levels';
 import { dependencies } from '../shared/dependencies';
 import { httpHandler } from '../shared/http-handler';
 import { validate } from '../shared/validation';
@@ -19,13 +20,15 @@ export const handler = httpHandler('get-ticket', async (request) => {
     request.principal,
     request.headers['x-ticket-token'],
   );
-  // Read after the ticket, so the position belongs to the state shown.
-  const queue = await queueInfoOf(deps, read.ticket);
-  return {
-    status: 200,
-    body:
-      read.kind === 'agent'
-        ? agentView(read.ticket, read, queue)
-        : customerView(read.ticket, read.messages, queue),
-  };
+  const now = deps.clock.now();
+  if (read.kind !== 'agent') {
+    // Read after the ticket, so the position belongs to the state shown.
+    const queue = await queueInfoOf(deps, read.ticket);
+    return { status: 200, body: customerView(read.ticket, read.messages, now, queue) };
+  }
+  const [remaining, queue] = await Promise.all([
+    slaRemaining(deps, read.ticket, now),
+    queueInfoOf(deps, read.ticket),
+  ]);
+  return { status: 200, body: agentView(read.ticket, read, now, remaining, queue) };
 });

@@ -11,6 +11,9 @@ export const handler = httpHandler('list-queue', async (request) => {
   const page = await listQueue(dependencies(), limit, cursor);
   return {
     status: 200,
-    body: { items: page.items.map(queueItem), nextCursor: page.nextCursor ?? null },
+    body: {
+      items: page.items.map((ticket) => queueItem(ticket)),
+      nextCursor: page.nextCursor ?? null,
+    },
   };
 });

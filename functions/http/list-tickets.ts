@@ -12,6 +12,9 @@ export const handler = httpHandler('list-tickets', async (request) => {
   const page = await listHeldTickets(dependencies(), staffName(request.principal), limit, cursor);
   return {
     status: 200,
-    body: { items: page.items.map(heldItem), nextCursor: page.nextCursor ?? null },
+    body: {
+      items: page.items.map((ticket) => heldItem(ticket)),
+      nextCursor: page.nextCursor ?? null,
+    },
   };
 });

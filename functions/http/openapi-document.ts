@@ -110,6 +110,13 @@ export function buildOpenApiDocument(
           description:
             'The ticket’s access token: `accessToken` of `POST /tickets`, and in the status link of the acknowledgement mail. A wrong token is a 404, like an unknown ticket.',
         },
+        portalSession: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'opaque (sdp_…)',
+          description:
+            'A customer portal session: `sessionToken` of `POST /portal/session`, valid 8 hours. Opaque, not a JWT: it is accepted only by the `/portal/…` routes, and staff tokens are not accepted there.',
+        },
       },
     },
   };
@@ -250,11 +257,18 @@ function problemResponse(description: string, form: boolean): OpenApiResponse {
  */
 export function problemsOf(route: Route, contract: RouteContract): Record<number, string> {
   const problems: Record<number, string> = {};
-  if (contract.path || contract.query || contract.body || contract.headers) {
+  // Every POST, PUT and PATCH goes through the same body parsing (functions/shared), so a
+  // route without a body of its own still refuses one that is not JSON, too large or typed
+  // otherwise.
+  const takesBody = contract.body !== undefined || ['POST', 'PUT', 'PATCH'].includes(route.method);
+  if (contract.path || contract.query || contract.body || contract.headers || takesBody) {
     problems[400] = 'Invalid input: `errors` names each offending field';
   }
   if (route.auth === 'staff') problems[401] = 'No bearer token, or not a valid one';
   if (route.auth === 'staff-or-ticket-token') problems[401] = 'A bearer token that is not valid';
+  if (route.auth === 'portal') {
+    problems[401] = 'No portal session, or one that is unknown, ended or expired';
+  }
   if (route.auth !== 'public' && route.groups.length > 0) {
     problems[403] =
       route.groups.length === 1
@@ -262,7 +276,7 @@ export function problemsOf(route: Route, contract: RouteContract): Record<number
         : `The caller is in none of the groups ${route.groups.join(', ')}`;
   }
   if (/\{\w+\}/.test(route.path)) problems[404] = 'Not found';
-  if (contract.body) {
+  if (takesBody) {
     problems[413] = `The body is larger than ${route.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES} bytes`;
     problems[415] = route.form
       ? 'The body is neither JSON nor a form post'
@@ -283,6 +297,8 @@ function securityOf(route: Route): Record<string, string[]>[] {
       return [{ staffBearer: [...route.groups] }];
     case 'staff-or-ticket-token':
       return [{ ticketToken: [] }, { staffBearer: [...route.groups] }];
+    case 'portal':
+      return [{ portalSession: [] }];
   }
 }
 

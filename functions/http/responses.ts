@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { EXPORT_COLUMNS } from '../domain/billing-export';
 import { UNITS } from '../domain/price-list';
+import { HOLIDAY_REGIONS } from '../domain/service-levels/holidays';
+import { WEEKDAYS } from '../domain/service-levels/plan';
 import {
   CHANNELS,
   GROUPS,
@@ -111,6 +113,20 @@ export const claimReason = z.object({
     .describe('Tickets still waiting in each group once this one was taken'),
 });
 
+/** `sla` of a contract ticket's views (SPEC §9); standard tickets have none. */
+export const sla = z.object({
+  planId: z.string(),
+  firstResponseDue: instant,
+  resolutionDue: instant.describe('Moves later by the business time paused'),
+  firstResponseAt: instant.optional(),
+  resolvedAt: instant.optional(),
+  firstResponse: z.enum(['pending', 'met', 'breached']),
+  resolution: z.enum(['pending', 'paused', 'met', 'breached']),
+});
+
+/** For agents: `at-risk` once a pending target has used 80 % of its business time. */
+const slaRisk = z.enum(['ok', 'at-risk', 'breached']);
+
 /** The customer's view of their ticket (with `X-Ticket-Token`): no internal notes. */
 export const customerTicket = z.object({
   ticketId,
@@ -124,6 +140,7 @@ export const customerTicket = z.object({
   channel: z.enum(CHANNELS),
   locale: z.enum(LOCALES),
   attachments: z.array(attachment),
+  sla: sla.optional(),
   messages: z.array(message),
   queue: queueStanding.optional(),
 });
@@ -154,6 +171,18 @@ export const agentTicket = z.object({
   version: z.number().int().describe('Rises with every change'),
   attachments: z.array(attachment).optional(),
   queue: queueStanding.optional(),
+  sla: sla.optional(),
+  slaRisk: slaRisk.optional(),
+  slaRemaining: z
+    .object({
+      firstResponseMinutes: z.number().int().nullable(),
+      resolutionMinutes: z.number().int().nullable(),
+    })
+    .optional()
+    .describe('Business minutes left to each due time (negative once passed; null: met or paused)'),
+  firstAttendedAt: instant
+    .optional()
+    .describe('When an agent first took or answered it: the end of its waiting time'),
   requesterVerified: z
     .boolean()
     .describe("Whether the requester's address is proven theirs (SPEC §14)"),
@@ -241,6 +270,8 @@ const queueItemFields = {
   subject: z.string(),
   customer: customerRef,
   requester: z.object({ name: z.string(), email: z.string().nullable() }),
+  sla: sla.optional(),
+  slaRisk: slaRisk.optional(),
   requesterVerified: z
     .boolean()
     .describe("Whether the requester's address is proven theirs; the group follows it anyway"),
@@ -266,7 +297,12 @@ export const customer = z.object({
   name: z.string(),
   domains: z.array(z.string()),
   contacts: z.array(
-    z.object({ email: z.string(), name: z.string().optional(), phone: z.string().optional() }),
+    z.object({
+      email: z.string(),
+      name: z.string().optional(),
+      phone: z.string().optional(),
+      ownTicketsOnly: z.boolean().optional(),
+    }),
   ),
   contract: z
     .object({
@@ -275,6 +311,7 @@ export const customer = z.object({
       validTo: day.optional(),
       includedMinutesPerMonth: z.number().int(),
       coveredServiceCodes: z.array(z.string()),
+      serviceLevel: z.string().optional().describe('The plan; the default plan without it'),
     })
     .optional(),
   updatedAt: instant.optional(),
@@ -335,6 +372,69 @@ export const billingExport = z.object({
   ),
 });
 
+const interval = z.tuple([z.string(), z.string()]);
+const targets = z.object({
+  firstResponseMinutes: z.number().int(),
+  resolutionMinutes: z.number().int(),
+});
+
+/** A service-level plan: business calendar and targets per severity, in business minutes. */
+export const serviceLevelPlan = z.object({
+  planId: z.string(),
+  name: z.string(),
+  timeZone: z.string(),
+  region: z.enum(HOLIDAY_REGIONS),
+  businessHours: z.object(
+    Object.fromEntries(WEEKDAYS.map((day) => [day, z.array(interval)])) as Record<
+      (typeof WEEKDAYS)[number],
+      z.ZodArray<typeof interval>
+    >,
+  ),
+  closedDates: z.array(day).optional(),
+  targets: z.object(
+    Object.fromEntries(SEVERITIES.map((s) => [s, targets])) as Record<
+      (typeof SEVERITIES)[number],
+      typeof targets
+    >,
+  ),
+  updatedAt: instant.optional(),
+});
+
+/** `GET /service-levels`. */
+export const serviceLevelPlans = z.object({
+  defaultPlanId: z.string().describe('The plan of contracts without `serviceLevel`'),
+  items: z.array(serviceLevelPlan),
+});
+
+const waitingTime = z.object({
+  tickets: z.number().int(),
+  attended: z.number().int(),
+  medianWaitingMinutes: z.number().nullable(),
+});
+
+/** `GET /reports/service-levels?format=json`. */
+export const serviceLevelReport = z.object({
+  month: z.string(),
+  generatedAt: instant,
+  rows: z.array(
+    z.object({
+      customerId: z.string(),
+      customerName: z.string(),
+      planId: z.string(),
+      tickets: z.number().int(),
+      firstResponsesMet: z.number().int(),
+      firstResponsesBreached: z.number().int(),
+      firstResponsesPending: z.number().int(),
+      resolutionsMet: z.number().int(),
+      resolutionsBreached: z.number().int(),
+      resolutionsOpen: z.number().int(),
+      medianFirstResponseBusinessMinutes: z.number().nullable(),
+      medianWaitingMinutes: z.number().nullable(),
+    }),
+  ),
+  waitingTime: z.object({ contract: waitingTime, standard: waitingTime }),
+});
+
 /** `POST /tickets/{ticketId}/attachments`: the file as stored. */
 export const storedAttachment = attachment.required({ key: true }).omit({ rejected: true });
 
@@ -354,4 +454,88 @@ export const openApiDocument = z.looseObject({
   openapi: z.string(),
   info: z.looseObject({ title: z.string(), version: z.string() }),
   paths: z.record(z.string(), z.unknown()),
+});
+
+/** `POST /portal/session`. */
+export const portalSession = z.object({
+  sessionToken: z
+    .string()
+    .describe('Send it as `Authorization: Bearer <sessionToken>` to the `/portal/…` routes'),
+  expiresAt: instant,
+});
+
+/** `GET /portal/me`. */
+export const portalMe = z.object({
+  email: z.string(),
+  name: z.string().describe('The name new tickets are filed under'),
+  customer: z
+    .object({ id: z.string(), name: z.string() })
+    .nullable()
+    .describe('null for a requester without a customer record: they see only their own'),
+  ownTicketsOnly: z.boolean().describe('Whether the portal shows only tickets they sent'),
+  expiresAt: instant,
+});
+
+const requesterRef = z.object({ name: z.string(), email: z.string().nullable() });
+
+/** `GET /portal/tickets`: one page, newest first. */
+export const portalTicketsPage = z.object({
+  items: z.array(
+    z.object({
+      ticketId,
+      status: z.enum(TICKET_STATUSES),
+      group: z.enum(GROUPS),
+      severity: z.enum(SEVERITIES),
+      receivedAt: instant,
+      updatedAt: instant,
+      subject: z.string(),
+      requester: requesterRef,
+    }),
+  ),
+  nextCursor: cursor,
+});
+
+/** `GET /portal/tickets/{ticketId}`: the customer's view, and who sent the ticket. */
+export const portalTicket = customerTicket.extend({ requester: requesterRef });
+
+/** `POST /portal/tickets`. */
+export const portalSubmittedTicket = submittedTicket.omit({ accessToken: true });
+
+/** `GET /portal/contract`. */
+export const portalContract = z.object({
+  customer: z.object({ id: z.string(), name: z.string() }),
+  contract: z
+    .object({
+      id: z.string(),
+      validFrom: day,
+      validTo: day.optional(),
+      includedMinutesPerMonth: z.number().int(),
+      coveredServiceCodes: z.array(z.string()),
+    })
+    .nullable()
+    .describe('null for a customer without a contract'),
+  active: z.boolean().describe('Whether the contract covers today (Europe/Berlin)'),
+  thisMonth: z
+    .object({
+      month: z.string(),
+      includedMinutes: z.number().int(),
+      usedMinutes: z.number().int(),
+      leftMinutes: z.number().int(),
+    })
+    .nullable(),
+  months: z
+    .array(
+      z.object({
+        month: z.string(),
+        usedMinutes: z.number().int(),
+        includedMinutes: z.number().int(),
+      }),
+    )
+    .describe('The current Berlin month and the 11 before, oldest first'),
+});
+
+/** `POST /portal/sign-in`: the same for every address. */
+export const portalSignInAccepted = z.object({
+  status: z.literal('accepted'),
+  detail: z.string(),
 });

@@ -14,8 +14,11 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
  *   the groups.
  * - `staff-or-ticket-token`: no authorizer, because customers come with only their
  *   ticket's access token; the handler verifies a bearer token itself when one is sent.
+ * - `portal`: a customer's portal session (`Authorization: Bearer sdp_…`), checked by the
+ *   handler against the stored sessions; staff tokens never pass here, and portal
+ *   sessions never pass anywhere else (they are no JWTs).
  */
-export type RouteAuth = 'public' | 'staff' | 'staff-or-ticket-token';
+export type RouteAuth = 'public' | 'staff' | 'staff-or-ticket-token' | 'portal';
 
 export interface Route {
   method: HttpMethod;
@@ -273,6 +276,149 @@ export const routes: readonly Route[] = [
     groups: ['admins'],
     table: 'read',
     summary: 'Read a customer',
+  },
+  {
+    method: 'POST',
+    path: '/portal/sign-in',
+    handler: 'portal-sign-in',
+    auth: 'public',
+    groups: [],
+    table: 'readwrite',
+    outbox: true,
+    throttle: { rateLimit: 5, burstLimit: 10 },
+    summary: 'Ask for a sign-in link to the customer portal (always 202)',
+  },
+  {
+    method: 'POST',
+    path: '/portal/session',
+    handler: 'portal-start-session',
+    auth: 'public',
+    groups: [],
+    table: 'readwrite',
+    throttle: { rateLimit: 5, burstLimit: 10 },
+    summary: "Trade the sign-in link's one-time code for a portal session (8 hours)",
+  },
+  {
+    method: 'DELETE',
+    path: '/portal/session',
+    handler: 'portal-end-session',
+    auth: 'portal',
+    groups: [],
+    table: 'readwrite',
+    summary: 'Sign out of the portal',
+  },
+  {
+    method: 'GET',
+    path: '/portal/me',
+    handler: 'portal-me',
+    auth: 'portal',
+    groups: [],
+    table: 'read',
+    summary: 'Who is signed in, for which customer, and what they see',
+  },
+  {
+    method: 'GET',
+    path: '/portal/tickets',
+    handler: 'portal-list-tickets',
+    auth: 'portal',
+    groups: [],
+    table: 'read',
+    summary: "The customer's tickets (or the requester's own), newest first, paged",
+  },
+  {
+    method: 'POST',
+    path: '/portal/tickets',
+    handler: 'portal-submit-ticket',
+    auth: 'portal',
+    groups: [],
+    table: 'readwrite',
+    outbox: true,
+    summary: 'File a new ticket as the signed-in person',
+  },
+  {
+    method: 'GET',
+    path: '/portal/tickets/{ticketId}',
+    handler: 'portal-get-ticket',
+    auth: 'portal',
+    groups: [],
+    table: 'read',
+    summary: "A ticket of the customer: the customer's view with the public conversation",
+  },
+  {
+    method: 'POST',
+    path: '/portal/tickets/{ticketId}/messages',
+    handler: 'portal-post-message',
+    auth: 'portal',
+    groups: [],
+    table: 'readwrite',
+    summary: 'Reply on a ticket of the customer',
+  },
+  {
+    method: 'POST',
+    path: '/portal/tickets/{ticketId}/attachments',
+    handler: 'portal-upload-attachment',
+    auth: 'portal',
+    groups: [],
+    table: 'readwrite',
+    mailBucket: 'write',
+    maxBodyBytes: 6 * 1024 * 1024 - 64 * 1024,
+    summary: 'Add a file to a ticket of the customer',
+  },
+  {
+    method: 'GET',
+    path: '/portal/tickets/{ticketId}/attachments',
+    handler: 'portal-get-attachment',
+    auth: 'portal',
+    groups: [],
+    table: 'read',
+    mailBucket: 'read',
+    summary: "Download one of a ticket's files (303 to a short-lived link): ?key=",
+  },
+  {
+    method: 'GET',
+    path: '/portal/contract',
+    handler: 'portal-contract',
+    auth: 'portal',
+    groups: [],
+    table: 'read',
+    summary: "The customer's contract, its included minutes this month and the last 12",
+  },
+  {
+    method: 'GET',
+    path: '/service-levels',
+    handler: 'list-service-levels',
+    auth: 'staff',
+    groups: ['admins', 'agents', 'finance', 'sales'],
+    table: 'read',
+    summary: 'Every service-level plan (business calendar and targets), stored and shipped',
+  },
+  {
+    method: 'GET',
+    path: '/service-levels/{planId}',
+    handler: 'get-service-level',
+    auth: 'staff',
+    groups: ['admins', 'agents', 'finance', 'sales'],
+    table: 'read',
+    summary: 'Read a service-level plan',
+  },
+  {
+    method: 'PUT',
+    path: '/service-levels/{planId}',
+    handler: 'put-service-level',
+    auth: 'staff',
+    groups: ['admins'],
+    table: 'readwrite',
+    summary: 'Create or replace a service-level plan',
+  },
+  {
+    method: 'GET',
+    path: '/reports/service-levels',
+    handler: 'report-service-levels',
+    auth: 'staff',
+    groups: ['admins', 'sales', 'finance'],
+    table: 'read',
+    summary:
+      "A month's service-level results per contract customer and plan (JSON or CSV), with the groups' waiting times",
   },
 ];
 

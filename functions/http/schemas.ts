@@ -1,11 +1,15 @@
 import { z } from 'zod';
 import { isCalendarDay } from '../domain/calendar';
 import { normalizeDomain, normalizeEmail } from '../domain/customer';
+import { PORTAL_STATUS_FILTERS } from '../domain/portal';
 import { LOCALES, SEVERITIES, TICKET_STATUSES } from '../domain/ticket';
 import { TICKET_ID_PATTERN } from '../domain/ticket-number';
 import { EXPORT_FORMATS } from '../domain/billing-export';
 import { multiLineText, singleLineText } from '../domain/plain-text';
 import { UNITS } from '../domain/price-list';
+import { isTimeZone } from '../domain/service-levels/business-time';
+import { HOLIDAY_REGIONS } from '../domain/service-levels/holidays';
+import { minutesOfDay, WEEKDAYS, type Weekday } from '../domain/service-levels/plan';
 
 /** Request schemas of the HTTP API: every body, path and query parameter is checked here. */
 
@@ -90,6 +94,10 @@ const contact = z.union([
     email,
     name: line(200).optional(),
     phone: z.string().trim().max(40).optional(),
+    ownTicketsOnly: z
+      .boolean()
+      .optional()
+      .describe('The customer portal shows this contact only the tickets they sent'),
   }),
 ]);
 
@@ -100,6 +108,10 @@ const contract = z
     validTo: calendarDay.optional(),
     includedMinutesPerMonth: z.number().int().min(0).max(1_000_000),
     coveredServiceCodes: z.array(text(64)).max(200).default([]),
+    serviceLevel: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'a plan id: lower-case letters, digits, -')
+      .optional(),
   })
   .refine((c) => c.validTo === undefined || c.validFrom <= c.validTo, {
     message: 'validTo must not be before validFrom',
@@ -197,6 +209,81 @@ export const attachmentQuery = z.strictObject({
   format: z.enum(['redirect', 'json']).default('redirect'),
 });
 
+const PLAN_ID = /^[a-z0-9][a-z0-9-]{0,63}$/;
+
+export const planIdPath = z.strictObject({
+  planId: z.string().regex(PLAN_ID, 'lower-case letters, digits, - (at most 64)'),
+});
+
+const clockTime = z
+  .string()
+  .regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, 'a time HH:MM from 00:00 to 24:00');
+
+/** A day's open intervals: each start before its end, in order, not overlapping. */
+const dayHours = z
+  .array(z.tuple([clockTime, clockTime]))
+  .max(12)
+  .superRefine((intervals, ctx) => {
+    let previousEnd = -1;
+    intervals.forEach(([start, end], i) => {
+      if (minutesOfDay(start) >= minutesOfDay(end)) {
+        ctx.addIssue({ code: 'custom', path: [i], message: 'the start must be before the end' });
+      } else if (minutesOfDay(start) < previousEnd) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [i],
+          message: 'intervals must be in order and must not overlap',
+        });
+      }
+      previousEnd = Math.max(previousEnd, minutesOfDay(end));
+    });
+  });
+
+const minutes = (max: number) => z.number().int().min(1).max(max);
+const targets = z
+  .strictObject({
+    // A year of business minutes at most: anything longer is a typo, not a promise.
+    firstResponseMinutes: minutes(525_600),
+    resolutionMinutes: minutes(525_600),
+  })
+  .refine((t) => t.firstResponseMinutes <= t.resolutionMinutes, {
+    message: 'the first response cannot be due after the resolution',
+    path: ['firstResponseMinutes'],
+  });
+
+export const serviceLevelPlanBody = z
+  .strictObject({
+    name: text(200),
+    timeZone: z.string().max(64).refine(isTimeZone, 'must be an IANA time zone like Europe/Berlin'),
+    region: z.enum(HOLIDAY_REGIONS),
+    businessHours: z.strictObject(
+      Object.fromEntries(WEEKDAYS.map((day) => [day, dayHours])) as Record<
+        Weekday,
+        typeof dayHours
+      >,
+    ),
+    closedDates: z
+      .array(calendarDay)
+      .max(1000)
+      .transform((days) => [...new Set(days)].sort())
+      .optional(),
+    targets: z.strictObject({
+      critical: targets,
+      high: targets,
+      normal: targets,
+      low: targets,
+    }),
+  })
+  .refine((plan) => WEEKDAYS.some((day) => plan.businessHours[day].length > 0), {
+    message: 'a plan needs business hours on at least one weekday',
+    path: ['businessHours'],
+  });
+
+export const serviceLevelReportQuery = z.strictObject({
+  month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month YYYY-MM'),
+  format: z.enum(['json', 'csv']).default('json'),
+});
+
 /** A confirm-link code: 24 random bytes, base64url (32 characters). */
 const confirmationCode = z
   .string()
@@ -224,3 +311,32 @@ export const signatureTimestampHeader = z.string().regex(/^\d{1,12}$/);
 
 /** `X-Servicedesk-Signature`: `sha256=` and the hex HMAC. */
 export const signatureHeader = z.string().regex(/^sha256=[0-9a-f]{64}$/);
+
+/** `POST /portal/sign-in`. */
+export const portalSignInBody = z.strictObject({
+  email,
+  locale: locale.default('de'),
+});
+
+/** `POST /portal/session`: the code from the sign-in link. */
+export const portalSessionBody = z.strictObject({
+  code: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9_-]{20,128}$/, 'must be the code from the sign-in link'),
+});
+
+/** `GET /portal/tickets`. */
+export const portalTicketsQuery = z.strictObject({
+  status: z.enum(PORTAL_STATUS_FILTERS).default('all'),
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+  cursor: z.string().min(1).max(2048).optional(),
+});
+
+/** `POST /portal/tickets`: the signed-in address is the requester; the name is optional. */
+export const portalTicketBody = ticketSubmission.omit({ email: true, name: true }).extend({
+  name: text(200).optional(),
+});
+
+/** `POST /portal/tickets/{ticketId}/messages`: customers write no internal notes. */
+export const portalMessage = z.strictObject({ body: text(20_000) });

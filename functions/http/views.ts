@@ -2,11 +2,41 @@ import type { SentMail } from '../app/mail-ports';
 import type { StoredTicket } from '../app/ports';
 import type { QueueInfo } from '../app/queue-standing';
 import type { TicketMessage } from '../domain/message';
+import { slaView, type SlaClock } from '../domain/service-levels/sla-clock';
 import type { Ticket } from '../domain/ticket';
 import type { WorkEntry } from '../domain/work-entry';
 
+/** `sla` of a contract ticket (SPEC §9) at `now`; standard tickets have none. */
+function slaOf(ticket: Ticket, now: Date) {
+  return ticket.group === 'contract' && ticket.sla ? { sla: slaView(ticket.sla, now) } : {};
+}
+
+/**
+ * For agents: how close a contract ticket is to missing a target. `at-risk` once a pending
+ * target has used 80 % of its business time (when the team is warned), `breached` after.
+ */
+export function slaRisk(clock: SlaClock, now: Date): 'ok' | 'at-risk' | 'breached' {
+  const view = slaView(clock, now);
+  if (view.firstResponse === 'breached' || view.resolution === 'breached') return 'breached';
+  const t = now.toISOString();
+  const frRisk = view.firstResponse === 'pending' && t >= clock.firstResponseWarningAt;
+  const resRisk = view.resolution === 'pending' && t >= clock.resolutionWarningAt;
+  return frRisk || resRisk ? 'at-risk' : 'ok';
+}
+
+function agentSla(ticket: Ticket, now: Date) {
+  return ticket.group === 'contract' && ticket.sla
+    ? { sla: slaView(ticket.sla, now), slaRisk: slaRisk(ticket.sla, now) }
+    : {};
+}
+
 /** What the customer sees of their ticket: no internal fields, no internal notes. */
-export function customerView(ticket: Ticket, messages: TicketMessage[] = [], queue?: QueueInfo) {
+export function customerView(
+  ticket: Ticket,
+  messages: TicketMessage[] = [],
+  now = new Date(),
+  queue?: QueueInfo,
+) {
   return {
     ticketId: ticket.ticketId,
     status: ticket.status,
@@ -19,6 +49,7 @@ export function customerView(ticket: Ticket, messages: TicketMessage[] = [], que
     channel: ticket.channel,
     locale: ticket.locale,
     attachments: ticket.attachments ?? [],
+    ...slaOf(ticket, now),
     messages: messages.filter((m) => !m.internal).map(messageView),
     ...(queue ? { queue } : {}),
   };
@@ -28,11 +59,17 @@ export function customerView(ticket: Ticket, messages: TicketMessage[] = [], que
 export function agentView(
   ticket: StoredTicket,
   history?: { messages: TicketMessage[]; mails: SentMail[]; workEntries: WorkEntry[] },
+  now = new Date(),
+  /** Business minutes left to each due time (negative once passed), when known. */
+  remaining?: { firstResponseMinutes: number | null; resolutionMinutes: number | null },
   queue?: QueueInfo,
 ) {
-  const { accessTokenHash: _hash, pendingAcknowledgement: _pending, ...rest } = ticket;
+  // The stored clock's bookkeeping (targets, pauses, escalations) is not part of the view.
+  const { accessTokenHash: _hash, pendingAcknowledgement: _pending, sla: _clock, ...rest } = ticket;
   return {
     ...rest,
+    ...agentSla(ticket, now),
+    ...(remaining && ticket.group === 'contract' && ticket.sla ? { slaRemaining: remaining } : {}),
     customer: customerOf(ticket),
     ...(queue ? { queue } : {}),
     requesterVerified: ticket.requesterVerified === true,
@@ -71,7 +108,7 @@ export function messageView(message: TicketMessage) {
 }
 
 /** One line of the queue. */
-export function queueItem(ticket: Ticket) {
+export function queueItem(ticket: Ticket, now = new Date()) {
   return {
     ticketId: ticket.ticketId,
     group: ticket.group,
@@ -80,17 +117,47 @@ export function queueItem(ticket: Ticket) {
     subject: ticket.subject,
     customer: customerOf(ticket),
     requester: { name: ticket.requester.name, email: ticket.requester.email ?? null },
+    ...agentSla(ticket, now),
     /** Whether the requester's address is proven theirs (SPEC §14); the group follows it anyway. */
     requesterVerified: ticket.requesterVerified === true,
   };
 }
 
 /** One of an agent's tickets in hand: the queue entry plus where it stands. */
-export function heldItem(ticket: Ticket) {
-  return { ...queueItem(ticket), status: ticket.status, updatedAt: ticket.updatedAt };
+export function heldItem(ticket: Ticket, now = new Date()) {
+  return { ...queueItem(ticket, now), status: ticket.status, updatedAt: ticket.updatedAt };
 }
 
 /** Senders no customer is known for show as a customer without id. */
 function customerOf(ticket: Ticket): { id: string | null; name: string } {
   return ticket.customer ?? { id: null, name: ticket.requester.name };
+}
+
+/** Who sent a ticket, as colleagues in the portal see it. */
+function requesterOf(ticket: Ticket) {
+  return { name: ticket.requester.name, email: ticket.requester.email ?? null };
+}
+
+/** One line of the portal's ticket list. */
+export function portalItem(ticket: Ticket) {
+  return {
+    ticketId: ticket.ticketId,
+    status: ticket.status,
+    group: ticket.group,
+    severity: ticket.severity,
+    receivedAt: ticket.receivedAt,
+    updatedAt: ticket.updatedAt,
+    subject: ticket.subject,
+    requester: requesterOf(ticket),
+  };
+}
+
+/** A ticket in the portal: the customer's view, and who sent it. */
+export function portalTicketView(
+  ticket: Ticket,
+  messages: TicketMessage[] = [],
+  now = new Date(),
+  queue?: QueueInfo,
+) {
+  return { ...customerView(ticket, messages, now, queue), requester: requesterOf(ticket) };
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { deliverMail } from '../app/deliver-mail';
 import type { MailerDeps } from '../app/mail-ports';
 import type { OutboxEvent } from '../domain/mail/outbox-event';
+import { ESCALATION_STAGES } from '../domain/service-levels/sla-clock';
 import { dependencies } from '../shared/dependencies';
 import { log } from '../shared/log';
 import { queueHandler } from '../shared/queue-handler';
@@ -32,6 +33,20 @@ const eventSchema = z.union([
     messageId: z.string().min(1),
   }),
   z.object({ kind: z.literal('billing-notice'), eventId: z.string().min(1), ticketId }),
+  z.object({
+    kind: z.literal('portal-sign-in'),
+    eventId: z.string().min(1),
+    email: z.string().min(3).max(254),
+    locale: z.enum(['de', 'en']),
+  }),
+  z.object({
+    kind: z.literal('sla-escalation'),
+    eventId: z.string().min(1),
+    ticketId,
+    stage: z.enum(ESCALATION_STAGES),
+    recipient: z.enum(['team', 'assignee']),
+    assignee: z.string().min(1).max(128).optional(),
+  }),
   z.object({
     kind: z.literal('finance-notice'),
     eventId: z.string().min(1),

@@ -7,7 +7,10 @@ import type { ExportStore } from '../app/export-ports';
 import type { IntakeDeps } from '../app/intake-mail';
 import type { RecordWorkDeps } from '../app/record-work';
 import type { MailerDeps } from '../app/mail-ports';
-import type { Clock, TicketDeps } from '../app/ports';
+import type { Clock, PortalTickets, TicketDeps } from '../app/ports';
+import type { AllowanceUsage } from '../app/portal';
+import type { PortalMailDeps, PortalSessions, PortalSignIns } from '../app/portal-ports';
+import { DynamoPortalStore } from '../adapters/portal-store';
 import { DynamoCustomerRepository } from '../adapters/customer-repository';
 import { createDocumentClient } from '../adapters/dynamodb';
 import { DynamoIdempotencyStore } from '../adapters/idempotency-store';
@@ -28,6 +31,7 @@ import {
   DynamoVerifiedAddresses,
 } from '../adapters/address-verification';
 import { DynamoPriceListStore } from '../adapters/price-list-store';
+import { DynamoServiceLevelPlans } from '../adapters/service-level-store';
 import { SecretAccessTokens } from '../adapters/access-tokens';
 import { DEFAULT_ACKNOWLEDGEMENT_LIMITS } from '../domain/mail/mail-policy';
 import { integer, optional, required } from './config';
@@ -44,6 +48,12 @@ export type Dependencies = TicketDeps &
     claimCandidates: ClaimCandidates;
     /** Counts of waiting tickets per queue bucket and the claim tally. */
     queueCounters: DynamoQueueCounters;
+    /** The portal's reads of tickets (the same repository as `tickets`). */
+    portalTickets: PortalTickets;
+    signIns: PortalSignIns;
+    sessions: PortalSessions;
+    portal: PortalMailDeps;
+    allowanceUsage: AllowanceUsage;
   };
 
 /**
@@ -81,8 +91,18 @@ export function createDependencies(): Dependencies {
     workEntries: () => new DynamoWorkEntryRepository(table().db, table().name),
     allowances: () => new DynamoAllowances(table().db, table().name, clock),
     priceLists: () => new DynamoPriceListStore(table().db, table().name, clock),
+    serviceLevels: () => new DynamoServiceLevelPlans(table().db, table().name, clock),
     mailLog: () => new DynamoMailLog(table().db, table().name, clock),
     rateLimiter: () => new DynamoRateLimiter(table().db, table().name, clock),
+    portalTickets: () => deps.tickets as DynamoTicketRepository,
+    signIns: () => deps.sessions as DynamoPortalStore,
+    sessions: () => new DynamoPortalStore(table().db, table().name, clock),
+    portal: () => ({
+      customers: deps.customers,
+      portalTickets: deps.portalTickets,
+      signIns: deps.signIns,
+    }),
+    allowanceUsage: () => deps.allowances as DynamoAllowances,
     verifiedAddresses: () => new DynamoVerifiedAddresses(table().db, table().name),
     confirmations: () => new DynamoAddressConfirmations(table().db, table().name, clock),
     outbox: () => {
@@ -129,20 +149,28 @@ export function createDependencies(): Dependencies {
   return deps;
 }
 
-const mailSettings = once(() => ({
-  supportAddress: required('SUPPORT_ADDRESS'),
-  supportName: optional('SUPPORT_NAME') ?? 'Support',
-  salesPhone: required('SALES_PHONE'),
-  publicUrl: required('PUBLIC_URL').replace(/\/$/, ''),
-  financeAddress: optional('FINANCE_ADDRESS') ?? required('SUPPORT_ADDRESS'),
-  leaseSeconds: integer('MAIL_LEASE_SECONDS', 120),
-  acknowledgementLimits: {
-    mailbox: positive('ACK_LIMIT_MAILBOX', DEFAULT_ACKNOWLEDGEMENT_LIMITS.mailbox),
-    domain: positive('ACK_LIMIT_DOMAIN', DEFAULT_ACKNOWLEDGEMENT_LIMITS.domain),
-    client: positive('ACK_LIMIT_CLIENT', DEFAULT_ACKNOWLEDGEMENT_LIMITS.client),
-    windowSeconds: DEFAULT_ACKNOWLEDGEMENT_LIMITS.windowSeconds,
-  },
-}));
+const mailSettings = once(() => {
+  const supportDomain = required('SUPPORT_ADDRESS').split('@')[1] ?? 'servicedesk.invalid';
+  // Not the support address itself: mail to it would come back in as a ticket.
+  const agentTeamAddress = optional('AGENT_TEAM_ADDRESS') ?? `agents@${supportDomain}`;
+  return {
+    supportAddress: required('SUPPORT_ADDRESS'),
+    supportName: optional('SUPPORT_NAME') ?? 'Support',
+    salesPhone: required('SALES_PHONE'),
+    publicUrl: required('PUBLIC_URL').replace(/\/$/, ''),
+    financeAddress: optional('FINANCE_ADDRESS') ?? required('SUPPORT_ADDRESS'),
+    agentTeamAddress,
+    agentMailDomain:
+      optional('AGENT_MAIL_DOMAIN') ?? agentTeamAddress.split('@')[1] ?? supportDomain,
+    leaseSeconds: integer('MAIL_LEASE_SECONDS', 120),
+    acknowledgementLimits: {
+      mailbox: positive('ACK_LIMIT_MAILBOX', DEFAULT_ACKNOWLEDGEMENT_LIMITS.mailbox),
+      domain: positive('ACK_LIMIT_DOMAIN', DEFAULT_ACKNOWLEDGEMENT_LIMITS.domain),
+      client: positive('ACK_LIMIT_CLIENT', DEFAULT_ACKNOWLEDGEMENT_LIMITS.client),
+      windowSeconds: DEFAULT_ACKNOWLEDGEMENT_LIMITS.windowSeconds,
+    },
+  };
+});
 
 /** A limit from configuration: a whole number of at least 1. */
 function positive(name: string, fallback: number): number {

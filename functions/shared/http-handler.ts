@@ -10,7 +10,9 @@ import {
 } from '../domain/errors';
 import type { Principal } from '../domain/principal';
 import { routeOf, type Route } from '../http/routes';
+import { portalPrincipalOf } from '../app/portal';
 import { bearerOf, bearerVerifier } from './bearer-token';
+import { dependencies } from './dependencies';
 import { staffPrincipal, type TokenExpectations } from './claims';
 import { integer, required } from './config';
 import { log } from './log';
@@ -133,6 +135,11 @@ async function authenticate(
   headers: Record<string, string>,
 ): Promise<Principal> {
   if (route.auth === 'public') return { kind: 'anonymous' };
+  if (route.auth === 'portal') {
+    const token = bearerOf(headers.authorization);
+    if (token === undefined) throw new UnauthorizedError('Sign in to the portal first.');
+    return portalPrincipalOf(dependencies(), token);
+  }
   let principal: Principal;
   if (route.auth === 'staff') {
     // API Gateway's authorizer has verified the token's signature, issuer and expiry, and

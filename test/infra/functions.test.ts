@@ -268,7 +268,7 @@ describe('the functions', () => {
     '$method $path: the token issuer and client whenever it takes staff tokens, the keys when it verifies them itself',
     (route) => {
       const environment = environmentOf(template, functionOf(route));
-      if (route.auth !== 'public') {
+      if (route.auth === 'staff' || route.auth === 'staff-or-ticket-token') {
         expect(environment.JWT_CLIENT_ID).toEqual({
           Ref: expect.stringMatching(/^StaffUserPoolConsoleClient/),
         });

@@ -73,6 +73,8 @@ describe('the mail settings from context', () => {
     [{ publicUrl: 'desk.example.com' }, /not an https:\/\/ URL/],
     [{ emailIdentity: 'import' }, /"create" or "existing"/],
     [{ financeAddress: 'finance' }, /finance address "finance" is not an address/],
+    [{ agentTeamAddress: 'agents' }, /agent team address "agents" is not an address/],
+    [{ agentTeamAddress: 'Support@Example.com' }, /must not be the support address/],
     [{ receiptRuleSet: 'my rules' }, /"create" or the name of an existing rule set/],
     [{ receiptRuleSet: '-rules' }, /"create" or the name of an existing rule set/],
   ])('refuse %o at synth', (overrides, message) => {
@@ -95,6 +97,11 @@ describe('the mail settings from context', () => {
   it('give the mailer the finance address (FINANCE_ADDRESS) when one is set', () => {
     const { settings } = settingsFrom({ ...OWN, financeAddress: 'billing@acme.internal' });
     expect(mailEnvironment(settings)).toMatchObject({ FINANCE_ADDRESS: 'billing@acme.internal' });
+  });
+
+  it('give the mailer the agent team address (AGENT_TEAM_ADDRESS) when one is set', () => {
+    const { settings } = settingsFrom({ ...OWN, agentTeamAddress: 'team@acme.internal' });
+    expect(mailEnvironment(settings)).toMatchObject({ AGENT_TEAM_ADDRESS: 'team@acme.internal' });
   });
 
   it('give the mailer the acknowledgement limits (ACK_LIMIT_*) when set, and refuse nonsense', () => {

@@ -1,5 +1,7 @@
 import type { Template } from 'aws-cdk-lib/assertions';
+import { ALARMED_LOG_MESSAGES } from '../../functions/domain/log-fields';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { SLA_BREACH_LOG_MESSAGE } from '../../lib/scheduled-jobs';
 import { EXPORT_PREFIXES } from '../../lib/service-desk-data';
 import { BUCKET_ACTIONS, TABLE_ACTIONS } from '../../lib/service-desk-function';
 import { serviceDeskTemplate } from './synth';
@@ -33,8 +35,8 @@ function scheduleOf(functionPrefix: string): { schedule: CfnResource; functionId
 }
 
 describe('the schedules', () => {
-  it('are the acknowledgement sweeper, the daily contract regrouping and the monthly export', () => {
-    template.resourceCountIs('AWS::Scheduler::Schedule', 3);
+  it('are the acknowledgement sweeper, the daily contract regrouping, the monthly export and the SLA escalation', () => {
+    template.resourceCountIs('AWS::Scheduler::Schedule', 4);
   });
 
   it('each use a role that may invoke their function only', () => {
@@ -42,6 +44,7 @@ describe('the schedules', () => {
       'JobsSweepAcknowledgementsFunction',
       'JobsRegroupContractsFunction',
       'JobsMonthlyExportFunction',
+      'JobsEscalateServiceLevelsFunction',
     ]) {
       const { schedule, functionId } = scheduleOf(prefix);
       const target = schedule.Properties?.Target as { RoleArn: unknown };
@@ -204,5 +207,52 @@ describe('the monthly export', () => {
       'utf8',
     );
     expect(source).toContain(`\`${EXPORT_PREFIXES.monthly}\${target}/`);
+  });
+});
+
+describe('the SLA escalation', () => {
+  it('runs every minute', () => {
+    const { schedule } = scheduleOf('JobsEscalateServiceLevelsFunction');
+    expect(schedule.Properties).toMatchObject({
+      ScheduleExpression: 'cron(* * * * ? *)',
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      State: 'ENABLED',
+    });
+    expect(
+      resourcesOfType(template, 'AWS::Lambda::Function')[
+        scheduleOf('JobsEscalateServiceLevelsFunction').functionId
+      ]?.Properties,
+    ).toMatchObject({ Timeout: 60 });
+  });
+
+  it('reads and writes the table (marks the stages) and mails through the outbox', () => {
+    const { functionId } = scheduleOf('JobsEscalateServiceLevelsFunction');
+    const actions = statementsOfFunction(template, functionId).flatMap(actionsOf);
+    expect(actions).toEqual(
+      expect.arrayContaining([...TABLE_ACTIONS.readwrite, 'sqs:SendMessage']),
+    );
+    expect(actions.filter((a) => a.startsWith('s3:'))).toEqual([]);
+    const [queueId] = onlyResource(template, 'AWS::SQS::Queue', 'DataOutboxQueue');
+    expect(environmentOf(template, functionId)).toMatchObject({
+      OUTBOX_QUEUE_URL: { Ref: queueId },
+    });
+  });
+
+  it('alarms on the WARN line the job logs for breaches', () => {
+    const filters = Object.values(resourcesOfType(template, 'AWS::Logs::MetricFilter')).filter(
+      (f) => f.Properties?.FilterPattern === `"WARN" "${SLA_BREACH_LOG_MESSAGE}"`,
+    );
+    expect(filters).toHaveLength(1);
+    expect(filters[0]?.Properties).toMatchObject({
+      MetricTransformations: [
+        { MetricNamespace: 'ServiceDesk', MetricName: 'ServiceLevelBreaches', MetricValue: '1' },
+      ],
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ServiceLevelBreaches',
+      Threshold: 1,
+    });
+    // The job logs the very constant the filter matches (functions/domain/log-fields.ts).
+    expect(SLA_BREACH_LOG_MESSAGE).toBe(ALARMED_LOG_MESSAGES.serviceLevelBreached);
   });
 });

@@ -75,9 +75,14 @@ describe('the API path patterns', () => {
       '/health',
       '/intake/*',
       '/openapi.json',
+      // Not '/portal.html': the page is the site's, the API is under '/portal/'.
+      '/portal/*',
       '/price-list',
       '/queue',
       '/queue/*',
+      '/reports/*',
+      '/service-levels',
+      '/service-levels/*',
       '/tickets',
       '/tickets/*',
     ]);
@@ -104,6 +109,8 @@ describe('the API path patterns', () => {
           '/index.html',
           '/en/index.html',
           '/status.html',
+          '/portal.html',
+          '/assets/portal.js',
           ...STAFF_PAGES,
           '/styles.css',
           '/assets/form.js',

@@ -60,3 +60,27 @@ describe('the table (stateful)', () => {
     ]);
   });
 });
+
+describe('indexes added over several deploys', () => {
+  it('leaves out the indexes named in servicedesk:deferIndexes, and refuses unknown ones', async () => {
+    const { App, Stack } = await import('aws-cdk-lib');
+    const { TicketTable } = await import('../../lib/ticket-table');
+    const stack = new Stack(new App(), 'Deferred');
+    const table = new TicketTable(stack, 'Table', { deferredIndexes: ['received'] });
+    expect(table.indexNames).not.toContain('received');
+    expect(table.indexNames).toContain('slaDue');
+    const { Template } = await import('aws-cdk-lib/assertions');
+    const indexes = Template.fromStack(stack).findResources('AWS::DynamoDB::Table');
+    const names = Object.values(indexes).flatMap((t) =>
+      (
+        t as { Properties: { GlobalSecondaryIndexes: { IndexName: string }[] } }
+      ).Properties.GlobalSecondaryIndexes.map((i) => i.IndexName),
+    );
+    expect(names).toEqual(
+      GLOBAL_SECONDARY_INDEXES.map((i) => i.indexName).filter((n) => n !== 'received'),
+    );
+    expect(
+      () => new TicketTable(new Stack(new App(), 'Bad'), 'Table', { deferredIndexes: ['nope'] }),
+    ).toThrow(/No index nope/);
+  });
+});

@@ -29,6 +29,9 @@ function freePort(): Promise<number> {
   });
 }
 
+/** Mailer batches at a time in the stack under test (as `npm start` runs by default). */
+const MAILER_CONCURRENCY = 8;
+
 /** `npm start` as a child process on its own ports, ready once it prints its banner. */
 async function start(dataDir: string, port: number): Promise<Running> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'bin/local.ts'], {
@@ -43,6 +46,11 @@ async function start(dataDir: string, port: number): Promise<Running> {
       SQS_PORT: '0',
       QUEUE_BACKOFF_BASE_SECONDS: '1',
       MAIL_LEASE_SECONDS: '3',
+      // Every client of this test is 127.0.0.1 and writes from one domain: the limits
+      // against relaying acknowledgements (SPEC §14) are not what is tried here.
+      ACK_LIMIT_CLIENT: '100000',
+      ACK_LIMIT_DOMAIN: '100000',
+      LOCAL_MAILER_CONCURRENCY: String(MAILER_CONCURRENCY),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -228,7 +236,8 @@ describe('a crash of npm start', () => {
     for (const [ticketId, name] of claims) expect(held.get(ticketId), ticketId).toBe(name);
 
     // Every answered ticket is acknowledged. Only a mail whose sending the kill cut (SES had
-    // answered, the delivery record was not yet written) may go out a second time.
+    // answered, the delivery record was not yet written) may go out a second time: at most
+    // one per mailer worker busy at the kill, since SES takes no idempotency key.
     const acknowledgements = async () => {
       const response = await fetch(`${second.sesUrl}/store`);
       const { emails } = (await response.json()) as { emails: { subject: string }[] };
@@ -248,7 +257,8 @@ describe('a crash of npm start', () => {
     const missing = [...created.keys()].filter((id) => !counts.has(id));
     expect(missing).toEqual([]);
     const doubled = [...counts].filter(([, n]) => n > 1);
-    expect(doubled.length, JSON.stringify(doubled)).toBeLessThanOrEqual(1);
+    expect(doubled.length, JSON.stringify(doubled)).toBeLessThanOrEqual(MAILER_CONCURRENCY);
+    expect(doubled.every(([, n]) => n === 2)).toBe(true);
 
     // Every file stored before the kill can be downloaded, with its content.
     for (const file of files) {

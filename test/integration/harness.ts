@@ -44,6 +44,8 @@ export class TestStack {
       sesPort: 0,
       smtpPort: 0,
       queueBackoffSeconds: 0,
+      // Tests run the escalation job themselves, with their own clock.
+      escalationIntervalMs: 0,
     });
     return new TestStack(stack, dataDir);
   }

@@ -9,6 +9,7 @@ import type {
   MessageRepository,
   Outbox,
   QueuePage,
+  ServiceLevelPlans,
   StoredTicket,
   TicketDeps,
   TicketNumbers,
@@ -29,6 +30,9 @@ import type { TicketMessage } from '../../functions/domain/message';
 import { encodeQueueKey } from '../../functions/domain/queue-key';
 import { FIRST_TICKET_NUMBER } from '../../functions/domain/ticket-number';
 import { isHeld, type VerificationMethod } from '../../functions/domain/ticket';
+import { berlinMonth } from '../../functions/domain/calendar';
+import { nextEscalationAt } from '../../functions/domain/service-levels/sla-clock';
+import { DEFAULT_PLANS, type ServiceLevelPlan } from '../../functions/domain/service-levels/plan';
 
 /**
  * In-memory stand-ins for the ports of `functions/app/ports.ts`, with the semantics the
@@ -146,6 +150,22 @@ export class InMemoryTicketRepository implements TicketRepository {
     for (const [, ticket] of this.queueKeys()) {
       if (ticket.customer?.id === customerId) yield copy(ticket);
     }
+  }
+
+  async *dueForEscalation(until: string): AsyncIterable<string[]> {
+    const due = [...this.tickets.values()]
+      .map((t) => ({
+        t,
+        at: t.group === 'contract' && t.sla ? nextEscalationAt(t.sla, t.status) : undefined,
+      }))
+      .filter((e): e is { t: StoredTicket; at: string } => e.at !== undefined && e.at <= until)
+      .sort((a, b) => (a.at < b.at ? -1 : 1))
+      .map((e) => e.t.ticketId);
+    if (due.length) yield due;
+  }
+
+  async *receivedInMonth(month: string): AsyncIterable<StoredTicket[]> {
+    yield [...this.tickets.values()].filter((t) => berlinMonth(t.receivedAt) === month).map(copy);
   }
 
   /** Stores tickets as they are, synchronously (test setup). */
@@ -373,6 +393,28 @@ export class FakeClock implements Clock {
   }
 }
 
+/** Plans in memory, starting from the shipped defaults. */
+export class InMemoryServiceLevelPlans implements ServiceLevelPlans {
+  readonly plans = new Map<string, ServiceLevelPlan>(DEFAULT_PLANS.map((p) => [p.planId, p]));
+
+  get(planId: string): Promise<ServiceLevelPlan | undefined> {
+    return Promise.resolve(this.plans.get(planId));
+  }
+
+  recent(planId: string): Promise<ServiceLevelPlan | undefined> {
+    return this.get(planId);
+  }
+
+  list(): Promise<ServiceLevelPlan[]> {
+    return Promise.resolve([...this.plans.values()]);
+  }
+
+  put(plan: ServiceLevelPlan): Promise<void> {
+    this.plans.set(plan.planId, plan);
+    return Promise.resolve();
+  }
+}
+
 export interface Fakes {
   tickets: InMemoryTicketRepository;
   customers: InMemoryCustomerRepository;
@@ -382,6 +424,7 @@ export interface Fakes {
   outbox: InMemoryOutbox;
   verifiedAddresses: InMemoryVerifiedAddresses;
   clock: FakeClock;
+  serviceLevels: InMemoryServiceLevelPlans;
 }
 
 /**
@@ -412,6 +455,7 @@ export function fakeDeps(now = '2026-05-04T08:00:00.000Z'): TicketDeps & Fakes {
     outbox: new InMemoryOutbox(),
     verifiedAddresses: new InMemoryVerifiedAddresses(),
     clock: new FakeClock(now),
+    serviceLevels: new InMemoryServiceLevelPlans(),
     accessTokens: new FakeAccessTokens(),
     newId: () => `id-${++ids}`,
   };

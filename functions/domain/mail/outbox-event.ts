@@ -1,3 +1,5 @@
+import type { EscalationStage } from '../service-levels/sla-clock';
+
 /**
  * What the request path asks the mailer to send. Events carry ids, not content: the mailer
  * reads the current ticket, so a retried event renders what is true when it is sent. The
@@ -20,6 +22,26 @@ export type OutboxEvent =
   | { kind: 'agent-reply'; eventId: string; ticketId: string; messageId: string }
   | { kind: 'billing-notice'; eventId: string; ticketId: string }
   | {
+      /**
+       * Someone asked for a portal sign-in link. Queued for every request, known address or
+       * not, so the request path does the same work for both; the mailer decides whether
+       * the address may sign in, and makes the code itself, so no code ever sits in a queue.
+       */
+      kind: 'portal-sign-in';
+      eventId: string;
+      email: string;
+      locale: 'de' | 'en';
+    }
+  | {
+      kind: 'sla-escalation';
+      eventId: string;
+      ticketId: string;
+      stage: EscalationStage;
+      /** The agents' team address, or the agent holding the ticket. */
+      recipient: 'team' | 'assignee';
+      assignee?: string;
+    }
+  | {
       kind: 'finance-notice';
       eventId: string;
       month: string;
@@ -28,8 +50,8 @@ export type OutboxEvent =
       amountCents: number;
     };
 
-/** Events about one ticket (all but the finance notice). */
-export type TicketEvent = Exclude<OutboxEvent, { kind: 'finance-notice' }>;
+/** Events about one ticket (all but the finance notice and the portal's sign-in). */
+export type TicketEvent = Exclude<OutboxEvent, { kind: 'finance-notice' | 'portal-sign-in' }>;
 
 export const outboxEvents = {
   acknowledgement: (
@@ -61,6 +83,30 @@ export const outboxEvents = {
     month,
     files,
     ...totals,
+  }),
+  /** One mail per request: `requestId` is new for each. */
+  portalSignIn: (requestId: string, email: string, locale: 'de' | 'en'): OutboxEvent => ({
+    kind: 'portal-sign-in',
+    eventId: `portal.${requestId}`,
+    email,
+    locale,
+  }),
+  /**
+   * One mail per ticket, stage and recipient, however many job runs find it: the mailer
+   * sends each event id once.
+   */
+  slaEscalation: (
+    ticketId: string,
+    stage: EscalationStage,
+    recipient: 'team' | 'assignee',
+    assignee?: string,
+  ): OutboxEvent => ({
+    kind: 'sla-escalation',
+    eventId: `sla.${ticketId}.${stage}.${recipient}`,
+    ticketId,
+    stage,
+    recipient,
+    ...(assignee ? { assignee } : {}),
   }),
   /** One notice per resolution: a ticket reopened and resolved again gets a new one. */
   billingNotice: (ticketId: string, version: number): OutboxEvent => ({

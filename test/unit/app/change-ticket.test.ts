@@ -10,14 +10,28 @@ import {
   type ServiceDeskError,
 } from '../../../functions/domain/errors';
 import { encodeQueueKey } from '../../../functions/domain/queue-key';
-import { aTicket, FakeClock, InMemoryOutbox, InMemoryTicketRepository } from '../fakes';
+import {
+  aTicket,
+  FakeClock,
+  InMemoryOutbox,
+  InMemoryServiceLevelPlans,
+  InMemoryTicketRepository,
+} from '../fakes';
 
 const NOW = '2026-05-04T09:00:00.000Z';
 
 function setup(tickets: StoredTicket[]) {
   const repo = new InMemoryTicketRepository();
   repo.seed(...tickets);
-  return { repo, deps: { tickets: repo, clock: new FakeClock(NOW), outbox: new InMemoryOutbox() } };
+  return {
+    repo,
+    deps: {
+      tickets: repo,
+      clock: new FakeClock(NOW),
+      outbox: new InMemoryOutbox(),
+      serviceLevels: new InMemoryServiceLevelPlans(),
+    },
+  };
 }
 
 async function rejection(promise: Promise<unknown>): Promise<ServiceDeskError> {

@@ -170,6 +170,8 @@ describe('claimNextTicket', () => {
               repo.queuePage(limit, cursor),
             ),
             waitingTicketsOf: (id: string) => repo.waitingTicketsOf(id),
+            dueForEscalation: (until: string) => repo.dueForEscalation(until),
+            receivedInMonth: (month: string) => repo.receivedInMonth(month),
             heldBy: (agent: string, limit: number) => repo.heldBy(agent, limit),
             settleAcknowledgement: (id: string) => repo.settleAcknowledgement(id),
             pendingAcknowledgements: (before: string, limit: number) =>

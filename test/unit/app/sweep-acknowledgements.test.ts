@@ -20,9 +20,13 @@ describe('the pending acknowledgement and its sweeper', () => {
     const deps = fakeDeps('2026-05-04T08:00:00.000Z');
     const { ticket, accessToken } = await submitTicket(deps, form);
     expect(ticket).not.toHaveProperty('pendingAcknowledgement');
-    expect(deps.outbox.published).toEqual([
-      expect.objectContaining({ kind: 'acknowledgement', ticketId: ticket.ticketId, accessToken }),
-    ]);
+    const [event, ...more] = deps.outbox.published;
+    expect(more).toEqual([]);
+    expect(event).toMatchObject({ kind: 'acknowledgement', ticketId: ticket.ticketId });
+    // The event carries the token's nonce, never the token (SPEC §14); the mailer derives it.
+    expect(JSON.stringify(event)).not.toContain(accessToken);
+    const nonce = (event as { tokenNonce: string }).tokenNonce;
+    expect(await deps.accessTokens.tokenFor(ticket.ticketId, nonce)).toBe(accessToken);
     expect((await deps.tickets.get(ticket.ticketId))?.pendingAcknowledgement).toBeUndefined();
   });
 
@@ -34,6 +38,10 @@ describe('the pending acknowledgement and its sweeper', () => {
     expect(deps.outbox.published).toHaveLength(0);
     const stored = await deps.tickets.get(ticket.ticketId);
     expect(stored?.pendingAcknowledgement).toMatchObject({ eventId: `ack.${ticket.ticketId}` });
+    // What waits at rest in the table holds no token either.
+    expect(JSON.stringify(stored?.pendingAcknowledgement)).not.toContain(accessToken);
+    const nonce = stored?.pendingAcknowledgement?.tokenNonce ?? '';
+    expect(await deps.accessTokens.tokenFor(ticket.ticketId, nonce)).toBe(accessToken);
 
     deps.outbox.failing = false;
     // Younger than the grace time: left to the request that is storing it.
@@ -52,7 +60,7 @@ describe('the pending acknowledgement and its sweeper', () => {
         kind: 'acknowledgement',
         eventId: `ack.${ticket.ticketId}`,
         ticketId: ticket.ticketId,
-        accessToken,
+        tokenNonce: nonce,
       },
     ]);
     expect(await sweepAcknowledgements(deps, { graceSeconds: 30 })).toEqual({

@@ -68,7 +68,7 @@ describe('the OpenAPI document', () => {
     });
   });
 
-  it('names the auth of each route: public, bearer with the groups, or the ticket token', () => {
+  it('names the auth of each route: public, bearer with the groups, the ticket token, or a portal session', () => {
     for (const route of routes) {
       const operation = operationOf(route) as Operation;
       const expected =
@@ -76,13 +76,21 @@ describe('the OpenAPI document', () => {
           ? []
           : route.auth === 'staff'
             ? [{ staffBearer: route.groups }]
-            : [{ ticketToken: [] }, { staffBearer: route.groups }];
+            : route.auth === 'portal'
+              ? [{ portalSession: [] }]
+              : [{ ticketToken: [] }, { staffBearer: route.groups }];
       expect(operation.security, `${route.method} ${route.path}`).toEqual(expected);
-      if (route.auth !== 'public') {
+      if (route.auth === 'portal') {
+        // Portal routes have no groups: a session either passes or is a 401.
+        expect(route.groups).toEqual([]);
+        expect(Object.keys(operation.responses)).toContain('401');
+        expect(Object.keys(operation.responses)).not.toContain('403');
+      } else if (route.auth !== 'public') {
         expect(Object.keys(operation.responses)).toEqual(expect.arrayContaining(['401', '403']));
       }
     }
     expect(Object.keys(document.components.securitySchemes).sort()).toEqual([
+      'portalSession',
       'staffBearer',
       'ticketToken',
     ]);
@@ -201,8 +209,18 @@ describe('the OpenAPI document', () => {
       security: [{ ticketToken: [] }, { staffBearer: ['agents'] }],
       parameters: [{ name: 'ticketId', in: 'path', required: true, schema: { type: 'string' } }],
     });
-    // No success is described, so the integration tests' check refuses its answers.
-    expect(Object.keys(listed?.responses ?? {})).toEqual(['401', '403', '404', '429', '5XX']);
+    // No success is described, so the integration tests' check refuses its answers; a POST
+    // goes through the shared body parsing, so its refusals of a bad body are listed.
+    expect(Object.keys(listed?.responses ?? {})).toEqual([
+      '400',
+      '401',
+      '403',
+      '404',
+      '413',
+      '415',
+      '429',
+      '5XX',
+    ]);
   });
 
   it('is plain JSON: serializing and parsing it gives it back', () => {

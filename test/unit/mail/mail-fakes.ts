@@ -203,6 +203,8 @@ export const MAIL_SETTINGS: MailSettings = {
   salesPhone: '+49 30 1234567-0',
   publicUrl: 'https://support.example.com',
   financeAddress: 'finance@servicedesk.example.com',
+  agentTeamAddress: 'agents@servicedesk.example.com',
+  agentMailDomain: 'servicedesk.example.com',
 };
 
 /** Answers every standing with the position it is set to. */

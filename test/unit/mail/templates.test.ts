@@ -126,6 +126,19 @@ describe.each(LOCALES)('acknowledgement (%s)', (locale) => {
     }
   });
 
+  it('names the first-response deadline of a contract ticket in words (SPEC §9)', () => {
+    const responseDue = { at: '2026-12-08T09:00:00.000Z', timeZone: 'Europe/Berlin' };
+    const mail = renderAcknowledgement(ack({ group: 'contract', responseDue }), locale);
+    const expected =
+      locale === 'de'
+        ? 'Wir melden uns spätestens bis Dienstag, 8. Dezember, 10:00 Uhr.'
+        : 'We will get back to you by Tuesday, 8 December, 10:00 (German time) at the latest.';
+    for (const part of [mail.text, textOf(mail.html)]) expect(part).toContain(expected);
+    // A standard ticket has no deadline, even if one were passed.
+    const standard = renderAcknowledgement(ack({ group: 'standard', responseDue }), locale);
+    expect(standard.text).not.toContain(locale === 'de' ? 'spätestens' : 'at the latest');
+  });
+
   it('escapes a hostile subject and name in HTML and keeps them verbatim in text', () => {
     const mail = renderAcknowledgement(ack({ subject: HOSTILE, name: HOSTILE }), locale);
     expect(mail.html).not.toContain('<script');

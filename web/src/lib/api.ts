@@ -78,6 +78,8 @@ export interface CustomerTicket {
   channel: 'web' | 'email' | 'phone';
   /** Files of the ticket itself: uploaded on the pages, or brought by the first mail. */
   attachments?: Attachment[];
+  /** Contract tickets only: the service levels and how they stand (SPEC §9). */
+  sla?: Sla;
   messages: TicketMessage[];
   /** Where a waiting ticket stands (SPEC §10); absent unless `open`. */
   queue?: QueueStanding;
@@ -98,6 +100,20 @@ export interface ClaimReason {
   waitedMinutes: number;
   behind: { contract: number; standard: number };
 }
+
+/** `sla` of a contract ticket's views. */
+export interface Sla {
+  planId: string;
+  firstResponseDue: string;
+  resolutionDue: string;
+  firstResponseAt?: string;
+  resolvedAt?: string;
+  firstResponse: 'pending' | 'met' | 'breached';
+  resolution: 'pending' | 'paused' | 'met' | 'breached';
+}
+
+/** For agents: how close a contract ticket is to missing a target. */
+export type SlaRisk = 'ok' | 'at-risk' | 'breached';
 
 export interface WorkEntry {
   entryId: string;
@@ -131,6 +147,9 @@ export interface AgentTicket extends Omit<CustomerTicket, 'messages'> {
   messages?: TicketMessage[];
   mails?: { kind: string; to: string; subject: string; sentAt: string }[];
   workEntries?: WorkEntry[];
+  slaRisk?: SlaRisk;
+  /** Business minutes left to each due time (negative once passed; null: met or paused). */
+  slaRemaining?: { firstResponseMinutes: number | null; resolutionMinutes: number | null };
 }
 
 export interface QueueItem {
@@ -141,6 +160,8 @@ export interface QueueItem {
   subject: string;
   customer: { id: string | null; name: string };
   requester?: { name: string; email: string | null };
+  sla?: Sla;
+  slaRisk?: SlaRisk;
   requesterVerified?: boolean;
 }
 

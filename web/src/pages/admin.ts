@@ -1,10 +1,14 @@
 import {
   ApiError,
+  callRaw,
   type Contact,
   type Customer,
   type CustomerPage,
   type PriceList,
 } from '../lib/api';
+import type { ServiceLevelPlan } from '../../../functions/domain/service-levels/plan';
+import type { ServiceLevelReport } from '../../../functions/domain/service-levels/report';
+import { berlinMonth } from '../lib/format';
 import { announce, busy, byId, h, replaceChildren } from '../lib/dom';
 import { clearFieldErrors, showFieldErrors } from '../lib/field-errors';
 import { startStaffPage, type StaffPage } from '../lib/staff';
@@ -19,6 +23,8 @@ let page: StaffPage | undefined;
 let customers: Customer[] = [];
 let nextCursor: string | null = null;
 let services: PriceList['services'] | undefined;
+let plans: ServiceLevelPlan[] = [];
+let defaultPlanId = 'office-hours';
 /** The customer being edited; undefined while creating a new one. */
 let editing: Customer | undefined;
 let contactCount = 0;
@@ -176,6 +182,7 @@ function edit(customer: Customer | undefined): void {
     ? String(contract.includedMinutesPerMonth)
     : '';
   renderCodes(contract?.coveredServiceCodes ?? []);
+  renderPlanChoice(contract?.serviceLevel);
   syncContractFields();
   editor.hidden = false;
   editor.focus();
@@ -228,7 +235,9 @@ function addContactRow(contact?: Contact): HTMLElement {
 function syncContractFields(): void {
   const fields = byId('contract-fields');
   fields.hidden = !hasContract.checked;
-  for (const control of fields.querySelectorAll<HTMLInputElement>('input')) {
+  for (const control of fields.querySelectorAll<HTMLInputElement | HTMLSelectElement>(
+    'input, select',
+  )) {
     control.disabled = !hasContract.checked;
   }
 }
@@ -364,12 +373,272 @@ function customerBody(): Record<string, unknown> {
       ...(validTo ? { validTo } : {}),
       includedMinutesPerMonth: /^\d+$/.test(minutes) ? Number(minutes) : minutes,
       coveredServiceCodes: selectedCodes(),
+      ...(byId('contract-plan', HTMLSelectElement).value
+        ? { serviceLevel: byId('contract-plan', HTMLSelectElement).value }
+        : {}),
     };
   } else if (editing?.contract) {
     // Unticking the box ends the contract record: `null` removes it.
     body.contract = null;
   }
   return body;
+}
+
+// ---------------------------------------------------------------- service levels
+
+/** The contract's plan: the default (no `serviceLevel`) or one of the plans. */
+function renderPlanChoice(selected: string | undefined): void {
+  const select = byId('contract-plan', HTMLSelectElement);
+  const ids = plans.map((plan) => plan.planId);
+  if (selected && !ids.includes(selected)) ids.push(selected);
+  replaceChildren(
+    select,
+    h('option', { attrs: { value: '' } }, `Default plan (${defaultPlanId})`),
+    ...ids.map((id) =>
+      h(
+        'option',
+        { attrs: { value: id, selected: id === selected } },
+        `${id}: ${plans.find((plan) => plan.planId === id)?.name ?? 'unknown plan'}`,
+      ),
+    ),
+  );
+  select.value = selected ?? '';
+}
+
+async function loadPlans(): Promise<void> {
+  try {
+    const result = await api<{ defaultPlanId: string; items: ServiceLevelPlan[] }>(
+      '/service-levels',
+    );
+    plans = result?.items ?? [];
+    defaultPlanId = result?.defaultPlanId ?? defaultPlanId;
+    renderPlans();
+    announce(byId('plans-message'), '');
+  } catch (error) {
+    announce(byId('plans-message'), `The plans could not be loaded: ${messageOf(error)}`, 'error');
+  }
+  if (!editor.hidden) renderPlanChoice(byId('contract-plan', HTMLSelectElement).value || undefined);
+}
+
+function hoursSummary(plan: ServiceLevelPlan): string {
+  return Object.entries(plan.businessHours)
+    .filter(([, intervals]) => intervals.length > 0)
+    .map(([day, intervals]) => `${day} ${intervals.map(([a, b]) => `${a}–${b}`).join(', ')}`)
+    .join('; ');
+}
+
+function renderPlans(): void {
+  replaceChildren(
+    byId('plans-body'),
+    ...plans.map((plan) => {
+      const edit = h('button', { attrs: { type: 'button' } }, 'Edit');
+      edit.addEventListener('click', () => editPlan(plan));
+      return h(
+        'tr',
+        { attrs: { 'data-plan-id': plan.planId } },
+        h(
+          'th',
+          { attrs: { scope: 'row' } },
+          plan.name,
+          h('br'),
+          h(
+            'span',
+            { className: 'meta' },
+            plan.planId + (plan.planId === defaultPlanId ? ' (default)' : ''),
+          ),
+        ),
+        h('td', null, `${hoursSummary(plan)} (${plan.timeZone})`),
+        h(
+          'td',
+          null,
+          `${plan.region}${plan.closedDates?.length ? ` + ${plan.closedDates.length} closed days` : ''}`,
+        ),
+        h(
+          'td',
+          null,
+          Object.entries(plan.targets)
+            .map(
+              ([severity, t]) => `${severity} ${t.firstResponseMinutes} / ${t.resolutionMinutes}`,
+            )
+            .join('; '),
+        ),
+        h('td', null, edit),
+      );
+    }),
+  );
+}
+
+const planForm = byId('plan-form', HTMLFormElement);
+
+function editPlan(plan: ServiceLevelPlan | undefined): void {
+  clearFieldErrors(planForm, byId('plan-errors'));
+  const idInput = byId('plan-id', HTMLInputElement);
+  idInput.value = plan?.planId ?? '';
+  idInput.readOnly = !!plan;
+  const template = plan ?? plans.find((p) => p.planId === defaultPlanId);
+  const body = template
+    ? {
+        name: plan ? template.name : '',
+        timeZone: template.timeZone,
+        region: template.region,
+        businessHours: template.businessHours,
+        ...(template.closedDates ? { closedDates: template.closedDates } : {}),
+        targets: template.targets,
+      }
+    : {};
+  byId('plan-json', HTMLTextAreaElement).value = JSON.stringify(body, null, 2);
+  planForm.hidden = false;
+  (plan ? byId('plan-json') : idInput).focus();
+}
+
+byId('new-plan', HTMLButtonElement).addEventListener('click', () => editPlan(undefined));
+byId('refresh-plans', HTMLButtonElement).addEventListener('click', (event) => {
+  void busy(event.currentTarget as HTMLButtonElement, () => loadPlans());
+});
+byId('cancel-plan', HTMLButtonElement).addEventListener('click', () => {
+  planForm.hidden = true;
+});
+
+planForm.addEventListener('submit', (event) => {
+  event.preventDefault();
+  const errors = byId('plan-errors');
+  clearFieldErrors(planForm, errors);
+  const planId = byId('plan-id', HTMLInputElement).value.trim();
+  let body: unknown;
+  try {
+    body = JSON.parse(byId('plan-json', HTMLTextAreaElement).value) as unknown;
+  } catch (error) {
+    replaceChildren(errors, h('p', null, `The plan is not valid JSON: ${messageOf(error)}`));
+    errors.hidden = false;
+    errors.focus();
+    return;
+  }
+  void busy(planForm.querySelector('button[type="submit"]') as HTMLButtonElement, async () => {
+    try {
+      await api<ServiceLevelPlan>(`/service-levels/${encodeURIComponent(planId)}`, {
+        method: 'PUT',
+        json: body,
+      });
+      planForm.hidden = true;
+      await loadPlans();
+      announce(byId('plans-message'), `Saved plan ${planId}.`, 'success');
+    } catch (error) {
+      const problem = error instanceof ApiError ? error.problem : undefined;
+      // Fields of the JSON cannot be marked in a text box: list them by their path.
+      const lines = problem?.errors?.length
+        ? problem.errors.map((e) => `${e.field.replace(/^body\./, '')}: ${e.message}`)
+        : [messageOf(error)];
+      replaceChildren(
+        errors,
+        h('p', null, 'The plan was not saved:'),
+        h('ul', null, ...lines.map((line) => h('li', null, line))),
+      );
+      errors.hidden = false;
+      errors.focus();
+    }
+  });
+});
+
+// ---------------------------------------------------------------- report
+
+const reportForm = byId('report-form', HTMLFormElement);
+byId('report-month', HTMLInputElement).value = berlinMonth();
+
+function reportPath(format: 'json' | 'csv'): string {
+  const month = byId('report-month', HTMLInputElement).value;
+  return `/reports/service-levels?month=${encodeURIComponent(month)}&format=${format}`;
+}
+
+function reportError(error: unknown): void {
+  const summary = byId('report-errors');
+  if (error instanceof ApiError && error.problem.errors?.length) {
+    showFieldErrors(reportForm, error.problem, { summary, heading: 'Please check:' });
+  } else {
+    announce(
+      byId('report-message'),
+      `The report could not be loaded: ${messageOf(error)}`,
+      'error',
+    );
+  }
+}
+
+reportForm.addEventListener('submit', (event) => {
+  event.preventDefault();
+  clearFieldErrors(reportForm, byId('report-errors'));
+  void busy(reportForm.querySelector('button[type="submit"]') as HTMLButtonElement, async () => {
+    try {
+      const report = await api<ServiceLevelReport>(reportPath('json'));
+      if (report) renderReport(report);
+    } catch (error) {
+      reportError(error);
+    }
+  });
+});
+
+byId('report-csv', HTMLButtonElement).addEventListener('click', (event) => {
+  clearFieldErrors(reportForm, byId('report-errors'));
+  void busy(event.currentTarget as HTMLButtonElement, async () => {
+    const token = page?.session()?.token;
+    if (!token) return;
+    try {
+      const response = await callRaw(reportPath('csv'), {
+        token,
+        headers: { accept: 'text/csv' },
+      });
+      const url = URL.createObjectURL(await response.blob());
+      const month = byId('report-month', HTMLInputElement).value;
+      const link = h('a', {
+        attrs: { href: url, download: `service-levels-${month}.csv`, hidden: true },
+      });
+      document.body.append(link);
+      link.click();
+      link.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 60_000);
+    } catch (error) {
+      reportError(error);
+    }
+  });
+});
+
+function renderReport(report: ServiceLevelReport): void {
+  const n = (value: number | null) => (value === null ? '—' : String(value));
+  replaceChildren(
+    byId('report-body'),
+    ...report.rows.map((row) =>
+      h(
+        'tr',
+        { attrs: { 'data-customer-id': row.customerId, 'data-plan-id': row.planId } },
+        h('th', { attrs: { scope: 'row' } }, row.customerName),
+        h('td', null, row.planId),
+        h('td', { className: 'number' }, String(row.tickets)),
+        h(
+          'td',
+          { className: 'number' },
+          `${row.firstResponsesMet} / ${row.firstResponsesBreached} / ${row.firstResponsesPending}`,
+        ),
+        h(
+          'td',
+          { className: 'number' },
+          `${row.resolutionsMet} / ${row.resolutionsBreached} / ${row.resolutionsOpen}`,
+        ),
+        h('td', { className: 'number' }, n(row.medianFirstResponseBusinessMinutes)),
+        h('td', { className: 'number' }, n(row.medianWaitingMinutes)),
+      ),
+    ),
+  );
+  byId('report-table').hidden = report.rows.length === 0;
+  const { contract, standard } = report.waitingTime;
+  byId('report-waiting').textContent =
+    `Waiting time until an agent took or answered a ticket (median, minutes): contract ${n(contract.medianWaitingMinutes)} ` +
+    `(${contract.attended} of ${contract.tickets} tickets), standard ${n(standard.medianWaitingMinutes)} ` +
+    `(${standard.attended} of ${standard.tickets} tickets).`;
+  announce(
+    byId('report-message'),
+    report.rows.length === 0
+      ? `No contract customers in ${report.month}.`
+      : `${report.month}: ${report.rows.length} contract customer rows.`,
+    'success',
+  );
 }
 
 function splitList(text: string): string[] {
@@ -390,6 +659,7 @@ await startStaffPage({
     page = staffPage;
     void loadCustomers();
     void loadServices();
+    void loadPlans();
   },
   onSignedOut: () => {
     page = undefined;

@@ -167,6 +167,35 @@ async function loadMore(): Promise<void> {
   }
 }
 
+const RISK_NAMES: Record<string, string> = {
+  ok: 'on time',
+  'at-risk': 'at risk',
+  breached: 'breached',
+};
+
+/** The SLA cell of a queue row: the first-response due time, highlighted when at risk. */
+function dueCell(item: QueueItem): (Node | string)[] {
+  if (!item.sla) return ['—'];
+  const due =
+    item.sla.firstResponse === 'pending' || item.sla.firstResponse === 'breached'
+      ? item.sla.firstResponseDue
+      : item.sla.resolutionDue;
+  return [
+    h('time', { attrs: { datetime: due } }, formatDateTime(due)),
+    ...(item.slaRisk && item.slaRisk !== 'ok'
+      ? [' ', badge(`sla-${item.slaRisk}`, RISK_NAMES[item.slaRisk] ?? item.slaRisk)]
+      : []),
+  ];
+}
+
+/** Business minutes as people read them: `45 min`, `3 h 5 min`, `overdue 20 min`. */
+function businessMinutes(minutes: number | null): string {
+  if (minutes === null) return '';
+  const abs = Math.abs(minutes);
+  const text = abs < 60 ? `${abs} min` : `${Math.floor(abs / 60)} h ${abs % 60} min`;
+  return minutes < 0 ? `overdue by ${text} of business time` : `${text} of business time left`;
+}
+
 function renderQueue(): void {
   const focused =
     document.activeElement?.closest<HTMLElement>('[data-ticket-id]')?.dataset.ticketId;
@@ -212,6 +241,7 @@ function renderQueue(): void {
             formatAge(item.receivedAt, now),
           ),
         ),
+        h('td', { className: 'nowrap' }, ...dueCell(item)),
         h('td', null, ...customerCell(item)),
         h('td', { className: 'subject', attrs: { title: item.subject } }, item.subject),
       ),
@@ -421,6 +451,7 @@ function renderTicket(): void {
           ),
         )
       : []),
+    ...slaFacts(t),
   );
   byId('claim-this').hidden = t.status !== 'open';
   byId('release').hidden = !(held && t.assignee === me);
@@ -452,6 +483,38 @@ function renderTicket(): void {
   replaceChildren(byId('conversation'), ...conversation);
   renderFiles();
   renderWorkEntries();
+}
+
+/** A contract ticket's due times, business time left and what is at risk (SPEC §9). */
+function slaFacts(t: AgentTicket): HTMLElement[] {
+  const sla = t.sla;
+  if (!sla) return [];
+  const left = t.slaRemaining;
+  const state = (s: string) => badge(`sla-${s}`, s);
+  return [
+    ...fact(
+      'First response',
+      state(sla.firstResponse),
+      ' ',
+      sla.firstResponseAt
+        ? `answered ${formatDateTime(sla.firstResponseAt)} (due ${formatDateTime(sla.firstResponseDue)})`
+        : `due ${formatDateTime(sla.firstResponseDue)}; ${businessMinutes(left?.firstResponseMinutes ?? null)}`,
+    ),
+    ...fact(
+      'Resolution',
+      state(sla.resolution),
+      ' ',
+      sla.resolvedAt
+        ? `resolved ${formatDateTime(sla.resolvedAt)} (due ${formatDateTime(sla.resolutionDue)})`
+        : sla.resolution === 'paused'
+          ? `paused while waiting for the customer (due ${formatDateTime(sla.resolutionDue)} so far)`
+          : `due ${formatDateTime(sla.resolutionDue)}; ${businessMinutes(left?.resolutionMinutes ?? null)}`,
+    ),
+    ...fact(
+      'Plan',
+      `${sla.planId}${t.slaRisk && t.slaRisk !== 'ok' ? ` — ${RISK_NAMES[t.slaRisk]}` : ''}`,
+    ),
+  ];
 }
 
 function fact(term: string, ...value: (Node | string)[]): HTMLElement[] {
@@ -880,6 +943,7 @@ async function refreshMine(): Promise<void> {
         ' ',
         badge(`severity-${item.severity}`, SEVERITY_NAMES[item.severity] ?? item.severity),
         ` ${STATUS_NAMES[item.status] ?? item.status}: ${item.subject}`,
+        ...(item.sla ? [' · due ', ...dueCell(item)] : []),
       ),
     ),
     ...(held?.nextCursor

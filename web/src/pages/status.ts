@@ -21,6 +21,7 @@ import {
 import { announce, busy, byId, h, replaceChildren } from '../lib/dom';
 import { clearFieldErrors, showFieldErrors } from '../lib/field-errors';
 import { formatDateTime } from '../lib/format';
+import { deadlineInWords } from '../../../functions/domain/service-levels/deadline-words';
 import { preferredLocale, rememberLocale, showCustomerError, translator } from '../lib/locale';
 import type { Locale, MessageKey } from '../i18n/messages';
 
@@ -246,6 +247,7 @@ function render() {
       ...fact(t('status.severity'), t(`severity.${ticket.severity}`)),
       ...fact(t('status.received'), formatDateTime(ticket.receivedAt, locale)),
       ...fact(t('status.updated'), formatDateTime(ticket.updatedAt, locale)),
+      ...serviceLevelFacts(ticket),
     ),
     queueBox,
     h('h2', null, t('status.conversation')),
@@ -270,6 +272,39 @@ function render() {
     ),
   );
   container.hidden = false;
+}
+
+/**
+ * A contract ticket's deadlines in the customer's words and language (SPEC §9): when we
+ * answer at the latest, or when we did; by when the request should be solved.
+ */
+function serviceLevelFacts(current: CustomerTicket): HTMLElement[] {
+  const sla = current.sla;
+  if (!sla) return [];
+  const when = (iso: string) => deadlineInWords(iso, locale);
+  const response =
+    sla.firstResponseAt !== undefined
+      ? `${t('status.responded')}: ${formatDateTime(sla.firstResponseAt, locale)}`
+      : sla.firstResponse === 'breached'
+        ? t('status.responseLate', { when: when(sla.firstResponseDue) })
+        : t('status.responseDue', { when: when(sla.firstResponseDue) });
+  const facts = fact(
+    t('status.serviceLevel'),
+    h('span', { attrs: { id: 'sla-response', 'data-sla': sla.firstResponse } }, response),
+  );
+  if (sla.resolvedAt === undefined && current.status !== 'closed') {
+    facts.push(
+      ...fact(
+        t('status.resolutionDue'),
+        h(
+          'span',
+          { attrs: { id: 'sla-resolution', 'data-sla': sla.resolution } },
+          sla.resolution === 'paused' ? t('status.resolutionPaused') : when(sla.resolutionDue),
+        ),
+      ),
+    );
+  }
+  return facts;
 }
 
 function fact(term: string, value: Node | string): HTMLElement[] {

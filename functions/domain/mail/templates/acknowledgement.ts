@@ -1,3 +1,4 @@
+import { deadlineInWords } from '../../service-levels/deadline-words';
 import type { Group, Locale, Severity } from '../../ticket';
 import { html, layout } from '../html';
 import type { RenderedMail } from '../rendered-mail';
@@ -14,6 +15,8 @@ export interface AcknowledgementData {
   salesPhone: string;
   /** Standard tickets: how many requests waited before it when the mail was written. */
   waitingBefore?: number;
+  /** A contract ticket's first-response deadline and the plan's time zone (SPEC §9). */
+  responseDue?: { at: string; timeZone: string };
   /** The link that confirms the requester's address; only while it is not verified. */
   confirmUrl?: string;
 }
@@ -39,6 +42,7 @@ const TEXT = {
         : n === 1
           ? 'Beim Schreiben dieser E-Mail wartete eine Anfrage vor Ihrer. Später eingehende Anfragen mit Wartungsvertrag oder höherer Dringlichkeit werden vor Ihrer bearbeitet.'
           : `Beim Schreiben dieser E-Mail warteten ${n} Anfragen vor Ihrer. Später eingehende Anfragen mit Wartungsvertrag oder höherer Dringlichkeit werden vor Ihrer bearbeitet.`,
+    deadline: (due: string) => `Wir melden uns spätestens bis ${due}.`,
     follow:
       'Den Stand Ihrer Anfrage und Ihren aktuellen Platz in der Warteschlange sehen Sie hier:',
     token: 'Ihr Zugangsschlüssel zu diesem Ticket',
@@ -62,6 +66,7 @@ const TEXT = {
         : n === 1
           ? 'When this e-mail was written, one request was waiting before yours. Requests under a service contract or of higher urgency that arrive later are handled before yours.'
           : `When this e-mail was written, ${n} requests were waiting before yours. Requests under a service contract or of higher urgency that arrive later are handled before yours.`,
+    deadline: (due: string) => `We will get back to you by ${due} at the latest.`,
     follow: 'Follow your request and its current place in the queue here:',
     token: 'Your access key for this ticket',
     confirm:
@@ -74,7 +79,17 @@ const TEXT = {
 /** The acknowledgement every new ticket gets, with the policy of its group (SPEC §2). */
 export function renderAcknowledgement(data: AcknowledgementData, locale: Locale): RenderedMail {
   const t = TEXT[locale];
-  const policy = data.group === 'contract' ? t.contract : t.standard(data);
+  const due =
+    data.group === 'contract' && data.responseDue
+      ? t.deadline(
+          deadlineInWords(data.responseDue.at, locale, data.responseDue.timeZone) +
+            (locale === 'en' && data.responseDue.timeZone === 'Europe/Berlin'
+              ? ' (German time)'
+              : ''),
+        )
+      : undefined;
+  const policy =
+    data.group === 'contract' ? (due ? `${t.contract} ${due}` : t.contract) : t.standard(data);
   const waiting =
     data.group === 'standard' && data.waitingBefore !== undefined
       ? t.waiting(data.waitingBefore)

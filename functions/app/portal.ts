@@ -1,0 +1,396 @@
+import { berlinDay } from '../domain/calendar';
+import { isContractActiveOn, type Contract } from '../domain/customer';
+import { NotFoundError, TooManyRequestsError, UnauthorizedError } from '../domain/errors';
+import { outboxEvents, type OutboxEvent } from '../domain/mail/outbox-event';
+import { renderPortalSignIn } from '../domain/mail/templates/portal-sign-in';
+import {
+  displayNameOf,
+  hashPortalSecret,
+  newPortalSecret,
+  portalMaySee,
+  portalPartitionFor,
+  type PortalScope,
+  type PortalStatusFilter,
+  SESSION_TOKEN_PREFIX,
+  SESSION_TTL_SECONDS,
+  SIGN_IN_CODE_TTL_SECONDS,
+  statusesOf,
+} from '../domain/portal';
+import type { Principal } from '../domain/principal';
+import type { Locale, Severity } from '../domain/ticket';
+import type { MailSettings, OutgoingMail, RateLimiter } from './mail-ports';
+import type { PortalMailDeps, PortalSessions, PortalSignIns } from './portal-ports';
+import type {
+  Clock,
+  CustomerRepository,
+  MessageRepository,
+  Outbox,
+  PortalTickets,
+  QueuePage,
+  StoredTicket,
+  TicketDeps,
+  TicketRepository,
+} from './ports';
+import { submitTicket, type SubmittedTicket } from './submit-ticket';
+
+/**
+ * The customer portal (SPEC §11): sign-in by a one-time link, a bearer session, and what a
+ * signed-in contact may see and do. Who may see which ticket is decided in
+ * `domain/portal.ts`; these use cases apply it to every read and write.
+ */
+
+/** Sign-in requests per address and hour: beyond it, no more mail (the answer stays 202). */
+export const SIGN_IN_LIMIT_ADDRESS = { max: 5, windowSeconds: 3600 };
+/** Sign-in requests per client address and hour: beyond it, 429. */
+export const SIGN_IN_LIMIT_CLIENT = { max: 30, windowSeconds: 3600 };
+
+export type PortalPrincipal = Extract<Principal, { kind: 'portal' }>;
+
+/**
+ * `POST /portal/sign-in`: the answer (202) and the work are the same for every address,
+ * known or not — two rate counters and one queued event. The mailer decides whether the
+ * address may sign in (`planPortalSignInMail`), so neither the answer nor its timing says.
+ */
+export async function requestSignIn(
+  deps: {
+    rateLimiter: RateLimiter;
+    outbox: Outbox;
+    newId(): string;
+    limits?: { address: typeof SIGN_IN_LIMIT_ADDRESS; client: typeof SIGN_IN_LIMIT_CLIENT };
+  },
+  input: { email: string; locale: Locale; client: string },
+): Promise<void> {
+  const requestId = deps.newId();
+  const limits = deps.limits ?? { address: SIGN_IN_LIMIT_ADDRESS, client: SIGN_IN_LIMIT_CLIENT };
+  // Counter keys carry hashes, so the table holds no address in a key.
+  const clientAllowed = await deps.rateLimiter.tryConsume(
+    `portal-client:${hashPortalSecret(input.client)}`,
+    requestId,
+    limits.client.max,
+    limits.client.windowSeconds,
+  );
+  if (!clientAllowed) {
+    throw new TooManyRequestsError('Too many sign-in requests from here; try again in an hour.');
+  }
+  const addressAllowed = await deps.rateLimiter.tryConsume(
+    `portal-address:${hashPortalSecret(input.email)}`,
+    requestId,
+    limits.address.max,
+    limits.address.windowSeconds,
+  );
+  // Over the address limit the answer stays 202: a 429 here would let anyone mail-bomb an
+  // address until told so, and answering alike is what the caller sees for any address.
+  if (addressAllowed) {
+    await deps.outbox.publish(outboxEvents.portalSignIn(requestId, input.email, input.locale));
+  }
+}
+
+/** Whether an address may sign in: a contact or domain of a customer, or a requester. */
+export async function mayUsePortal(deps: PortalMailDeps, email: string): Promise<boolean> {
+  if (await deps.customers.findBySender(email)) return true;
+  return deps.portalTickets.hasPortalTickets(portalPartitionFor(email, { kind: 'requester' }));
+}
+
+/**
+ * The mailer's half of a sign-in request: for an address that may sign in, a new one-time
+ * code (only its hash is stored) and the mail with the link; for anyone else, nothing.
+ */
+export async function planPortalSignInMail(
+  deps: { portal?: PortalMailDeps; settings: MailSettings; clock: Clock },
+  event: Extract<OutboxEvent, { kind: 'portal-sign-in' }>,
+): Promise<OutgoingMail | { suppressed: string }> {
+  if (!deps.portal) throw new Error('the mailer has no portal dependencies');
+  if (!(await mayUsePortal(deps.portal, event.email))) {
+    return { suppressed: 'no portal access for this address' };
+  }
+  const code = newPortalSecret();
+  const validUntil = new Date(deps.clock.now().getTime() + SIGN_IN_CODE_TTL_SECONDS * 1000);
+  await deps.portal.signIns.saveCode(hashPortalSecret(code), event.email, validUntil);
+  const signInUrl = `${deps.settings.publicUrl}/portal.html?code=${encodeURIComponent(code)}${
+    event.locale === 'en' ? '&lang=en' : ''
+  }`;
+  const rendered = renderPortalSignIn(
+    { signInUrl, validMinutes: SIGN_IN_CODE_TTL_SECONDS / 60 },
+    event.locale,
+  );
+  const domain = deps.settings.supportAddress.split('@')[1] ?? 'servicedesk.invalid';
+  return {
+    eventId: event.eventId,
+    kind: event.kind,
+    from: deps.settings.supportAddress,
+    to: event.email,
+    ...rendered,
+    messageId: `<${event.eventId}@${domain}>`,
+    references: [],
+    autoSubmitted: 'auto-generated',
+  };
+}
+
+/**
+ * `POST /portal/session`: trades a sign-in code for a session token, once. The token is
+ * opaque (`sdp_` and 256 random bits), stored only as its hash.
+ */
+export async function startPortalSession(
+  deps: {
+    signIns: PortalSignIns;
+    sessions: PortalSessions;
+    clock: Clock;
+    /** Told that the address is proven (SPEC §14: a portal session verifies it). */
+    addressProven?: (email: string) => Promise<void>;
+  },
+  code: string,
+): Promise<{ sessionToken: string; expiresAt: string; email: string }> {
+  const email = await deps.signIns.redeemCode(hashPortalSecret(code));
+  if (!email) {
+    throw new UnauthorizedError('This sign-in link is not valid, was used already or expired.');
+  }
+  const sessionToken = newPortalSecret(SESSION_TOKEN_PREFIX);
+  const expiresAt = new Date(deps.clock.now().getTime() + SESSION_TTL_SECONDS * 1000).toISOString();
+  await deps.sessions.createSession(hashPortalSecret(sessionToken), { email, expiresAt });
+  await deps.addressProven?.(email);
+  return { sessionToken, expiresAt, email };
+}
+
+/** The signed-in person behind a portal bearer token, or a 401. */
+export async function portalPrincipalOf(
+  deps: { sessions: PortalSessions },
+  token: string,
+): Promise<PortalPrincipal> {
+  // Only portal tokens are looked up: a staff JWT is never a session, whatever it holds.
+  const session = token.startsWith(SESSION_TOKEN_PREFIX)
+    ? await deps.sessions.findSession(hashPortalSecret(token))
+    : undefined;
+  if (!session) {
+    throw new UnauthorizedError('Sign in to the portal again: the session is unknown or over.');
+  }
+  return { kind: 'portal', email: session.email, expiresAt: session.expiresAt };
+}
+
+/** `DELETE /portal/session`: signs out; the token is useless from now on. */
+export async function endPortalSession(
+  deps: { sessions: PortalSessions },
+  token: string,
+): Promise<void> {
+  await deps.sessions.endSession(hashPortalSecret(token));
+}
+
+/**
+ * What the address sees, decided at each request from the customer records as they are now
+ * (an admin's change applies at once): the customer it is a contact of or whose domain it
+ * has, else only its own tickets.
+ */
+export async function portalScopeOf(
+  deps: { customers: Pick<CustomerRepository, 'findBySender'> },
+  email: string,
+): Promise<PortalScope & { contactName?: string }> {
+  const match = await deps.customers.findBySender(email);
+  if (!match) return { kind: 'requester' };
+  return {
+    kind: 'customer',
+    customerId: match.customerId,
+    customerName: match.name,
+    ownTicketsOnly: match.ownTicketsOnly === true,
+    ...(match.contactName ? { contactName: match.contactName } : {}),
+  };
+}
+
+type ReadDeps = {
+  customers: Pick<CustomerRepository, 'findBySender'>;
+  tickets: Pick<TicketRepository, 'get'>;
+  portalTickets: PortalTickets;
+};
+
+/** `GET /portal/tickets`: the tickets the person may see, newest first. */
+export async function listPortalTickets(
+  deps: ReadDeps,
+  principal: PortalPrincipal,
+  query: { status: PortalStatusFilter; limit: number; cursor?: string },
+): Promise<QueuePage> {
+  const scope = await portalScopeOf(deps, principal.email);
+  const statuses = statusesOf(query.status);
+  return deps.portalTickets.portalPage(
+    portalPartitionFor(principal.email, scope),
+    {
+      ...(statuses ? { statuses } : {}),
+      ...(scope.kind === 'customer' && scope.ownTicketsOnly
+        ? { requesterEmail: principal.email }
+        : {}),
+    },
+    query.limit,
+    query.cursor,
+  );
+}
+
+/**
+ * One ticket the person may see. Another customer's ticket, or a colleague's for a contact
+ * who sees only their own, is a 404 like a ticket that does not exist.
+ */
+export async function readPortalTicket(
+  deps: ReadDeps,
+  principal: PortalPrincipal,
+  ticketId: string,
+): Promise<StoredTicket> {
+  const [scope, ticket] = await Promise.all([
+    portalScopeOf(deps, principal.email),
+    deps.tickets.get(ticketId),
+  ]);
+  if (!ticket || !portalMaySee(principal.email, scope, ticket)) {
+    throw new NotFoundError(`No ticket ${ticketId} in your portal.`);
+  }
+  return ticket;
+}
+
+/** The ticket with its public conversation. */
+export async function readPortalTicketWithMessages(
+  deps: ReadDeps & { messages: MessageRepository },
+  principal: PortalPrincipal,
+  ticketId: string,
+) {
+  const ticket = await readPortalTicket(deps, principal, ticketId);
+  return { ticket, messages: await deps.messages.list(ticketId) };
+}
+
+/** Who writes from the portal: the signed-in person, by the name we know for them. */
+export async function portalAuthor(
+  deps: { customers: Pick<CustomerRepository, 'findBySender'> },
+  principal: PortalPrincipal,
+  ticket?: StoredTicket,
+): Promise<{ name: string; email: string }> {
+  const scope = await portalScopeOf(deps, principal.email);
+  const ownName =
+    ticket?.requester.email?.toLowerCase() === principal.email ? ticket.requester.name : undefined;
+  return {
+    name: displayNameOf(principal.email, scope.contactName ?? ownName),
+    email: principal.email,
+  };
+}
+
+/**
+ * `POST /portal/tickets`: a new ticket from the signed-in address, under the name we know
+ * (or the one given), without typing the address: it is the proven one.
+ */
+export async function submitPortalTicket(
+  deps: TicketDeps,
+  principal: PortalPrincipal,
+  input: {
+    name?: string;
+    subject: string;
+    description: string;
+    severity: Severity;
+    locale: Locale;
+    phone?: string;
+  },
+  idempotencyKey?: string,
+): Promise<SubmittedTicket> {
+  const author = await portalAuthor(deps, principal);
+  return submitTicket(
+    deps,
+    {
+      name: input.name ?? author.name,
+      email: principal.email,
+      subject: input.subject,
+      description: input.description,
+      severity: input.severity,
+      locale: input.locale,
+      ...(input.phone ? { phone: input.phone } : {}),
+      channel: 'web',
+    },
+    // A namespace of its own per address: nobody else's key can collide with it.
+    idempotencyKey === undefined ? undefined : `portal:${principal.email}:${idempotencyKey}`,
+  );
+}
+
+/** Minutes of a contract's allowance used, per Berlin month. */
+export interface AllowanceUsage {
+  usedMinutesByMonth(
+    customerId: string,
+    fromMonth: string,
+    toMonth: string,
+  ): Promise<Map<string, number>>;
+}
+
+/** The months `YYYY-MM` from `count - 1` months before `month` up to `month`, oldest first. */
+export function lastMonths(month: string, count: number): string[] {
+  const [year, mon] = month.split('-').map(Number) as [number, number];
+  const months: string[] = [];
+  for (let i = count - 1; i >= 0; i--) {
+    const index = year * 12 + (mon - 1) - i;
+    months.push(`${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`);
+  }
+  return months;
+}
+
+/** `GET /portal/contract`. */
+export interface PortalContract {
+  customer: { id: string; name: string };
+  contract: Contract | null;
+  active: boolean;
+  thisMonth: {
+    month: string;
+    includedMinutes: number;
+    usedMinutes: number;
+    leftMinutes: number;
+  } | null;
+  months: { month: string; usedMinutes: number; includedMinutes: number }[];
+}
+
+/**
+ * The contract of the person's customer, what its included minutes did this month and in
+ * the last 12 (the current Berlin month and the 11 before). Contacts who see only their own
+ * tickets, and requesters without a customer, have no contract to see (404).
+ */
+export async function readPortalContract(
+  deps: {
+    customers: Pick<CustomerRepository, 'findBySender' | 'get'>;
+    allowanceUsage: AllowanceUsage;
+    clock: Clock;
+  },
+  principal: PortalPrincipal,
+): Promise<PortalContract> {
+  const scope = await portalScopeOf(deps, principal.email);
+  if (scope.kind !== 'customer' || scope.ownTicketsOnly) {
+    throw new NotFoundError('No contract to show for this sign-in.');
+  }
+  const customer = await deps.customers.get(scope.customerId);
+  if (!customer) throw new NotFoundError('No contract to show for this sign-in.');
+  const today = berlinDay(deps.clock.now());
+  const months = lastMonths(today.slice(0, 7), 12);
+  const contract = customer.contract ?? null;
+  const included = contract?.includedMinutesPerMonth ?? 0;
+  const used = contract
+    ? await deps.allowanceUsage.usedMinutesByMonth(
+        customer.customerId,
+        months[0] as string,
+        months[months.length - 1] as string,
+      )
+    : new Map<string, number>();
+  const current = months[months.length - 1] as string;
+  const usedNow = used.get(current) ?? 0;
+  return {
+    customer: { id: customer.customerId, name: customer.name },
+    contract,
+    active: isContractActiveOn(customer.contract, today),
+    thisMonth: contract
+      ? {
+          month: current,
+          includedMinutes: included,
+          usedMinutes: usedNow,
+          leftMinutes: Math.max(0, included - usedNow),
+        }
+      : null,
+    months: months.map((month) => ({
+      month,
+      usedMinutes: used.get(month) ?? 0,
+      includedMinutes: contract && monthOverlaps(contract, month) ? included : 0,
+    })),
+  };
+}
+
+/** Whether the contract ran on any day of the month. */
+function monthOverlaps(contract: Contract, month: string): boolean {
+  const first = `${month}-01`;
+  const last = `${month}-31`;
+  return (
+    contract.validFrom <= last && (contract.validTo === undefined || contract.validTo >= first)
+  );
+}
