@@ -43,7 +43,7 @@ export async function seedWaiting(context: BenchContext, n: number): Promise<See
     context.input.config.seedConcurrency,
   );
   const ms = performance.now() - started;
-  await queueCounters(context).recount();
+  await queueCounters(context).rebuild();
   return { tickets, ms };
 }
 

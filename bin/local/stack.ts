@@ -47,6 +47,11 @@ export interface LocalStackOptions {
    * (tests drive the job themselves, with a clock of their own). @default 60_000
    */
   escalationIntervalMs?: number;
+  /**
+   * How often the queue recount job runs (hourly on AWS, every minute by default here); 0
+   * never (tests that drive it themselves).
+   */
+  recountIntervalMs?: number;
 }
 
 export interface LocalStack {
@@ -182,14 +187,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     JWT_CLIENT_ID: LOCAL_CLIENT_ID,
   });
 
-  // The queue's bucket counters are derived afresh from the queue index at every start: a
-  // process stopped between a ticket's write and its counter update leaves them off by one,
-  // and a data folder from before the counters has none (docs/data-model.md).
+  // The queue's bucket counters are derived afresh from the queue index at every start,
+  // before anything can write: a process stopped between a ticket's write and its counter
+  // update leaves them off by one, and a data folder from before the counters has none
+  // (docs/data-model.md). While running, the recount job below repairs them instead.
   await new DynamoQueueCounters(
     createDocumentClient({ endpoint: dynamoDb.endpoint, region: 'local' }),
     tableName,
     { now: () => new Date() },
-  ).recount();
+  ).rebuild();
 
   // Lambda's SQS event source, played locally: the mailer consumes the outbox, the intake
   // the notifications of received mail.
@@ -211,6 +217,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   // The scheduled escalation job, every minute as on AWS (tests turn it off and drive it).
   const escalation = startRepeating(options.escalationIntervalMs ?? 60_000, async () => {
     await (await import('../../functions/jobs/escalate-service-levels')).handler();
+  });
+  // The scheduled queue recount, every minute instead of every hour.
+  const recount = startRepeating(options.recountIntervalMs ?? 60_000, async () => {
+    await (await import('../../functions/jobs/recount-queue')).handler();
   });
   // The scheduled acknowledgement sweeper, every few seconds instead of every minute.
   const sweeper = startRepeating(SWEEP_INTERVAL_MS, async () => {
@@ -265,6 +275,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       });
       await smtp.close();
       await escalation.stop();
+      await recount.stop();
       await sweeper.stop();
       await Promise.all(pollers.map((poller) => poller.stop()));
       await sqs.close();

@@ -37,17 +37,34 @@ const HISTORY_TTL_MS = 60_000;
 /** Tally items outlive the rate window by a day, then TTL removes them. */
 const TALLY_TTL_S = (RATE_WINDOW_DAYS + 1) * 24 * 3600;
 
+/** What a repair run found and did (see {@link DynamoQueueCounters.repair}). */
+export interface RepairReport {
+  /** Waiting tickets in the queue index. */
+  counted: number;
+  /** Buckets whose stored counts were corrected. */
+  corrected: number;
+  /** Buckets that disagree with the index for the first time (corrected next run if still so). */
+  suspected: number;
+  /** Empty buckets removed. */
+  removed: number;
+}
+
 /**
  * The queue's day buckets and the claim tally in the single table. Every ticket write that
  * puts a ticket into the queue, takes it out or moves it (DynamoTicketRepository) is followed
- * by an atomic ADD on the bucket(s) it left and entered; the ticket's conditional write
- * decides first, so each change is counted exactly once.
+ * by ONE atomic ADD on the bucket it left or entered (two only when a waiting ticket moves
+ * between buckets); the ticket's conditional write decides first, so each change is counted
+ * once. Each ADD also bumps the bucket's `v`, which the repair uses to tell a bucket that
+ * stayed still from one that is being written.
  */
 export class DynamoQueueCounters implements QueueCounters {
   private pending = new Map<string, Record<Group, number>>();
   private lastFlush = 0;
   /** The stored claims of the window as last read, with when (a statistic: 60 s old at most). */
   private stored?: { readAt: number; history: ClaimHistory };
+  /** The waiting totals as this instance last read them, and its own changes since. */
+  private totals?: { readAt: number; waiting: Record<Group, number> };
+  private ownSinceRead: Record<Group, number> = { contract: 0, standard: 0 };
 
   constructor(
     private readonly db: DynamoDBDocumentClient,
@@ -57,55 +74,19 @@ export class DynamoQueueCounters implements QueueCounters {
 
   async moved(before: string | undefined, after: string | undefined): Promise<void> {
     const moves = counterMoves(before, after);
-    const byGroup: Record<Group, number> = { contract: 0, standard: 0 };
-    for (const { bucket, delta } of moves) byGroup[groupOfBucket(bucket.day)] += delta;
-    await Promise.all([
-      ...moves.map(({ bucket, delta }) => this.add(bucket.day, bucket.hour, delta)),
-      // The totals per group change only when the ticket enters, leaves or changes group.
-      ...(byGroup.contract !== 0 || byGroup.standard !== 0 ? [this.addTotals(byGroup)] : []),
-    ]);
+    for (const { bucket, delta } of moves) this.ownSinceRead[groupOfBucket(bucket.day)] += delta;
+    await Promise.all(moves.map(({ bucket, delta }) => this.add(bucket.day, bucket.hour, delta)));
   }
 
+  /** One small write: the bucket's total, its hour and its version. No read, no return. */
   private async add(day: string, hour: string, delta: number): Promise<void> {
-    const { Attributes } = await this.db.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: keys.queueCounter(day),
-        UpdateExpression: 'ADD n :d, #hour :d SET entity = :entity',
-        ExpressionAttributeNames: { '#hour': hour },
-        ExpressionAttributeValues: { ':d': delta, ':entity': 'queueCounter' },
-        ReturnValues: 'UPDATED_NEW',
-      }),
-    );
-    // An empty bucket is removed, so a position read only meets buckets that hold tickets.
-    // The condition keeps a bucket another write has just entered.
-    if (delta < 0 && Number(Attributes?.n) === 0) {
-      try {
-        await this.db.send(
-          new DeleteCommand({
-            TableName: this.tableName,
-            Key: keys.queueCounter(day),
-            ConditionExpression: 'n = :zero',
-            ExpressionAttributeValues: { ':zero': 0 },
-          }),
-        );
-      } catch (error) {
-        if (!isConditionFailure(error)) throw error;
-      }
-    }
-  }
-
-  private async addTotals(delta: Record<Group, number>): Promise<void> {
     await this.db.send(
       new UpdateCommand({
         TableName: this.tableName,
-        Key: keys.queueTotals(),
-        UpdateExpression: 'ADD contract :c, standard :s SET entity = :entity',
-        ExpressionAttributeValues: {
-          ':c': delta.contract,
-          ':s': delta.standard,
-          ':entity': 'queueTotals',
-        },
+        Key: keys.queueCounter(day),
+        UpdateExpression: 'ADD n :d, #hour :d, v :one SET entity = :entity',
+        ExpressionAttributeNames: { '#hour': hour },
+        ExpressionAttributeValues: { ':d': delta, ':one': 1, ':entity': 'queueCounter' },
       }),
     );
   }
@@ -157,13 +138,22 @@ export class DynamoQueueCounters implements QueueCounters {
     return standingOf(bucket, ownDay ? [...before, ownDay] : before, aheadInHour);
   }
 
-  async waiting(): Promise<Record<Group, number>> {
-    const { Item } = await this.db.send(
-      new GetCommand({ TableName: this.tableName, Key: keys.queueTotals(), ConsistentRead: true }),
-    );
+  /**
+   * Waiting tickets per group: the sum of all day buckets (one Query of their totals). With
+   * `maxAgeMs`, a sum this instance read at most that long ago serves, plus the changes this
+   * instance made since (a claim reason, not a position: changes other instances made in
+   * that time are not in it).
+   */
+  async waiting(maxAgeMs = 0): Promise<Record<Group, number>> {
+    const now = this.clock.now().getTime();
+    if (!this.totals || now - this.totals.readAt > maxAgeMs) {
+      this.ownSinceRead = { contract: 0, standard: 0 };
+      this.totals = { readAt: now, waiting: waitingByGroup(await this.dayCounters({})) };
+    }
+    const { waiting } = this.totals;
     return {
-      contract: Math.max(0, Number(Item?.contract ?? 0)),
-      standard: Math.max(0, Number(Item?.standard ?? 0)),
+      contract: Math.max(0, waiting.contract + this.ownSinceRead.contract),
+      standard: Math.max(0, waiting.standard + this.ownSinceRead.standard),
     };
   }
 
@@ -295,12 +285,10 @@ export class DynamoQueueCounters implements QueueCounters {
   }
 
   /**
-   * Derives every day bucket afresh from the queue index (one paged Query of the keys) and
-   * replaces the stored buckets with them: the repair after a process ended between a
-   * ticket's write and its counter update, and the start for a queue that existed before
-   * the counters. Run it while nobody changes the queue; it returns the tickets counted.
+   * The day buckets as the queue index says they should be: one paged Query of the index's
+   * keys (every waiting ticket is read, billed by its size in the index).
    */
-  async recount(): Promise<number> {
+  private async countIndex(): Promise<{ fresh: Map<string, DayCounter>; counted: number }> {
     const fresh = new Map<string, DayCounter>();
     let startKey: Record<string, unknown> | undefined;
     let counted = 0;
@@ -326,37 +314,199 @@ export class DynamoQueueCounters implements QueueCounters {
       }
       startKey = page.LastEvaluatedKey;
     } while (startKey);
-    const stale = (await this.dayCounters({})).filter((c) => !fresh.has(c.day));
-    const totals = waitingByGroup([...fresh.values()]);
+    return { fresh, counted };
+  }
+
+  /** Every stored bucket with its hours, version and suspicion (strongly consistent). */
+  private async storedBuckets(): Promise<Map<string, StoredBucket>> {
+    const stored = new Map<string, StoredBucket>();
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :p',
+          ExpressionAttributeValues: { ':p': QUEUE_COUNTER_PARTITION },
+          ConsistentRead: true,
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        stored.set(String(item.sk), {
+          ...toDayCounter(item),
+          ...(item.v === undefined ? {} : { version: Number(item.v) }),
+          ...(typeof item.suspect === 'string' ? { suspect: item.suspect } : {}),
+        });
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return stored;
+  }
+
+  /**
+   * Replaces every stored bucket with what the queue index says: for moments when nothing
+   * changes the queue (the local stack's start, a bench's seeding, a one-off migration),
+   * never under traffic (a change between the count and the write would be lost). Returns
+   * the tickets counted.
+   */
+  async rebuild(): Promise<number> {
+    const { fresh, counted } = await this.countIndex();
+    const stale = [...(await this.storedBuckets()).keys()].filter((day) => !fresh.has(day));
     const writes: (() => Promise<unknown>)[] = [
-      () =>
-        this.db.send(
-          new PutCommand({
-            TableName: this.tableName,
-            Item: { ...keys.queueTotals(), entity: 'queueTotals', ...totals },
-          }),
-        ),
       ...[...fresh.values()].map(
         (c) => () =>
           this.db.send(
             new PutCommand({
               TableName: this.tableName,
-              Item: { ...keys.queueCounter(c.day), entity: 'queueCounter', n: c.total, ...c.hours },
+              Item: {
+                ...keys.queueCounter(c.day),
+                entity: 'queueCounter',
+                n: c.total,
+                v: 0,
+                ...c.hours,
+              },
             }),
           ),
       ),
       ...stale.map(
-        (c) => () =>
+        (day) => () =>
           this.db.send(
-            new DeleteCommand({ TableName: this.tableName, Key: keys.queueCounter(c.day) }),
+            new DeleteCommand({ TableName: this.tableName, Key: keys.queueCounter(day) }),
           ),
       ),
     ];
     for (let i = 0; i < writes.length; i += 16) {
       await Promise.all(writes.slice(i, i + 16).map((write) => write()));
     }
+    this.totals = undefined;
     return counted;
   }
+
+  /**
+   * Finds and fixes drift under live traffic (the scheduled recount). A bucket is only
+   * corrected when two runs, an interval apart, found the same difference from the index
+   * while its version `v` did not move: a ticket write whose ADD is still in flight, or an
+   * index that lags (on AWS a GSI is eventually consistent), shows a difference once, but
+   * not the same one with an unchanged bucket a run later; a process that died between a
+   * ticket's write and its ADD leaves exactly that. Every write here is conditional on `v`,
+   * so an ADD that lands meanwhile wins and the bucket is looked at again next run. Empty
+   * buckets (no ticket, count 0) are removed the same way.
+   */
+  async repair(): Promise<RepairReport> {
+    // The buckets first, then the index: a change that completes in between shows as a
+    // difference with a version its ADD then moves, so it is never corrected.
+    const stored = await this.storedBuckets();
+    const { fresh, counted } = await this.countIndex();
+    const report: RepairReport = { counted, corrected: 0, suspected: 0, removed: 0 };
+    const days = new Set([...stored.keys(), ...fresh.keys()]);
+    await Promise.all(
+      [...days].map(async (day) => {
+        const has = stored.get(day);
+        const want = fresh.get(day);
+        const diff = bucketDifference(has, want);
+        const unchanged =
+          has?.version === undefined
+            ? { ConditionExpression: 'attribute_not_exists(v)' }
+            : {
+                ConditionExpression: 'v = :v',
+                ExpressionAttributeValues: { ':v': has.version } as Record<string, unknown>,
+              };
+        try {
+          if (Object.keys(diff).length === 0) {
+            if (has && !want) {
+              await this.db.send(
+                new DeleteCommand({
+                  TableName: this.tableName,
+                  Key: keys.queueCounter(day),
+                  ...unchanged,
+                }),
+              );
+              report.removed++;
+            } else if (has?.suspect !== undefined) {
+              await this.db.send(
+                new UpdateCommand({
+                  TableName: this.tableName,
+                  Key: keys.queueCounter(day),
+                  UpdateExpression: 'REMOVE suspect',
+                  ...unchanged,
+                }),
+              );
+            }
+            return;
+          }
+          const signature = `${has?.version ?? 'none'}|${JSON.stringify(diff)}`;
+          if (has?.suspect === signature) {
+            const names: Record<string, string> = {};
+            const values: Record<string, unknown> = {
+              ...unchanged.ExpressionAttributeValues,
+              ':one': 1,
+            };
+            const adds = Object.entries(diff).map(([attribute, delta], i) => {
+              names[`#a${i}`] = attribute;
+              values[`:d${i}`] = delta;
+              return `#a${i} :d${i}`;
+            });
+            await this.db.send(
+              new UpdateCommand({
+                TableName: this.tableName,
+                Key: keys.queueCounter(day),
+                UpdateExpression: `ADD ${adds.join(', ')}, v :one REMOVE suspect`,
+                ConditionExpression: unchanged.ConditionExpression,
+                ExpressionAttributeNames: names,
+                ExpressionAttributeValues: values,
+              }),
+            );
+            report.corrected++;
+          } else {
+            await this.db.send(
+              new UpdateCommand({
+                TableName: this.tableName,
+                Key: keys.queueCounter(day),
+                UpdateExpression: 'SET suspect = :s, entity = :entity',
+                ConditionExpression: unchanged.ConditionExpression,
+                ExpressionAttributeValues: {
+                  ...unchanged.ExpressionAttributeValues,
+                  ':s': signature,
+                  ':entity': 'queueCounter',
+                },
+              }),
+            );
+            report.suspected++;
+          }
+        } catch (error) {
+          // An ADD landed since the read: the bucket is live, look again next run.
+          if (!isConditionFailure(error)) throw error;
+        }
+      }),
+    );
+    this.totals = undefined;
+    return report;
+  }
+}
+
+/** A stored bucket as the repair reads it. */
+interface StoredBucket extends DayCounter {
+  version?: number;
+  suspect?: string;
+}
+
+/**
+ * What must be added to a stored bucket to match the index: per attribute (`n`, `h00`…),
+ * only those that differ.
+ */
+export function bucketDifference(
+  has: DayCounter | undefined,
+  want: DayCounter | undefined,
+): Record<string, number> {
+  const diff: Record<string, number> = {};
+  const total = (want?.total ?? 0) - (has?.total ?? 0);
+  if (total !== 0) diff.n = total;
+  const hours = new Set([...Object.keys(has?.hours ?? {}), ...Object.keys(want?.hours ?? {})]);
+  for (const hour of [...hours].sort()) {
+    const delta = (want?.hours[hour] ?? 0) - (has?.hours[hour] ?? 0);
+    if (delta !== 0) diff[hour] = delta;
+  }
+  return diff;
 }
 
 const HOUR_ATTRIBUTE = /^h\d{2}$/;

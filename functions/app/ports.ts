@@ -90,8 +90,11 @@ export interface QueueCounters {
   moved(before: string | undefined, after: string | undefined): Promise<void>;
   /** The standing of the waiting ticket with this queue key. */
   standing(queueKey: string, ticketId: string): Promise<QueueStanding>;
-  /** Waiting tickets per group. */
-  waiting(): Promise<Record<Group, number>>;
+  /**
+   * Waiting tickets per group. `maxAgeMs` lets a sum this instance read that recently serve
+   * (with its own changes since); 0 reads afresh.
+   */
+  waiting(maxAgeMs?: number): Promise<Record<Group, number>>;
   /** A ticket of the group was claimed at that instant (tallied for the rate). */
   claimed(group: Group, at: Date): Promise<void>;
   /** The claims of the rate window before `now`. */

@@ -16,9 +16,15 @@ export interface ClaimReason {
   group: Group;
   severity: Severity;
   waitedMinutes: number;
-  /** Tickets still waiting in each group once this one was taken. */
-  behind: Record<Group, number>;
+  /** The waiting tickets it was taken ahead of, per group: those still waiting after it. */
+  ahead: Record<Group, number>;
 }
+
+/**
+ * How old the waiting totals behind a claim reason may be: this instance's last sum of the
+ * buckets, plus its own changes since. Claims of one instance then share one read.
+ */
+export const CLAIM_REASON_MAX_AGE_MS = 500;
 
 /**
  * The position of a waiting ticket and an estimate of when work on it starts; undefined for
@@ -39,17 +45,23 @@ export async function queueInfoOf(
   return { ...standing, estimatedStart: estimateStart(standing.position, history, now) };
 }
 
-/** The reason for a claim, from the claimed ticket and the waiting tickets left behind it. */
+/**
+ * The reason for a claim, from the claimed ticket and the tickets left waiting after it.
+ * The counts come from this instance's sum of the queue's buckets, at most
+ * {@link CLAIM_REASON_MAX_AGE_MS} old, with its own changes since: claims made on other
+ * instances in that half second may not be subtracted yet. Group, severity and waiting time
+ * are the claimed ticket's own.
+ */
 export async function claimReasonOf(
   deps: { queueCounters: Pick<QueueCounters, 'waiting'> },
   claimed: Ticket,
 ): Promise<ClaimReason> {
-  const behind = await deps.queueCounters.waiting();
+  const ahead = await deps.queueCounters.waiting(CLAIM_REASON_MAX_AGE_MS);
   const waitedMs = Date.parse(claimed.updatedAt) - Date.parse(claimed.receivedAt);
   return {
     group: claimed.group,
     severity: claimed.severity,
     waitedMinutes: Math.max(0, Math.floor(waitedMs / 60_000)),
-    behind,
+    ahead,
   };
 }

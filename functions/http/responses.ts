@@ -108,9 +108,11 @@ export const claimReason = z.object({
   group: z.enum(GROUPS),
   severity: z.enum(SEVERITIES),
   waitedMinutes: z.number().int().min(0).describe('From receipt to the claim'),
-  behind: z
+  ahead: z
     .object({ contract: z.number().int().min(0), standard: z.number().int().min(0) })
-    .describe('Tickets still waiting in each group once this one was taken'),
+    .describe(
+      'The waiting tickets it was taken ahead of, per group (those still waiting after it), as this instance counted them at most 0.5 s before',
+    ),
 });
 
 /** `sla` of a contract ticket's views (SPEC §9); standard tickets have none. */

@@ -98,7 +98,8 @@ export interface ClaimReason {
   group: Group;
   severity: Severity;
   waitedMinutes: number;
-  behind: { contract: number; standard: number };
+  /** The waiting tickets it was taken ahead of, per group. */
+  ahead: { contract: number; standard: number };
 }
 
 /** `sla` of a contract ticket's views. */

@@ -296,7 +296,7 @@ function claimReasonText(reason: ClaimReason): string {
   return (
     `Next because: ${GROUP_NAMES[reason.group] ?? reason.group}, ` +
     `${SEVERITY_NAMES[reason.severity] ?? reason.severity}, waited ${reason.waitedMinutes} min; ` +
-    `still waiting: ${reason.behind.contract} contract, ${reason.behind.standard} standard.`
+    `taken ahead of ${reason.ahead.contract} contract and ${reason.ahead.standard} standard tickets still waiting.`
   );
 }
 
