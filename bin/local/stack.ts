@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Worker } from 'node:worker_threads';
+import { backfillPortalKeys } from '../../functions/adapters/portal-backfill';
 import { DynamoQueueCounters } from '../../functions/adapters/queue-counters';
 import { createDocumentClient } from '../../functions/adapters/dynamodb';
 import { ValidationError } from '../../functions/domain/errors';
@@ -191,11 +192,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   // before anything can write: a process stopped between a ticket's write and its counter
   // update leaves them off by one, and a data folder from before the counters has none
   // (docs/data-model.md). While running, the recount job below repairs them instead.
-  await new DynamoQueueCounters(
-    createDocumentClient({ endpoint: dynamoDb.endpoint, region: 'local' }),
-    tableName,
-    { now: () => new Date() },
-  ).rebuild();
+  const startDb = createDocumentClient({ endpoint: dynamoDb.endpoint, region: 'local' });
+  await new DynamoQueueCounters(startDb, tableName, { now: () => new Date() }).rebuild();
+  // Tickets of a data folder from before the portal get their portal keys, once (a marker
+  // item remembers it; on AWS the same migration is run by hand, docs/operations.md).
+  await backfillPortalKeys(startDb, tableName);
 
   // Lambda's SQS event source, played locally: the mailer consumes the outbox, the intake
   // the notifications of received mail.

@@ -241,6 +241,36 @@ export class DynamoTicketRepository implements TicketRepository, PortalTickets {
     return Items.length > 0;
   }
 
+  async *receivedBetween(
+    partition: string,
+    from: string,
+    to: string,
+  ): AsyncIterable<StoredTicket[]> {
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: PORTAL_INDEX.indexName,
+          // The sort key is `<receivedAt>#<ticketId>`: `#` sorts below every digit, so
+          // `< to` ends before the first ticket received at `to`.
+          KeyConditionExpression: '#pk = :partition AND #sk BETWEEN :from AND :to',
+          ExpressionAttributeNames: {
+            '#pk': PORTAL_INDEX.partitionKey,
+            '#sk': PORTAL_INDEX.sortKey,
+          },
+          ExpressionAttributeValues: { ':partition': partition, ':from': from, ':to': `${to}#` },
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        }),
+      );
+      const tickets = (page.Items ?? [])
+        .map(ticketOfItem)
+        .filter((t) => t.receivedAt >= from && t.receivedAt < to);
+      if (tickets.length > 0) yield tickets;
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+  }
+
   async *waitingTicketsOf(customerId: string): AsyncIterable<StoredTicket> {
     let startKey: Record<string, unknown> | undefined;
     do {

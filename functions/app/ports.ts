@@ -116,6 +116,11 @@ export interface PortalTickets {
   ): Promise<QueuePage>;
   /** Whether the portal partition holds any ticket (one key-only read). */
   hasPortalTickets(partition: string): Promise<boolean>;
+  /**
+   * The partition's tickets received from `from` (inclusive) to `to` (exclusive), ISO
+   * instants, page by page from one Query on the portal index.
+   */
+  receivedBetween(partition: string, from: string, to: string): AsyncIterable<StoredTicket[]>;
 }
 
 /** Which tickets of a portal partition a page lists. */

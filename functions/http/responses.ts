@@ -525,12 +525,35 @@ export const portalContract = z.object({
       leftMinutes: z.number().int(),
     })
     .nullable(),
+  plan: serviceLevelPlan
+    .nullable()
+    .describe(
+      "The contract's service-level plan: business hours and targets; null without a contract",
+    ),
   months: z
     .array(
       z.object({
         month: z.string(),
         usedMinutes: z.number().int(),
         includedMinutes: z.number().int(),
+        serviceLevels: z
+          .array(
+            z.object({
+              planId: z.string(),
+              tickets: z.number().int(),
+              firstResponsesMet: z.number().int(),
+              firstResponsesBreached: z.number().int(),
+              firstResponsesPending: z.number().int(),
+              resolutionsMet: z.number().int(),
+              resolutionsBreached: z.number().int(),
+              resolutionsOpen: z.number().int(),
+              medianFirstResponseBusinessMinutes: z.number().nullable(),
+              medianWaitingMinutes: z.number().nullable(),
+            }),
+          )
+          .describe(
+            "The month's service-level results as the monthly report counts them (tickets by Berlin month of receipt), one row per plan; none in a month the contract did not run",
+          ),
       }),
     )
     .describe('The current Berlin month and the 11 before, oldest first'),
