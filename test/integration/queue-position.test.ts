@@ -184,4 +184,46 @@ describe('queue position (SPEC §10)', () => {
       { numRuns: 12 },
     );
   }, 240_000);
+
+  it('answers a claim with why it was next: group, severity, minutes waited, and the tickets it went ahead of', async () => {
+    for (const [acme, sev] of [
+      [false, 'low'],
+      [true, 'normal'],
+      [false, 'critical'],
+    ] as const) {
+      await api.submit({
+        email: acme ? 'it@acme.de' : 'someone@elsewhere.example',
+        severity: sev,
+      });
+    }
+    for (let claims = 0; claims < 3; claims++) {
+      // The whole queue as agents see it, page by page.
+      const waiting: { ticketId: string; group: string; severity: string }[] = [];
+      let cursor: string | null = null;
+      do {
+        const query: string = cursor
+          ? `?limit=100&cursor=${encodeURIComponent(cursor)}`
+          : '?limit=100';
+        const page = await api.request('GET', `/queue${query}`, { token: agent });
+        expect(page.status).toBe(200);
+        waiting.push(...(page.json.items as typeof waiting));
+        cursor = page.json.nextCursor as string | null;
+      } while (cursor);
+      const head = waiting[0];
+      if (!head) throw new Error('the queue is empty');
+      const claimed = await api.request('POST', '/queue/claim', { token: agent });
+      expect(claimed.status).toBe(200);
+      expect(claimed.json.ticketId).toBe(head.ticketId);
+      const rest = waiting.slice(1);
+      expect(claimed.json.claimReason).toEqual({
+        group: head.group,
+        severity: head.severity,
+        waitedMinutes: expect.any(Number),
+        ahead: {
+          contract: rest.filter((t) => t.group === 'contract').length,
+          standard: rest.filter((t) => t.group === 'standard').length,
+        },
+      });
+    }
+  });
 });
