@@ -65,6 +65,13 @@ export class DynamoQueueCounters implements QueueCounters {
   /** The waiting totals as this instance last read them, and its own changes since. */
   private totals?: { readAt: number; waiting: Record<Group, number> };
   private ownSinceRead: Record<Group, number> = { contract: 0, standard: 0 };
+  private readingTotals: Promise<void> | undefined;
+  /** Per day bucket: the changes gathering for its next write, and the write in flight. */
+  private readonly gathering = new Map<
+    string,
+    { deltas: Map<string, number>; write: Promise<void> }
+  >();
+  private readonly writing = new Map<string, Promise<void>>();
 
   constructor(
     private readonly db: DynamoDBDocumentClient,
@@ -78,15 +85,59 @@ export class DynamoQueueCounters implements QueueCounters {
     await Promise.all(moves.map(({ bucket, delta }) => this.add(bucket.day, bucket.hour, delta)));
   }
 
-  /** One small write: the bucket's total, its hour and its version. No read, no return. */
-  private async add(day: string, hour: string, delta: number): Promise<void> {
+  /**
+   * Adds `delta` to a bucket's hour (and total). Changes of one bucket are sent as one
+   * write: while a write to the bucket is in flight, the next changes gather and go out
+   * together when it returns (each caller waits for the write that carries its change). A
+   * lone change goes out at once; concurrent claims on the head bucket of one instance
+   * share writes. `ADD` commutes, so the sum is exact whatever the order.
+   */
+  private add(day: string, hour: string, delta: number): Promise<void> {
+    let batch = this.gathering.get(day);
+    if (!batch) {
+      const deltas = new Map<string, number>();
+      const previous = this.writing.get(day) ?? Promise.resolve();
+      const write = previous
+        .catch(() => {})
+        .then(() => {
+          // From here on, changes of this bucket gather for the next write.
+          if (this.gathering.get(day)?.deltas === deltas) this.gathering.delete(day);
+          return this.write(day, deltas);
+        });
+      batch = { deltas, write };
+      this.gathering.set(day, batch);
+      this.writing.set(day, write);
+      void write
+        .finally(() => {
+          if (this.writing.get(day) === write) this.writing.delete(day);
+        })
+        .catch(() => {});
+    }
+    batch.deltas.set(hour, (batch.deltas.get(hour) ?? 0) + delta);
+    return batch.write;
+  }
+
+  /** One small write: the bucket's total, its hours and its version. No read, no return. */
+  private async write(day: string, deltas: Map<string, number>): Promise<void> {
+    const changed = [...deltas].filter(([, d]) => d !== 0);
+    if (changed.length === 0) return;
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = { ':one': 1, ':entity': 'queueCounter' };
+    let total = 0;
+    const adds = changed.map(([hour, d], i) => {
+      names[`#h${i}`] = hour;
+      values[`:d${i}`] = d;
+      total += d;
+      return `#h${i} :d${i}`;
+    });
+    values[':n'] = total;
     await this.db.send(
       new UpdateCommand({
         TableName: this.tableName,
         Key: keys.queueCounter(day),
-        UpdateExpression: 'ADD n :d, #hour :d, v :one SET entity = :entity',
-        ExpressionAttributeNames: { '#hour': hour },
-        ExpressionAttributeValues: { ':d': delta, ':one': 1, ':entity': 'queueCounter' },
+        UpdateExpression: `ADD n :n, ${adds.join(', ')}, v :one SET entity = :entity`,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
       }),
     );
   }
@@ -146,11 +197,23 @@ export class DynamoQueueCounters implements QueueCounters {
    */
   async waiting(maxAgeMs = 0): Promise<Record<Group, number>> {
     const now = this.clock.now().getTime();
+    if (maxAgeMs <= 0) return waitingByGroup(await this.dayCounters({}));
     if (!this.totals || now - this.totals.readAt > maxAgeMs) {
-      this.ownSinceRead = { contract: 0, standard: 0 };
-      this.totals = { readAt: now, waiting: waitingByGroup(await this.dayCounters({})) };
+      // One read at a time: claims that find the sum too old while it is being read wait
+      // for that read instead of each sending their own.
+      this.readingTotals ??= (async () => {
+        const own = { contract: 0, standard: 0 };
+        this.ownSinceRead = own;
+        try {
+          const waiting = waitingByGroup(await this.dayCounters({}));
+          this.totals = { readAt: now, waiting };
+        } finally {
+          this.readingTotals = undefined;
+        }
+      })();
+      await this.readingTotals;
     }
-    const { waiting } = this.totals;
+    const { waiting } = this.totals ?? { waiting: { contract: 0, standard: 0 } };
     return {
       contract: Math.max(0, waiting.contract + this.ownSinceRead.contract),
       standard: Math.max(0, waiting.standard + this.ownSinceRead.standard),
