@@ -66,6 +66,9 @@ export class DynamoQueueCounters implements QueueCounters {
   private totals?: { readAt: number; waiting: Record<Group, number> };
   private ownSinceRead: Record<Group, number> = { contract: 0, standard: 0 };
   private readingTotals: Promise<void> | undefined;
+  /** All buckets with their hours as last read for acknowledgements, and the read under way. */
+  private allBuckets?: { startedAt: number; counters: DayCounter[] };
+  private readingBuckets?: { startedAt: number; read: Promise<void> };
   /** Per day bucket: the changes gathering for its next write, and the write in flight. */
   private readonly gathering = new Map<
     string,
@@ -187,6 +190,62 @@ export class DynamoQueueCounters implements QueueCounters {
     const inHour = ownDay?.hours[bucket.hour] ?? 0;
     const aheadInHour = countBehind ? Math.max(0, inHour - 1 - counted) : counted;
     return standingOf(bucket, ownDay ? [...before, ownDay] : before, aheadInHour);
+  }
+
+  /**
+   * The standing of a waiting ticket from all buckets as read at or after `since` (one
+   * Query of every bucket with its hours, shared by the calls of this instance that accept
+   * it), plus the COUNT of the tickets behind it in its own hour, read now. For the
+   * acknowledgement, written moments after receipt: with `since` the moment its event was
+   * taken up, the buckets include the ticket itself; claims and arrivals between that read
+   * and the COUNT may make it off by those.
+   */
+  async standingSince(queueKey: string, ticketId: string, since: Date): Promise<QueueStanding> {
+    const bucket = bucketOf(queueKey);
+    const [buckets, behind] = await Promise.all([
+      this.bucketsSince(since.getTime()),
+      this.count({
+        TableName: this.tableName,
+        IndexName: QUEUE_INDEX.indexName,
+        KeyConditionExpression: '#pk = :queue AND #sk BETWEEN :from AND :to',
+        FilterExpression: 'ticketId <> :me',
+        ExpressionAttributeNames: { '#pk': QUEUE_INDEX.partitionKey, '#sk': QUEUE_INDEX.sortKey },
+        ExpressionAttributeValues: {
+          ':queue': QUEUE_PARTITION,
+          ':from': queueKey,
+          ':to': `${bucket.hourPrefix};`,
+          ':me': ticketId,
+        },
+        Select: 'COUNT',
+      }),
+    ]);
+    const inHour = buckets.find((c) => c.day === bucket.day)?.hours[bucket.hour] ?? 0;
+    return standingOf(bucket, buckets, Math.max(0, inHour - 1 - behind));
+  }
+
+  /** Every bucket with its hours, from a read started at or after `since` (one at a time). */
+  private async bucketsSince(since: number): Promise<DayCounter[]> {
+    for (;;) {
+      if (this.allBuckets && this.allBuckets.startedAt >= since) return this.allBuckets.counters;
+      if (this.readingBuckets && this.readingBuckets.startedAt >= since) {
+        await this.readingBuckets.read;
+        continue;
+      }
+      const startedAt = this.clock.now().getTime();
+      const read = (async () => {
+        const counters = [...(await this.storedBuckets()).values()];
+        if (!this.allBuckets || this.allBuckets.startedAt < startedAt) {
+          this.allBuckets = { startedAt, counters };
+        }
+      })();
+      this.readingBuckets = { startedAt, read };
+      try {
+        await read;
+      } finally {
+        if (this.readingBuckets?.read === read) this.readingBuckets = undefined;
+      }
+      return this.allBuckets?.counters ?? [];
+    }
   }
 
   /**

@@ -81,6 +81,8 @@ async function plan(
 ): Promise<OutgoingMail | { suppressed: string }> {
   if (event.kind === 'finance-notice') return financeNotice(deps, event);
   if (event.kind === 'portal-sign-in') return planPortalSignInMail(deps, event);
+  // The ticket and its queue counters were written before its event was queued.
+  const takenUpAt = deps.clock.now();
   const ticket = await deps.tickets.get(event.ticketId);
   if (!ticket) return { suppressed: `ticket ${event.ticketId} does not exist` };
   if (event.kind === 'sla-escalation') return slaEscalation(deps, event, ticket);
@@ -97,11 +99,13 @@ async function plan(
       if (limited) return { suppressed: `acknowledgement rate limit per ${limited} reached` };
       const accessToken = await deps.accessTokens.tokenFor(ticket.ticketId, event.tokenNonce);
       // A standard ticket learns how many requests wait before it (SPEC §10); the mailer
-      // sends moments after receipt, so this is the queue it arrived in.
+      // sends moments after receipt, so this is the queue it arrived in. The buckets are
+      // read once for the acknowledgements this instance writes at the same moment (any
+      // read started after this one was taken up counts the ticket itself).
       const waitingBefore =
         ticket.group === 'standard' && ticket.status === 'open'
           ? await deps.queueCounters
-              .standing(encodeQueueKey(ticket), ticket.ticketId)
+              .standingSince(encodeQueueKey(ticket), ticket.ticketId, takenUpAt)
               .then((s) => s.position - 1)
           : undefined;
       // An unverified requester gets a link to prove the address theirs (SPEC §14). It

@@ -120,7 +120,7 @@ export interface MailerDeps {
   portal?: PortalMailDeps;
   tickets: TicketRepository;
   /** Where a waiting ticket stands, for the acknowledgement of a standard ticket. */
-  queueCounters: Pick<QueueCounters, 'standing'>;
+  queueCounters: Pick<QueueCounters, 'standingSince'>;
   messages: MessageRepository;
   workEntries: WorkEntryReader;
   mailLog: MailLog;

@@ -91,6 +91,12 @@ export interface QueueCounters {
   /** The standing of the waiting ticket with this queue key. */
   standing(queueKey: string, ticketId: string): Promise<QueueStanding>;
   /**
+   * The standing from the buckets as read at or after `since` (a read shared by the calls
+   * that accept it) and its own hour counted now: for acknowledgements, moments after
+   * receipt.
+   */
+  standingSince(queueKey: string, ticketId: string, since: Date): Promise<QueueStanding>;
+  /**
    * Waiting tickets per group. `maxAgeMs` lets a sum this instance read that recently serve
    * (with its own changes since); 0 reads afresh.
    */

@@ -59,16 +59,21 @@ describe('queue bucket counters in the DynamoDB stand-in', () => {
 
   async function expectExact(model: Map<string, StoredTicket>) {
     const open = [...model.values()].filter((t) => t.status === 'open').sort(compareQueuePositions);
-    const standings = await Promise.all(
-      open.map((t) => counters.standing(encodeQueueKey(t), t.ticketId)),
-    );
-    standings.forEach((standing, index) => {
+    const now = new Date();
+    const [standings, forAcknowledgements] = await Promise.all([
+      Promise.all(open.map((t) => counters.standing(encodeQueueKey(t), t.ticketId))),
+      // What the acknowledgements use: the buckets read once for all of them.
+      Promise.all(open.map((t) => counters.standingSince(encodeQueueKey(t), t.ticketId, now))),
+    ]);
+    open.forEach((_, index) => {
       const ahead = open.slice(0, index);
-      expect(standing).toEqual({
+      const expected = {
         position: index + 1,
         aheadContract: ahead.filter((t) => t.group === 'contract').length,
         aheadStandard: ahead.filter((t) => t.group === 'standard').length,
-      });
+      };
+      expect(standings[index]).toEqual(expected);
+      expect(forAcknowledgements[index]).toEqual(expected);
     });
     expect(await counters.waiting()).toEqual({
       contract: open.filter((t) => t.group === 'contract').length,

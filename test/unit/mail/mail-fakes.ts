@@ -211,7 +211,7 @@ export const MAIL_SETTINGS: MailSettings = {
 export class FakeQueueCounters {
   position = 1;
   asked: string[] = [];
-  async standing(queueKey: string) {
+  async standingSince(queueKey: string) {
     this.asked.push(queueKey);
     return { position: this.position, aheadContract: 0, aheadStandard: this.position - 1 };
   }
