@@ -68,7 +68,7 @@ export class DynamoQueueCounters implements QueueCounters {
   private readingTotals: Promise<void> | undefined;
   /** All buckets with their hours as last read for acknowledgements, and the read under way. */
   private allBuckets?: { startedAt: number; counters: DayCounter[] };
-  private readingBuckets?: { startedAt: number; read: Promise<void> };
+  private readonly readingBuckets = new Set<{ startedAt: number; read: Promise<DayCounter[]> }>();
   /** Per day bucket: the changes gathering for its next write, and the write in flight. */
   private readonly gathering = new Map<
     string,
@@ -223,28 +223,30 @@ export class DynamoQueueCounters implements QueueCounters {
     return standingOf(bucket, buckets, Math.max(0, inHour - 1 - behind));
   }
 
-  /** Every bucket with its hours, from a read started at or after `since` (one at a time). */
+  /**
+   * Every bucket with its hours, from a read started at or after `since`: the last one, one
+   * under way, or a new one (never waiting behind an older read).
+   */
   private async bucketsSince(since: number): Promise<DayCounter[]> {
-    for (;;) {
-      if (this.allBuckets && this.allBuckets.startedAt >= since) return this.allBuckets.counters;
-      if (this.readingBuckets && this.readingBuckets.startedAt >= since) {
-        await this.readingBuckets.read;
-        continue;
-      }
-      const startedAt = this.clock.now().getTime();
-      const read = (async () => {
-        const counters = [...(await this.storedBuckets()).values()];
+    if (this.allBuckets && this.allBuckets.startedAt >= since) return this.allBuckets.counters;
+    const underWay = [...this.readingBuckets].find((r) => r.startedAt >= since);
+    if (underWay) return underWay.read;
+    const startedAt = this.clock.now().getTime();
+    const reading = {
+      startedAt,
+      read: this.storedBuckets().then((stored) => {
+        const counters = [...stored.values()];
         if (!this.allBuckets || this.allBuckets.startedAt < startedAt) {
           this.allBuckets = { startedAt, counters };
         }
-      })();
-      this.readingBuckets = { startedAt, read };
-      try {
-        await read;
-      } finally {
-        if (this.readingBuckets?.read === read) this.readingBuckets = undefined;
-      }
-      return this.allBuckets?.counters ?? [];
+        return counters;
+      }),
+    };
+    this.readingBuckets.add(reading);
+    try {
+      return await reading.read;
+    } finally {
+      this.readingBuckets.delete(reading);
     }
   }
 
