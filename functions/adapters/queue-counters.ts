@@ -62,9 +62,13 @@ export class DynamoQueueCounters implements QueueCounters {
   private lastFlush = 0;
   /** The stored claims of the window as last read, with when (a statistic: 60 s old at most). */
   private stored?: { readAt: number; history: ClaimHistory };
-  /** The waiting totals as this instance last read them, and its own changes since. */
-  private totals?: { readAt: number; waiting: Record<Group, number> };
-  private ownSinceRead: Record<Group, number> = { contract: 0, standard: 0 };
+  /**
+   * Every bucket's `n` and version `v` as this instance last read them, and the states its
+   * own writes returned since that read started: per bucket the state with the higher
+   * version wins, so a change is never counted twice nor missed by this instance.
+   */
+  private totals?: { readAt: number; buckets: Map<string, BucketState> };
+  private ownSinceRead = new Map<string, BucketState>();
   private readingTotals: Promise<void> | undefined;
   /** All buckets with their hours as last read for acknowledgements, and the read under way. */
   private allBuckets?: { startedAt: number; counters: DayCounter[] };
@@ -84,7 +88,6 @@ export class DynamoQueueCounters implements QueueCounters {
 
   async moved(before: string | undefined, after: string | undefined): Promise<void> {
     const moves = counterMoves(before, after);
-    for (const { bucket, delta } of moves) this.ownSinceRead[groupOfBucket(bucket.day)] += delta;
     await Promise.all(moves.map(({ bucket, delta }) => this.add(bucket.day, bucket.hour, delta)));
   }
 
@@ -134,15 +137,20 @@ export class DynamoQueueCounters implements QueueCounters {
       return `#h${i} :d${i}`;
     });
     values[':n'] = total;
-    await this.db.send(
+    const { Attributes } = await this.db.send(
       new UpdateCommand({
         TableName: this.tableName,
         Key: keys.queueCounter(day),
         UpdateExpression: `ADD n :n, ${adds.join(', ')}, v :one SET entity = :entity`,
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
+        // The bucket's count and version after this write (free; a few bytes).
+        ReturnValues: 'UPDATED_NEW',
       }),
     );
+    const state = { n: Number(Attributes?.n ?? 0), v: Number(Attributes?.v ?? 0) };
+    const known = this.ownSinceRead.get(day);
+    if (!known || known.v < state.v) this.ownSinceRead.set(day, state);
   }
 
   async standing(queueKey: string, ticketId: string): Promise<QueueStanding> {
@@ -263,37 +271,47 @@ export class DynamoQueueCounters implements QueueCounters {
       // One read at a time: claims that find the sum too old while it is being read wait
       // for that read instead of each sending their own.
       this.readingTotals ??= (async () => {
-        const own = { contract: 0, standard: 0 };
-        this.ownSinceRead = own;
+        // Writes that return from here on may or may not be in the read: their returned
+        // version tells.
+        this.ownSinceRead = new Map();
         try {
-          const waiting = waitingByGroup(await this.dayCounters({}));
-          this.totals = { readAt: now, waiting };
+          const buckets = new Map<string, BucketState>();
+          for (const c of await this.dayCounters({ withVersion: true })) {
+            buckets.set(c.day, { n: c.total, v: c.version ?? 0 });
+          }
+          this.totals = { readAt: now, buckets };
         } finally {
           this.readingTotals = undefined;
         }
       })();
       await this.readingTotals;
     }
-    const { waiting } = this.totals ?? { waiting: { contract: 0, standard: 0 } };
-    return {
-      contract: Math.max(0, waiting.contract + this.ownSinceRead.contract),
-      standard: Math.max(0, waiting.standard + this.ownSinceRead.standard),
-    };
+    const merged = new Map(this.totals?.buckets);
+    for (const [day, own] of this.ownSinceRead) {
+      const read = merged.get(day);
+      if (!read || read.v < own.v) merged.set(day, own);
+    }
+    const waiting: Record<Group, number> = { contract: 0, standard: 0 };
+    for (const [day, { n }] of merged) waiting[groupOfBucket(day)] += Math.max(0, n);
+    return waiting;
   }
 
   /**
    * The totals (`n`, no hours) of the day buckets, all or those sorting before `below`,
    * read strongly consistent.
    */
-  private async dayCounters(range: { below?: string }): Promise<DayCounter[]> {
-    const counters: DayCounter[] = [];
+  private async dayCounters(range: {
+    below?: string;
+    withVersion?: boolean;
+  }): Promise<(DayCounter & { version?: number })[]> {
+    const counters: (DayCounter & { version?: number })[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
       const page = await this.db.send(
         new QueryCommand({
           TableName: this.tableName,
           KeyConditionExpression: range.below ? 'pk = :p AND sk < :below' : 'pk = :p',
-          ProjectionExpression: 'sk, n',
+          ProjectionExpression: range.withVersion ? 'sk, n, v' : 'sk, n',
           ExpressionAttributeValues: {
             ':p': QUEUE_COUNTER_PARTITION,
             ...(range.below ? { ':below': range.below } : {}),
@@ -302,7 +320,12 @@ export class DynamoQueueCounters implements QueueCounters {
           ...(startKey ? { ExclusiveStartKey: startKey } : {}),
         }),
       );
-      for (const item of page.Items ?? []) counters.push(toDayCounter(item));
+      for (const item of page.Items ?? []) {
+        counters.push({
+          ...toDayCounter(item),
+          ...(item.v === undefined ? {} : { version: Number(item.v) }),
+        });
+      }
       startKey = page.LastEvaluatedKey;
     } while (startKey);
     return counters;
@@ -606,6 +629,12 @@ export class DynamoQueueCounters implements QueueCounters {
     this.totals = undefined;
     return report;
   }
+}
+
+/** A bucket's count and version, as a read or a write of this instance saw it. */
+interface BucketState {
+  n: number;
+  v: number;
 }
 
 /** A stored bucket as the repair reads it. */

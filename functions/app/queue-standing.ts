@@ -21,8 +21,9 @@ export interface ClaimReason {
 }
 
 /**
- * How old the waiting totals behind a claim reason may be: this instance's last sum of the
- * buckets, plus its own changes since. Claims of one instance then share one read.
+ * How old the waiting totals behind a claim reason may be: this instance's last read of the
+ * buckets, updated by what its own writes returned since. Claims of one instance then share
+ * one read.
  */
 export const CLAIM_REASON_MAX_AGE_MS = 500;
 
@@ -47,9 +48,9 @@ export async function queueInfoOf(
 
 /**
  * The reason for a claim, from the claimed ticket and the tickets left waiting after it.
- * The counts come from this instance's sum of the queue's buckets, at most
- * {@link CLAIM_REASON_MAX_AGE_MS} old, with its own changes since: claims made on other
- * instances in that half second may not be subtracted yet. Group, severity and waiting time
+ * The counts come from this instance's read of the queue's buckets, at most
+ * {@link CLAIM_REASON_MAX_AGE_MS} old, updated by what its own writes returned since: claims
+ * made on other instances in that half second may not be subtracted yet. Group, severity and waiting time
  * are the claimed ticket's own.
  */
 export async function claimReasonOf(
