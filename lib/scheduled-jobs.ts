@@ -81,6 +81,17 @@ export const SCHEDULED_JOBS: readonly ScheduledJob[] = [
       "Monthly, the 1st at 06:00 Berlin: the previous month's billing export to S3, finance mailed",
   },
   {
+    handler: 'recount-queue',
+    // Hourly: a counter left wrong by a function that died between a ticket's write and its
+    // counter's ADD is corrected at the second run that finds it (docs/data-model.md). Each
+    // run reads the whole queue index, so more often would cost more than drift does.
+    cron: { minute: '17' },
+    table: 'readwrite',
+    timeout: Duration.minutes(5),
+    description:
+      "Hourly: compare the queue position's counters with the queue index and correct drift",
+  },
+  {
     handler: 'escalate-service-levels',
     // Every minute: a warning or breach is mailed at most a minute late. A run when nothing
     // is due is one Query on the sparse due index (docs/data-model.md).

@@ -1,6 +1,7 @@
 import {
   type DynamoDBDocumentClient,
   GetCommand,
+  PutCommand,
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
@@ -13,13 +14,13 @@ import { GROUPS, isHeld, isWaiting, SEVERITIES, type Group } from '../domain/tic
 import type {
   PortalFilter,
   PortalTickets,
+  QueueCounters,
   QueuePage,
   QueueStatistics,
   StoredTicket,
   TicketRepository,
   WaitingTickets,
 } from '../app/ports';
-import { conditionalPut } from './conditional-put';
 import { isConditionFailure } from './dynamodb';
 import { fieldsOf } from './item-fields';
 import {
@@ -43,6 +44,8 @@ export class DynamoTicketRepository implements TicketRepository, PortalTickets, 
     private readonly tableName: string,
     /** Told after every write that puts a ticket into the queue or moves it there. */
     private readonly onQueueChange: () => void = () => {},
+    /** The queue's bucket counters, told of every change of a ticket's queue key. */
+    private readonly counters?: Pick<QueueCounters, 'moved' | 'claimed'>,
   ) {}
 
   async create(ticket: StoredTicket): Promise<boolean> {
@@ -188,7 +191,16 @@ export class DynamoTicketRepository implements TicketRepository, PortalTickets, 
           ReturnValues: 'ALL_NEW',
         }),
       );
-      return Attributes ? ticketOfItem(Attributes) : undefined;
+      if (!Attributes) return undefined;
+      const claimed = ticketOfItem(Attributes);
+      if (this.counters) {
+        // The claim's condition held, so this is the one write that took the ticket out.
+        await Promise.all([
+          this.counters.moved(encodeQueueKey(claimed), undefined),
+          this.counters.claimed(claimed.group, new Date(at)),
+        ]);
+      }
+      return claimed;
     } catch (error) {
       if (isConditionFailure(error)) return undefined;
       throw error;
@@ -284,6 +296,36 @@ export class DynamoTicketRepository implements TicketRepository, PortalTickets, 
       }),
     );
     return Items.length > 0;
+  }
+
+  async *receivedBetween(
+    partition: string,
+    from: string,
+    to: string,
+  ): AsyncIterable<StoredTicket[]> {
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: PORTAL_INDEX.indexName,
+          // The sort key is `<receivedAt>#<ticketId>`: `#` sorts below every digit, so
+          // `< to` ends before the first ticket received at `to`.
+          KeyConditionExpression: '#pk = :partition AND #sk BETWEEN :from AND :to',
+          ExpressionAttributeNames: {
+            '#pk': PORTAL_INDEX.partitionKey,
+            '#sk': PORTAL_INDEX.sortKey,
+          },
+          ExpressionAttributeValues: { ':partition': partition, ':from': from, ':to': `${to}#` },
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        }),
+      );
+      const tickets = (page.Items ?? [])
+        .map(ticketOfItem)
+        .filter((t) => t.receivedAt >= from && t.receivedAt < to);
+      if (tickets.length > 0) yield tickets;
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
   }
 
   async *waitingTicketsOf(customerId: string): AsyncIterable<StoredTicket> {
@@ -386,14 +428,31 @@ export class DynamoTicketRepository implements TicketRepository, PortalTickets, 
   }
 
   private async put(ticket: StoredTicket, condition: string, values?: Record<string, unknown>) {
-    const written = await conditionalPut(this.db, {
-      TableName: this.tableName,
-      Item: ticketItem(ticket),
-      ConditionExpression: condition,
-      ...(values ? { ExpressionAttributeValues: values } : {}),
-    });
-    if (written && isWaiting(ticket.status)) this.onQueueChange();
-    return written;
+    const item = ticketItem(ticket);
+    let before: Record<string, unknown> | undefined;
+    try {
+      const { Attributes } = await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: item,
+          ConditionExpression: condition,
+          ...(values ? { ExpressionAttributeValues: values } : {}),
+          // The old queue key tells the counters which bucket the ticket left.
+          ...(this.counters ? { ReturnValues: 'ALL_OLD' } : {}),
+        }),
+      );
+      before = Attributes;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+    if (this.counters) {
+      const oldKey = typeof before?.queueSk === 'string' ? before.queueSk : undefined;
+      const newKey = typeof item.queueSk === 'string' ? item.queueSk : undefined;
+      await this.counters.moved(oldKey, newKey);
+    }
+    if (isWaiting(ticket.status)) this.onQueueChange();
+    return true;
   }
 }
 

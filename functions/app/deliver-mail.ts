@@ -3,6 +3,7 @@ import { normalizeMailbox } from '../domain/mail/mailbox';
 import type { OutboxEvent, TicketEvent } from '../domain/mail/outbox-event';
 import type { RenderedMail } from '../domain/mail/rendered-mail';
 import { renderAcknowledgement } from '../domain/mail/templates/acknowledgement';
+import { encodeQueueKey } from '../domain/queue-key';
 import { renderAgentReply } from '../domain/mail/templates/agent-reply';
 import { renderBillingNotice } from '../domain/mail/templates/billing-notice';
 import { renderFinanceNotice } from '../domain/mail/templates/finance-notice';
@@ -90,6 +91,8 @@ async function plan(
 ): Promise<OutgoingMail | { suppressed: string }> {
   if (event.kind === 'finance-notice') return financeNotice(deps, event);
   if (event.kind === 'portal-sign-in') return planPortalSignInMail(deps, event);
+  // The ticket and its queue counters were written before its event was queued.
+  const takenUpAt = deps.clock.now();
   const ticket = await deps.tickets.get(event.ticketId);
   if (!ticket) return { suppressed: `ticket ${event.ticketId} does not exist` };
   if (event.kind === 'sla-escalation') return slaEscalation(deps, event, ticket);
@@ -105,6 +108,16 @@ async function plan(
       const limited = await acknowledgementLimitReached(deps, event, to);
       if (limited) return { suppressed: `acknowledgement rate limit per ${limited} reached` };
       const accessToken = await deps.accessTokens.tokenFor(ticket.ticketId, event.tokenNonce);
+      // A standard ticket learns how many requests wait before it (SPEC §10); the mailer
+      // sends moments after receipt, so this is the queue it arrived in. The buckets are
+      // read once for the acknowledgements this instance writes at the same moment (any
+      // read started after this one was taken up counts the ticket itself).
+      const waitingBefore =
+        ticket.group === 'standard' && ticket.status === 'open'
+          ? await deps.queueCounters
+              .standingSince(encodeQueueKey(ticket), ticket.ticketId, takenUpAt)
+              .then((s) => s.position - 1)
+          : undefined;
       // An unverified requester gets a link to prove the address theirs (SPEC §14). It
       // opens a page that asks for a click: link scanners fetch links, but do not post.
       const confirmUrl = ticket.requesterVerified
@@ -118,6 +131,7 @@ async function plan(
           )}${ticket.locale === 'en' ? '&lang=en' : ''}`;
       rendered = renderAcknowledgement(
         {
+          ...(waitingBefore !== undefined ? { waitingBefore } : {}),
           ticketId: ticket.ticketId,
           subject: ticket.subject,
           name: ticket.requester.name,

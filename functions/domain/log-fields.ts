@@ -36,6 +36,10 @@ export const LOG_FIELDS = [
   'looked',
   'escalated',
   'breaches',
+  'counted',
+  'corrected',
+  'suspected',
+  'removed',
   // errors: the error's class name, our message and stack (scrubbed)
   'error',
   'detail',

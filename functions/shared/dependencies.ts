@@ -29,6 +29,7 @@ import { SesMailSender } from '../adapters/ses-mail-sender';
 import { SqsOutbox } from '../adapters/sqs-outbox';
 import { DynamoTicketNumbers } from '../adapters/ticket-number-allocator';
 import { DynamoTicketRepository } from '../adapters/ticket-repository';
+import { DynamoQueueCounters } from '../adapters/queue-counters';
 import { DynamoWorkEntryRepository } from '../adapters/work-entry-repository';
 import { DynamoAllowances } from '../adapters/allowances';
 import {
@@ -54,6 +55,8 @@ export type Dependencies = TicketDeps &
     exports: ExportStore;
     /** The queue heads this instance read last, shared by its claims. */
     claimCandidates: ClaimCandidates;
+    /** Counts of waiting tickets per queue bucket and the claim tally. */
+    queueCounters: DynamoQueueCounters;
     /** The portal's reads of tickets (the same repository as `tickets`). */
     portalTickets: PortalTickets;
     signIns: PortalSignIns;
@@ -84,9 +87,13 @@ export function createDependencies(): Dependencies {
   });
   const parts = {
     tickets: () =>
-      new DynamoTicketRepository(table().db, table().name, () =>
-        deps.claimCandidates.queueChanged(),
+      new DynamoTicketRepository(
+        table().db,
+        table().name,
+        () => deps.claimCandidates.queueChanged(),
+        deps.queueCounters,
       ),
+    queueCounters: () => new DynamoQueueCounters(table().db, table().name, clock),
     claimCandidates: () => new ClaimCandidates(deps.tickets, clock),
     customers: () => new DynamoCustomerRepository(table().db, table().name, clock),
     idempotency: () => new DynamoIdempotencyStore(table().db, table().name, clock),

@@ -33,8 +33,8 @@ function scheduleOf(functionPrefix: string): { schedule: CfnResource; functionId
 }
 
 describe('the schedules', () => {
-  it('are the acknowledgement sweeper, the daily contract regrouping, the monthly export, the SLA escalation and the queue metrics', () => {
-    template.resourceCountIs('AWS::Scheduler::Schedule', 5);
+  it('are the acknowledgement sweeper, the daily contract regrouping, the monthly export, the queue recount, the SLA escalation and the queue metrics', () => {
+    template.resourceCountIs('AWS::Scheduler::Schedule', 6);
   });
 
   it('each use a role that may invoke their function only', () => {
@@ -44,6 +44,7 @@ describe('the schedules', () => {
       'JobsMonthlyExportFunction',
       'JobsEscalateServiceLevelsFunction',
       'JobsPublishQueueMetricsFunction',
+      'JobsRecountQueueFunction',
     ]) {
       const { schedule, functionId } = scheduleOf(prefix);
       const target = schedule.Properties?.Target as { RoleArn: unknown };
@@ -112,6 +113,35 @@ describe('the acknowledgement sweeper', () => {
         Resource: { 'Fn::GetAtt': [queueId, 'Arn'] },
       }),
     ]);
+  });
+});
+
+describe('the queue recount', () => {
+  it('runs hourly, at minute 17 Berlin time', () => {
+    const { schedule } = scheduleOf('JobsRecountQueueFunction');
+    expect(schedule.Properties).toMatchObject({
+      ScheduleExpression: 'cron(17 * * * ? *)',
+      ScheduleExpressionTimezone: 'Europe/Berlin',
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      State: 'ENABLED',
+    });
+  });
+
+  it('runs functions/jobs/recount-queue.ts with the table to read and correct, and nothing else', () => {
+    const { functionId } = scheduleOf('JobsRecountQueueFunction');
+    const statements = statementsOfFunction(template, functionId);
+    expect(statements.flatMap(actionsOf)).toEqual(
+      expect.arrayContaining([...TABLE_ACTIONS.readwrite]),
+    );
+    expect(
+      statements.flatMap(actionsOf).filter((a) => a.startsWith('sqs:') || a.startsWith('s3:')),
+    ).toEqual([]);
+    expect(environmentOf(template, functionId)).toMatchObject({
+      TABLE_NAME: { Ref: 'DataTableFDBAD0F2' },
+    });
+    expect(
+      resourcesOfType(template, 'AWS::Lambda::Function')[functionId]?.Properties,
+    ).toMatchObject({ Timeout: 300 });
   });
 });
 
