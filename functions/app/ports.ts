@@ -92,6 +92,8 @@ export interface WaitingTickets {
 /** The queue measured for the operator's dashboard (the queue index, no ticket read). */
 export interface QueueStatistics {
   waitingByGroup(): Promise<Record<Group, WaitingTickets>>;
+}
+
 /**
  * Counts of waiting tickets per bucket of the queue key, so that a position is read without
  * reading the tickets ahead (docs/data-model.md, "Queue position"), and the claims tallied
