@@ -26,9 +26,21 @@ export type DeliveryOutcome =
   | { outcome: 'duplicate' }
   | { outcome: 'suppressed'; reason: string };
 
-/** Thrown when another worker is sending the same event right now: retry later. */
+/**
+ * Thrown when another worker is sending the same event right now: retry later, once that
+ * worker's lease has run out (`retryAfterSeconds`, the whole lease: an upper bound of what
+ * is left of it). Retrying sooner only counts receives: after a crash the queue's own
+ * backoff (10 s, 20 s, 40 s …) would spend four of the five receives inside a 120 s lease,
+ * and a fifth refusal would move the event to the dead-letter queue.
+ */
 export class DeliveryInProgressError extends Error {
   override name = 'DeliveryInProgressError';
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
 }
 
 /**
@@ -37,12 +49,13 @@ export class DeliveryInProgressError extends Error {
  * no-reply addresses, at most a few per address and hour.
  */
 export async function deliverMail(deps: MailerDeps, event: OutboxEvent): Promise<DeliveryOutcome> {
-  const claim = await deps.mailLog.claim(
-    event.eventId,
-    deps.settings.leaseSeconds ?? LEASE_SECONDS,
-  );
+  const leaseSeconds = deps.settings.leaseSeconds ?? LEASE_SECONDS;
+  const claim = await deps.mailLog.claim(event.eventId, leaseSeconds);
   if (claim === 'done') return { outcome: 'duplicate' };
-  if (claim === 'busy') throw new DeliveryInProgressError(`${event.eventId} is being sent`);
+  if (claim === 'busy') {
+    // A few seconds past the lease, so that the next receive finds it run out.
+    throw new DeliveryInProgressError(`${event.eventId} is being sent`, leaseSeconds + 5);
+  }
   let planned: OutgoingMail | { suppressed: string };
   let providerMessageId: string;
   try {

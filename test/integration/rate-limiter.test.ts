@@ -1,0 +1,108 @@
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDocumentClient } from '../../functions/adapters/dynamodb';
+import { DynamoRateLimiter, PRUNE_AT } from '../../functions/adapters/rate-limiter';
+import { keys } from '../../functions/adapters/table-design';
+import { TestStack } from './harness';
+
+/**
+ * The sliding-window limits against the DynamoDB stand-in: most counts are one conditional
+ * UpdateItem, a full window is pruned by a read and a versioned write, and however the two
+ * interleave, no window ever lets more than its limit through.
+ */
+describe('sliding-window rate limits in the DynamoDB stand-in', () => {
+  let api: TestStack;
+  let now = Date.parse('2026-05-04T08:00:00.000Z');
+  const clock = { now: () => new Date(now) };
+  const HOUR = 3600;
+
+  beforeAll(async () => {
+    api = await TestStack.start();
+  });
+  afterAll(() => api?.stop());
+
+  const limiter = () => {
+    const db = createDocumentClient({
+      endpoint: api.stack.dynamoDbEndpoint,
+      region: 'eu-central-1',
+    });
+    return { db, limits: new DynamoRateLimiter(db, api.stack.tableName, clock) };
+  };
+
+  it('lets exactly max different users through when 40 count at once on one key', async () => {
+    const { db, limits } = limiter();
+    const results = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => limits.tryConsume('race:one', `event-${i}`, 10, HOUR)),
+    );
+    expect(results.filter(Boolean)).toHaveLength(10);
+    db.destroy();
+  });
+
+  it('counts a user once however often it retries, also when the window is full', async () => {
+    const { db, limits } = limiter();
+    expect(await limits.tryConsume('retry:one', 'a', 2, HOUR)).toBe(true);
+    expect(await limits.tryConsume('retry:one', 'a', 2, HOUR)).toBe(true);
+    expect(await limits.tryConsume('retry:one', 'b', 2, HOUR)).toBe(true);
+    expect(await limits.tryConsume('retry:one', 'c', 2, HOUR)).toBe(false);
+    // a and b were counted: their retries still pass, the limit is not used up twice.
+    expect(await limits.tryConsume('retry:one', 'a', 2, HOUR)).toBe(true);
+    expect(await limits.tryConsume('retry:one', 'b', 2, HOUR)).toBe(true);
+    expect(await limits.tryConsume('retry:one', 'c', 2, HOUR)).toBe(false);
+    db.destroy();
+  });
+
+  it('slides: a count leaves the window an hour after it was made, not at the full hour', async () => {
+    const { db, limits } = limiter();
+    expect(await limits.tryConsume('slide:one', 'a', 2, HOUR)).toBe(true);
+    now += 30 * 60_000;
+    expect(await limits.tryConsume('slide:one', 'b', 2, HOUR)).toBe(true);
+    now += 29 * 60_000;
+    expect(await limits.tryConsume('slide:one', 'c', 2, HOUR)).toBe(false);
+    now += 61_000; // a is 60 min 1 s old, b 30 min 1 s
+    expect(await limits.tryConsume('slide:one', 'c', 2, HOUR)).toBe(true);
+    expect(await limits.tryConsume('slide:one', 'd', 2, HOUR)).toBe(false);
+    db.destroy();
+  });
+
+  it(`keeps a window with a limit above ${PRUNE_AT} to the counts of its last hour`, async () => {
+    const { db, limits } = limiter();
+    for (let i = 0; i < PRUNE_AT; i++) {
+      expect(await limits.tryConsume('big:one', `old-${i}`, 1_000_000, HOUR)).toBe(true);
+    }
+    now += HOUR * 1000 + 1;
+    for (let i = 0; i < 5; i++) {
+      expect(await limits.tryConsume('big:one', `new-${i}`, 1_000_000, HOUR)).toBe(true);
+    }
+    const { Item } = await db.send(
+      new GetCommand({
+        TableName: api.stack.tableName,
+        Key: keys.rateLimit('big:one'),
+        ConsistentRead: true,
+      }),
+    );
+    const counted = Object.keys(Item ?? {}).filter((name) => name.startsWith('h:'));
+    expect(counted.sort()).toEqual(['h:new-0', 'h:new-1', 'h:new-2', 'h:new-3', 'h:new-4']);
+    expect(Item?.n).toBe(5);
+    db.destroy();
+  });
+
+  it('reads a window written before issue 12 (users in a `hits` map) and keeps its counts', async () => {
+    const { db, limits } = limiter();
+    await db.send(
+      new PutCommand({
+        TableName: api.stack.tableName,
+        Item: {
+          ...keys.rateLimit('legacy:one'),
+          entity: 'rate-limit',
+          hits: { a: now - 1000, b: now - 2000 },
+          version: 7,
+        },
+      }),
+    );
+    expect(await limits.tryConsume('legacy:one', 'a', 3, HOUR)).toBe(true);
+    expect(await limits.tryConsume('legacy:one', 'c', 3, HOUR)).toBe(true);
+    expect(await limits.tryConsume('legacy:one', 'd', 3, HOUR)).toBe(false);
+    expect(await limits.tryConsume('legacy:one', 'b', 3, HOUR)).toBe(true);
+    db.destroy();
+  });
+});
