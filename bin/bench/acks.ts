@@ -5,6 +5,7 @@ import { composeMime } from '../../functions/adapters/ses-mail-sender';
 import { FIRST_TICKET_NUMBER } from '../../functions/domain/ticket-number';
 import { LOCAL_CREDENTIALS } from '../local/dynamodb';
 import { type BenchContext, fail, settle } from './context';
+import { createHttpClient } from './http-client';
 import { count, percent, rate, ratioTarget, section, table, verdict } from './report';
 import { summarize } from './stats';
 
@@ -31,19 +32,49 @@ async function backlog(sqs: SQSClient, queueUrl: string): Promise<number> {
   return Object.values(Attributes).reduce((sum, value) => sum + Number(value ?? 0), 0);
 }
 
-/** `clients` concurrent web-form submissions for `seconds`; when each ticket was answered. */
+/**
+ * Tickets per client address and per mail domain: under the default acknowledgement limits
+ * (20 per client address, 50 per domain and hour), so that every ticket is acknowledged
+ * through the limits as configured in production, each one counted.
+ */
+const TICKETS_PER_CLIENT_ADDRESS = 10;
+const TICKETS_PER_DOMAIN = 25;
+
+/** The `n`-th client address of the bench: 127.16.0.1, 127.16.0.2, … (never .0 or .255). */
+export function benchClientAddress(n: number): string {
+  const host = n % 254;
+  const rest = Math.floor(n / 254);
+  return `127.${16 + Math.floor(rest / 256)}.${rest % 256}.${host + 1}`;
+}
+
+/**
+ * `clients` concurrent web-form submissions for `seconds`; when each ticket was answered.
+ * Like many customers, not one machine: every ticket from a mailbox of its own, 25 from a
+ * mail domain, 10 from a client address (each connection from its own 127.x.y.z).
+ */
 async function intake(context: BenchContext, clients: number, seconds: number, offset: number) {
   const answered = new Map<number, number>();
   const until = performance.now() + seconds * 1000;
   let next = offset;
+  let addresses = Math.floor(offset / TICKETS_PER_CLIENT_ADDRESS) + clients;
   await Promise.all(
-    Array.from({ length: clients }, async () => {
+    Array.from({ length: clients }, async (_, clientIndex) => {
+      let address = Math.floor(offset / TICKETS_PER_CLIENT_ADDRESS) + clientIndex;
+      let http = createHttpClient(context.input.apiUrl, 1, benchClientAddress(address));
+      let fromAddress = 0;
       while (performance.now() < until) {
+        if (fromAddress === TICKETS_PER_CLIENT_ADDRESS) {
+          http.close();
+          address = addresses++;
+          http = createHttpClient(context.input.apiUrl, 1, benchClientAddress(address));
+          fromAddress = 0;
+        }
+        fromAddress++;
         const i = next++;
-        const response = await context.http.send('POST', '/tickets', {
+        const response = await http.send('POST', '/tickets', {
           json: {
             name: `Bench Customer ${i}`,
-            email: `ack${i}@mail.example`,
+            email: `ack${i}@d${Math.floor(i / TICKETS_PER_DOMAIN)}.mail.example`,
             subject: `Bench ticket ${i}: export fails`,
             description: 'Since the last update the nightly export fails with a timeout.',
             severity: 'normal',
@@ -55,6 +86,7 @@ async function intake(context: BenchContext, clients: number, seconds: number, o
         const { ticketId } = JSON.parse(response.body) as { ticketId: string };
         answered.set(Number(ticketId.slice(2)), Date.now());
       }
+      http.close();
     }),
   );
   return answered;

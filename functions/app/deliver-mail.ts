@@ -93,6 +93,12 @@ async function plan(
 ): Promise<OutgoingMail | { suppressed: string }> {
   if (event.kind === 'finance-notice') return financeNotice(deps, event);
   if (event.kind === 'portal-sign-in') return planPortalSignInMail(deps, event);
+  // The ticket and its thread are read at once: two store calls, one wait. The thread goes
+  // unused when the mail is suppressed (a cheap read of a few items); a failed read of it
+  // counts only when it is used.
+  const thread =
+    event.kind === 'sla-escalation' ? Promise.resolve([]) : deps.mailLog.thread(event.ticketId);
+  thread.catch(() => undefined);
   const ticket = await deps.tickets.get(event.ticketId);
   if (!ticket) return { suppressed: `ticket ${event.ticketId} does not exist` };
   if (event.kind === 'sla-escalation') return slaEscalation(deps, event, ticket);
@@ -176,7 +182,7 @@ async function plan(
       break;
     }
   }
-  return compose(deps, ticket, event, rendered, autoSubmitted, to);
+  return compose(deps, ticket, event, rendered, autoSubmitted, to, await thread);
 }
 
 /**
@@ -281,16 +287,17 @@ function newMessageId(deps: MailerDeps): string {
   return `<${deps.newMessageIdLocalPart()}@${domain}>`;
 }
 
-async function compose(
+function compose(
   deps: MailerDeps,
   ticket: StoredTicket,
   event: TicketEvent,
   rendered: RenderedMail,
   autoSubmitted: OutgoingMail['autoSubmitted'],
   to: string,
-): Promise<OutgoingMail> {
+  threadIds: string[],
+): OutgoingMail {
   const answered = event.kind === 'acknowledgement' && event.inReplyTo ? [event.inReplyTo] : [];
-  const thread = threadHeaders([...answered, ...(await deps.mailLog.thread(ticket.ticketId))]);
+  const thread = threadHeaders([...answered, ...threadIds]);
   return {
     eventId: event.eventId,
     ticketId: ticket.ticketId,
