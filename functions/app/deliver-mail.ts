@@ -50,6 +50,10 @@ export class DeliveryInProgressError extends Error {
  */
 export async function deliverMail(deps: MailerDeps, event: OutboxEvent): Promise<DeliveryOutcome> {
   const leaseSeconds = deps.settings.leaseSeconds ?? LEASE_SECONDS;
+  // The reads go out with the claim: one wait for three store calls instead of three
+  // waits one after another (the mailer's rate under load is its waits: issue 12). A
+  // redelivered event wastes them; a read that fails counts only if it is used.
+  const reads = startReads(deps, event);
   const claim = await deps.mailLog.claim(event.eventId, leaseSeconds);
   if (claim === 'done') return { outcome: 'duplicate' };
   if (claim === 'busy') {
@@ -59,7 +63,7 @@ export async function deliverMail(deps: MailerDeps, event: OutboxEvent): Promise
   let planned: OutgoingMail | { suppressed: string };
   let providerMessageId: string;
   try {
-    planned = await plan(deps, event);
+    planned = await plan(deps, event, reads);
     if ('suppressed' in planned) {
       await deps.mailLog.suppress(event.eventId, planned.suppressed);
       return { outcome: 'suppressed', reason: planned.suppressed };
@@ -87,19 +91,42 @@ export async function deliverMail(deps: MailerDeps, event: OutboxEvent): Promise
   return { outcome: 'sent', providerMessageId };
 }
 
+/** The reads a ticket's mail needs, started at once. */
+interface TicketReads {
+  ticket: Promise<StoredTicket | undefined>;
+  /** Message ids of the ticket's thread (none read for an escalation, which stays out). */
+  thread: Promise<string[]>;
+}
+
+function startReads(deps: MailerDeps, event: OutboxEvent): TicketReads | undefined {
+  if (event.kind === 'finance-notice' || event.kind === 'portal-sign-in') return undefined;
+  return ticketReads(deps, event);
+}
+
+function ticketReads(
+  deps: MailerDeps,
+  event: Exclude<OutboxEvent, { kind: 'finance-notice' | 'portal-sign-in' }>,
+): TicketReads {
+  const reads: TicketReads = {
+    ticket: deps.tickets.get(event.ticketId),
+    thread:
+      event.kind === 'sla-escalation' ? Promise.resolve([]) : deps.mailLog.thread(event.ticketId),
+  };
+  // Unused when the event turns out done, busy or suppressed: no unhandled rejection then.
+  reads.ticket.catch(() => undefined);
+  reads.thread.catch(() => undefined);
+  return reads;
+}
+
 async function plan(
   deps: MailerDeps,
   event: OutboxEvent,
+  reads: TicketReads | undefined,
 ): Promise<OutgoingMail | { suppressed: string }> {
   if (event.kind === 'finance-notice') return financeNotice(deps, event);
   if (event.kind === 'portal-sign-in') return planPortalSignInMail(deps, event);
-  // The ticket and its thread are read at once: two store calls, one wait. The thread goes
-  // unused when the mail is suppressed (a cheap read of a few items); a failed read of it
-  // counts only when it is used.
-  const thread =
-    event.kind === 'sla-escalation' ? Promise.resolve([]) : deps.mailLog.thread(event.ticketId);
-  thread.catch(() => undefined);
-  const ticket = await deps.tickets.get(event.ticketId);
+  const { ticket: ticketRead, thread } = reads ?? ticketReads(deps, event);
+  const ticket = await ticketRead;
   if (!ticket) return { suppressed: `ticket ${event.ticketId} does not exist` };
   if (event.kind === 'sla-escalation') return slaEscalation(deps, event, ticket);
   const to = ticket.requester.email;
