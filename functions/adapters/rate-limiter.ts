@@ -15,11 +15,18 @@ import { keys, TTL_ATTRIBUTE } from './table-design';
 const ATTEMPTS = 8;
 
 /**
- * Entries a window may hold before a count takes the slow path and drops those that left
- * the window. Bounds the item (about 40 bytes an entry, DynamoDB allows 400 KB) for limits
- * far above any default; a limit below it prunes when it is reached.
+ * The highest limit counted event by event. A window holds each event it counted (about
+ * 40 bytes each, DynamoDB allows 400 KB an item), and every count above the limit reads
+ * the whole window; a limit above this (e.g. a limit lifted for a load test) counts per
+ * minute instead ({@link DynamoRateLimiter}).
  */
-export const PRUNE_AT = 1_000;
+export const EXACT_UP_TO = 1_000;
+
+/** Minutes after a window's end in which a per-minute count is still removed. */
+const MINUTE_SWEEP = 60;
+
+/** Where the per-minute counts of a window above {@link EXACT_UP_TO} are kept. */
+const MINUTE = 'm:';
 
 /** A window as stored: each counted user as an attribute `h:<user>` holding when. */
 type Window = Record<string, unknown> & { version?: number };
@@ -60,6 +67,7 @@ export class DynamoRateLimiter implements RateLimiter {
   ) {}
 
   async tryConsume(key: string, user: string, max: number, windowSeconds: number) {
+    if (max > EXACT_UP_TO) return this.countPerMinute(key, max, windowSeconds);
     let known = await this.countAtOnce(key, user, max, windowSeconds);
     if (known === true) return true;
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
@@ -132,7 +140,7 @@ export class DynamoRateLimiter implements RateLimiter {
             ':ttl': Math.ceil(now / 1000) + windowSeconds,
             ':entity': 'rate-limit',
             ':one': 1,
-            ':max': Math.min(max, PRUNE_AT),
+            ':max': max,
           },
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
@@ -144,6 +152,51 @@ export class DynamoRateLimiter implements RateLimiter {
       if (old === undefined) return undefined;
       return Object.keys(old).length > 0 ? (unmarshall(old) as Window) : null;
     }
+  }
+
+  /**
+   * A limit above {@link EXACT_UP_TO}: one UpdateItem adds 1 to this minute's count and
+   * removes the counts of the hour after the window; the answer is whether the counts of
+   * the window's minutes (this one included) stay within the limit. The item stays small
+   * however busy the key. The price, at limits no abuse rule needs: a minute counts whole
+   * while any of it is in the window, a retried event counts again, and a refused one
+   * counts too — all three send less, never more; racing counts are each seen by DynamoDB.
+   */
+  private async countPerMinute(key: string, max: number, windowSeconds: number) {
+    const now = this.clock.now().getTime();
+    const minute = Math.floor(now / 60_000);
+    const windowMinutes = Math.ceil(windowSeconds / 60);
+    const names: Record<string, string> = {
+      '#now': `${MINUTE}${minute}`,
+      '#ttl': TTL_ATTRIBUTE,
+    };
+    const removed: string[] = [];
+    // The window's minutes are minute − windowMinutes … minute: the oldest, partly in it,
+    // counts whole. The hour before them is cleared as it goes.
+    for (let m = minute - windowMinutes - MINUTE_SWEEP; m < minute - windowMinutes; m++) {
+      names[`#r${removed.length}`] = `${MINUTE}${m}`;
+      removed.push(`#r${removed.length}`);
+    }
+    const { Attributes = {} } = await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.rateLimit(key),
+        UpdateExpression: `SET #ttl = :ttl, entity = :entity ADD #now :one REMOVE ${removed.join(', ')}`,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: {
+          ':ttl': Math.ceil(now / 1000) + windowSeconds,
+          ':entity': 'rate-limit',
+          ':one': 1,
+        },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    let counted = 0;
+    for (const [name, value] of Object.entries(Attributes)) {
+      if (!name.startsWith(MINUTE) || typeof value !== 'number') continue;
+      if (Number(name.slice(MINUTE.length)) >= minute - windowMinutes) counted += value;
+    }
+    return counted <= max;
   }
 
   private async read(key: string): Promise<Window | null> {
