@@ -27,17 +27,36 @@ export type DeliveryOutcome =
   | { outcome: 'suppressed'; reason: string };
 
 /**
- * Thrown when another worker is sending the same event right now: retry later, once that
- * worker's lease has run out (`retryAfterSeconds`, the whole lease: an upper bound of what
- * is left of it). Retrying sooner only counts receives: after a crash the queue's own
- * backoff (10 s, 20 s, 40 s …) would spend four of the five receives inside a 120 s lease,
- * and a fifth refusal would move the event to the dead-letter queue.
+ * How old a lease may be while its worker is taken to be still sending. A live worker
+ * sends within seconds (claim, reads, SES, record); an older lease was most likely left by
+ * one that died, and only its end lets the event go again.
+ */
+const LIVE_HOLDER_SECONDS = 5;
+
+/**
+ * How long to wait for another worker's lease with `leftSeconds` of `leaseSeconds` to go:
+ * nothing beyond the usual backoff while it is young (its worker is likely still sending),
+ * else until a second after it has run out.
+ */
+export function waitForHolder(leftSeconds: number, leaseSeconds: number): number | undefined {
+  const left = Math.max(0, leftSeconds);
+  const age = leaseSeconds - left;
+  return age >= Math.min(LIVE_HOLDER_SECONDS, leaseSeconds / 4) ? Math.ceil(left) + 1 : undefined;
+}
+
+/**
+ * Thrown when another worker holds the same event: retry later. While that worker is
+ * likely still sending, after the queue's usual backoff (the retry then finds the event
+ * done); once its lease looks abandoned, after the rest of it (`retryAfterSeconds`).
+ * Retrying sooner only spends receives: after a crash the backoff alone (10 s, 20 s, 40 s …)
+ * used four of the five receives inside a 120 s lease, and a fifth refusal would have moved
+ * the event to the dead-letter queue.
  */
 export class DeliveryInProgressError extends Error {
   override name = 'DeliveryInProgressError';
   constructor(
     message: string,
-    readonly retryAfterSeconds: number,
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
   }
@@ -56,9 +75,12 @@ export async function deliverMail(deps: MailerDeps, event: OutboxEvent): Promise
   const reads = startReads(deps, event);
   const claim = await deps.mailLog.claim(event.eventId, leaseSeconds);
   if (claim === 'done') return { outcome: 'duplicate' };
-  if (claim === 'busy') {
-    // A few seconds past the lease, so that the next receive finds it run out.
-    throw new DeliveryInProgressError(`${event.eventId} is being sent`, leaseSeconds + 5);
+  if (claim !== 'go') {
+    const left = claim.busyUntil - deps.clock.now().getTime() / 1000;
+    throw new DeliveryInProgressError(
+      `${event.eventId} is being sent`,
+      waitForHolder(left, leaseSeconds),
+    );
   }
   let planned: OutgoingMail | { suppressed: string };
   let providerMessageId: string;
