@@ -46,14 +46,20 @@ export interface MailerProps {
 }
 
 /**
- * Mails one mailer invocation sends a second: one after another, each about 200 ms (the
- * delivery record, the ticket, the rate limit, the thread, SES's answer, the sent record).
+ * Mails one mailer invocation sends a second: one after another, each about 200 ms. An
+ * acknowledgement waits seven times: the delivery claim (with the ticket and thread read
+ * beside it), three rate-limit counts (one conditional UpdateItem each), the confirm code,
+ * SES's answer (~50–100 ms) and the sent record; DynamoDB answers in 5–10 ms. Faster
+ * invocations would together exceed the quota: SES throttles, the client's adaptive retry
+ * slows each invocation down, and what still fails comes back after the queue's backoff.
  */
 export const MAILS_PER_SECOND_PER_INVOCATION = 5;
 
 /**
  * Invocations at a time that use the SES quota without running into it: the quota over
- * what one invocation sends, at least 2 (the least Lambda allows), at most 1000.
+ * what one invocation sends, at least 2 (the least Lambda allows), at most 1000. With the
+ * batch size of 10 and a 5 s batching window an invocation holds at most 10 mails, so a
+ * throttled invocation hands back at most 9 untried (partial batch failure).
  */
 export function mailerConcurrencyFor(sesMaxSendRate: number): number {
   return Math.min(1000, Math.max(2, Math.floor(sesMaxSendRate / MAILS_PER_SECOND_PER_INVOCATION)));

@@ -15,11 +15,25 @@ export interface HttpClient {
   close(): void;
 }
 
-/** A plain keep-alive HTTP/1.1 client: little overhead of its own, 127.0.0.1 only. */
-export function createHttpClient(baseUrl: string, maxSockets: number): HttpClient {
+/**
+ * A plain keep-alive HTTP/1.1 client: little overhead of its own, 127.0.0.1 only.
+ * `localAddress` (any of 127.0.0.0/8) is the client address the API sees.
+ */
+export function createHttpClient(
+  baseUrl: string,
+  maxSockets: number,
+  localAddress?: string,
+): HttpClient {
   const base = new URL(baseUrl);
   if (base.hostname !== '127.0.0.1') throw new Error(`the bench talks to 127.0.0.1 only`);
-  const agent = new Agent({ keepAlive: true, maxSockets });
+  if (localAddress !== undefined && !/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(localAddress)) {
+    throw new Error(`the bench talks from 127.0.0.0/8 only, not ${localAddress}`);
+  }
+  const agent = new Agent({
+    keepAlive: true,
+    maxSockets,
+    ...(localAddress ? { localAddress } : {}),
+  });
   return {
     send(method, path, options = {}) {
       const body = options.json === undefined ? undefined : JSON.stringify(options.json);

@@ -24,13 +24,6 @@ const phase = PHASES.find((p) => p === process.env.BENCH_PHASE);
 if (!phase) throw new Error(`BENCH_PHASE must be one of ${PHASES.join(', ')}`);
 const config = { ...readConfig(), only: [phase] };
 
-// Every client of the bench is this machine, writing from one mail domain: the limits
-// against relaying acknowledgements (SPEC §14) would hold back nearly every mail, and they
-// are not what is measured here. Set them explicitly to measure them.
-for (const name of ['ACK_LIMIT_MAILBOX', 'ACK_LIMIT_DOMAIN', 'ACK_LIMIT_CLIENT']) {
-  process.env[name] ??= '1000000';
-}
-
 const dataDir = await mkdtemp(join(tmpdir(), `servicedesk-bench-${phase}-`));
 let stack: LocalStack | undefined;
 let worker: Worker | undefined;

@@ -31,13 +31,25 @@ export interface LocalSes {
   close(): Promise<void>;
 }
 
+/** Sent mails the stand-in keeps in memory (`LOCAL_SES_KEEP`), the newest. */
+export const LOCAL_SES_KEEP = 10_000;
+
 /**
  * The SES stand-in: aws-ses-v2-local (SES v1 and v2 send APIs, a web page with the sent
  * mail, `GET /store`). Its store is in memory; each mail is written through to a journal in
  * the data folder (`ses-sent-mail.ndjson`) before the send is answered, and loaded again at
- * start, so the mailbox survives a restart and a crash.
+ * start, so the mailbox survives a restart and a crash. The viewer and `/store` show at
+ * least the newest `keep` mails (all of them stay in the journal): kept all, every mail's few
+ * kilobytes of parsed content stayed in memory for the life of the process, 10,000 mails
+ * every 2 minutes under load (issue 12).
  */
-export async function startSes(options: { port: number; dataDir: string }): Promise<LocalSes> {
+export async function startSes(options: {
+  port: number;
+  dataDir: string;
+  /** @default LOCAL_SES_KEEP */
+  keep?: number;
+}): Promise<LocalSes> {
+  const keep = Math.max(1, options.keep ?? LOCAL_SES_KEEP);
   const file = join(options.dataDir, 'ses-sent-mail.ndjson');
   const legacy = join(options.dataDir, 'ses-sent-mail.json');
   store.clearStore();
@@ -46,7 +58,7 @@ export async function startSes(options: { port: number; dataDir: string }): Prom
     ? (JSON.parse(readFileSync(legacy, 'utf8')) as Email[])
     : [];
   restored.push(...Journal.read<Email>(file));
-  for (const email of restored) save(email);
+  for (const email of restored.slice(-keep)) save(email);
   const journal = new Journal<Email>(file);
   if (existsSync(legacy)) {
     journal.rewrite(restored);
@@ -58,6 +70,9 @@ export async function startSes(options: { port: number; dataDir: string }): Prom
     journal.append(email);
     sent++;
     save(email);
+    const { emails } = store.getStoreReadonly();
+    // Dropped in bulk (up to a thousand at a time), not one splice per mail.
+    if (emails.length > keep + Math.min(1000, keep)) emails.splice(0, emails.length - keep);
     for (const listener of listeners) listener(email.subject);
   };
   const server: Server = await startServer({ host: '127.0.0.1', port: options.port });

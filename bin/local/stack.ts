@@ -18,7 +18,7 @@ import { createPageServer } from './page-server';
 import { repairIndexes } from './repair';
 import type { PollerThreadData } from './poller-thread';
 import { startQueuePoller } from './queue-poller';
-import { startSes } from './ses';
+import { LOCAL_SES_KEEP, startSes } from './ses';
 import { LOCAL_CLIENT_ID, loadLocalIssuer, parseGroups } from './signing-key';
 import { startSmtp } from './smtp';
 import { startSqs, type LocalQueue } from './sqs';
@@ -132,7 +132,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   });
   const outbox = sqs.queues.outbox as LocalQueue;
   const intake = sqs.queues.intake as LocalQueue;
-  const ses = await startSes({ port: options.sesPort ?? 8005, dataDir });
+  const ses = await startSes({
+    port: options.sesPort ?? 8005,
+    dataDir,
+    keep: localSesKeep(),
+  });
 
   // The port is taken first (its address goes into the settings below), but until every
   // part is up a request is answered 503 at once instead of left waiting.
@@ -430,4 +434,15 @@ function startPollerThread(data: PollerThreadData): { stop(): Promise<void> } {
       await thread.terminate();
     },
   };
+}
+
+/** `LOCAL_SES_KEEP`: a whole number of at least 1, or the default. */
+function localSesKeep(): number {
+  const value = process.env.LOCAL_SES_KEEP;
+  if (value === undefined || value === '') return LOCAL_SES_KEEP;
+  const keep = Number(value);
+  if (!Number.isSafeInteger(keep) || keep < 1) {
+    throw new Error(`LOCAL_SES_KEEP must be a whole number of at least 1, not ${value}`);
+  }
+  return keep;
 }

@@ -51,7 +51,10 @@ export class DynamoMailLog implements MailLog {
         ConsistentRead: true,
       }),
     );
-    return Item?.status === 'sending' ? 'busy' : 'done';
+    if (Item?.status !== 'sending') return 'done';
+    return {
+      busyUntil: typeof Item.leaseUntil === 'number' ? Item.leaseUntil : now + leaseSeconds,
+    };
   }
 
   async release(eventId: string): Promise<void> {

@@ -27,9 +27,40 @@ export type DeliveryOutcome =
   | { outcome: 'duplicate' }
   | { outcome: 'suppressed'; reason: string };
 
-/** Thrown when another worker is sending the same event right now: retry later. */
+/**
+ * How old a lease may be while its worker is taken to be still sending. A live worker
+ * sends within seconds (claim, reads, SES, record); an older lease was most likely left by
+ * one that died, and only its end lets the event go again.
+ */
+const LIVE_HOLDER_SECONDS = 5;
+
+/**
+ * How long to wait for another worker's lease with `leftSeconds` of `leaseSeconds` to go:
+ * nothing beyond the usual backoff while it is young (its worker is likely still sending),
+ * else until a second after it has run out.
+ */
+export function waitForHolder(leftSeconds: number, leaseSeconds: number): number | undefined {
+  const left = Math.max(0, leftSeconds);
+  const age = leaseSeconds - left;
+  return age >= Math.min(LIVE_HOLDER_SECONDS, leaseSeconds / 4) ? Math.ceil(left) + 1 : undefined;
+}
+
+/**
+ * Thrown when another worker holds the same event: retry later. While that worker is
+ * likely still sending, after the queue's usual backoff (the retry then finds the event
+ * done); once its lease looks abandoned, after the rest of it (`retryAfterSeconds`).
+ * Retrying sooner only spends receives: after a crash the backoff alone (10 s, 20 s, 40 s …)
+ * used four of the five receives inside a 120 s lease, and a fifth refusal would have moved
+ * the event to the dead-letter queue.
+ */
 export class DeliveryInProgressError extends Error {
   override name = 'DeliveryInProgressError';
+  constructor(
+    message: string,
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+  }
 }
 
 /**
@@ -38,17 +69,25 @@ export class DeliveryInProgressError extends Error {
  * no-reply addresses, at most a few per address and hour.
  */
 export async function deliverMail(deps: MailerDeps, event: OutboxEvent): Promise<DeliveryOutcome> {
-  const claim = await deps.mailLog.claim(
-    event.eventId,
-    deps.settings.leaseSeconds ?? LEASE_SECONDS,
-  );
+  const leaseSeconds = deps.settings.leaseSeconds ?? LEASE_SECONDS;
+  // The reads go out with the claim: one wait for three store calls instead of three
+  // waits one after another (the mailer's rate under load is its waits: issue 12). A
+  // redelivered event wastes them; a read that fails counts only if it is used.
+  const reads = startReads(deps, event);
+  const claim = await deps.mailLog.claim(event.eventId, leaseSeconds);
   if (claim === 'done') return { outcome: 'duplicate' };
-  if (claim === 'busy') throw new DeliveryInProgressError(`${event.eventId} is being sent`);
+  if (claim !== 'go') {
+    const left = claim.busyUntil - deps.clock.now().getTime() / 1000;
+    throw new DeliveryInProgressError(
+      `${event.eventId} is being sent`,
+      waitForHolder(left, leaseSeconds),
+    );
+  }
   const acknowledgement = event.kind === 'acknowledgement';
   let planned: OutgoingMail | { suppressed: string };
   let providerMessageId: string;
   try {
-    planned = await plan(deps, event);
+    planned = await plan(deps, event, reads);
     if ('suppressed' in planned) {
       await deps.mailLog.suppress(event.eventId, planned.suppressed);
       if (acknowledgement) deps.metrics?.record('acknowledgementsSuppressed', 1);
@@ -85,15 +124,44 @@ export async function deliverMail(deps: MailerDeps, event: OutboxEvent): Promise
   return { outcome: 'sent', providerMessageId };
 }
 
+/** The reads a ticket's mail needs, started at once. */
+interface TicketReads {
+  ticket: Promise<StoredTicket | undefined>;
+  /** Message ids of the ticket's thread (none read for an escalation, which stays out). */
+  thread: Promise<string[]>;
+}
+
+function startReads(deps: MailerDeps, event: OutboxEvent): TicketReads | undefined {
+  if (event.kind === 'finance-notice' || event.kind === 'portal-sign-in') return undefined;
+  return ticketReads(deps, event);
+}
+
+function ticketReads(
+  deps: MailerDeps,
+  event: Exclude<OutboxEvent, { kind: 'finance-notice' | 'portal-sign-in' }>,
+): TicketReads {
+  const reads: TicketReads = {
+    ticket: deps.tickets.get(event.ticketId),
+    thread:
+      event.kind === 'sla-escalation' ? Promise.resolve([]) : deps.mailLog.thread(event.ticketId),
+  };
+  // Unused when the event turns out done, busy or suppressed: no unhandled rejection then.
+  reads.ticket.catch(() => undefined);
+  reads.thread.catch(() => undefined);
+  return reads;
+}
+
 async function plan(
   deps: MailerDeps,
   event: OutboxEvent,
+  reads: TicketReads | undefined,
 ): Promise<OutgoingMail | { suppressed: string }> {
   if (event.kind === 'finance-notice') return financeNotice(deps, event);
   if (event.kind === 'portal-sign-in') return planPortalSignInMail(deps, event);
   // The ticket and its queue counters were written before its event was queued.
   const takenUpAt = deps.clock.now();
-  const ticket = await deps.tickets.get(event.ticketId);
+  const { ticket: ticketRead, thread } = reads ?? ticketReads(deps, event);
+  const ticket = await ticketRead;
   if (!ticket) return { suppressed: `ticket ${event.ticketId} does not exist` };
   if (event.kind === 'sla-escalation') return slaEscalation(deps, event, ticket);
   const to = ticket.requester.email;
@@ -187,7 +255,7 @@ async function plan(
       break;
     }
   }
-  return compose(deps, ticket, event, rendered, autoSubmitted, to);
+  return compose(deps, ticket, event, rendered, autoSubmitted, to, await thread);
 }
 
 /**
@@ -292,16 +360,17 @@ function newMessageId(deps: MailerDeps): string {
   return `<${deps.newMessageIdLocalPart()}@${domain}>`;
 }
 
-async function compose(
+function compose(
   deps: MailerDeps,
   ticket: StoredTicket,
   event: TicketEvent,
   rendered: RenderedMail,
   autoSubmitted: OutgoingMail['autoSubmitted'],
   to: string,
-): Promise<OutgoingMail> {
+  threadIds: string[],
+): OutgoingMail {
   const answered = event.kind === 'acknowledgement' && event.inReplyTo ? [event.inReplyTo] : [];
-  const thread = threadHeaders([...answered, ...(await deps.mailLog.thread(ticket.ticketId))]);
+  const thread = threadHeaders([...answered, ...threadIds]);
   return {
     eventId: event.eventId,
     ticketId: ticket.ticketId,

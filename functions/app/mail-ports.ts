@@ -54,12 +54,16 @@ export interface SentMail {
   sentAt: string;
 }
 
-export type DeliveryClaim = 'go' | 'done' | 'busy';
+/**
+ * What a claim found: the event is this worker's to send (`go`), was sent or suppressed
+ * (`done`), or another worker holds it until `busyUntil` (Unix seconds).
+ */
+export type DeliveryClaim = 'go' | 'done' | { busyUntil: number };
 
 export interface MailLog {
   /**
    * Takes the event for sending unless it was sent (`done`) or another worker holds it
-   * (`busy`). A claim lapses after `leaseSeconds`, so a crashed worker's event is retried.
+   * (`busyUntil`). A claim lapses after `leaseSeconds`, so a crashed worker's event is retried.
    */
   claim(eventId: string, leaseSeconds: number): Promise<DeliveryClaim>;
   /** Gives the event back after a failure, for the next retry. */

@@ -29,6 +29,8 @@ export function queueHandler(
     .use(tracing())
     .handler(async (event) => {
       const failures: SQSRecord[] = [];
+      /** Failures that named when to retry them (seconds), by message id. */
+      const retryAfter = new Map<string, number>();
       let throttled = false;
       for (const record of event.Records) {
         if (throttled) {
@@ -42,6 +44,8 @@ export function queueHandler(
         } catch (error) {
           throttled = options.isThrottling?.(error) ?? false;
           failures.push(record);
+          const after = retryAfterSecondsOf(error);
+          if (after !== undefined) retryAfter.set(record.messageId, after);
           log('ERROR', `${name}: message failed`, {
             messageId: record.messageId,
             receiveCount: record.attributes.ApproximateReceiveCount,
@@ -50,7 +54,7 @@ export function queueHandler(
           });
         }
       }
-      await backOff(failures);
+      await backOff(failures, retryAfter);
       return { batchItemFailures: failures.map((r) => ({ itemIdentifier: r.messageId })) };
     });
   // Lambda passes its context; the local pollers and tests pass the event alone.
@@ -68,9 +72,36 @@ export function backoffSeconds(
   return Math.min(900, base * 2 ** Math.max(0, receiveCount - 1));
 }
 
+/**
+ * The seconds an error asks to wait before its message is retried (`retryAfterSeconds`,
+ * e.g. another worker's lease on the same mail), if it names any.
+ */
+export function retryAfterSecondsOf(error: unknown): number | undefined {
+  const value = (error as { retryAfterSeconds?: unknown } | null)?.retryAfterSeconds;
+  return typeof value === 'number' && Number.isFinite(value) && value > 0
+    ? Math.min(MAX_VISIBILITY_SECONDS, Math.ceil(value))
+    : undefined;
+}
+
+/** SQS's longest visibility timeout: 12 hours. */
+const MAX_VISIBILITY_SECONDS = 43_200;
+
+/**
+ * The visibility timeout for a failed message: its exponential backoff, or longer when the
+ * error said when a retry can succeed, so that no receive is spent (and none counts
+ * towards the dead-letter queue) before then.
+ */
+export function visibilityAfterFailure(record: SQSRecord, retryAfterSeconds?: number): number {
+  const backoff = backoffSeconds(Number(record.attributes.ApproximateReceiveCount));
+  return Math.max(backoff, retryAfterSeconds ?? 0);
+}
+
 let sqs: SQSClient | undefined;
 
-async function backOff(failures: SQSRecord[]): Promise<void> {
+async function backOff(
+  failures: SQSRecord[],
+  retryAfter: ReadonlyMap<string, number>,
+): Promise<void> {
   const first = failures[0];
   const queueUrl = first && queueUrlOf(first.eventSourceARN);
   if (!first || !queueUrl) return;
@@ -83,7 +114,7 @@ async function backOff(failures: SQSRecord[]): Promise<void> {
         Entries: failures.map((record, i) => ({
           Id: String(i),
           ReceiptHandle: record.receiptHandle,
-          VisibilityTimeout: backoffSeconds(Number(record.attributes.ApproximateReceiveCount)),
+          VisibilityTimeout: visibilityAfterFailure(record, retryAfter.get(record.messageId)),
         })),
       }),
     );

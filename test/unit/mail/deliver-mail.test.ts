@@ -181,6 +181,20 @@ describe('deliverMail: acknowledgement', () => {
     expect(deps.mailLog.statusOf(ack.eventId)).toMatchObject({ status: 'sending' });
   });
 
+  it('retries a young lease after the backoff, an abandoned one after its end', async () => {
+    const deps = setup();
+    await deps.mailLog.claim(ack.eventId, 120);
+    // Taken a moment ago: its worker is likely sending, the retry will find it done.
+    const live = await deliverMail(deps, ack).catch((error: unknown) => error);
+    expect(live).toBeInstanceOf(DeliveryInProgressError);
+    expect((live as DeliveryInProgressError).retryAfterSeconds).toBeUndefined();
+    // 30 s old: its worker died; the next receive comes a second after the lease's end.
+    deps.clock.advance(30_000);
+    const abandoned = await deliverMail(deps, ack).catch((error: unknown) => error);
+    expect((abandoned as DeliveryInProgressError).retryAfterSeconds).toBe(91);
+    expect(deps.sender.sent).toHaveLength(0);
+  });
+
   it('sends once the other worker’s lease has run out', async () => {
     const deps = setup();
     await deps.mailLog.claim(ack.eventId, 120);

@@ -56,7 +56,7 @@ export class InMemoryMailLog implements MailLog {
       this.events.set(eventId, { status: 'sending', leaseUntil: now + leaseSeconds });
       return 'go';
     }
-    return current.status === 'sending' ? 'busy' : 'done';
+    return current.status === 'sending' ? { busyUntil: current.leaseUntil } : 'done';
   }
 
   async release(eventId: string): Promise<void> {
