@@ -4,6 +4,7 @@ import {
   PutCommand,
   QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { workRecord } from '../domain/history';
 import { isBillable, type WorkEntry } from '../domain/work-entry';
 import type { WorkEntryRepository } from '../app/ports';
 import { isConditionFailure } from './dynamodb';
@@ -30,7 +31,8 @@ export class DynamoWorkEntryRepository implements WorkEntryRepository {
       await this.db.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...entry, ...key, entity: 'work-entry', ...billingKeys(entry) },
+          // The entry's history record is part of the entry's own put (SPEC §13).
+          Item: workEntryItem(entry),
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
@@ -103,6 +105,17 @@ export class DynamoWorkEntryRepository implements WorkEntryRepository {
   }
 }
 
+/** The item of a work entry: keys, billing index keys and its history record. */
+export function workEntryItem(entry: WorkEntry): Record<string, unknown> {
+  return {
+    ...entry,
+    ...keys.workEntry(entry.ticketId, entry.entryId),
+    entity: 'work-entry',
+    ...billingKeys(entry),
+    historyRecord: workRecord(entry),
+  };
+}
+
 /** Only billable entries enter the billing index; unknown customers sort after known ones. */
 function billingKeys(entry: WorkEntry): Record<string, string> {
   if (!isBillable(entry)) return {};
@@ -121,10 +134,12 @@ const STORAGE_ATTRIBUTES = new Set([
   'pk',
   'sk',
   'entity',
+  'historyRecord',
   BILLING_INDEX.partitionKey,
   BILLING_INDEX.sortKey,
 ]);
 
-function toEntry(item: Record<string, unknown>): WorkEntry {
+/** The work entry an item holds. */
+export function toEntry(item: Record<string, unknown>): WorkEntry {
   return fieldsOf(item, STORAGE_ATTRIBUTES) as unknown as WorkEntry;
 }

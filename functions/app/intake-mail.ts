@@ -265,7 +265,7 @@ async function appendReply(
   const added = await deps.messages.add(message);
   // A redelivery after a crash between the two writes still reopens the ticket.
   if (added || ticket.updatedAt < message.createdAt)
-    await reopenOnCustomerReply(deps, ticket.ticketId);
+    await reopenOnCustomerReply(deps, ticket.ticketId, 'mail');
   const alreadyProven = ticket.requesterVerified === true && ticket.requester.email === from;
   if (received.authentication === 'authenticated' && !alreadyProven) {
     // The mail proves the address; the ticket records it if it is its requester's.

@@ -1,4 +1,5 @@
 import type { Customer, Contract } from '../domain/customer';
+import type { HistoryRecord } from '../domain/history';
 import type { OutboxEvent } from '../domain/mail/outbox-event';
 import type { TicketMessage } from '../domain/message';
 import type { PriceList } from '../domain/price-list';
@@ -16,6 +17,12 @@ export interface StoredTicket extends Ticket {
    * shown to anyone (it holds the access token).
    */
   pendingAcknowledgement?: AcknowledgementEvent;
+  /**
+   * The ticket's own changes (SPEC §13), oldest first, written in the same conditional put
+   * as the change they record; only ever appended to (`changeTicket`, the claim). Messages
+   * and work entries carry their record in their own item.
+   */
+  history?: HistoryRecord[];
 }
 
 /** The outbox event of an acknowledgement. */
@@ -282,4 +289,10 @@ export interface TicketDeps {
   serviceLevels: ServiceLevelPlans;
   accessTokens: AccessTokens;
   newId(): string;
+}
+
+/** Reads a ticket's history (SPEC §13). */
+export interface TicketHistory {
+  /** Every record of the ticket, oldest first; undefined when there is no such ticket. */
+  historyOf(ticketId: string): Promise<HistoryRecord[] | undefined>;
 }

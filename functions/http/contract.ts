@@ -238,6 +238,17 @@ export const contracts: Readonly<Record<string, RouteContract>> = {
     },
     problems: { 401: 'Unsigned, forged, or older than 5 minutes' },
   },
+  'get-ticket-history': {
+    path: request.ticketIdPath,
+    query: request.queueQuery,
+    responses: {
+      200: {
+        description:
+          'One page of the changes (`{at, actor, action, from?, to?, ref?}`), oldest first: created, claim, take, take-out-of-order, release, status, assignee, severity, group, message, work, attachment, verified, erasure, retention',
+        json: response.historyPage,
+      },
+    },
+  },
   'list-queue': {
     query: request.queueQuery,
     responses: { 200: { description: 'One page in queue order', json: response.queuePage } },

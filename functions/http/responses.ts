@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { EXPORT_COLUMNS } from '../domain/billing-export';
+import { HISTORY_ACTIONS } from '../domain/history';
 import { UNITS } from '../domain/price-list';
 import { HOLIDAY_REGIONS } from '../domain/service-levels/holidays';
 import { WEEKDAYS } from '../domain/service-levels/plan';
@@ -166,6 +167,10 @@ export const agentTicket = z.object({
   relatedTicketId: ticketId
     .nullable()
     .describe('The ticket a mail from someone not of its people named, that became this one'),
+  anonymised: z
+    .object({ at: instant, reason: z.enum(['erasure', 'retention']) })
+    .optional()
+    .describe("The requester's personal data was erased: on request or after the retention period"),
 });
 
 const sentMail = z.object({
@@ -252,6 +257,19 @@ export const queuePage = z.object({
   items: z.array(z.object(queueItemFields)),
   nextCursor: cursor,
 });
+
+/** One change of a ticket (SPEC §13): ids, statuses and codes, never personal data. */
+export const historyRecord = z.object({
+  at: instant,
+  actor: z.string().describe("A staff member's `sub`, or `customer`, `mail`, `system`"),
+  action: z.enum(HISTORY_ACTIONS),
+  from: z.string().optional(),
+  to: z.string().optional(),
+  ref: z.string().optional().describe('The message, work entry or related ticket, by id'),
+});
+
+/** `GET /tickets/{ticketId}/history`: one page of a ticket's changes, oldest first. */
+export const historyPage = z.object({ items: z.array(historyRecord), nextCursor: cursor });
 
 /** `GET /tickets?assignee=me`: the caller's tickets in hand. */
 export const heldTicketsPage = z.object({

@@ -161,6 +161,15 @@ export const routes: readonly Route[] = [
   },
   {
     method: 'GET',
+    path: '/tickets/{ticketId}/history',
+    handler: 'get-ticket-history',
+    auth: 'staff',
+    groups: ['agents', 'admins'],
+    table: 'read',
+    summary: "The ticket's history: every change with actor and time, oldest first, paged",
+  },
+  {
+    method: 'GET',
     path: '/tickets/{ticketId}/confirm',
     handler: 'confirm-page',
     auth: 'public',

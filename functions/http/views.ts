@@ -57,7 +57,14 @@ export function agentView(
   remaining?: { firstResponseMinutes: number | null; resolutionMinutes: number | null },
 ) {
   // The stored clock's bookkeeping (targets, pauses, escalations) is not part of the view.
-  const { accessTokenHash: _hash, pendingAcknowledgement: _pending, sla: _clock, ...rest } = ticket;
+  const {
+    accessTokenHash: _hash,
+    pendingAcknowledgement: _pending,
+    sla: _clock,
+    // The history has its own route (`GET /tickets/{ticketId}/history`), paged.
+    history: _history,
+    ...rest
+  } = ticket;
   return {
     ...rest,
     ...agentSla(ticket, now),

@@ -7,7 +7,7 @@ import type { ExportStore } from '../app/export-ports';
 import type { IntakeDeps } from '../app/intake-mail';
 import type { RecordWorkDeps } from '../app/record-work';
 import type { MailerDeps } from '../app/mail-ports';
-import type { Clock, PortalTickets, TicketDeps } from '../app/ports';
+import type { Clock, PortalTickets, TicketDeps, TicketHistory } from '../app/ports';
 import type { AllowanceUsage } from '../app/portal';
 import type { PortalMailDeps, PortalSessions, PortalSignIns } from '../app/portal-ports';
 import { DynamoPortalStore } from '../adapters/portal-store';
@@ -16,6 +16,7 @@ import { createDocumentClient } from '../adapters/dynamodb';
 import { DynamoIdempotencyStore } from '../adapters/idempotency-store';
 import { DynamoMailLog } from '../adapters/mail-log';
 import { DynamoMessageRepository } from '../adapters/message-repository';
+import { DynamoTicketHistory } from '../adapters/history-reader';
 import { DynamoRateLimiter } from '../adapters/rate-limiter';
 import { S3ExportStore } from '../adapters/s3-export-store';
 import { S3MailBucket } from '../adapters/s3-mail-bucket';
@@ -51,6 +52,8 @@ export type Dependencies = TicketDeps &
     sessions: PortalSessions;
     portal: PortalMailDeps;
     allowanceUsage: AllowanceUsage;
+    /** Tickets' histories (SPEC §13). */
+    history: TicketHistory;
   };
 
 /**
@@ -81,6 +84,7 @@ export function createDependencies(): Dependencies {
     ticketNumbers: () =>
       new DynamoTicketNumbers(table().db, table().name, integer('TICKET_NUMBER_BLOCK', 20)),
     messages: () => new DynamoMessageRepository(table().db, table().name),
+    history: () => new DynamoTicketHistory(table().db, table().name),
     workEntries: () => new DynamoWorkEntryRepository(table().db, table().name),
     allowances: () => new DynamoAllowances(table().db, table().name, clock),
     priceLists: () => new DynamoPriceListStore(table().db, table().name, clock),
