@@ -45,6 +45,11 @@ export interface LocalStackOptions {
    * (tests drive the job themselves, with a clock of their own). @default 60_000
    */
   escalationIntervalMs?: number;
+  /**
+   * How often the retention job runs (SPEC §13), as it runs daily in AWS; 0 never (tests
+   * drive it with a clock of their own). @default 86_400_000 (a day)
+   */
+  retentionIntervalMs?: number;
 }
 
 export interface LocalStack {
@@ -201,6 +206,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const escalation = startRepeating(options.escalationIntervalMs ?? 60_000, async () => {
     await (await import('../../functions/jobs/escalate-service-levels')).handler();
   });
+  // The daily retention job (SPEC §13), once a day while the stack runs, as on AWS.
+  const retention = startRepeating(options.retentionIntervalMs ?? 86_400_000, async () => {
+    await (await import('../../functions/jobs/apply-retention')).handler();
+  });
   // The scheduled acknowledgement sweeper, every few seconds instead of every minute.
   const sweeper = startRepeating(SWEEP_INTERVAL_MS, async () => {
     await (await import('../../functions/jobs/sweep-acknowledgements')).handler();
@@ -254,6 +263,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       });
       await smtp.close();
       await escalation.stop();
+      await retention.stop();
       await sweeper.stop();
       await Promise.all(pollers.map((poller) => poller.stop()));
       await sqs.close();

@@ -146,7 +146,12 @@ export class DynamoMailLog implements MailLog {
       .find(Boolean);
   }
 
-  async recordInbound(mail: { ticketId: string; messageId: string; receivedAt: string }) {
+  async recordInbound(mail: {
+    ticketId: string;
+    messageId: string;
+    receivedAt: string;
+    rawMailKey?: string;
+  }) {
     const key = messageIdKey(mail.messageId);
     if (!key) return;
     await this.db.send(
@@ -158,6 +163,7 @@ export class DynamoMailLog implements MailLog {
           ticketId: mail.ticketId,
           inboundMessageId: mail.messageId,
           receivedAt: mail.receivedAt,
+          ...(mail.rawMailKey ? { rawMailKey: mail.rawMailKey } : {}),
         },
       }),
     );

@@ -17,13 +17,7 @@ export class DynamoMessageRepository implements MessageRepository {
   add(message: TicketMessage): Promise<boolean> {
     return conditionalPut(this.db, {
       TableName: this.tableName,
-      Item: {
-        ...message,
-        ...keys.message(message.ticketId, message.messageId),
-        entity: 'message',
-        // The message's history record is part of the message's own put (SPEC §13).
-        historyRecord: messageRecord(message),
-      },
+      Item: messageItem(message),
       ConditionExpression: 'attribute_not_exists(pk)',
     });
   }
@@ -55,4 +49,14 @@ const MESSAGE_STORAGE = new Set(['pk', 'sk', 'entity', 'historyRecord']);
 /** The message an item holds. */
 export function messageOfItem(item: Record<string, unknown>): TicketMessage {
   return fieldsOf(item, MESSAGE_STORAGE) as unknown as TicketMessage;
+}
+
+/** The item of a message, with the history record it is stored with (SPEC §13). */
+export function messageItem(message: TicketMessage): Record<string, unknown> {
+  return {
+    ...message,
+    ...keys.message(message.ticketId, message.messageId),
+    entity: 'message',
+    historyRecord: messageRecord(message),
+  };
 }

@@ -36,6 +36,12 @@ export const LOG_FIELDS = [
   'looked',
   'escalated',
   'breaches',
+  'tickets',
+  'messages',
+  'mails',
+  'workEntries',
+  'verifiedAddress',
+  'billingRecords',
   // errors: the error's class name, our message and stack (scrubbed)
   'error',
   'detail',

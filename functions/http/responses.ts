@@ -271,6 +271,82 @@ export const historyRecord = z.object({
 /** `GET /tickets/{ticketId}/history`: one page of a ticket's changes, oldest first. */
 export const historyPage = z.object({ items: z.array(historyRecord), nextCursor: cursor });
 
+/** `POST /privacy/erasures`: what the erasure changed (nothing, when repeated). */
+export const erasureReport = z.object({
+  email: z.string(),
+  erasedAt: instant,
+  tickets: z.array(ticketId).describe('The tickets it changed'),
+  messages: z.number().int().describe('Messages whose body, author or files were erased'),
+  mails: z.number().int().describe('Mail records whose recipient, subject or raw mail went'),
+  workEntries: z.number().int().describe('Billing records that lost description or person'),
+  files: z.number().int().describe('Attachments and raw mails deleted from the mail bucket'),
+  contacts: z.array(z.string()).describe('Customers the address was a contact of, by id'),
+  verifiedAddress: z.boolean().describe('Whether a record that the address was proven went'),
+});
+
+/** `GET /privacy/subjects`: everything stored about one person (GDPR Art. 15/20). */
+export const subjectExport = z.object({
+  email: z.string(),
+  generatedAt: instant,
+  contacts: z.array(
+    z.object({
+      customerId: z.string(),
+      customerName: z.string(),
+      name: z.string().optional(),
+      phone: z.string().optional(),
+    }),
+  ),
+  verifiedAddress: z.object({ method: z.string(), at: instant }).nullable(),
+  tickets: z.array(
+    z.object({
+      ticketId,
+      status: z.enum(TICKET_STATUSES),
+      receivedAt: instant,
+      updatedAt: instant,
+      channel: z.enum(CHANNELS),
+      subject: z.string(),
+      description: z.string(),
+      requester: z.object({
+        name: z.string(),
+        email: z.string().optional(),
+        phone: z.string().optional(),
+      }),
+      customer: customerRef.nullable(),
+      messages: z.array(message),
+      mails: z.array(
+        z.object({
+          direction: z.enum(['in', 'out']),
+          at: z.string(),
+          kind: z.string().optional(),
+          to: z.string().optional(),
+          subject: z.string().optional(),
+        }),
+      ),
+      attachments: z.array(
+        z.object({
+          filename: z.string(),
+          contentType: z.string(),
+          size: z.number().int().min(0),
+          downloadUrl: z.string().nullable().describe('A short-lived link; null when not stored'),
+        }),
+      ),
+      workEntries: z.array(
+        z.object({
+          entryId: z.string(),
+          date: day,
+          minutes: z.number().int(),
+          serviceCode: z.string(),
+          serviceName: z.string(),
+          description: z.string(),
+          billableMinutes: z.number().int(),
+          amountCents: cents,
+          currency: z.literal('EUR'),
+        }),
+      ),
+    }),
+  ),
+});
+
 /** `GET /tickets?assignee=me`: the caller's tickets in hand. */
 export const heldTicketsPage = z.object({
   items: z.array(

@@ -41,9 +41,10 @@ export interface Route {
   exportBucket?: boolean;
   /**
    * What the handler does with ticket files under `attachments/` in the mail bucket: `read`
-   * (sign download links) or `write` (store uploads). @default none
+   * (sign download links), `write` (store uploads) or `erase` (sign links, and delete a
+   * person's files and raw mails under `incoming/`). @default none
    */
-  mailBucket?: 'read' | 'write';
+  mailBucket?: 'read' | 'write' | 'erase';
   /** Largest request body the handler takes, in bytes. @default 64 KiB */
   maxBodyBytes?: number;
   /**
@@ -428,6 +429,28 @@ export const routes: readonly Route[] = [
     table: 'read',
     summary:
       "A month's service-level results per contract customer and plan (JSON or CSV), with the groups' waiting times",
+  },
+  {
+    method: 'GET',
+    path: '/privacy/subjects',
+    handler: 'privacy-subject',
+    auth: 'staff',
+    groups: ['admins'],
+    table: 'read',
+    mailBucket: 'read',
+    summary:
+      'Everything stored about one person (?email=): tickets, messages, mails, files, work entries (GDPR Art. 15/20)',
+  },
+  {
+    method: 'POST',
+    path: '/privacy/erasures',
+    handler: 'privacy-erasure',
+    auth: 'staff',
+    groups: ['admins'],
+    table: 'readwrite',
+    mailBucket: 'erase',
+    summary:
+      "Erase one person's personal data ({email}); billing keeps amounts and dates (GDPR Art. 17)",
   },
 ];
 

@@ -340,3 +340,9 @@ export const portalTicketBody = ticketSubmission.omit({ email: true, name: true 
 
 /** `POST /portal/tickets/{ticketId}/messages`: customers write no internal notes. */
 export const portalMessage = z.strictObject({ body: text(20_000) });
+
+/** `POST /privacy/erasures`: whose personal data to erase. */
+export const erasureRequest = z.strictObject({ email });
+
+/** `GET /privacy/subjects?email=`: whose data to export. */
+export const subjectQuery = z.strictObject({ email });

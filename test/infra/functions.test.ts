@@ -153,7 +153,7 @@ describe('the functions', () => {
           JSON.stringify({
             'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketLogicalId, 'Arn'] }, `/${pattern}`]],
           });
-        return (['read', 'write'] as const).flatMap((kind) =>
+        return (['read', 'write', 'delete'] as const).flatMap((kind) =>
           (access[kind] ?? []).flatMap((pattern) =>
             BUCKET_ACTIONS[kind].map((action) => `${action} ${objects(pattern)}`),
           ),
