@@ -173,7 +173,9 @@ export class ScheduledJobs extends Construct {
         // A job works through whatever the day brings; API handlers get 10 s, a job more.
         timeout: job.timeout ?? Duration.minutes(5),
         ...(job.memorySize === undefined ? {} : { memorySize: job.memorySize }),
-        ...(props.settings?.[job.handler] ? { environment: { ...props.settings[job.handler] } } : {}),
+        ...(props.settings?.[job.handler]
+          ? { environment: { ...props.settings[job.handler] } }
+          : {}),
       });
       fn.bindTable({ table: props.table, access: job.table });
       if (job.outbox) fn.bindOutbox(props.outbox);

@@ -214,7 +214,9 @@ function retentionSettingsOf(scope: Construct): Record<string, string> {
     if (value === undefined) continue;
     const number = Number(value);
     if (!Number.isInteger(number) || number < 1) {
-      throw new Error(`${name} (context) must be a whole number of at least 1, not ${String(value)}`);
+      throw new Error(
+        `${name} (context) must be a whole number of at least 1, not ${String(value)}`,
+      );
     }
     settings[name] = String(number);
   }

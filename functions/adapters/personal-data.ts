@@ -1,8 +1,4 @@
-import {
-  DeleteCommand,
-  type DynamoDBDocumentClient,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { normalizeEmail } from '../domain/customer';
 import type { TicketMessage } from '../domain/message';
 import { ERASED } from '../domain/privacy';
@@ -65,8 +61,7 @@ export class DynamoPersonalData implements PersonalData {
   }
 
   async eraseMail(ticketId: string, mail: MailRecord): Promise<boolean> {
-    const personal =
-      mail.direction === 'out' && (mail.to !== ERASED || mail.subject !== ERASED);
+    const personal = mail.direction === 'out' && (mail.to !== ERASED || mail.subject !== ERASED);
     if (!personal && mail.rawMailKey === undefined) return false;
     try {
       await this.db.send(

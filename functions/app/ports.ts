@@ -272,8 +272,11 @@ export interface VerifiedAddresses {
 export interface AddressConfirmations {
   /** A new code for the ticket's requester address, valid until `expiresAt`. */
   issue(ticketId: string, email: string, expiresAt: Date): Promise<string>;
-  /** The ticket and address a code was issued for, unless it is unknown or expired. */
-  find(code: string): Promise<{ ticketId: string; email: string } | undefined>;
+  /**
+   * The ticket a code was issued for and the hash of the address (`addressHash`), unless
+   * it is unknown or expired. The address itself is not kept with the code (SPEC §13).
+   */
+  find(code: string): Promise<{ ticketId: string; emailHash: string } | undefined>;
 }
 
 /** Everything the ticket use cases need, passed in as one typed object. */

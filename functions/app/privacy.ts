@@ -237,7 +237,10 @@ export async function eraseSubject(
 
 /** Everything stored about one person (GDPR Art. 15/20), piece by piece. */
 export type SubjectPart =
-  | { kind: 'contacts'; contacts: { customerId: string; customerName: string; name?: string; phone?: string }[] }
+  | {
+      kind: 'contacts';
+      contacts: { customerId: string; customerName: string; name?: string; phone?: string }[];
+    }
   | { kind: 'verified'; verified: { method: string; at: string } | null }
   | {
       kind: 'ticket';
@@ -245,7 +248,12 @@ export type SubjectPart =
       messages: TicketMessage[];
       mails: MailRecord[];
       workEntries: WorkEntry[];
-      attachments: { filename: string; contentType: string; size: number; downloadUrl: string | null }[];
+      attachments: {
+        filename: string;
+        contentType: string;
+        size: number;
+        downloadUrl: string | null;
+      }[];
     };
 
 /**
@@ -253,10 +261,7 @@ export type SubjectPart =
  * time (a ticket with its messages, mails, files and work entries), so that the answer can
  * be written while it is read.
  */
-export async function* subjectData(
-  deps: PrivacyDeps,
-  email: string,
-): AsyncIterable<SubjectPart> {
+export async function* subjectData(deps: PrivacyDeps, email: string): AsyncIterable<SubjectPart> {
   const address = normalizeEmail(email);
   const contacts: Extract<SubjectPart, { kind: 'contacts' }>['contacts'] = [];
   const match = await deps.customers.findBySender(address);

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { normalizeEmail } from './customer';
 import type { TicketMessage } from './message';
 import type { Ticket } from './ticket';
 import type { WorkEntry } from './work-entry';
@@ -154,4 +156,13 @@ export function monthsBetween(first: string, last: string): string[] {
       year += 1;
     }
   }
+}
+
+/**
+ * What is kept of an address where the address itself is not needed, only recognised
+ * again (confirm codes, acknowledgement limits): its SHA-256. No erasure has to find it,
+ * and no byte of the address is stored.
+ */
+export function addressHash(email: string): string {
+  return createHash('sha256').update(normalizeEmail(email), 'utf8').digest('base64url');
 }

@@ -9,9 +9,11 @@ import { log } from '../shared/log';
  * is older than `RETENTION_MONTHS` (24) are anonymised, billing records older than
  * `BILLING_RETENTION_YEARS` (10) full years lose the agent too (SPEC §13).
  */
-export async function handler(): Promise<Omit<RetentionReport, 'tickets' | 'contacts'> & {
-  tickets: number;
-}> {
+export async function handler(): Promise<
+  Omit<RetentionReport, 'tickets' | 'contacts'> & {
+    tickets: number;
+  }
+> {
   const report = await runRetention(dependencies(), {
     retentionMonths: positive('RETENTION_MONTHS', DEFAULT_RETENTION_MONTHS),
     billingRetentionYears: positive('BILLING_RETENTION_YEARS', DEFAULT_BILLING_RETENTION_YEARS),
