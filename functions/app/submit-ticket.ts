@@ -167,7 +167,7 @@ export async function submitTicket(
   }
   // Only a ticket that is to be acknowledged was stored with its acknowledgement pending.
   if (stored.pendingAcknowledgement) await acknowledge(deps, stored.pendingAcknowledgement);
-  const { pendingAcknowledgement: _pending, history: _history, ...shown } = stored;
+  const { pendingAcknowledgement: _pending, ...shown } = stored;
   return { ticket: shown, accessToken, replayed };
 }
 
