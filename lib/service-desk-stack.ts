@@ -200,13 +200,13 @@ function sesMaxSendRateOf(scope: Construct): { sesMaxSendRate?: number } {
 
 /**
  * The retention job's settings from the context keys `servicedesk:retentionMonths` (closed
- * tickets are anonymised after it, default 24) and `servicedesk:billingRetentionYears`
+ * tickets are anonymised after it, default 24) and `servicedesk:billingYears`
  * (billing records lose the last person after it, default 10); unset keys keep the defaults.
  */
 function retentionSettingsOf(scope: Construct): Record<string, string> {
   const settings: Record<string, string> = {};
   const months: unknown = scope.node.tryGetContext('servicedesk:retentionMonths');
-  const years: unknown = scope.node.tryGetContext('servicedesk:billingRetentionYears');
+  const years: unknown = scope.node.tryGetContext('servicedesk:billingYears');
   for (const [name, value] of [
     ['RETENTION_MONTHS', months],
     ['BILLING_RETENTION_YEARS', years],

@@ -291,7 +291,7 @@ describe('the retention job (SPEC §13)', () => {
   it('takes RETENTION_MONTHS and BILLING_RETENTION_YEARS from the context, and refuses nonsense', () => {
     const configured = Template.fromStack(
       serviceDesk({
-        context: { 'servicedesk:retentionMonths': 36, 'servicedesk:billingRetentionYears': '11' },
+        context: { 'servicedesk:retentionMonths': 36, 'servicedesk:billingYears': '11' },
       }).stack,
     );
     const [functionId] = Object.keys(resourcesOfType(configured, 'AWS::Lambda::Function')).filter(
