@@ -3,7 +3,7 @@
  * recording work, each next to the raw DynamoDB operation measured in the same run against
  * the same stand-in (docs/performance.md).
  *
- * Each scenario (claims, queue, intake, export, work, sla) runs in a child process of its own
+ * Each scenario (claims, queue, intake, export, work, sla, sales, acks) runs in a child process of its own
  * (bin/bench/phase.ts) with a fresh data folder and local stack (dynalite and the HTTP API
  * over the shared route table, 127.0.0.1 only); the load comes from a worker thread
  * (bin/bench/run.ts). The folders are deleted afterwards. This process prints the targets.

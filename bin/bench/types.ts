@@ -39,13 +39,21 @@ export interface BenchConfig {
   slaReportTickets: number;
   /** Timed report runs per side (report and raw Query). */
   slaReportRuns: number;
+  /** Work entries over the 12 months the sales reports read (one in five wholly covered). */
+  salesEntries: number;
+  /** Customers of those entries (every fifth with a contract). */
+  salesCustomers: number;
+  /** Tickets over the same 12 months (the received index). */
+  salesTickets: number;
+  /** Timed runs per side and report. */
+  salesRuns: number;
   /** Seconds of intake in the acknowledgement-lag run. */
   ackSeconds: number;
   /** Concurrent clients in the acknowledgement-lag run. */
   ackConcurrency: number;
   /** Seconds of the RSS soak after it (0: skipped). */
   ackSoakSeconds: number;
-  /** Scenarios to run: `claims`, `queue`, `intake`, `export`, `work`, `sla`, `acks`. */
+  /** Scenarios to run: `claims`, `queue`, `intake`, `export`, `work`, `sla`, `sales`, `acks`. */
   only: string[];
 }
 

@@ -7,7 +7,13 @@ import type { ExportStore } from '../app/export-ports';
 import type { IntakeDeps } from '../app/intake-mail';
 import type { RecordWorkDeps } from '../app/record-work';
 import type { MailerDeps } from '../app/mail-ports';
-import type { Clock, PortalTickets, TicketDeps, TicketHistory } from '../app/ports';
+import type {
+  Clock,
+  PortalTickets,
+  ReferenceContractStore,
+  TicketDeps,
+  TicketHistory,
+} from '../app/ports';
 import type { AllowanceUsage } from '../app/portal';
 import type { MailFiles, PersonalData } from '../app/privacy';
 import type { PortalMailDeps, PortalSessions, PortalSignIns } from '../app/portal-ports';
@@ -33,6 +39,7 @@ import {
   DynamoVerifiedAddresses,
 } from '../adapters/address-verification';
 import { DynamoPriceListStore } from '../adapters/price-list-store';
+import { DynamoReferenceContractStore } from '../adapters/reference-contract-store';
 import { DynamoServiceLevelPlans } from '../adapters/service-level-store';
 import { SecretAccessTokens } from '../adapters/access-tokens';
 import { DEFAULT_ACKNOWLEDGEMENT_LIMITS } from '../domain/mail/mail-policy';
@@ -54,6 +61,7 @@ export type Dependencies = TicketDeps &
     sessions: PortalSessions;
     portal: PortalMailDeps;
     allowanceUsage: AllowanceUsage;
+    referenceContracts: ReferenceContractStore;
     /** Tickets' histories (SPEC §13). */
     history: TicketHistory;
     /** The writes of erasures and retention (SPEC §13). */
@@ -97,6 +105,7 @@ export function createDependencies(): Dependencies {
     allowances: () => new DynamoAllowances(table().db, table().name, clock),
     priceLists: () => new DynamoPriceListStore(table().db, table().name, clock),
     serviceLevels: () => new DynamoServiceLevelPlans(table().db, table().name, clock),
+    referenceContracts: () => new DynamoReferenceContractStore(table().db, table().name),
     mailLog: () => new DynamoMailLog(table().db, table().name, clock),
     rateLimiter: () => new DynamoRateLimiter(table().db, table().name, clock),
     portalTickets: () => deps.tickets as DynamoTicketRepository,
