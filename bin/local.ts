@@ -31,6 +31,7 @@ console.log(`servicedesk is running on this machine:
   DynamoDB stand-in   ${stack.dynamoDbEndpoint}  (dynalite, table "${stack.tableName}")
   SQS/SNS/S3 stand-in ${stack.sqsEndpoint}  (fauxqs: queues "${stack.outbox.name}", "${stack.intake.name}" with DLQs, bucket "${stack.mailBucket}")
   SLA escalation      every minute (warnings and breaches to ${process.env.AGENT_TEAM_ADDRESS ?? 'agents@servicedesk.test'} and the assignee)
+  queue recount       every minute (the queue position's counters checked against the queue index)
 Stop with Ctrl-C. State is kept in ${dataDir} (delete it to start afresh).`);
 
 let stopping = false;

@@ -1,5 +1,4 @@
 import { Duration, Validations } from 'aws-cdk-lib';
-import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
@@ -12,7 +11,6 @@ import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import type { DeadLetteredQueue } from './dead-lettered-queue';
 import { functionEntry } from './function-entry';
-import { alarmOnLogLine } from './log-line-alarm';
 import { MAIL_PREFIXES } from './service-desk-data';
 import { serviceTopic } from './service-topic';
 import {
@@ -21,12 +19,6 @@ import {
   type BucketAccess,
 } from './service-desk-function';
 import type { IIndexedTable } from './ticket-table';
-
-/**
- * What `functions/jobs/intake.ts` logs (level ERROR) when a received mail could not be
- * attributed to anyone and was copied to the quarantine prefix.
- */
-export const MAIL_QUARANTINED = 'mail quarantined';
 
 /**
  * What the intake may do in the mail bucket: read the raw mail SES stored (also as the
@@ -80,8 +72,6 @@ export class MailIntake extends Construct {
   readonly ruleSet: ses.IReceiptRuleSet;
   readonly rule: ses.ReceiptRule;
   readonly function: ServiceDeskFunction;
-  /** In alarm when a received mail went to quarantine. */
-  readonly quarantineAlarm: cloudwatch.Alarm;
 
   constructor(scope: Construct, id: string, props: MailIntakeProps) {
     super(scope, id);
@@ -143,7 +133,6 @@ export class MailIntake extends Construct {
       // A flood of mail waits in the queue instead of taking the account's concurrency.
       maxConcurrency: 5,
     });
-    this.quarantineAlarm = this.alarmOnQuarantine();
   }
 
   /**
@@ -186,20 +175,6 @@ export class MailIntake extends Construct {
       reason:
         'ses:SetActiveReceiptRuleSet supports no resource-level permissions (the service ' +
         'authorization reference lists no resource type for it); it is the only action.',
-    });
-  }
-
-  /** An alarm when a received mail had to be quarantined. */
-  private alarmOnQuarantine(): cloudwatch.Alarm {
-    return alarmOnLogLine(this, {
-      logGroup: this.function.logGroup,
-      message: MAIL_QUARANTINED,
-      filterId: 'QuarantinedFilter',
-      alarmId: 'QuarantineAlarm',
-      metricName: 'MailQuarantined',
-      description:
-        'A received mail could not be attributed to a sender and was copied to quarantine/ ' +
-        "in the mail bucket: see the intake's log for the key and the reason",
     });
   }
 }

@@ -9,7 +9,6 @@ import { Construct } from 'constructs';
 import { WRITE_SCOPES } from '../functions/adapters/table-design';
 import { routes, type Route } from '../functions/http/routes';
 import { functionEntry, pascalCase } from './function-entry';
-import { alarmOnLogLine } from './log-line-alarm';
 import { addProblemResponses } from './problem-responses';
 import { EXPORT_PREFIXES, MAIL_PREFIXES } from './service-desk-data';
 import {
@@ -102,15 +101,6 @@ export interface ServiceDeskApiProps {
   readonly accessLogRetention?: logs.RetentionDays;
 }
 
-/**
- * What `functions/app/submit-ticket.ts` logs (level ERROR) when a stored ticket's
- * acknowledgement could not be put on the outbox: the one mail failure no queue sees.
- */
-export const ACKNOWLEDGEMENT_NOT_QUEUED = 'acknowledgement not queued';
-
-/** The CloudWatch namespace of the service desk's own metrics. */
-export { METRIC_NAMESPACE } from './log-line-alarm';
-
 /** `{ticketId}` and friends: the path parameters of an API Gateway path. */
 function pathParameters(path: string): string[] {
   return [...path.matchAll(/\{(\w+)\}/g)].flatMap((match) => (match[1] ? [match[1]] : []));
@@ -135,8 +125,6 @@ export class ServiceDeskApi extends Construct {
   readonly restApi: apigateway.RestApi;
   /** The function serving each route, by handler module name. */
   readonly functions: ReadonlyMap<string, ServiceDeskFunction>;
-  /** In alarm when a submitted ticket's acknowledgement did not reach the outbox. */
-  readonly acknowledgementNotQueuedAlarm: cloudwatch.Alarm;
 
   constructor(scope: Construct, id: string, props: ServiceDeskApiProps) {
     super(scope, id);
@@ -268,10 +256,6 @@ export class ServiceDeskApi extends Construct {
       if (route.auth !== 'staff') acknowledgeNoAuthorizer(method, route);
     }
     this.functions = functions;
-    this.acknowledgementNotQueuedAlarm = alarmOnUnqueuedAcknowledgements(
-      this,
-      functions.get('submit-ticket'),
-    );
 
     this.restApi
       .metricServerError({ period: Duration.minutes(5), statistic: 'Sum' })
@@ -302,24 +286,6 @@ export class ServiceDeskApi extends Construct {
       });
     }
   }
-}
-
-/** An alarm when a stored ticket's acknowledgement could not be queued. */
-function alarmOnUnqueuedAcknowledgements(
-  scope: Construct,
-  submitTicket: ServiceDeskFunction | undefined,
-): cloudwatch.Alarm {
-  if (!submitTicket) throw new Error('The route table has no submit-ticket route.');
-  return alarmOnLogLine(scope, {
-    logGroup: submitTicket.logGroup,
-    message: ACKNOWLEDGEMENT_NOT_QUEUED,
-    filterId: 'AcknowledgementNotQueuedFilter',
-    alarmId: 'AcknowledgementNotQueuedAlarm',
-    metricName: 'AcknowledgementsNotQueued',
-    description:
-      'A ticket was stored but its acknowledgement could not be put on the outbox, so the ' +
-      'customer got no mail: see the submit-ticket log for the ticket ids and resend',
-  });
 }
 
 /** Records why a route without the Cognito authorizer is meant to be so. */

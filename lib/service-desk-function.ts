@@ -9,6 +9,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { METRICS_NAMESPACE, METRICS_SERVICE } from '../functions/domain/metric-names';
 import type { Route } from '../functions/http/routes';
 import { DEPS_LOCK_FILE, PROJECT_ROOT } from './function-entry';
 import type { IIndexedTable } from './ticket-table';
@@ -193,6 +194,21 @@ export const DEFAULT_BUNDLING: nodejs.BundlingOptions = {
 };
 
 /**
+ * Powertools settings of every function (`functions/shared/log.ts`, `metrics.ts`,
+ * `tracing.ts`): one service name and metric namespace, INFO logs with DEBUG for 1 % of
+ * invocations, and traces without responses or error messages (they can hold a
+ * customer's words). A function's own `environment` may override them.
+ */
+export const POWERTOOLS_ENVIRONMENT: Readonly<Record<string, string>> = {
+  POWERTOOLS_SERVICE_NAME: METRICS_SERVICE,
+  POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+  POWERTOOLS_LOG_LEVEL: 'INFO',
+  POWERTOOLS_LOGGER_SAMPLE_RATE: '0.01',
+  POWERTOOLS_TRACER_CAPTURE_RESPONSE: 'false',
+  POWERTOOLS_TRACER_CAPTURE_ERROR: 'false',
+};
+
+/**
  * A Lambda function of the service desk with the house defaults set once: Node.js 22 on
  * arm64, bundled by the local esbuild (no Docker), active tracing, its own log group and a
  * role allowed to write only there, and an alarm on errors. Caller options win over the
@@ -232,7 +248,11 @@ export class ServiceDeskFunction extends nodejs.NodejsFunction {
       projectRoot: props.projectRoot ?? PROJECT_ROOT,
       depsLockFilePath: props.depsLockFilePath ?? DEPS_LOCK_FILE,
       bundling: { ...DEFAULT_BUNDLING, ...props.bundling },
-      environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment },
+      environment: {
+        NODE_OPTIONS: '--enable-source-maps',
+        ...POWERTOOLS_ENVIRONMENT,
+        ...props.environment,
+      },
       logGroup: props.logGroup ?? ownLogGroup,
       role,
     });

@@ -9,6 +9,7 @@ import {
   type MailSettings,
 } from './mail-settings';
 import { Mailer } from './mailer';
+import { Observability } from './observability';
 import { ScheduledJobs } from './scheduled-jobs';
 import { ServiceDeskApi } from './service-desk-api';
 import { ServiceDeskData } from './service-desk-data';
@@ -55,6 +56,7 @@ export class ServiceDeskStack extends Stack {
   readonly jobs: ScheduledJobs;
   readonly site: ServiceDeskSite;
   readonly alarms: AlarmNotifications;
+  readonly observability: Observability;
 
   constructor(scope: Construct, id: string, props: ServiceDeskStackProps = {}) {
     super(scope, id, props);
@@ -126,11 +128,21 @@ export class ServiceDeskStack extends Stack {
       settings: site,
     });
 
+    this.observability = new Observability(this, 'Observability', {
+      api: this.api.restApi,
+      table: this.data.table,
+      outbox: this.data.outbox,
+      intake: this.data.intake,
+    });
     this.alarms = new AlarmNotifications(this, 'Alarms');
 
     new CfnOutput(this, 'AlarmTopicArn', {
       description: 'SNS topic of every alarm of the stack: subscribe to be told',
       value: this.alarms.topic.topicArn,
+    });
+    new CfnOutput(this, 'DashboardName', {
+      description: 'The CloudWatch dashboard of the service desk (docs/operations.md)',
+      value: this.observability.dashboard.dashboardName,
     });
     new CfnOutput(this, 'SiteUrl', {
       description: 'The pages and, on the same origin, the API (CloudFront)',

@@ -7,7 +7,14 @@ import { DynamoTicketRepository } from '../../functions/adapters/ticket-reposito
 import { batchGet } from '../../functions/adapters/batch-get';
 import { isConditionFailure } from '../../functions/adapters/dynamodb';
 import { keys } from '../../functions/adapters/table-design';
-import { type BenchContext, countingStoreCalls, fail, seedWaiting, settle } from './context';
+import {
+  type BenchContext,
+  countingStoreCalls,
+  fail,
+  queueCounters,
+  seedWaiting,
+  settle,
+} from './context';
 import { count, ms, percent, rate, ratioTarget, section, table, verdict } from './report';
 import { queryQueue } from './store';
 import { runPool, summarize, type Summary } from './stats';
@@ -145,9 +152,13 @@ async function instanceDrain(
   const counts = { queries: 0, writes: 0, lost: 0 };
   const clock = { now: () => new Date() };
   const deps = Array.from({ length: instances }, () => {
-    // Called on writes only, after claimCandidates below exists.
-    const repository = new DynamoTicketRepository(context.db, context.input.tableName, () =>
-      claimCandidates.queueChanged(),
+    // Called on writes only, after claimCandidates below exists. Each instance keeps the
+    // queue's counters as the product does.
+    const repository = new DynamoTicketRepository(
+      context.db,
+      context.input.tableName,
+      () => claimCandidates.queueChanged(),
+      queueCounters(context),
     );
     const tickets: Pick<TicketRepository, 'queueHeads' | 'claim'> = {
       queueHeads: (limit) => {
@@ -188,6 +199,8 @@ interface Verification {
   wrongResponse: number;
   wrongInTable: number;
   stillInIndex: number;
+  /** Waiting tickets the queue's bucket counters still count after the drain. */
+  stillCounted: number;
 }
 
 /** Zero double claims, and the table agrees with what each agent was told. */
@@ -221,7 +234,9 @@ async function verify(
     if (item.status !== 'in_progress' || item.assignee !== claimer.get(id)) wrongInTable++;
   }
   const head = await queryQueue(context.db, context.input.tableName, 1);
+  const counted = await queueCounters(context).waiting();
   return {
+    stillCounted: counted.contract + counted.standard,
     duplicates,
     unknown,
     unclaimed,
@@ -313,7 +328,8 @@ export async function benchClaims(context: BenchContext): Promise<void> {
       `  run ${i + 1}: claimed ${count(run.claims.length)} of ${count(n)}; double claims ` +
         `${check.duplicates}; unknown ids ${check.unknown}; left unclaimed ${check.unclaimed}; ` +
         `response not in_progress/caller ${check.wrongResponse}; table disagrees ` +
-        `${check.wrongInTable}; still in queue index ${check.stillInIndex}; 204 while ` +
+        `${check.wrongInTable}; still in queue index ${check.stillInIndex}; still counted ${check.stillCounted}; ` +
+        `204 while ` +
         `tickets waited ${run.earlyNoContent}; errors ${run.errors.length}; per agent ` +
         `${Math.min(...spread)}–${Math.max(...spread)}`,
     );
@@ -324,7 +340,7 @@ export async function benchClaims(context: BenchContext): Promise<void> {
       run.errors.length === 0 &&
       run.earlyNoContent === 0 &&
       check.duplicates + check.unknown + check.unclaimed + check.wrongResponse === 0 &&
-      check.wrongInTable + check.stillInIndex === 0,
+      check.wrongInTable + check.stillInIndex + check.stillCounted === 0,
   );
   console.log(`  zero double claims and table consistent: ${clean ? 'yes' : 'NO'}`);
 

@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { StoredTicket } from '../../functions/app/ports';
+import { DynamoQueueCounters } from '../../functions/adapters/queue-counters';
 import type { HttpClient } from './http-client';
 import type { TargetResult } from './report';
 import { batchWrite, type Item } from './store';
@@ -26,7 +27,11 @@ export interface Seeded {
   ms: number;
 }
 
-/** Seeds `n` waiting tickets through BatchWriteItem; only the writes are timed. */
+/**
+ * Seeds `n` waiting tickets through BatchWriteItem; only the writes are timed. Seeding
+ * bypasses the product's writes, so the queue's bucket counters are then derived afresh
+ * from the queue index (untimed), as the local stack does at start.
+ */
 export async function seedWaiting(context: BenchContext, n: number): Promise<Seeded> {
   const tickets = Array.from({ length: n }, () => context.newTicket());
   const items = await Promise.all(tickets.map((ticket) => context.shape(ticket)));
@@ -37,7 +42,14 @@ export async function seedWaiting(context: BenchContext, n: number): Promise<See
     items,
     context.input.config.seedConcurrency,
   );
-  return { tickets, ms: performance.now() - started };
+  const ms = performance.now() - started;
+  await queueCounters(context).rebuild();
+  return { tickets, ms };
+}
+
+/** The product's queue counters on the bench's client. */
+export function queueCounters(context: BenchContext): DynamoQueueCounters {
+  return new DynamoQueueCounters(context.db, context.input.tableName, { now: () => new Date() });
 }
 
 /**

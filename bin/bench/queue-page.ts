@@ -3,6 +3,8 @@ import { compareQueuePositions, type QueuePosition } from '../../functions/domai
 import { type BenchContext, countingStoreCalls, fail, seedWaiting, settle } from './context';
 import { count, ms, rate, ratio, ratioTarget, section, table, verdict } from './report';
 import { queryQueue, type Item } from './store';
+import { benchPosition, type PositionFigures, positionTargets } from './position';
+import type { StoredTicket } from '../../functions/app/ports';
 import { summarize } from './stats';
 
 const PAGE = 50;
@@ -77,9 +79,12 @@ export async function benchQueuePage(context: BenchContext): Promise<void> {
   const httpMedian = new Map<number, number>();
   const rawMedian = new Map<number, number>();
   let seeded = 0;
+  const waiting: StoredTicket[] = [];
+  const positions: PositionFigures[] = [];
   for (const depth of config.depths) {
     const added = depth - seeded;
     const seed = await seedWaiting(context, added);
+    waiting.push(...seed.tickets);
     seeded = depth;
     seedRows.push([count(depth), count(added), ms(seed.ms), rate((added / seed.ms) * 1000)]);
     await settle();
@@ -118,7 +123,9 @@ export async function benchQueuePage(context: BenchContext): Promise<void> {
     context.targets.push(
       ratioTarget(`queue page at ${count(depth)}: HTTP p50 / raw Query p50`, r, 'atMost', 1.5),
     );
+    positions.push(await benchPosition(context, depth, waiting));
   }
+  positionTargets(context, positions);
 
   console.log(
     '\n  Seeding (BatchWriteItem, 25 items per call, ' +

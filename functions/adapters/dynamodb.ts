@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { instrumented } from '../shared/instrumentation';
 
 /** Client settings; the local stack points `endpoint` at its DynamoDB stand-in. */
 export interface DynamoDbSettings {
@@ -13,7 +14,7 @@ export function createDocumentClient(settings: DynamoDbSettings = {}): DynamoDBD
     ...(settings.region ? { region: settings.region } : {}),
     ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
   });
-  return DynamoDBDocumentClient.from(client, {
+  return DynamoDBDocumentClient.from(instrumented(client), {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
   });
 }

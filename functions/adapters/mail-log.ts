@@ -6,7 +6,7 @@ import {
   PutCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { logLine } from '../domain/log-fields';
+import { log } from '../shared/log';
 import { messageIdKey } from '../domain/mail/threading';
 import type { DeliveryClaim, MailLog, SentMail } from '../app/mail-ports';
 import type { Clock } from '../app/ports';
@@ -185,11 +185,7 @@ export class DynamoMailLog implements MailLog {
       ExpressionAttributeValues: { ':ticketId': ticketId },
     });
     if (!written) {
-      console.log(
-        logLine('WARN', 'Message-ID already belongs to another ticket; reference kept', {
-          ticketId,
-        }),
-      );
+      log('WARN', 'Message-ID already belongs to another ticket; reference kept', { ticketId });
     }
   }
 

@@ -113,6 +113,11 @@ export const TTL_ATTRIBUTE = 'expiresAt';
  */
 export const QUEUE_PARTITION = 'QUEUE#0';
 
+/** Partition of the queue's day buckets (counts of waiting tickets). */
+export const QUEUE_COUNTER_PARTITION = 'QCOUNT#0';
+/** Partition of the claims tallied per hour. */
+export const CLAIM_TALLY_PARTITION = 'QRATE#0';
+
 export const keys = {
   ticket: (ticketId: string) => ({ pk: `TICKET#${ticketId}`, sk: 'TICKET' }),
   assignee: (agent: string) => `ASSIGNEE#${agent}`,
@@ -162,6 +167,12 @@ export const keys = {
     pk: 'PRICELIST',
     sk: `VERSION#${String(version).padStart(8, '0')}`,
   }),
+  /** Waiting tickets of one day bucket of the queue (functions/domain/queue-position.ts). */
+  queueCounter: (day: string) => ({ pk: QUEUE_COUNTER_PARTITION, sk: day }),
+  /** Waiting tickets per group (`contract`, `standard`): the claim reason's counts. */
+  queueTotals: () => ({ pk: 'QTOTAL#0', sk: 'TOTAL' }),
+  /** Claims made in one UTC hour, by group: the rate behind a wait estimate. */
+  claimTally: (hour: string) => ({ pk: CLAIM_TALLY_PARTITION, sk: hour }),
   /** Sorts a portal partition by time of receipt (read newest first). */
   portalSort: (receivedAt: string, ticketId: string) => `${receivedAt}#${ticketId}`,
   /** A portal sign-in code, by the hash of the code (the code itself is never stored). */

@@ -1,24 +1,27 @@
 import {
   type DynamoDBDocumentClient,
   GetCommand,
+  PutCommand,
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { ValidationError } from '../domain/errors';
 import { claimRecord } from '../domain/history';
 import { berlinMonth } from '../domain/calendar';
-import { decodeQueueKey, encodeQueueKey } from '../domain/queue-key';
+import { decodeQueueKey, encodeQueueKey, queueKeyPrefix } from '../domain/queue-key';
 import { portalPartitionOf } from '../domain/portal';
 import { nextEscalationAt } from '../domain/service-levels/sla-clock';
-import { isHeld, isWaiting } from '../domain/ticket';
+import { GROUPS, isHeld, isWaiting, SEVERITIES, type Group } from '../domain/ticket';
 import type {
   PortalFilter,
   PortalTickets,
+  QueueCounters,
   QueuePage,
+  QueueStatistics,
   StoredTicket,
   TicketRepository,
+  WaitingTickets,
 } from '../app/ports';
-import { conditionalPut } from './conditional-put';
 import { isConditionFailure } from './dynamodb';
 import { fieldsOf } from './item-fields';
 import {
@@ -36,12 +39,14 @@ import {
 } from './table-design';
 
 /** Tickets in the single table; the queue index entries are derived from the status here. */
-export class DynamoTicketRepository implements TicketRepository, PortalTickets {
+export class DynamoTicketRepository implements TicketRepository, PortalTickets, QueueStatistics {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
     /** Told after every write that puts a ticket into the queue or moves it there. */
     private readonly onQueueChange: () => void = () => {},
+    /** The queue's bucket counters, told of every change of a ticket's queue key. */
+    private readonly counters?: Pick<QueueCounters, 'moved' | 'claimed'>,
   ) {}
 
   async create(ticket: StoredTicket): Promise<boolean> {
@@ -79,6 +84,61 @@ export class DynamoTicketRepository implements TicketRepository, PortalTickets {
       items: Items.map(ticketOfItem),
       ...(LastEvaluatedKey ? { nextCursor: encodeCursor(LastEvaluatedKey) } : {}),
     };
+  }
+
+  /**
+   * Per group: the waiting tickets counted (`Select: COUNT`, no item returned) and the
+   * oldest found as the first key of each severity's part of the queue (one item each).
+   */
+  async waitingByGroup(): Promise<Record<Group, WaitingTickets>> {
+    const entries = await Promise.all(
+      GROUPS.map(async (group): Promise<[Group, WaitingTickets]> => {
+        const [waiting, ...firsts] = await Promise.all([
+          this.countQueue(queueKeyPrefix(group)),
+          ...SEVERITIES.map((severity) => this.firstReceivedAt(queueKeyPrefix(group, severity))),
+        ]);
+        const oldest = firsts.filter((at): at is string => at !== undefined).sort()[0];
+        return [group, { waiting, ...(oldest ? { oldestReceivedAt: oldest } : {}) }];
+      }),
+    );
+    return Object.fromEntries(entries) as Record<Group, WaitingTickets>;
+  }
+
+  private async countQueue(prefix: string): Promise<number> {
+    let count = 0;
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: QUEUE_INDEX.indexName,
+          KeyConditionExpression: '#pk = :queue AND begins_with(#sk, :prefix)',
+          ExpressionAttributeNames: { '#pk': QUEUE_INDEX.partitionKey, '#sk': QUEUE_INDEX.sortKey },
+          ExpressionAttributeValues: { ':queue': QUEUE_PARTITION, ':prefix': prefix },
+          Select: 'COUNT',
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+      count += page.Count ?? 0;
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return count;
+  }
+
+  private async firstReceivedAt(prefix: string): Promise<string | undefined> {
+    const { Items = [] } = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: QUEUE_INDEX.indexName,
+        KeyConditionExpression: '#pk = :queue AND begins_with(#sk, :prefix)',
+        ExpressionAttributeNames: { '#pk': QUEUE_INDEX.partitionKey, '#sk': QUEUE_INDEX.sortKey },
+        ExpressionAttributeValues: { ':queue': QUEUE_PARTITION, ':prefix': prefix },
+        ProjectionExpression: '#sk',
+        Limit: 1,
+      }),
+    );
+    const key = Items[0]?.[QUEUE_INDEX.sortKey];
+    return typeof key === 'string' ? decodeQueueKey(key).receivedAt : undefined;
   }
 
   async queueHeads(limit: number): Promise<{ ticketId: string; version: number }[]> {
@@ -136,7 +196,16 @@ export class DynamoTicketRepository implements TicketRepository, PortalTickets {
           ReturnValues: 'ALL_NEW',
         }),
       );
-      return Attributes ? ticketOfItem(Attributes) : undefined;
+      if (!Attributes) return undefined;
+      const claimed = ticketOfItem(Attributes);
+      if (this.counters) {
+        // The claim's condition held, so this is the one write that took the ticket out.
+        await Promise.all([
+          this.counters.moved(encodeQueueKey(claimed), undefined),
+          this.counters.claimed(claimed.group, new Date(at)),
+        ]);
+      }
+      return claimed;
     } catch (error) {
       if (isConditionFailure(error)) return undefined;
       throw error;
@@ -232,6 +301,36 @@ export class DynamoTicketRepository implements TicketRepository, PortalTickets {
       }),
     );
     return Items.length > 0;
+  }
+
+  async *receivedBetween(
+    partition: string,
+    from: string,
+    to: string,
+  ): AsyncIterable<StoredTicket[]> {
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: PORTAL_INDEX.indexName,
+          // The sort key is `<receivedAt>#<ticketId>`: `#` sorts below every digit, so
+          // `< to` ends before the first ticket received at `to`.
+          KeyConditionExpression: '#pk = :partition AND #sk BETWEEN :from AND :to',
+          ExpressionAttributeNames: {
+            '#pk': PORTAL_INDEX.partitionKey,
+            '#sk': PORTAL_INDEX.sortKey,
+          },
+          ExpressionAttributeValues: { ':partition': partition, ':from': from, ':to': `${to}#` },
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        }),
+      );
+      const tickets = (page.Items ?? [])
+        .map(ticketOfItem)
+        .filter((t) => t.receivedAt >= from && t.receivedAt < to);
+      if (tickets.length > 0) yield tickets;
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
   }
 
   async *waitingTicketsOf(customerId: string): AsyncIterable<StoredTicket> {
@@ -334,14 +433,31 @@ export class DynamoTicketRepository implements TicketRepository, PortalTickets {
   }
 
   private async put(ticket: StoredTicket, condition: string, values?: Record<string, unknown>) {
-    const written = await conditionalPut(this.db, {
-      TableName: this.tableName,
-      Item: ticketItem(ticket),
-      ConditionExpression: condition,
-      ...(values ? { ExpressionAttributeValues: values } : {}),
-    });
-    if (written && isWaiting(ticket.status)) this.onQueueChange();
-    return written;
+    const item = ticketItem(ticket);
+    let before: Record<string, unknown> | undefined;
+    try {
+      const { Attributes } = await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: item,
+          ConditionExpression: condition,
+          ...(values ? { ExpressionAttributeValues: values } : {}),
+          // The old queue key tells the counters which bucket the ticket left.
+          ...(this.counters ? { ReturnValues: 'ALL_OLD' } : {}),
+        }),
+      );
+      before = Attributes;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+    if (this.counters) {
+      const oldKey = typeof before?.queueSk === 'string' ? before.queueSk : undefined;
+      const newKey = typeof item.queueSk === 'string' ? item.queueSk : undefined;
+      await this.counters.moved(oldKey, newKey);
+    }
+    if (isWaiting(ticket.status)) this.onQueueChange();
+    return true;
   }
 }
 

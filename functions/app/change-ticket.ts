@@ -16,9 +16,21 @@ import {
 import { assertTransition } from '../domain/ticket-status';
 import { outboxEvents } from '../domain/mail/outbox-event';
 import { calendarOf, planFor } from './manage-service-levels';
-import type { Clock, Outbox, ServiceLevelPlans, StoredTicket, TicketRepository } from './ports';
+import type {
+  BusinessMetrics,
+  Clock,
+  Outbox,
+  ServiceLevelPlans,
+  StoredTicket,
+  TicketRepository,
+} from './ports';
 
-type Deps = { tickets: TicketRepository; clock: Clock; serviceLevels: ServiceLevelPlans };
+type Deps = {
+  tickets: TicketRepository;
+  clock: Clock;
+  serviceLevels: ServiceLevelPlans;
+  metrics?: BusinessMetrics;
+};
 
 /** Attempts before a change that keeps losing races to other writers is given up (409). */
 const ATTEMPTS = 5;
@@ -51,9 +63,38 @@ export async function changeTicket(
     // The record rides in the very put that makes the change: no change without its record.
     const records = changeRecords(current, next, actor, now);
     if (records.length) next.history = [...(current.history ?? []), ...records];
-    if (await deps.tickets.save(next, current.version)) return next;
+    if (await deps.tickets.save(next, current.version)) {
+      if (plan && deps.metrics) measureServiceLevel(deps.metrics, current, next, plan);
+      return next;
+    }
   }
   throw new ConflictError(`Ticket ${ticketId} is being changed by someone else; try again.`);
+}
+
+/**
+ * A change that met the first response or resolved a contract ticket: the business time
+ * it took from the start of its SLA clock (for the resolution less the paused time),
+ * measured once, when it happens.
+ */
+function measureServiceLevel(
+  metrics: BusinessMetrics,
+  before: StoredTicket,
+  after: StoredTicket,
+  plan: ServiceLevelPlan,
+): void {
+  const sla = after.sla;
+  if (!sla) return;
+  const calendar = calendarOf(plan);
+  const started = Date.parse(sla.startedAt);
+  if (sla.firstResponseAt && !before.sla?.firstResponseAt) {
+    metrics.record('slaBusinessTime', calendar.between(started, Date.parse(sla.firstResponseAt)), {
+      target: 'firstResponse',
+    });
+  }
+  if (sla.resolvedAt && !before.sla?.resolvedAt) {
+    const business = calendar.between(started, Date.parse(sla.resolvedAt)) - sla.pausedMs;
+    metrics.record('slaBusinessTime', Math.max(0, business), { target: 'resolution' });
+  }
 }
 
 /**

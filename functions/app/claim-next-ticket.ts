@@ -1,5 +1,5 @@
 import type { ClaimCandidates } from './claim-candidates';
-import type { Clock, StoredTicket, TicketRepository } from './ports';
+import type { BusinessMetrics, Clock, StoredTicket, TicketRepository } from './ports';
 
 /** Conditional writes one claim may lose (to other instances) before it gives up. */
 const ATTEMPTS = 200;
@@ -19,6 +19,7 @@ export async function claimNextTicket(
     claimCandidates: ClaimCandidates;
     clock: Clock;
     random?: () => number;
+    metrics?: BusinessMetrics;
   },
   agent: string,
 ): Promise<StoredTicket | undefined> {
@@ -26,17 +27,18 @@ export async function claimNextTicket(
     const head = await deps.claimCandidates.next(deps.random);
     if (!head) return undefined;
     let claimed: StoredTicket | undefined;
+    const now = deps.clock.now();
     try {
-      claimed = await deps.tickets.claim(
-        head.ticketId,
-        head.version,
-        agent,
-        deps.clock.now().toISOString(),
-      );
+      claimed = await deps.tickets.claim(head.ticketId, head.version, agent, now.toISOString());
     } finally {
       deps.claimCandidates.settled(head, claimed !== undefined);
     }
-    if (claimed) return claimed;
+    if (claimed) {
+      // How long it waited for an agent: the queue's own measure, per group.
+      const waited = now.getTime() - Date.parse(claimed.receivedAt);
+      deps.metrics?.record('timeToClaim', Math.max(0, waited), { group: claimed.group });
+      return claimed;
+    }
   }
   return undefined;
 }

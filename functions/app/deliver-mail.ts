@@ -4,6 +4,7 @@ import type { OutboxEvent, TicketEvent } from '../domain/mail/outbox-event';
 import type { RenderedMail } from '../domain/mail/rendered-mail';
 import { addressHash } from '../domain/privacy';
 import { renderAcknowledgement } from '../domain/mail/templates/acknowledgement';
+import { encodeQueueKey } from '../domain/queue-key';
 import { renderAgentReply } from '../domain/mail/templates/agent-reply';
 import { renderBillingNotice } from '../domain/mail/templates/billing-notice';
 import { renderFinanceNotice } from '../domain/mail/templates/finance-notice';
@@ -44,19 +45,29 @@ export async function deliverMail(deps: MailerDeps, event: OutboxEvent): Promise
   );
   if (claim === 'done') return { outcome: 'duplicate' };
   if (claim === 'busy') throw new DeliveryInProgressError(`${event.eventId} is being sent`);
+  const acknowledgement = event.kind === 'acknowledgement';
   let planned: OutgoingMail | { suppressed: string };
   let providerMessageId: string;
   try {
     planned = await plan(deps, event);
     if ('suppressed' in planned) {
       await deps.mailLog.suppress(event.eventId, planned.suppressed);
+      if (acknowledgement) deps.metrics?.record('acknowledgementsSuppressed', 1);
       return { outcome: 'suppressed', reason: planned.suppressed };
     }
     ({ providerMessageId } = await deps.sender.send(planned));
   } catch (error) {
+    if (acknowledgement) deps.metrics?.record('acknowledgementsFailed', 1);
     // Nothing went out: the next delivery of the event may try again at once.
     await deps.mailLog.release(event.eventId);
     throw error;
+  }
+  if (acknowledgement) {
+    deps.metrics?.record('acknowledgementsSent', 1);
+    if (planned.ticketReceivedAt) {
+      const lag = deps.clock.now().getTime() - Date.parse(planned.ticketReceivedAt);
+      deps.metrics?.record('acknowledgementLag', Math.max(0, lag));
+    }
   }
   // Sent: if recording fails now, the claim stays until its lease runs out, and only a
   // retry after that could send the mail a second time.
@@ -81,6 +92,8 @@ async function plan(
 ): Promise<OutgoingMail | { suppressed: string }> {
   if (event.kind === 'finance-notice') return financeNotice(deps, event);
   if (event.kind === 'portal-sign-in') return planPortalSignInMail(deps, event);
+  // The ticket and its queue counters were written before its event was queued.
+  const takenUpAt = deps.clock.now();
   const ticket = await deps.tickets.get(event.ticketId);
   if (!ticket) return { suppressed: `ticket ${event.ticketId} does not exist` };
   if (event.kind === 'sla-escalation') return slaEscalation(deps, event, ticket);
@@ -96,6 +109,16 @@ async function plan(
       const limited = await acknowledgementLimitReached(deps, event, to);
       if (limited) return { suppressed: `acknowledgement rate limit per ${limited} reached` };
       const accessToken = await deps.accessTokens.tokenFor(ticket.ticketId, event.tokenNonce);
+      // A standard ticket learns how many requests wait before it (SPEC §10); the mailer
+      // sends moments after receipt, so this is the queue it arrived in. The buckets are
+      // read once for the acknowledgements this instance writes at the same moment (any
+      // read started after this one was taken up counts the ticket itself).
+      const waitingBefore =
+        ticket.group === 'standard' && ticket.status === 'open'
+          ? await deps.queueCounters
+              .standingSince(encodeQueueKey(ticket), ticket.ticketId, takenUpAt)
+              .then((s) => s.position - 1)
+          : undefined;
       // An unverified requester gets a link to prove the address theirs (SPEC §14). It
       // opens a page that asks for a click: link scanners fetch links, but do not post.
       const confirmUrl = ticket.requesterVerified
@@ -109,6 +132,7 @@ async function plan(
           )}${ticket.locale === 'en' ? '&lang=en' : ''}`;
       rendered = renderAcknowledgement(
         {
+          ...(waitingBefore !== undefined ? { waitingBefore } : {}),
           ticketId: ticket.ticketId,
           subject: ticket.subject,
           name: ticket.requester.name,
@@ -292,5 +316,6 @@ async function compose(
     ...(thread.inReplyTo ? { inReplyTo: thread.inReplyTo } : {}),
     references: thread.references,
     ...(autoSubmitted ? { autoSubmitted } : {}),
+    ticketReceivedAt: ticket.receivedAt,
   };
 }

@@ -4,8 +4,10 @@ import type { PortalMailDeps } from './portal-ports';
 import type {
   AccessTokens,
   AddressConfirmations,
+  BusinessMetrics,
   Clock,
   MessageRepository,
+  QueueCounters,
   TicketRepository,
   WorkEntryReader,
 } from './ports';
@@ -28,6 +30,8 @@ export interface OutgoingMail {
   references: string[];
   /** RFC 3834 `Auto-Submitted` value for mail no person wrote. */
   autoSubmitted?: 'auto-replied' | 'auto-generated';
+  /** When the ticket was received: an acknowledgement's lag is measured from it. */
+  ticketReceivedAt?: string;
 }
 
 export interface MailSender {
@@ -124,6 +128,8 @@ export interface MailerDeps {
   /** For the portal's sign-in mail; a mailer without it cannot send one. */
   portal?: PortalMailDeps;
   tickets: TicketRepository;
+  /** Where a waiting ticket stands, for the acknowledgement of a standard ticket. */
+  queueCounters: Pick<QueueCounters, 'standingSince'>;
   messages: MessageRepository;
   workEntries: WorkEntryReader;
   mailLog: MailLog;
@@ -137,4 +143,6 @@ export interface MailerDeps {
   accessTokens: AccessTokens;
   /** A new random Message-ID local part: our ids must not be guessable (SPEC §14). */
   newMessageIdLocalPart(): string;
+  /** Where acknowledgements sent, failed and suppressed and their lag are measured. */
+  metrics?: BusinessMetrics;
 }

@@ -17,7 +17,9 @@ import {
   statusesOf,
 } from '../domain/portal';
 import type { Principal } from '../domain/principal';
+import type { ServiceLevelPlan } from '../domain/service-levels/plan';
 import type { Locale, Severity } from '../domain/ticket';
+import { planFor } from './manage-service-levels';
 import type { MailSettings, OutgoingMail, RateLimiter } from './mail-ports';
 import type { PortalMailDeps, PortalSessions, PortalSignIns } from './portal-ports';
 import type {
@@ -27,10 +29,12 @@ import type {
   Outbox,
   PortalTickets,
   QueuePage,
+  ServiceLevelPlans,
   StoredTicket,
   TicketDeps,
   TicketRepository,
 } from './ports';
+import { customerServiceLevels, type CustomerServiceLevels } from './service-level-report';
 import { submitTicket, type SubmittedTicket } from './submit-ticket';
 
 /**
@@ -324,6 +328,8 @@ export function lastMonths(month: string, count: number): string[] {
 export interface PortalContract {
   customer: { id: string; name: string };
   contract: Contract | null;
+  /** The contract's service-level plan with its targets; null without a contract. */
+  plan: ServiceLevelPlan | null;
   active: boolean;
   thisMonth: {
     month: string;
@@ -331,7 +337,13 @@ export interface PortalContract {
     usedMinutes: number;
     leftMinutes: number;
   } | null;
-  months: { month: string; usedMinutes: number; includedMinutes: number }[];
+  months: {
+    month: string;
+    usedMinutes: number;
+    includedMinutes: number;
+    /** The month's service-level results, one row per plan (none without a contract). */
+    serviceLevels: CustomerServiceLevels[];
+  }[];
 }
 
 /**
@@ -343,6 +355,8 @@ export async function readPortalContract(
   deps: {
     customers: Pick<CustomerRepository, 'findBySender' | 'get'>;
     allowanceUsage: AllowanceUsage;
+    portalTickets: Pick<PortalTickets, 'receivedBetween'>;
+    serviceLevels: ServiceLevelPlans;
     clock: Clock;
   },
   principal: PortalPrincipal,
@@ -357,18 +371,27 @@ export async function readPortalContract(
   const months = lastMonths(today.slice(0, 7), 12);
   const contract = customer.contract ?? null;
   const included = contract?.includedMinutesPerMonth ?? 0;
-  const used = contract
-    ? await deps.allowanceUsage.usedMinutesByMonth(
-        customer.customerId,
-        months[0] as string,
-        months[months.length - 1] as string,
-      )
-    : new Map<string, number>();
+  // Three reads at once: the allowance items of the months, the plan, and the customer's
+  // tickets of the months (for the service levels, counted as the monthly report does).
+  const [used, plan, serviceLevels] = await Promise.all([
+    contract
+      ? deps.allowanceUsage.usedMinutesByMonth(
+          customer.customerId,
+          months[0] as string,
+          months[months.length - 1] as string,
+        )
+      : new Map<string, number>(),
+    contract ? planFor(deps, contract.serviceLevel) : null,
+    contract
+      ? customerServiceLevels(deps, customer, months)
+      : new Map<string, CustomerServiceLevels[]>(),
+  ]);
   const current = months[months.length - 1] as string;
   const usedNow = used.get(current) ?? 0;
   return {
     customer: { id: customer.customerId, name: customer.name },
     contract,
+    plan,
     active: isContractActiveOn(customer.contract, today),
     thisMonth: contract
       ? {
@@ -382,6 +405,7 @@ export async function readPortalContract(
       month,
       usedMinutes: used.get(month) ?? 0,
       includedMinutes: contract && monthOverlaps(contract, month) ? included : 0,
+      serviceLevels: serviceLevels.get(month) ?? [],
     })),
   };
 }

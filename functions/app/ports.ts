@@ -2,10 +2,13 @@ import type { Customer, Contract } from '../domain/customer';
 import type { HistoryRecord } from '../domain/history';
 import type { OutboxEvent } from '../domain/mail/outbox-event';
 import type { TicketMessage } from '../domain/message';
+import type { DimensionsOf, MetricKey } from '../domain/metric-names';
 import type { PriceList } from '../domain/price-list';
+import type { ClaimHistory } from '../domain/queue-estimate';
+import type { QueueStanding } from '../domain/queue-position';
 import type { ReferenceContract } from '../domain/sales';
 import type { ServiceLevelPlan } from '../domain/service-levels/plan';
-import type { Ticket, TicketStatus, VerificationMethod } from '../domain/ticket';
+import type { Group, Ticket, TicketStatus, VerificationMethod } from '../domain/ticket';
 import type { WorkEntry } from '../domain/work-entry';
 
 /** A ticket as stored: the domain ticket plus the hash of the customer's access token. */
@@ -86,6 +89,45 @@ export interface TicketRepository {
   pendingAcknowledgements(receivedBefore: string, limit: number): Promise<StoredTicket[]>;
 }
 
+/** How many tickets of a group wait, and since when the oldest of them. */
+export interface WaitingTickets {
+  waiting: number;
+  /** `receivedAt` of the group's oldest waiting ticket; absent when none waits. */
+  oldestReceivedAt?: string;
+}
+
+/** The queue measured for the operator's dashboard (the queue index, no ticket read). */
+export interface QueueStatistics {
+  waitingByGroup(): Promise<Record<Group, WaitingTickets>>;
+}
+
+/**
+ * Counts of waiting tickets per bucket of the queue key, so that a position is read without
+ * reading the tickets ahead (docs/data-model.md, "Queue position"), and the claims tallied
+ * per hour for the wait estimate.
+ */
+export interface QueueCounters {
+  /** A ticket's queue key changed from `before` to `after` (undefined: not in the queue). */
+  moved(before: string | undefined, after: string | undefined): Promise<void>;
+  /** The standing of the waiting ticket with this queue key. */
+  standing(queueKey: string, ticketId: string): Promise<QueueStanding>;
+  /**
+   * The standing from the buckets as read at or after `since` (a read shared by the calls
+   * that accept it) and its own hour counted now: for acknowledgements, moments after
+   * receipt.
+   */
+  standingSince(queueKey: string, ticketId: string, since: Date): Promise<QueueStanding>;
+  /**
+   * Waiting tickets per group. `maxAgeMs` lets a sum this instance read that recently serve
+   * (with its own changes since); 0 reads afresh.
+   */
+  waiting(maxAgeMs?: number): Promise<Record<Group, number>>;
+  /** A ticket of the group was claimed at that instant (tallied for the rate). */
+  claimed(group: Group, at: Date): Promise<void>;
+  /** The claims of the rate window before `now`. */
+  claimHistory(now: Date): Promise<ClaimHistory>;
+}
+
 /** The customer portal's reads of tickets (the portal index). */
 export interface PortalTickets {
   /**
@@ -101,6 +143,11 @@ export interface PortalTickets {
   ): Promise<QueuePage>;
   /** Whether the portal partition holds any ticket (one key-only read). */
   hasPortalTickets(partition: string): Promise<boolean>;
+  /**
+   * The partition's tickets received from `from` (inclusive) to `to` (exclusive), ISO
+   * instants, page by page from one Query on the portal index.
+   */
+  receivedBetween(partition: string, from: string, to: string): AsyncIterable<StoredTicket[]>;
 }
 
 /** Which tickets of a portal partition a page lists. */
@@ -191,6 +238,15 @@ export interface Clock {
 /** The outbox: events for the mailer, delivered at least once. */
 export interface Outbox {
   publish(event: OutboxEvent): Promise<void>;
+}
+
+/**
+ * Business metrics (SPEC §14 allows counts and durations only): in AWS CloudWatch metrics
+ * through Powertools (`functions/shared/metrics.ts`). Optional in the use cases' deps, so
+ * a use case measured nowhere (a unit test, a script) needs none.
+ */
+export interface BusinessMetrics {
+  record<K extends MetricKey>(key: K, value: number, dimensions?: DimensionsOf<K>): void;
 }
 
 export interface MessageRepository {
@@ -305,6 +361,8 @@ export interface TicketDeps {
   serviceLevels: ServiceLevelPlans;
   accessTokens: AccessTokens;
   newId(): string;
+  /** Where tickets received and acknowledgements not queued are counted. */
+  metrics?: BusinessMetrics;
 }
 
 /** Reads a ticket's history (SPEC §13). */

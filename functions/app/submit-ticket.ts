@@ -161,6 +161,9 @@ export async function submitTicket(
       idempotencyKey !== undefined ? await deps.tickets.get(ticket.ticketId) : undefined;
     if (!existing) throw new Error(`ticket number ${ticket.ticketId} was handed out twice`);
     stored = existing;
+  } else {
+    // Counted where it is made, once: a replayed or concurrent retry stored nothing new.
+    deps.metrics?.record('ticketsReceived', 1, { group, channel: submission.channel });
   }
   if (email && options.verifiedBy) {
     await deps.verifiedAddresses.record(email, options.verifiedBy, planned.receivedAt);
@@ -194,12 +197,14 @@ export function publicIdempotencyKey(key: string): string {
  * per event id.
  */
 export async function acknowledge(
-  deps: Pick<TicketDeps, 'tickets' | 'outbox'>,
+  deps: Pick<TicketDeps, 'tickets' | 'outbox' | 'metrics'>,
   event: AcknowledgementEvent,
 ): Promise<boolean> {
   try {
     await deps.outbox.publish(event);
   } catch (error) {
+    // Counted (the stack alarms on the first one) and logged with the ticket's id.
+    deps.metrics?.record('acknowledgementsNotQueued', 1);
     console.log(
       logLine('ERROR', 'acknowledgement not queued', {
         ticketId: event.ticketId,

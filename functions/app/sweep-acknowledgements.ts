@@ -17,7 +17,7 @@ export interface SweepResult {
  * mailer's delivery record per event id), so this closes the gap without a duplicate.
  */
 export async function sweepAcknowledgements(
-  deps: Pick<TicketDeps, 'tickets' | 'outbox'> & { clock: Clock },
+  deps: Pick<TicketDeps, 'tickets' | 'outbox' | 'metrics'> & { clock: Clock },
   options: { graceSeconds: number; pageSize?: number; maxPages?: number },
 ): Promise<SweepResult> {
   const before = new Date(deps.clock.now().getTime() - options.graceSeconds * 1000).toISOString();

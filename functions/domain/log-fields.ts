@@ -42,6 +42,10 @@ export const LOG_FIELDS = [
   'workEntries',
   'verifiedAddress',
   'billingRecords',
+  'counted',
+  'corrected',
+  'suspected',
+  'removed',
   // errors: the error's class name, our message and stack (scrubbed)
   'error',
   'detail',
@@ -50,16 +54,7 @@ export const LOG_FIELDS = [
 
 export type LogField = (typeof LOG_FIELDS)[number];
 
-/**
- * Log messages the stack's alarms count (a metric filter on level and message): the job
- * that writes one and the alarm that counts it import the same constant, so they cannot
- * drift apart.
- */
-export const ALARMED_LOG_MESSAGES = {
-  /** A contract ticket missed a service-level target (SPEC §9); logged at WARN. */
-  serviceLevelBreached: 'service level breached',
-} as const;
-export type LogLevel = 'INFO' | 'WARN' | 'ERROR';
+export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
 
 const ALLOWED: ReadonlySet<string> = new Set(LOG_FIELDS);
 
@@ -88,10 +83,15 @@ function scrubbed(value: unknown, depth = 0): unknown {
 }
 
 /**
- * One structured log line (JSON): level and message, then only the allowed fields, each
- * scrubbed; the names of dropped fields are listed under `dropped` so a mistake shows.
+ * The fields of a log line that may be written: only the allowed names, each value
+ * scrubbed of addresses (SES's own ids kept as they are), undefined values left out; and
+ * the names that were dropped, so a mistake shows. The one rule every log writer applies
+ * (`logLine` here, the Powertools formatter in `functions/shared/log.ts`).
  */
-export function logLine(level: LogLevel, message: string, fields: Record<string, unknown> = {}) {
+export function allowedFields(fields: Record<string, unknown>): {
+  kept: Record<string, unknown>;
+  dropped: string[];
+} {
   const kept: Record<string, unknown> = {};
   const dropped: string[] = [];
   for (const [name, value] of Object.entries(fields)) {
@@ -100,6 +100,15 @@ export function logLine(level: LogLevel, message: string, fields: Record<string,
     // Ids SES made (never a person's address, though shaped like one) stay as they are.
     else kept[name] = SES_IDS.has(name) && typeof value === 'string' ? value : scrubbed(value);
   }
+  return { kept, dropped };
+}
+
+/**
+ * One structured log line (JSON): level and message, then only the allowed fields, each
+ * scrubbed; the names of dropped fields are listed under `dropped` so a mistake shows.
+ */
+export function logLine(level: LogLevel, message: string, fields: Record<string, unknown> = {}) {
+  const { kept, dropped } = allowedFields(fields);
   return JSON.stringify({
     level,
     message: scrubAddresses(message),

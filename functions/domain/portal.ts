@@ -44,6 +44,11 @@ export function statusesOf(filter: PortalStatusFilter): readonly TicketStatus[] 
   return ['open', 'in_progress', 'waiting_customer'];
 }
 
+/** The portal partition of a customer's tickets. */
+export function customerPortalPartition(customerId: string): string {
+  return `PORTAL#CUSTOMER#${customerId}`;
+}
+
 /**
  * The portal partition a ticket is listed in: its customer's, or (for a sender without a
  * customer record) its requester's address. Tickets without either (phone callers we know
@@ -52,7 +57,7 @@ export function statusesOf(filter: PortalStatusFilter): readonly TicketStatus[] 
 export function portalPartitionOf(
   ticket: Pick<Ticket, 'customer' | 'requester'>,
 ): string | undefined {
-  if (ticket.customer) return `PORTAL#CUSTOMER#${ticket.customer.id}`;
+  if (ticket.customer) return customerPortalPartition(ticket.customer.id);
   if (ticket.requester.email) return `PORTAL#REQUESTER#${ticket.requester.email.toLowerCase()}`;
   return undefined;
 }
@@ -60,7 +65,7 @@ export function portalPartitionOf(
 /** The partition the portal lists for a signed-in address and its scope. */
 export function portalPartitionFor(email: string, scope: PortalScope): string {
   return scope.kind === 'customer'
-    ? `PORTAL#CUSTOMER#${scope.customerId}`
+    ? customerPortalPartition(scope.customerId)
     : `PORTAL#REQUESTER#${email.toLowerCase()}`;
 }
 

@@ -46,6 +46,16 @@ export function decodeQueueKey(key: string): QueuePosition {
   return { group, severity, receivedAt, ticketId: unpadTicketId(padded) };
 }
 
+/**
+ * The start all queue keys of a group (and severity) share: the keys of one such part of
+ * the queue are in order of receipt, so its first key is its oldest ticket.
+ */
+export function queueKeyPrefix(group: Group, severity?: Severity): string {
+  return severity === undefined
+    ? `${GROUP_RANK[group]}#`
+    : `${GROUP_RANK[group]}#${SEVERITY_RANK[severity]}#`;
+}
+
 /** Compares two positions by the rules, without encoding; the property test's oracle. */
 export function compareQueuePositions(a: QueuePosition, b: QueuePosition): number {
   return (

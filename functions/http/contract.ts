@@ -298,8 +298,9 @@ export const contracts: Readonly<Record<string, RouteContract>> = {
   'claim-ticket': {
     responses: {
       200: {
-        description: 'The claimed ticket (`in_progress`, `assignee` = caller)',
-        json: response.agentTicket,
+        description:
+          'The claimed ticket (`in_progress`, `assignee` = caller) with `claimReason`: its group, severity, minutes waited and, per group, the waiting tickets it was taken ahead of',
+        json: response.claimedTicket,
       },
       204: { description: 'Nothing waits' },
     },
@@ -449,7 +450,7 @@ export const contracts: Readonly<Record<string, RouteContract>> = {
   },
   'portal-contract': {
     description:
-      'The included minutes used are those of covered work (Europe/Berlin months). Service-level plan, targets and results: added with issue 11.',
+      "The included minutes used are those of covered work (Europe/Berlin months). `plan` is the contract's service-level plan with its targets; each month's `serviceLevels` are counted as `GET /reports/service-levels` counts this customer (tickets by Berlin month of receipt).",
     responses: { 200: { description: 'The contract and its use', json: response.portalContract } },
     problems: {
       404: 'No customer record for this address, or a contact who sees only their own tickets',

@@ -1,3 +1,4 @@
+import { queueInfoOf } from '../app/queue-standing';
 import { readTicketWithHistory } from '../app/read-ticket';
 import { slaRemaining } from '../app/manage-service-levels';
 import { dependencies } from '../shared/dependencies';
@@ -12,16 +13,22 @@ import { agentView, customerView } from './views';
  */
 export const handler = httpHandler('get-ticket', async (request) => {
   const { ticketId } = validate(ticketIdPath, request.path, 'path');
+  const deps = dependencies();
   const read = await readTicketWithHistory(
-    dependencies(),
+    deps,
     ticketId,
     request.principal,
     request.headers['x-ticket-token'],
   );
-  const now = dependencies().clock.now();
+  const now = deps.clock.now();
   if (read.kind !== 'agent') {
-    return { status: 200, body: customerView(read.ticket, read.messages, now) };
+    // Read after the ticket, so the position belongs to the state shown.
+    const queue = await queueInfoOf(deps, read.ticket);
+    return { status: 200, body: customerView(read.ticket, read.messages, now, queue) };
   }
-  const remaining = await slaRemaining(dependencies(), read.ticket, now);
-  return { status: 200, body: agentView(read.ticket, read, now, remaining) };
+  const [remaining, queue] = await Promise.all([
+    slaRemaining(deps, read.ticket, now),
+    queueInfoOf(deps, read.ticket),
+  ]);
+  return { status: 200, body: agentView(read.ticket, read, now, remaining, queue) };
 });

@@ -1,4 +1,5 @@
 import { readPortalTicketWithMessages } from '../app/portal';
+import { queueInfoOf } from '../app/queue-standing';
 import { dependencies } from '../shared/dependencies';
 import { httpHandler } from '../shared/http-handler';
 import { portalPrincipal } from '../shared/portal-principal';
@@ -9,10 +10,13 @@ import { portalTicketView } from './views';
 /** `GET /portal/tickets/{ticketId}`: 404 for any ticket the person may not see. */
 export const handler = httpHandler('portal-get-ticket', async (request) => {
   const { ticketId } = validate(ticketIdPath, request.path, 'path');
+  const deps = dependencies();
   const { ticket, messages } = await readPortalTicketWithMessages(
-    dependencies(),
+    deps,
     portalPrincipal(request.principal),
     ticketId,
   );
-  return { status: 200, body: portalTicketView(ticket, messages) };
+  // Read after the ticket, so the position belongs to the state shown.
+  const queue = await queueInfoOf(deps, ticket);
+  return { status: 200, body: portalTicketView(ticket, messages, deps.clock.now(), queue) };
 });

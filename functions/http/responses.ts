@@ -89,6 +89,33 @@ const message = z.object({
     ),
 });
 
+/** Where a waiting (`open`) ticket stands in the queue (SPEC §10); absent otherwise. */
+export const queueStanding = z
+  .object({
+    position: z.number().int().min(1).describe('1 = the next ticket to be claimed'),
+    aheadContract: z.number().int().min(0).describe('Contract tickets ahead of it'),
+    aheadStandard: z.number().int().min(0).describe('Standard tickets ahead of it'),
+    estimatedStart: z
+      .object({ earliest: instant, latest: instant })
+      .nullable()
+      .describe(
+        'A range from the measured rate of claims, no promise; null while there is too little history. Contract or more severe tickets that arrive later go first',
+      ),
+  })
+  .describe('Exact at the moment of reading');
+
+/** Why the claimed ticket was next (SPEC §10). */
+export const claimReason = z.object({
+  group: z.enum(GROUPS),
+  severity: z.enum(SEVERITIES),
+  waitedMinutes: z.number().int().min(0).describe('From receipt to the claim'),
+  ahead: z
+    .object({ contract: z.number().int().min(0), standard: z.number().int().min(0) })
+    .describe(
+      'The waiting tickets it was taken ahead of, per group (those still waiting after it), as this instance counted them at most 0.5 s before',
+    ),
+});
+
 /** `sla` of a contract ticket's views (SPEC §9); standard tickets have none. */
 export const sla = z.object({
   planId: z.string(),
@@ -118,6 +145,7 @@ export const customerTicket = z.object({
   attachments: z.array(attachment),
   sla: sla.optional(),
   messages: z.array(message),
+  queue: queueStanding.optional(),
 });
 
 /** A ticket as agents see it. */
@@ -145,6 +173,7 @@ export const agentTicket = z.object({
     .describe('Who took it while another ticket waited before it in the queue, and when'),
   version: z.number().int().describe('Rises with every change'),
   attachments: z.array(attachment).optional(),
+  queue: queueStanding.optional(),
   sla: sla.optional(),
   slaRisk: slaRisk.optional(),
   slaRemaining: z
@@ -172,6 +201,9 @@ export const agentTicket = z.object({
     .optional()
     .describe("The requester's personal data was erased: on request or after the retention period"),
 });
+
+/** `POST /queue/claim`: the claimed ticket and why it was next. */
+export const claimedTicket = agentTicket.extend({ claimReason });
 
 const sentMail = z.object({
   kind: z.string().describe('`acknowledgement`, `agent-reply`, `billing-notice`…'),
@@ -588,12 +620,35 @@ export const portalContract = z.object({
       leftMinutes: z.number().int(),
     })
     .nullable(),
+  plan: serviceLevelPlan
+    .nullable()
+    .describe(
+      "The contract's service-level plan: business hours and targets; null without a contract",
+    ),
   months: z
     .array(
       z.object({
         month: z.string(),
         usedMinutes: z.number().int(),
         includedMinutes: z.number().int(),
+        serviceLevels: z
+          .array(
+            z.object({
+              planId: z.string(),
+              tickets: z.number().int(),
+              firstResponsesMet: z.number().int(),
+              firstResponsesBreached: z.number().int(),
+              firstResponsesPending: z.number().int(),
+              resolutionsMet: z.number().int(),
+              resolutionsBreached: z.number().int(),
+              resolutionsOpen: z.number().int(),
+              medianFirstResponseBusinessMinutes: z.number().nullable(),
+              medianWaitingMinutes: z.number().nullable(),
+            }),
+          )
+          .describe(
+            "The month's service-level results as the monthly report counts them (tickets by Berlin month of receipt), one row per plan; none in a month the contract did not run",
+          ),
       }),
     )
     .describe('The current Berlin month and the 11 before, oldest first'),

@@ -1,6 +1,7 @@
 import type { SentMail } from '../app/mail-ports';
 import type { StoredTicket } from '../app/ports';
 import type { SubjectPart } from '../app/privacy';
+import type { QueueInfo } from '../app/queue-standing';
 import type { TicketMessage } from '../domain/message';
 import { slaView, type SlaClock } from '../domain/service-levels/sla-clock';
 import type { Ticket } from '../domain/ticket';
@@ -31,7 +32,12 @@ function agentSla(ticket: Ticket, now: Date) {
 }
 
 /** What the customer sees of their ticket: no internal fields, no internal notes. */
-export function customerView(ticket: Ticket, messages: TicketMessage[] = [], now = new Date()) {
+export function customerView(
+  ticket: Ticket,
+  messages: TicketMessage[] = [],
+  now = new Date(),
+  queue?: QueueInfo,
+) {
   return {
     ticketId: ticket.ticketId,
     status: ticket.status,
@@ -46,6 +52,7 @@ export function customerView(ticket: Ticket, messages: TicketMessage[] = [], now
     attachments: ticket.attachments ?? [],
     ...slaOf(ticket, now),
     messages: messages.filter((m) => !m.internal).map(messageView),
+    ...(queue ? { queue } : {}),
   };
 }
 
@@ -56,6 +63,7 @@ export function agentView(
   now = new Date(),
   /** Business minutes left to each due time (negative once passed), when known. */
   remaining?: { firstResponseMinutes: number | null; resolutionMinutes: number | null },
+  queue?: QueueInfo,
 ) {
   // The stored clock's bookkeeping (targets, pauses, escalations) is not part of the view.
   const {
@@ -71,6 +79,7 @@ export function agentView(
     ...agentSla(ticket, now),
     ...(remaining && ticket.group === 'contract' && ticket.sla ? { slaRemaining: remaining } : {}),
     customer: customerOf(ticket),
+    ...(queue ? { queue } : {}),
     requesterVerified: ticket.requesterVerified === true,
     requesterVerifiedBy: ticket.requesterVerifiedBy ?? null,
     relatedTicketId: ticket.relatedTicketId ?? null,
@@ -152,8 +161,13 @@ export function portalItem(ticket: Ticket) {
 }
 
 /** A ticket in the portal: the customer's view, and who sent it. */
-export function portalTicketView(ticket: Ticket, messages: TicketMessage[] = []) {
-  return { ...customerView(ticket, messages), requester: requesterOf(ticket) };
+export function portalTicketView(
+  ticket: Ticket,
+  messages: TicketMessage[] = [],
+  now = new Date(),
+  queue?: QueueInfo,
+) {
+  return { ...customerView(ticket, messages, now, queue), requester: requesterOf(ticket) };
 }
 
 /**

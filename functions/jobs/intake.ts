@@ -3,7 +3,9 @@ import { intakeMail } from '../app/intake-mail';
 import { parseMime } from '../adapters/mime-parser';
 import { admissionOf, type MailVerdicts, verdictStatus } from '../domain/mail/sender-trust';
 import { dependencies } from '../shared/dependencies';
-import { log } from '../shared/log';
+import { ignoredMailReason } from '../domain/metric-names';
+import { correlate, log } from '../shared/log';
+import { recordMetric } from '../shared/metrics';
 import { queueHandler } from '../shared/queue-handler';
 
 const verdict = z.object({ status: z.string() }).optional();
@@ -53,6 +55,7 @@ export const handler = queueHandler('intake', async (record) => {
   };
   const admission = admissionOf(verdicts);
   if (admission.admit === 'refuse') {
+    recordMetric('mailsIgnored', 1, { reason: ignoredMailReason(admission.reason) });
     log('WARN', 'mail refused by spam or virus verdict', {
       sesMessageId: mail.messageId,
       verdicts,
@@ -72,8 +75,14 @@ export const handler = queueHandler('intake', async (record) => {
   });
   if (outcome.outcome === 'quarantined') {
     const key = await deps.mailBucket.quarantine(bucketName, objectKey);
+    recordMetric('mailsQuarantined', 1);
     log('ERROR', 'mail quarantined', { sesMessageId: mail.messageId, key, reason: outcome.reason });
     return;
+  }
+  if (outcome.outcome === 'ignored') {
+    recordMetric('mailsIgnored', 1, { reason: ignoredMailReason(outcome.reason) });
+  } else {
+    correlate(outcome.ticketId);
   }
   log('INFO', 'mail taken in', { sesMessageId: mail.messageId, verdicts, ...outcome });
 });

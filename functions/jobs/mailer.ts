@@ -4,7 +4,7 @@ import type { MailerDeps } from '../app/mail-ports';
 import type { OutboxEvent } from '../domain/mail/outbox-event';
 import { ESCALATION_STAGES } from '../domain/service-levels/sla-clock';
 import { dependencies } from '../shared/dependencies';
-import { log } from '../shared/log';
+import { correlate, log } from '../shared/log';
 import { queueHandler } from '../shared/queue-handler';
 
 const ticketId = z.string().regex(/^T-\d+$/);
@@ -66,6 +66,7 @@ export const handler = queueHandler(
   'mailer',
   async (record) => {
     const parsed = eventSchema.parse(JSON.parse(record.body));
+    correlate('ticketId' in parsed ? parsed.ticketId : parsed.eventId);
     const all = dependencies();
     let deps: MailerDeps = all;
     let event: OutboxEvent;

@@ -1,6 +1,7 @@
-import { sweepAcknowledgements } from '../app/sweep-acknowledgements';
+import { sweepAcknowledgements, type SweepResult } from '../app/sweep-acknowledgements';
 import { integer } from '../shared/config';
 import { dependencies } from '../shared/dependencies';
+import { jobHandler } from '../shared/job-handler';
 import { log } from '../shared/log';
 
 /**
@@ -8,7 +9,7 @@ import { log } from '../shared/log';
  * were stored but whose mail never reached the outbox. `ACK_SWEEP_GRACE_SECONDS` (default
  * 30) leaves tickets younger than that to the request that is storing them.
  */
-export async function handler(): Promise<{ queued: number; failed: number }> {
+export const handler = jobHandler('sweep-acknowledgements', async (): Promise<SweepResult> => {
   const result = await sweepAcknowledgements(dependencies(), {
     graceSeconds: integer('ACK_SWEEP_GRACE_SECONDS', 30),
   });
@@ -16,8 +17,8 @@ export async function handler(): Promise<{ queued: number; failed: number }> {
     log('INFO', 'acknowledgements swept', { ...result });
   }
   if (result.failed > 0) {
-    // The log line the "acknowledgement not queued" alarm counts has been written already.
+    // The AcknowledgementsNotQueued metric the alarm watches has been counted already.
     throw new Error(`${result.failed} acknowledgements could not be queued; retried next run`);
   }
   return result;
-}
+});

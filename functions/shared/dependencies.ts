@@ -10,6 +10,7 @@ import type { MailerDeps } from '../app/mail-ports';
 import type {
   Clock,
   PortalTickets,
+  QueueStatistics,
   ReferenceContractStore,
   TicketDeps,
   TicketHistory,
@@ -32,6 +33,7 @@ import { SesMailSender } from '../adapters/ses-mail-sender';
 import { SqsOutbox } from '../adapters/sqs-outbox';
 import { DynamoTicketNumbers } from '../adapters/ticket-number-allocator';
 import { DynamoTicketRepository } from '../adapters/ticket-repository';
+import { DynamoQueueCounters } from '../adapters/queue-counters';
 import { DynamoWorkEntryRepository } from '../adapters/work-entry-repository';
 import { DynamoAllowances } from '../adapters/allowances';
 import {
@@ -44,6 +46,8 @@ import { DynamoServiceLevelPlans } from '../adapters/service-level-store';
 import { SecretAccessTokens } from '../adapters/access-tokens';
 import { DEFAULT_ACKNOWLEDGEMENT_LIMITS } from '../domain/mail/mail-policy';
 import { integer, optional, required } from './config';
+import { instrumented } from './instrumentation';
+import { powertoolsMetrics } from './metrics';
 import { secret } from './secrets';
 
 export type Dependencies = TicketDeps &
@@ -55,12 +59,16 @@ export type Dependencies = TicketDeps &
     exports: ExportStore;
     /** The queue heads this instance read last, shared by its claims. */
     claimCandidates: ClaimCandidates;
+    /** Counts of waiting tickets per queue bucket and the claim tally. */
+    queueCounters: DynamoQueueCounters;
     /** The portal's reads of tickets (the same repository as `tickets`). */
     portalTickets: PortalTickets;
     signIns: PortalSignIns;
     sessions: PortalSessions;
     portal: PortalMailDeps;
     allowanceUsage: AllowanceUsage;
+    /** The queue measured for the dashboard (the same repository as `tickets`). */
+    queueStatistics: QueueStatistics;
     referenceContracts: ReferenceContractStore;
     /** Tickets' histories (SPEC §13). */
     history: TicketHistory;
@@ -85,13 +93,17 @@ export function createDependencies(): Dependencies {
   });
   const s3 = once(() => {
     const endpoint = optional('S3_ENDPOINT');
-    return new S3Client(endpoint ? { endpoint, forcePathStyle: true } : {});
+    return instrumented(new S3Client(endpoint ? { endpoint, forcePathStyle: true } : {}));
   });
   const parts = {
     tickets: () =>
-      new DynamoTicketRepository(table().db, table().name, () =>
-        deps.claimCandidates.queueChanged(),
+      new DynamoTicketRepository(
+        table().db,
+        table().name,
+        () => deps.claimCandidates.queueChanged(),
+        deps.queueCounters,
       ),
+    queueCounters: () => new DynamoQueueCounters(table().db, table().name, clock),
     claimCandidates: () => new ClaimCandidates(deps.tickets, clock),
     customers: () => new DynamoCustomerRepository(table().db, table().name, clock),
     idempotency: () => new DynamoIdempotencyStore(table().db, table().name, clock),
@@ -109,6 +121,7 @@ export function createDependencies(): Dependencies {
     mailLog: () => new DynamoMailLog(table().db, table().name, clock),
     rateLimiter: () => new DynamoRateLimiter(table().db, table().name, clock),
     portalTickets: () => deps.tickets as DynamoTicketRepository,
+    queueStatistics: () => deps.tickets as DynamoTicketRepository,
     signIns: () => deps.sessions as DynamoPortalStore,
     sessions: () => new DynamoPortalStore(table().db, table().name, clock),
     portal: () => ({
@@ -122,7 +135,7 @@ export function createDependencies(): Dependencies {
     outbox: () => {
       const endpoint = optional('SQS_ENDPOINT');
       return new SqsOutbox(
-        new SQSClient(endpoint ? { endpoint } : {}),
+        instrumented(new SQSClient(endpoint ? { endpoint } : {})),
         required('OUTBOX_QUEUE_URL'),
       );
     },
@@ -130,11 +143,13 @@ export function createDependencies(): Dependencies {
       const endpoint = optional('SES_ENDPOINT');
       return new SesMailSender(
         // Adaptive retries: the client slows its own sending when SES throttles it.
-        new SESv2Client({
-          ...(endpoint ? { endpoint } : {}),
-          retryMode: 'adaptive',
-          maxAttempts: 5,
-        }),
+        instrumented(
+          new SESv2Client({
+            ...(endpoint ? { endpoint } : {}),
+            retryMode: 'adaptive',
+            maxAttempts: 5,
+          }),
+        ),
         region(),
         mailSettings().supportName,
       );
@@ -150,6 +165,7 @@ export function createDependencies(): Dependencies {
     clock,
     newMessageIdLocalPart: () => randomBytes(16).toString('hex'),
     newId: timeOrderedId,
+    metrics: powertoolsMetrics,
   } as Dependencies;
   for (const [name, build] of Object.entries(parts)) {
     Object.defineProperty(deps, name, {

@@ -15,7 +15,8 @@ import { bearerOf, bearerVerifier } from './bearer-token';
 import { dependencies } from './dependencies';
 import { staffPrincipal, type TokenExpectations } from './claims';
 import { integer, required } from './config';
-import { log } from './log';
+import { correlate, log } from './log';
+import { observability } from './observability';
 import { formLocale, formProblemPage, PAGE_HEADERS } from '../http/form-pages';
 import { type Problem, problemResponse } from './problem';
 
@@ -63,6 +64,8 @@ export function httpHandler(
 ) {
   const route = routeOf(handlerName);
   return middy<Event, APIGatewayProxyResult, Error, Context>()
+    .use(observability(handlerName))
+    .use(correlateRequest())
     .use(problemDetails(route))
     .use(parseRequest(route))
     .handler(async (event) => {
@@ -70,6 +73,18 @@ export function httpHandler(
       const result = await serve(event.parsed);
       return toResponse(result);
     });
+}
+
+/**
+ * The invocation's correlation id: the ticket the path names, else API Gateway's request
+ * id (which its access log and the `x-amzn-requestid` response header carry too).
+ */
+function correlateRequest(): MiddlewareObj<Event, APIGatewayProxyResult, Error, Context> {
+  return {
+    before: ({ event }) => {
+      correlate(event.pathParameters?.ticketId ?? event.requestContext?.requestId);
+    },
+  };
 }
 
 function parseRequest(route: Route): MiddlewareObj<Event, APIGatewayProxyResult, Error, Context> {

@@ -1,7 +1,11 @@
 import { ChangeMessageVisibilityBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
-import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import middy from '@middy/core';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { integer, optional } from './config';
-import { log } from './log';
+import { instrumented } from './instrumentation';
+import { correlate, log } from './log';
+import { observability } from './observability';
+import { tracing } from './tracing';
 
 /**
  * Wraps a per-message function as an SQS consumer with partial batch failures: a message
@@ -19,31 +23,38 @@ export function queueHandler(
      */
     isThrottling?: (error: unknown) => boolean;
   } = {},
-): (event: SQSEvent) => Promise<SQSBatchResponse> {
-  return async (event) => {
-    const failures: SQSRecord[] = [];
-    let throttled = false;
-    for (const record of event.Records) {
-      if (throttled) {
-        failures.push(record);
-        continue;
+): (event: SQSEvent, context?: Context) => Promise<SQSBatchResponse> {
+  const handler = middy<SQSEvent, SQSBatchResponse, Error, Context>()
+    .use(observability(name))
+    .use(tracing())
+    .handler(async (event) => {
+      const failures: SQSRecord[] = [];
+      let throttled = false;
+      for (const record of event.Records) {
+        if (throttled) {
+          failures.push(record);
+          continue;
+        }
+        // Each message's lines carry its id until processRecord names its ticket.
+        correlate(record.messageId);
+        try {
+          await processRecord(record);
+        } catch (error) {
+          throttled = options.isThrottling?.(error) ?? false;
+          failures.push(record);
+          log('ERROR', `${name}: message failed`, {
+            messageId: record.messageId,
+            receiveCount: record.attributes.ApproximateReceiveCount,
+            error: (error as Error).name,
+            detail: (error as Error).message,
+          });
+        }
       }
-      try {
-        await processRecord(record);
-      } catch (error) {
-        throttled = options.isThrottling?.(error) ?? false;
-        failures.push(record);
-        log('ERROR', `${name}: message failed`, {
-          messageId: record.messageId,
-          receiveCount: record.attributes.ApproximateReceiveCount,
-          error: (error as Error).name,
-          detail: (error as Error).message,
-        });
-      }
-    }
-    await backOff(failures);
-    return { batchItemFailures: failures.map((r) => ({ itemIdentifier: r.messageId })) };
-  };
+      await backOff(failures);
+      return { batchItemFailures: failures.map((r) => ({ itemIdentifier: r.messageId })) };
+    });
+  // Lambda passes its context; the local pollers and tests pass the event alone.
+  return (event, context) => handler(event, context as Context);
 }
 
 /**
@@ -64,7 +75,7 @@ async function backOff(failures: SQSRecord[]): Promise<void> {
   const queueUrl = first && queueUrlOf(first.eventSourceARN);
   if (!first || !queueUrl) return;
   const endpoint = optional('SQS_ENDPOINT');
-  sqs ??= new SQSClient(endpoint ? { endpoint } : {});
+  sqs ??= instrumented(new SQSClient(endpoint ? { endpoint } : {}));
   try {
     await sqs.send(
       new ChangeMessageVisibilityBatchCommand({

@@ -119,11 +119,25 @@ describe('customer portal on a phone', () => {
       .poll(() => page.locator('#contract-facts').textContent())
       .toContain(OPEN_CONTRACT.id);
     expect(await page.locator('#contract-months tbody tr').count()).toBe(12);
+    // The plan with its targets, and the service levels month by month.
+    expect(await page.locator('#contract-plan h3').textContent()).toContain('Service-Level');
+    expect(await page.locator('#contract-plan').textContent()).toContain('Mo–Fr 08:00–17:00');
+    expect(await page.locator('#contract-targets tbody tr').count()).toBe(4);
+    expect(await page.locator('#contract-targets tbody tr').first().textContent()).toContain(
+      'Kritisch',
+    );
+    expect(await page.locator('#contract-service-levels tbody tr').count()).toBe(12);
     await page.getByRole('button', { name: 'English' }).click();
     await expect.poll(() => page.locator('h1').textContent()).toBe('Customer portal');
     await expect
       .poll(() => page.locator('#contract-facts').textContent())
       .toContain('Included minutes per month');
+    expect(await page.locator('#contract-service-levels caption').textContent()).toContain(
+      'Service levels of the last 12 months',
+    );
+    expect(await page.locator('#contract-targets thead').textContent()).toContain(
+      'First response within',
+    );
     await browser.screenshot('portal-04-contract-phone-en');
     await page.locator('#sign-out').click();
     await expect.poll(() => page.locator('#sign-in-form').isVisible()).toBe(true);

@@ -134,6 +134,7 @@ describe('the REST API', () => {
     expect(Object.keys(template.toJSON().Outputs as object).sort()).toEqual([
       'AlarmTopicArn',
       'ApiUrl',
+      'DashboardName',
       'ExportBucketName',
       'IntakeDeadLetterQueueUrl',
       'MailBucketName',

@@ -2,11 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MAIL_CONTEXT_KEYS } from '../../lib/mail-settings';
-import {
-  ACTIVATE_RULE_SET_ACTIONS,
-  INTAKE_BUCKET_ACCESS,
-  MAIL_QUARANTINED,
-} from '../../lib/mail-intake';
+import { ACTIVATE_RULE_SET_ACTIONS, INTAKE_BUCKET_ACCESS } from '../../lib/mail-intake';
 import { MAIL_PREFIXES } from '../../lib/service-desk-data';
 import { BUCKET_ACTIONS, TABLE_ACTIONS } from '../../lib/service-desk-function';
 import { CDK_CONTEXT, serviceDesk, serviceDeskTemplate } from './synth';
@@ -15,7 +11,6 @@ import {
   environmentOf,
   getAttTargets,
   onlyResource,
-  refOf,
   resourcesOf,
   resourcesOfType,
   statementsOfFunction,
@@ -351,34 +346,5 @@ describe('the intake function', () => {
     expect(source('functions/adapters/s3-mail-bucket.ts')).toContain(
       `\`${MAIL_PREFIXES.quarantine}\${`,
     );
-  });
-});
-
-describe('the alarm on quarantined mail', () => {
-  it("counts the intake's ERROR lines saying so, in its own log group", () => {
-    const [, intake] = onlyResource(template, 'AWS::Lambda::Function', 'MailIntakeFunction');
-    const logGroup = refOf((intake.Properties?.LoggingConfig as { LogGroup: unknown }).LogGroup);
-    template.hasResourceProperties('AWS::Logs::MetricFilter', {
-      LogGroupName: { Ref: logGroup },
-      FilterPattern: `"ERROR" "${MAIL_QUARANTINED}"`,
-      MetricTransformations: [
-        { MetricNamespace: 'ServiceDesk', MetricName: 'MailQuarantined', MetricValue: '1' },
-      ],
-    });
-  });
-
-  it('looks for the very message that the intake logs', () => {
-    expect(source('functions/jobs/intake.ts')).toContain(`log('ERROR', '${MAIL_QUARANTINED}'`);
-  });
-
-  it('alarms on the first one', () => {
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      Namespace: 'ServiceDesk',
-      MetricName: 'MailQuarantined',
-      Statistic: 'Sum',
-      Threshold: 1,
-      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-      TreatMissingData: 'notBreaching',
-    });
   });
 });

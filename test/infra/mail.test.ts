@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MAIL_CONTEXT_KEYS } from '../../lib/mail-settings';
@@ -7,7 +6,6 @@ import {
   mailerConcurrencyFor,
   SES_SEND_ACTIONS,
 } from '../../lib/mailer';
-import { ACKNOWLEDGEMENT_NOT_QUEUED } from '../../lib/service-desk-api';
 import { TABLE_ACTIONS } from '../../lib/service-desk-function';
 import { CDK_CONTEXT, serviceDeskTemplate } from './synth';
 import {
@@ -244,49 +242,6 @@ describe('the mailer', () => {
       Namespace: 'AWS/Lambda',
       MetricName: 'Errors',
       Dimensions: [{ Name: 'FunctionName', Value: { Ref: mailerId } }],
-    });
-  });
-});
-
-describe('the alarm on acknowledgements that were not queued', () => {
-  it('counts the ERROR lines of submit-ticket saying so, in its own log group', () => {
-    const [, submitTicket] = onlyResource(
-      template,
-      'AWS::Lambda::Function',
-      'ApiSubmitTicketFunction',
-    );
-    const logGroup = refOf(
-      (submitTicket.Properties?.LoggingConfig as { LogGroup: unknown }).LogGroup,
-    );
-    template.hasResourceProperties('AWS::Logs::MetricFilter', {
-      LogGroupName: { Ref: logGroup },
-      FilterPattern: `"ERROR" "${ACKNOWLEDGEMENT_NOT_QUEUED}"`,
-      MetricTransformations: [
-        {
-          MetricNamespace: 'ServiceDesk',
-          MetricName: 'AcknowledgementsNotQueued',
-          MetricValue: '1',
-        },
-      ],
-    });
-  });
-
-  it('looks for the very message that submit-ticket logs', () => {
-    const source = readFileSync(
-      new URL('../../functions/app/submit-ticket.ts', import.meta.url),
-      'utf8',
-    );
-    expect(source).toMatch(new RegExp(`logLine\\('ERROR',\\s*'${ACKNOWLEDGEMENT_NOT_QUEUED}'`));
-  });
-
-  it('alarms on the first one', () => {
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      Namespace: 'ServiceDesk',
-      MetricName: 'AcknowledgementsNotQueued',
-      Statistic: 'Sum',
-      Threshold: 1,
-      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-      TreatMissingData: 'notBreaching',
     });
   });
 });

@@ -1,7 +1,5 @@
 import { Template } from 'aws-cdk-lib/assertions';
-import { ALARMED_LOG_MESSAGES } from '../../functions/domain/log-fields';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { SLA_BREACH_LOG_MESSAGE } from '../../lib/scheduled-jobs';
 import { EXPORT_PREFIXES, MAIL_PREFIXES } from '../../lib/service-desk-data';
 import { BUCKET_ACTIONS, TABLE_ACTIONS } from '../../lib/service-desk-function';
 import { serviceDesk, serviceDeskTemplate } from './synth';
@@ -35,8 +33,8 @@ function scheduleOf(functionPrefix: string): { schedule: CfnResource; functionId
 }
 
 describe('the schedules', () => {
-  it('are the acknowledgement sweeper, the daily contract regrouping, the monthly export, the SLA escalation and the retention job', () => {
-    template.resourceCountIs('AWS::Scheduler::Schedule', 5);
+  it('are the acknowledgement sweeper, the daily contract regrouping, the monthly export, the queue recount, the SLA escalation, the queue metrics and the retention job', () => {
+    template.resourceCountIs('AWS::Scheduler::Schedule', 7);
   });
 
   it('each use a role that may invoke their function only', () => {
@@ -45,6 +43,8 @@ describe('the schedules', () => {
       'JobsRegroupContractsFunction',
       'JobsMonthlyExportFunction',
       'JobsEscalateServiceLevelsFunction',
+      'JobsPublishQueueMetricsFunction',
+      'JobsRecountQueueFunction',
       'JobsApplyRetentionFunction',
     ]) {
       const { schedule, functionId } = scheduleOf(prefix);
@@ -114,6 +114,35 @@ describe('the acknowledgement sweeper', () => {
         Resource: { 'Fn::GetAtt': [queueId, 'Arn'] },
       }),
     ]);
+  });
+});
+
+describe('the queue recount', () => {
+  it('runs hourly, at minute 17 Berlin time', () => {
+    const { schedule } = scheduleOf('JobsRecountQueueFunction');
+    expect(schedule.Properties).toMatchObject({
+      ScheduleExpression: 'cron(17 * * * ? *)',
+      ScheduleExpressionTimezone: 'Europe/Berlin',
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      State: 'ENABLED',
+    });
+  });
+
+  it('runs functions/jobs/recount-queue.ts with the table to read and correct, and nothing else', () => {
+    const { functionId } = scheduleOf('JobsRecountQueueFunction');
+    const statements = statementsOfFunction(template, functionId);
+    expect(statements.flatMap(actionsOf)).toEqual(
+      expect.arrayContaining([...TABLE_ACTIONS.readwrite]),
+    );
+    expect(
+      statements.flatMap(actionsOf).filter((a) => a.startsWith('sqs:') || a.startsWith('s3:')),
+    ).toEqual([]);
+    expect(environmentOf(template, functionId)).toMatchObject({
+      TABLE_NAME: { Ref: 'DataTableFDBAD0F2' },
+    });
+    expect(
+      resourcesOfType(template, 'AWS::Lambda::Function')[functionId]?.Properties,
+    ).toMatchObject({ Timeout: 300 });
   });
 });
 
@@ -238,23 +267,31 @@ describe('the SLA escalation', () => {
       OUTBOX_QUEUE_URL: { Ref: queueId },
     });
   });
+});
 
-  it('alarms on the WARN line the job logs for breaches', () => {
-    const filters = Object.values(resourcesOfType(template, 'AWS::Logs::MetricFilter')).filter(
-      (f) => f.Properties?.FilterPattern === `"WARN" "${SLA_BREACH_LOG_MESSAGE}"`,
-    );
-    expect(filters).toHaveLength(1);
-    expect(filters[0]?.Properties).toMatchObject({
-      MetricTransformations: [
-        { MetricNamespace: 'ServiceDesk', MetricName: 'ServiceLevelBreaches', MetricValue: '1' },
-      ],
-    });
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      MetricName: 'ServiceLevelBreaches',
-      Threshold: 1,
-    });
-    // The job logs the very constant the filter matches (functions/domain/log-fields.ts).
-    expect(SLA_BREACH_LOG_MESSAGE).toBe(ALARMED_LOG_MESSAGES.serviceLevelBreached);
+describe('the queue metrics job', () => {
+  it('runs functions/jobs/publish-queue-metrics.ts every minute, Berlin time', () => {
+    const { schedule } = scheduleOf('JobsPublishQueueMetricsFunction');
+    expect(schedule.Properties?.ScheduleExpression).toBe('cron(* * * * ? *)');
+    expect(schedule.Properties?.ScheduleExpressionTimezone).toBe('Europe/Berlin');
+  });
+
+  it('may only read the table (and write nothing else)', () => {
+    const { functionId } = scheduleOf('JobsPublishQueueMetricsFunction');
+    const actions = statementsOfFunction(template, functionId).flatMap(actionsOf);
+    expect(actions).toEqual(expect.arrayContaining([...TABLE_ACTIONS.read]));
+    for (const action of actions) {
+      expect(
+        action.startsWith('dynamodb:')
+          ? TABLE_ACTIONS.read
+          : [
+              'xray:PutTraceSegments',
+              'xray:PutTelemetryRecords',
+              'logs:CreateLogStream',
+              'logs:PutLogEvents',
+            ],
+      ).toContain(action);
+    }
   });
 });
 

@@ -48,6 +48,8 @@ export class TestStack {
       escalationIntervalMs: 0,
       // Tests run the retention job themselves too.
       retentionIntervalMs: 0,
+      // Tests that repair the queue counters run the job themselves, at chosen moments.
+      recountIntervalMs: 0,
     });
     return new TestStack(stack, dataDir);
   }

@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { createDocumentClient } from '../../functions/adapters/dynamodb';
+import { backfillPortalKeys } from '../../functions/adapters/portal-backfill';
 import { dependencies } from '../../functions/shared/dependencies';
 import { OPEN_CONTRACT, TestStack, type SentMailInStore } from './harness';
 
@@ -401,6 +404,77 @@ describe('customer portal', () => {
     expect(months).toHaveLength(12);
     expect(months[11]).toMatchObject({ usedMinutes: 45, includedMinutes: 600 });
     expect(months.slice(0, 11).every((m) => m.usedMinutes === 0)).toBe(true);
+  });
+
+  it("shows the contract's plan and targets, and its service levels as the monthly report counts them", async () => {
+    // A first response on one of the customer's tickets, so the month has something met.
+    const reply = await api.request('POST', `/tickets/${tickets.anna}/messages`, {
+      token: agent,
+      body: { body: 'Wir sehen uns das an.' },
+    });
+    expect(reply.status).toBe(201);
+    const ida = await signIn('it@acme.example');
+    const contract = await api.request('GET', '/portal/contract', { token: ida });
+    expect(contract.status).toBe(200);
+    const plans = await api.request('GET', '/service-levels/office-hours', { token: admin });
+    expect(plans.status).toBe(200);
+    const { updatedAt: _stored, ...plan } = plans.json;
+    expect(contract.json.plan).toEqual(plan);
+    type Month = { month: string; serviceLevels: Record<string, unknown>[] };
+    const months = contract.json.months as Month[];
+    const current = months[11] as Month;
+    const report = await api.request('GET', `/reports/service-levels?month=${current.month}`, {
+      token: admin,
+    });
+    expect(report.status).toBe(200);
+    const rows = (report.json.rows as Record<string, unknown>[])
+      .filter((row) => row.customerId === 'acme')
+      .map(({ customerId: _id, customerName: _name, ...row }) => row);
+    expect(rows.length).toBe(1);
+    expect(current.serviceLevels).toEqual(rows);
+    expect(current.serviceLevels[0]).toMatchObject({ planId: 'office-hours' });
+    expect(Number(current.serviceLevels[0]?.tickets)).toBeGreaterThanOrEqual(3);
+    expect(Number(current.serviceLevels[0]?.firstResponsesMet)).toBeGreaterThanOrEqual(1);
+    // The months before the contract's tickets: the customer listed, nothing counted.
+    for (const month of months.slice(0, 11)) {
+      for (const row of month.serviceLevels) expect(row).toMatchObject({ tickets: 0 });
+    }
+    // A customer without a contract has neither plan nor results.
+    const bob = await signIn('boss@beta.example');
+    const beta = await api.request('GET', '/portal/contract', { token: bob });
+    expect(beta.json).toMatchObject({ contract: null, plan: null });
+    expect((beta.json.months as Month[]).every((m) => m.serviceLevels.length === 0)).toBe(true);
+  });
+
+  it('lists a ticket stored before the portal once the backfill gave it its keys', async () => {
+    const old = await api.submit({ name: 'Olga', email: 'olga@acme.example', subject: 'Alt' });
+    const db = createDocumentClient({
+      endpoint: api.stack.dynamoDbEndpoint,
+      region: 'eu-central-1',
+    });
+    // What a ticket from before the portal looks like: no portal index keys.
+    await db.send(
+      new UpdateCommand({
+        TableName: api.stack.tableName,
+        Key: { pk: `TICKET#${old.ticketId}`, sk: 'TICKET' },
+        UpdateExpression: 'REMOVE portalPk, portalSk',
+      }),
+    );
+    const ida = await signIn('it@acme.example');
+    expect(await listIds(ida)).not.toContain(old.ticketId);
+    const first = await backfillPortalKeys(db, api.stack.tableName, { force: true });
+    expect(first).toMatchObject({ updated: 1, alreadyDone: false });
+    expect(first.scanned).toBeGreaterThan(0);
+    expect(await listIds(ida)).toContain(old.ticketId);
+    const opened = await api.request('GET', `/portal/tickets/${old.ticketId}`, { token: ida });
+    expect(opened.status).toBe(200);
+    // Another customer still does not see it; a second run finds the marker and reads nothing.
+    expect(await listIds(await signIn('boss@beta.example'))).not.toContain(old.ticketId);
+    expect(await backfillPortalKeys(db, api.stack.tableName)).toEqual({
+      scanned: 0,
+      updated: 0,
+      alreadyDone: true,
+    });
   });
 
   it('rejects bad input with 4xx and limits sign-in requests per client address', async () => {

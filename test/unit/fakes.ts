@@ -1,6 +1,7 @@
 import type {
   AccessTokens,
   AddressConfirmations,
+  BusinessMetrics,
   Clock,
   CustomerMatch,
   CustomerRepository,
@@ -26,6 +27,7 @@ import {
   type Customer,
 } from '../../functions/domain/customer';
 import { ConflictError } from '../../functions/domain/errors';
+import type { DimensionsOf, MetricKey } from '../../functions/domain/metric-names';
 import type { OutboxEvent } from '../../functions/domain/mail/outbox-event';
 import type { TicketMessage } from '../../functions/domain/message';
 import { encodeQueueKey } from '../../functions/domain/queue-key';
@@ -483,4 +485,20 @@ export function aTicket(overrides: Partial<StoredTicket> & { ticketId: string })
     accessTokenHash: hashAccessToken(`token-of-${overrides.ticketId}`),
     ...overrides,
   };
+}
+
+/** Business metrics as recorded, in order: key, value and dimensions. */
+export class RecordingMetrics implements BusinessMetrics {
+  readonly recorded: { key: MetricKey; value: number; dimensions?: Record<string, string> }[] = [];
+
+  record<K extends MetricKey>(key: K, value: number, dimensions?: DimensionsOf<K>): void {
+    this.recorded.push({ key, value, ...(dimensions ? { dimensions: { ...dimensions } } : {}) });
+  }
+
+  /** The values recorded for one metric. */
+  of(key: MetricKey): { value: number; dimensions?: Record<string, string> }[] {
+    return this.recorded
+      .filter((r) => r.key === key)
+      .map(({ value, dimensions }) => ({ value, ...(dimensions ? { dimensions } : {}) }));
+  }
 }

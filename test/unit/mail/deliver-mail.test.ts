@@ -126,6 +126,27 @@ describe('deliverMail: acknowledgement', () => {
     expect(mail?.html).toContain('<html lang="en">');
   });
 
+  it('tells a waiting standard ticket how many requests wait before it', async () => {
+    const deps = setup();
+    deps.queueCounters.position = 8;
+
+    await deliverMail(deps, ack);
+
+    const mail = deps.sender.sent[0];
+    expect(mail?.text).toContain('warteten 7 Anfragen vor Ihrer');
+    expect(mail?.text).toContain('Später eingehende Anfragen mit Wartungsvertrag');
+    expect(deps.queueCounters.asked).toHaveLength(1);
+  });
+
+  it('says nothing about the queue to contract tickets, nor to tickets already taken', async () => {
+    for (const overrides of [{ group: 'contract' as const }, { status: 'in_progress' as const }]) {
+      const deps = setup({ ticketId: TICKET_ID, ...overrides });
+      await deliverMail(deps, ack);
+      expect(deps.sender.sent[0]?.text).not.toMatch(/vor Ihrer/);
+      expect(deps.queueCounters.asked).toEqual([]);
+    }
+  });
+
   it('claims the event with a lease before sending', async () => {
     const deps = setup();
 

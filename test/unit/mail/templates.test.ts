@@ -83,6 +83,24 @@ describe.each(LOCALES)('acknowledgement (%s)', (locale) => {
     );
   });
 
+  it('says how many requests waited before a standard ticket, and that later ones may overtake', () => {
+    const none = renderAcknowledgement(ack({ group: 'standard', waitingBefore: 0 }), locale);
+    const one = renderAcknowledgement(ack({ group: 'standard', waitingBefore: 1 }), locale);
+    const many = renderAcknowledgement(ack({ group: 'standard', waitingBefore: 12 }), locale);
+    expect(none.text).toContain(locale === 'de' ? 'wartete keine Anfrage' : 'no request was');
+    expect(one.text).toContain(locale === 'de' ? 'wartete eine Anfrage' : 'one request was');
+    for (const part of [many.text, textOf(many.html)]) {
+      expect(part).toContain(
+        locale === 'de' ? '12 Anfragen vor Ihrer' : '12 requests were waiting',
+      );
+      expect(part).toContain(
+        locale === 'de' ? 'Wartungsvertrag oder höherer' : 'service contract or of higher',
+      );
+    }
+    const contract = renderAcknowledgement(ack({ group: 'contract', waitingBefore: 12 }), locale);
+    expect(contract.text).not.toContain('12');
+  });
+
   it('names the severity in the language of the mail', () => {
     const mail = renderAcknowledgement(ack({ severity: 'critical' }), locale);
     expect(mail.text).toContain(locale === 'de' ? 'kritisch' : 'critical');

@@ -139,6 +139,23 @@ const en = {
   'status.refresh': 'Refresh',
   'status.viaMail': 'by e-mail',
   'status.viaPhone': 'by phone',
+  'status.queue.heading': 'Your place in the queue',
+  'status.queue.position': 'Your request is number {position} in the queue.',
+  'status.queue.next': 'Your request is the next one our team takes up.',
+  'status.queue.aheadOne':
+    'One request is ahead of yours ({contract} under a service contract, {standard} without).',
+  'status.queue.ahead':
+    '{ahead} requests are ahead of yours ({contract} under a service contract, {standard} without).',
+  'status.queue.estimate':
+    'At the pace our team has taken up requests over the past days, work on yours will probably start between {earliest} and {latest}.',
+  'status.queue.noEstimate':
+    'We cannot yet estimate when work on it will start: there is too little recent history.',
+  'status.queue.noPromise': 'This is an estimate, not a promise.',
+  'status.queue.overtakeStandard':
+    'Requests from customers with a service contract, and more urgent requests, that arrive later are taken up before yours, so your place can move back.',
+  'status.queue.overtakeContract':
+    'More urgent requests under a service contract that arrive later are taken up before yours, so your place can move back.',
+  'status.queue.live': 'As of {time}; this updates by itself every 30 seconds.',
   'portal.title': 'Customer portal',
   'portal.intro':
     'Your organisation’s tickets, your contract and its use. Sign in with your e-mail address: we send you a link that works once, for 15 minutes.',
@@ -181,8 +198,24 @@ const en = {
   'portal.contract.month': 'Month',
   'portal.contract.used': 'Used',
   'portal.contract.inactive': 'The contract does not cover today.',
-  'portal.contract.serviceLevels':
-    'Service levels (plan, targets and how they were met) are shown here once they are measured.',
+  'portal.contract.plan': 'Service level: {name}',
+  'portal.contract.hours': 'Business hours: {hours}. Targets count business time only.',
+  'portal.contract.targets': 'Targets',
+  'portal.contract.severity': 'Severity',
+  'portal.contract.firstResponse': 'First response within',
+  'portal.contract.resolution': 'Resolved within',
+  'portal.contract.results': 'Service levels of the last 12 months (tickets by month received)',
+  'portal.contract.tickets': 'Tickets',
+  'portal.contract.answered': 'First answers (in time / late)',
+  'portal.contract.resolved': 'Resolved (in time / late)',
+  'portal.contract.inTimeLate': '{met} / {late}',
+  'portal.day.mon': 'Mon',
+  'portal.day.tue': 'Tue',
+  'portal.day.wed': 'Wed',
+  'portal.day.thu': 'Thu',
+  'portal.day.fri': 'Fri',
+  'portal.day.sat': 'Sat',
+  'portal.day.sun': 'Sun',
 
   'ticketStatus.open': 'Received, waiting for an agent',
   'ticketStatus.in_progress': 'Being worked on',
@@ -334,6 +367,23 @@ const de: Record<MessageKey, string> = {
   'status.refresh': 'Aktualisieren',
   'status.viaMail': 'per E-Mail',
   'status.viaPhone': 'per Telefon',
+  'status.queue.heading': 'Ihr Platz in der Warteschlange',
+  'status.queue.position': 'Ihre Anfrage ist Nummer {position} in der Warteschlange.',
+  'status.queue.next': 'Ihre Anfrage ist die nächste, die unser Team aufnimmt.',
+  'status.queue.aheadOne':
+    'Eine Anfrage ist vor Ihrer ({contract} mit Wartungsvertrag, {standard} ohne).',
+  'status.queue.ahead':
+    '{ahead} Anfragen sind vor Ihrer ({contract} mit Wartungsvertrag, {standard} ohne).',
+  'status.queue.estimate':
+    'Nach dem Tempo, in dem unser Team in den letzten Tagen Anfragen aufgenommen hat, beginnt die Arbeit an Ihrer voraussichtlich zwischen {earliest} und {latest}.',
+  'status.queue.noEstimate':
+    'Wann die Arbeit daran beginnt, können wir noch nicht schätzen: Dafür gibt es noch zu wenig Erfahrungswerte.',
+  'status.queue.noPromise': 'Das ist eine Schätzung, keine Zusage.',
+  'status.queue.overtakeStandard':
+    'Später eingehende Anfragen von Kunden mit Wartungsvertrag und dringendere Anfragen werden vor Ihrer bearbeitet; Ihr Platz kann sich daher nach hinten verschieben.',
+  'status.queue.overtakeContract':
+    'Später eingehende dringendere Anfragen mit Wartungsvertrag werden vor Ihrer bearbeitet; Ihr Platz kann sich daher nach hinten verschieben.',
+  'status.queue.live': 'Stand {time}; wird alle 30 Sekunden von selbst aktualisiert.',
   'portal.title': 'Kundenportal',
   'portal.intro':
     'Die Tickets Ihrer Organisation, Ihr Vertrag und seine Nutzung. Melden Sie sich mit Ihrer E-Mail-Adresse an: wir senden Ihnen einen Link, der einmal und 15 Minuten lang gilt.',
@@ -377,8 +427,24 @@ const de: Record<MessageKey, string> = {
   'portal.contract.month': 'Monat',
   'portal.contract.used': 'Genutzt',
   'portal.contract.inactive': 'Der Vertrag gilt heute nicht.',
-  'portal.contract.serviceLevels':
-    'Service-Level (Plan, Ziele und wie sie eingehalten wurden) erscheinen hier, sobald sie gemessen werden.',
+  'portal.contract.plan': 'Service-Level: {name}',
+  'portal.contract.hours': 'Geschäftszeiten: {hours}. Die Ziele zählen nur Geschäftszeit.',
+  'portal.contract.targets': 'Ziele',
+  'portal.contract.severity': 'Dringlichkeit',
+  'portal.contract.firstResponse': 'Erste Antwort binnen',
+  'portal.contract.resolution': 'Gelöst binnen',
+  'portal.contract.results': 'Service-Level der letzten 12 Monate (Tickets nach Eingangsmonat)',
+  'portal.contract.tickets': 'Tickets',
+  'portal.contract.answered': 'Erste Antworten (rechtzeitig / verspätet)',
+  'portal.contract.resolved': 'Gelöst (rechtzeitig / verspätet)',
+  'portal.contract.inTimeLate': '{met} / {late}',
+  'portal.day.mon': 'Mo',
+  'portal.day.tue': 'Di',
+  'portal.day.wed': 'Mi',
+  'portal.day.thu': 'Do',
+  'portal.day.fri': 'Fr',
+  'portal.day.sat': 'Sa',
+  'portal.day.sun': 'So',
 
   'ticketStatus.open': 'Eingegangen, wartet auf Bearbeitung',
   'ticketStatus.in_progress': 'In Bearbeitung',

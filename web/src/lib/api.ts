@@ -81,6 +81,25 @@ export interface CustomerTicket {
   /** Contract tickets only: the service levels and how they stand (SPEC §9). */
   sla?: Sla;
   messages: TicketMessage[];
+  /** Where a waiting ticket stands (SPEC §10); absent unless `open`. */
+  queue?: QueueStanding;
+}
+
+/** A waiting ticket's place in the queue and an estimate (no promise) of its start. */
+export interface QueueStanding {
+  position: number;
+  aheadContract: number;
+  aheadStandard: number;
+  estimatedStart: { earliest: string; latest: string } | null;
+}
+
+/** Why a claimed ticket was next (SPEC §10). */
+export interface ClaimReason {
+  group: Group;
+  severity: Severity;
+  waitedMinutes: number;
+  /** The waiting tickets it was taken ahead of, per group. */
+  ahead: { contract: number; standard: number };
 }
 
 /** `sla` of a contract ticket's views. */

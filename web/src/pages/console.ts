@@ -9,6 +9,7 @@ import {
   type ServiceCode,
   type TicketMessage,
   type WorkResult,
+  type ClaimReason,
 } from '../lib/api';
 import {
   customerUploadState,
@@ -274,17 +275,29 @@ function customerCell(item: QueueItem): (Node | string)[] {
 
 async function claimNext(): Promise<void> {
   try {
-    const claimed = await page.call<AgentTicket>('/queue/claim', { method: 'POST' });
+    const claimed = await page.call<AgentTicket & { claimReason?: ClaimReason }>('/queue/claim', {
+      method: 'POST',
+    });
     if (!claimed) {
       announce(queueMessage, 'Nothing is waiting in the queue.');
     } else {
-      announce(queueMessage, `You claimed ${claimed.ticketId}.`, 'success');
-      show(claimed.ticketId, `You claimed ${claimed.ticketId}: it is in progress for you.`);
+      const why = claimed.claimReason ? ` ${claimReasonText(claimed.claimReason)}` : '';
+      announce(queueMessage, `You claimed ${claimed.ticketId}.${why}`, 'success');
+      show(claimed.ticketId, `You claimed ${claimed.ticketId}: it is in progress for you.${why}`);
     }
   } catch (error) {
     announce(queueMessage, `Claiming did not work: ${messageOf(error)}`, 'error');
   }
   await refreshQueue(true);
+}
+
+/** Why the claimed ticket was next, in one sentence (the claim's audit trail). */
+function claimReasonText(reason: ClaimReason): string {
+  return (
+    `Next because: ${GROUP_NAMES[reason.group] ?? reason.group}, ` +
+    `${SEVERITY_NAMES[reason.severity] ?? reason.severity}, waited ${reason.waitedMinutes} min; ` +
+    `taken ahead of ${reason.ahead.contract} contract and ${reason.ahead.standard} standard tickets still waiting.`
+  );
 }
 
 // ---------------------------------------------------------------- ticket
@@ -428,6 +441,17 @@ function renderTicket(): void {
       'Received',
       `${formatDateTime(t.receivedAt)} (${formatAge(t.receivedAt)} ago) via ${t.channel}, language ${t.locale}`,
     ),
+    ...(t.queue
+      ? fact(
+          'Place in queue',
+          h(
+            'span',
+            { attrs: { id: 'ticket-position' } },
+            `${t.queue.position} (ahead: ${t.queue.aheadContract} contract, ` +
+              `${t.queue.aheadStandard} standard)`,
+          ),
+        )
+      : []),
     ...slaFacts(t),
   );
   byId('claim-this').hidden = t.status !== 'open';

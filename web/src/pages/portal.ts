@@ -24,7 +24,7 @@ import { announce, busy, byId, h, replaceChildren } from '../lib/dom';
 import { clearFieldErrors } from '../lib/field-errors';
 import { formatDateTime } from '../lib/format';
 import { preferredLocale, rememberLocale, showCustomerError, translator } from '../lib/locale';
-import type { Locale } from '../i18n/messages';
+import type { Locale, MessageKey } from '../i18n/messages';
 
 /**
  * The customer portal (`/portal.html`, SPEC §11): sign in by a mailed link, then the
@@ -69,7 +69,60 @@ interface PortalContract {
     usedMinutes: number;
     leftMinutes: number;
   } | null;
-  months: { month: string; usedMinutes: number; includedMinutes: number }[];
+  plan: {
+    planId: string;
+    name: string;
+    timeZone: string;
+    businessHours: Record<Weekday, [string, string][]>;
+    targets: Record<Severity, { firstResponseMinutes: number; resolutionMinutes: number }>;
+  } | null;
+  months: {
+    month: string;
+    usedMinutes: number;
+    includedMinutes: number;
+    serviceLevels: {
+      planId: string;
+      tickets: number;
+      firstResponsesMet: number;
+      firstResponsesBreached: number;
+      resolutionsMet: number;
+      resolutionsBreached: number;
+    }[];
+  }[];
+}
+type Weekday = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
+const WEEKDAYS: readonly Weekday[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+const SEVERITY_ORDER: readonly Severity[] = ['critical', 'high', 'normal', 'low'];
+
+/** Business minutes in words: "2 h", "1 h 30 min", "45 min". */
+function businessTime(minutes: number): string {
+  const hours = Math.floor(minutes / 60);
+  const rest = minutes % 60;
+  return [hours ? `${hours} h` : '', rest || !hours ? `${rest} min` : ''].filter(Boolean).join(' ');
+}
+
+/** The week's business hours, one line per run of days with the same hours. */
+function hoursInWords(hours: Record<Weekday, [string, string][]>): string {
+  const lines: string[] = [];
+  let i = 0;
+  while (i < WEEKDAYS.length) {
+    const day = WEEKDAYS[i] as Weekday;
+    const text = hours[day].map(([from, to]) => `${from}–${to}`).join(', ');
+    let j = i;
+    while (
+      j + 1 < WEEKDAYS.length &&
+      hours[WEEKDAYS[j + 1] as Weekday].map(([f, to]) => `${f}–${to}`).join(', ') === text
+    ) {
+      j++;
+    }
+    if (text) {
+      const first = t(`portal.day.${day}` as MessageKey);
+      const last = t(`portal.day.${WEEKDAYS[j] as Weekday}` as MessageKey);
+      lines.push(`${i === j ? first : `${first}–${last}`} ${text}`);
+    }
+    i = j + 1;
+  }
+  return lines.join('; ') || '–';
 }
 
 let locale: Locale = preferredLocale();
@@ -696,6 +749,104 @@ async function showContract() {
           ),
         )
       : null,
-    h('p', { className: 'hint' }, t('portal.contract.serviceLevels')),
+    view.plan ? planSection(view.plan) : null,
+    c ? serviceLevelTable(view.months) : null,
+  );
+}
+
+/** The contract's plan: its name, business hours and targets per severity. */
+function planSection(plan: NonNullable<PortalContract['plan']>): Node {
+  return h(
+    'section',
+    { attrs: { id: 'contract-plan' } },
+    h('h3', null, t('portal.contract.plan', { name: plan.name })),
+    h('p', null, t('portal.contract.hours', { hours: hoursInWords(plan.businessHours) })),
+    h(
+      'table',
+      { className: 'portal-months', attrs: { id: 'contract-targets' } },
+      h('caption', null, t('portal.contract.targets')),
+      h(
+        'thead',
+        null,
+        h(
+          'tr',
+          null,
+          h('th', { attrs: { scope: 'col' } }, t('portal.contract.severity')),
+          h('th', { attrs: { scope: 'col' } }, t('portal.contract.firstResponse')),
+          h('th', { attrs: { scope: 'col' } }, t('portal.contract.resolution')),
+        ),
+      ),
+      h(
+        'tbody',
+        null,
+        ...SEVERITY_ORDER.map((severity) =>
+          h(
+            'tr',
+            null,
+            h('th', { attrs: { scope: 'row' } }, t(`severity.${severity}`)),
+            h('td', null, businessTime(plan.targets[severity].firstResponseMinutes)),
+            h('td', null, businessTime(plan.targets[severity].resolutionMinutes)),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
+/** How the targets were met, month by month (tickets counted in the month received). */
+function serviceLevelTable(months: PortalContract['months']): Node {
+  const sum = (
+    m: PortalContract['months'][number],
+    key:
+      | 'tickets'
+      | 'firstResponsesMet'
+      | 'firstResponsesBreached'
+      | 'resolutionsMet'
+      | 'resolutionsBreached',
+  ) => String(m.serviceLevels.reduce((total, row) => total + row[key], 0));
+  return h(
+    'table',
+    { className: 'portal-months', attrs: { id: 'contract-service-levels' } },
+    h('caption', null, t('portal.contract.results')),
+    h(
+      'thead',
+      null,
+      h(
+        'tr',
+        null,
+        h('th', { attrs: { scope: 'col' } }, t('portal.contract.month')),
+        h('th', { attrs: { scope: 'col' } }, t('portal.contract.tickets')),
+        h('th', { attrs: { scope: 'col' } }, t('portal.contract.answered')),
+        h('th', { attrs: { scope: 'col' } }, t('portal.contract.resolved')),
+      ),
+    ),
+    h(
+      'tbody',
+      null,
+      ...months.map((m) =>
+        h(
+          'tr',
+          null,
+          h('th', { attrs: { scope: 'row' } }, m.month),
+          h('td', null, sum(m, 'tickets')),
+          h(
+            'td',
+            null,
+            t('portal.contract.inTimeLate', {
+              met: sum(m, 'firstResponsesMet'),
+              late: sum(m, 'firstResponsesBreached'),
+            }),
+          ),
+          h(
+            'td',
+            null,
+            t('portal.contract.inTimeLate', {
+              met: sum(m, 'resolutionsMet'),
+              late: sum(m, 'resolutionsBreached'),
+            }),
+          ),
+        ),
+      ),
+    ),
   );
 }

@@ -56,6 +56,14 @@ const uploadStatus = h('p', {
   className: 'message',
   attrs: { role: 'status', id: 'upload-status' },
 });
+// The place in the queue is refreshed on its own, without re-rendering the reply form.
+const queueBox = h('section', {
+  className: 'queue-standing',
+  attrs: { id: 'queue-standing', 'aria-labelledby': 'queue-heading' },
+});
+/** How often the place in the queue is read afresh while the page is visible. */
+const QUEUE_REFRESH_MS = 30_000;
+let queueReadAt = new Date();
 let uploads: Upload[] = [];
 let uploading: ReturnType<typeof uploadQueue> | undefined;
 
@@ -68,6 +76,101 @@ for (const button of document.querySelectorAll<HTMLButtonElement>('button[data-l
 }
 setLocale(locale);
 void load();
+setInterval(() => {
+  if (document.visibilityState === 'visible' && ticket?.status === 'open') void refreshQueue();
+}, QUEUE_REFRESH_MS);
+
+/** Reads the ticket again; only the place in the queue changes unless more has changed. */
+async function refreshQueue() {
+  let fresh: CustomerTicket | undefined;
+  try {
+    fresh = await call<CustomerTicket>(`/tickets/${encodeURIComponent(ticketId)}`, {
+      ticketToken: accessToken,
+    });
+  } catch {
+    // The next refresh or the button tries again; the page keeps what it shows.
+  }
+  if (!fresh) return;
+  const same =
+    ticket !== undefined &&
+    fresh.status === ticket.status &&
+    fresh.updatedAt === ticket.updatedAt &&
+    fresh.messages.length === ticket.messages.length;
+  ticket = fresh;
+  queueReadAt = new Date();
+  if (same) {
+    renderQueue(fresh);
+    return;
+  }
+  const draft = container.querySelector('textarea')?.value ?? '';
+  render();
+  const textarea = container.querySelector('textarea');
+  if (textarea) textarea.value = draft;
+}
+
+/** The place in the queue in plain words, with the estimate and what it does not promise. */
+function renderQueue(shown: CustomerTicket) {
+  const queue = shown.queue;
+  if (!queue) {
+    replaceChildren(queueBox);
+    queueBox.hidden = true;
+    return;
+  }
+  const ahead = queue.aheadContract + queue.aheadStandard;
+  const counts = {
+    ahead: String(ahead),
+    contract: String(queue.aheadContract),
+    standard: String(queue.aheadStandard),
+  };
+  const estimate = queue.estimatedStart;
+  replaceChildren(
+    queueBox,
+    h('h2', { attrs: { id: 'queue-heading' } }, t('status.queue.heading')),
+    h(
+      'p',
+      {
+        className: 'queue-position',
+        attrs: { id: 'queue-position', 'data-position': String(queue.position) },
+      },
+      h(
+        'strong',
+        null,
+        queue.position === 1
+          ? t('status.queue.next')
+          : t('status.queue.position', { position: String(queue.position) }),
+      ),
+      ahead > 0 ? ' ' : '',
+      ahead === 1
+        ? t('status.queue.aheadOne', counts)
+        : ahead > 1
+          ? t('status.queue.ahead', counts)
+          : '',
+    ),
+    h(
+      'p',
+      { attrs: { id: 'queue-estimate' } },
+      estimate
+        ? `${t('status.queue.estimate', {
+            earliest: formatDateTime(estimate.earliest, locale),
+            latest: formatDateTime(estimate.latest, locale),
+          })} ${t('status.queue.noPromise')}`
+        : t('status.queue.noEstimate'),
+    ),
+    h(
+      'p',
+      { className: 'hint', attrs: { id: 'queue-overtake' } },
+      shown.group === 'standard'
+        ? t('status.queue.overtakeStandard')
+        : t('status.queue.overtakeContract'),
+    ),
+    h(
+      'p',
+      { className: 'hint', attrs: { id: 'queue-live' } },
+      t('status.queue.live', { time: formatDateTime(queueReadAt.toISOString(), locale) }),
+    ),
+  );
+  queueBox.hidden = false;
+}
 
 function setLocale(next: Locale) {
   const draft = container.querySelector('textarea')?.value ?? '';
@@ -97,6 +200,7 @@ async function load() {
     ticket = await call<CustomerTicket>(`/tickets/${encodeURIComponent(ticketId)}`, {
       ticketToken: accessToken,
     });
+    queueReadAt = new Date();
     problem = undefined;
   } catch (error) {
     problem = error instanceof ApiError && error.status === 404 ? 'notFound' : 'error';
@@ -123,6 +227,7 @@ function render() {
   }
   if (!ticket) return;
   announce(message, '');
+  renderQueue(ticket);
   heading.textContent = t('status.heading', { ticketId: ticket.ticketId });
   document.title = `${t('status.heading', { ticketId: ticket.ticketId })} – ${t('site.name')}`;
   replaceChildren(
@@ -144,6 +249,7 @@ function render() {
       ...fact(t('status.updated'), formatDateTime(ticket.updatedAt, locale)),
       ...serviceLevelFacts(ticket),
     ),
+    queueBox,
     h('h2', null, t('status.conversation')),
     h(
       'ol',

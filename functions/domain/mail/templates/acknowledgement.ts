@@ -13,6 +13,8 @@ export interface AcknowledgementData {
   accessToken: string;
   /** Sales hotline for a service contract (configuration). */
   salesPhone: string;
+  /** Standard tickets: how many requests waited before it when the mail was written. */
+  waitingBefore?: number;
   /** A contract ticket's first-response deadline and the plan's time zone (SPEC §9). */
   responseDue?: { at: string; timeZone: string };
   /** The link that confirms the requester's address; only while it is not verified. */
@@ -34,8 +36,15 @@ const TEXT = {
       'Sie haben einen Service- und Wartungsvertrag mit uns: Ihre Anfrage wird bevorzugt und im Rahmen Ihres Vertrags bearbeitet.',
     standard: (d: AcknowledgementData) =>
       `Für Ihr Unternehmen besteht kein Service- und Wartungsvertrag. Ihre Anfrage wird bearbeitet, sobald keine Anfrage mit höherer Priorität wartet; ein Anspruch auf Bearbeitung besteht nicht, und alle Leistungen werden nach unserer aktuellen Preisliste berechnet. Einen Servicevertrag mit bevorzugter Bearbeitung bietet Ihnen unser Vertrieb an: ${d.salesPhone}.`,
+    waiting: (n: number) =>
+      n === 0
+        ? 'Beim Schreiben dieser E-Mail wartete keine Anfrage vor Ihrer.'
+        : n === 1
+          ? 'Beim Schreiben dieser E-Mail wartete eine Anfrage vor Ihrer. Später eingehende Anfragen mit Wartungsvertrag oder höherer Dringlichkeit werden vor Ihrer bearbeitet.'
+          : `Beim Schreiben dieser E-Mail warteten ${n} Anfragen vor Ihrer. Später eingehende Anfragen mit Wartungsvertrag oder höherer Dringlichkeit werden vor Ihrer bearbeitet.`,
     deadline: (due: string) => `Wir melden uns spätestens bis ${due}.`,
-    follow: 'Den Stand Ihrer Anfrage sehen Sie hier:',
+    follow:
+      'Den Stand Ihrer Anfrage und Ihren aktuellen Platz in der Warteschlange sehen Sie hier:',
     token: 'Ihr Zugangsschlüssel zu diesem Ticket',
     confirm:
       'Bitte bestätigen Sie, dass diese E-Mail-Adresse Ihnen gehört – dann wissen wir, dass Antworten von dieser Adresse von Ihnen stammen:',
@@ -51,8 +60,14 @@ const TEXT = {
       'You have a service & maintenance contract with us: your request is handled with priority and under the terms of your contract.',
     standard: (d: AcknowledgementData) =>
       `Your company has no service & maintenance contract. Your request will be handled when no higher-priority request is waiting; there is no entitlement to support, and all services are billed at our current list prices. Our sales team will be glad to offer you a service contract with prioritized support: ${d.salesPhone}.`,
+    waiting: (n: number) =>
+      n === 0
+        ? 'When this e-mail was written, no request was waiting before yours.'
+        : n === 1
+          ? 'When this e-mail was written, one request was waiting before yours. Requests under a service contract or of higher urgency that arrive later are handled before yours.'
+          : `When this e-mail was written, ${n} requests were waiting before yours. Requests under a service contract or of higher urgency that arrive later are handled before yours.`,
     deadline: (due: string) => `We will get back to you by ${due} at the latest.`,
-    follow: 'Follow your request here:',
+    follow: 'Follow your request and its current place in the queue here:',
     token: 'Your access key for this ticket',
     confirm:
       'Please confirm that this e-mail address is yours, so that we know replies from it come from you:',
@@ -75,6 +90,10 @@ export function renderAcknowledgement(data: AcknowledgementData, locale: Locale)
       : undefined;
   const policy =
     data.group === 'contract' ? (due ? `${t.contract} ${due}` : t.contract) : t.standard(data);
+  const waiting =
+    data.group === 'standard' && data.waitingBefore !== undefined
+      ? t.waiting(data.waitingBefore)
+      : undefined;
   const subject = t.subject(data);
   const text = [
     t.greeting(data),
@@ -83,6 +102,7 @@ export function renderAcknowledgement(data: AcknowledgementData, locale: Locale)
     '',
     policy,
     '',
+    ...(waiting ? [waiting, ''] : []),
     `${t.follow} ${data.statusUrl}`,
     `${t.token}: ${data.accessToken}`,
     '',
@@ -95,6 +115,7 @@ export function renderAcknowledgement(data: AcknowledgementData, locale: Locale)
   const body = html`<p>${t.greeting(data)}</p>
     <p>${t.received(data)}</p>
     <p><strong>${policy}</strong></p>
+    ${waiting ? html`<p>${waiting}</p>` : undefined}
     <p>
       ${t.follow} <a href="${data.statusUrl}">${data.statusUrl}</a><br />
       ${t.token}: <code>${data.accessToken}</code>
