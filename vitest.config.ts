@@ -13,6 +13,9 @@ export default defineConfig({
           hookTimeout: 60_000,
           // Each file starts its own local stack; two cores run two at a time.
           fileParallelism: false,
+          // Every log line of the run is kept and, at its end, searched for personal data.
+          globalSetup: ['test/integration/logs/global.ts'],
+          setupFiles: ['test/integration/logs/capture.ts'],
         },
       },
       {

@@ -8,9 +8,10 @@ import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { functionEntry, pascalCase } from './function-entry';
-import { EXPORT_PREFIXES } from './service-desk-data';
+import { EXPORT_PREFIXES, MAIL_PREFIXES } from './service-desk-data';
 import {
   EXPORT_BUCKET_VARIABLE,
+  MAIL_BUCKET_VARIABLE,
   ServiceDeskFunction,
   type BucketAccess,
   type TableAccess,
@@ -34,6 +35,11 @@ export interface ScheduledJob {
    * @default no access
    */
   readonly exportBucket?: BucketAccess;
+  /**
+   * What the job may read, write and delete in the mail bucket.
+   * @default no access
+   */
+  readonly mailBucket?: BucketAccess;
   /**
    * How long a run may take.
    * @default Duration.minutes(5)
@@ -81,6 +87,16 @@ export const SCHEDULED_JOBS: readonly ScheduledJob[] = [
       "Monthly, the 1st at 06:00 Berlin: the previous month's billing export to S3, finance mailed",
   },
   {
+    handler: 'apply-retention',
+    cron: { minute: '30', hour: '3' },
+    table: 'readwrite',
+    // Deletes the files and raw mails of the tickets it anonymises (SPEC §13).
+    mailBucket: { delete: [`${MAIL_PREFIXES.attachments}*`, `${MAIL_PREFIXES.incoming}*`] },
+    timeout: Duration.minutes(15),
+    description:
+      'Daily 03:30 Berlin: anonymise closed tickets after RETENTION_MONTHS, billing records after their legal period',
+  },
+  {
     handler: 'recount-queue',
     // Hourly: a counter left wrong by a function that died between a ticket's write and its
     // counter's ADD is corrected at the second run that finds it (docs/data-model.md). Each
@@ -119,6 +135,13 @@ export interface ScheduledJobsProps {
   readonly outbox: sqs.IQueue;
   /** The bucket the jobs with `exportBucket` access write billing exports to. */
   readonly exportBucket: s3.IBucket;
+  /** The mail bucket, for the jobs with `mailBucket` access. */
+  readonly mailBucket: s3.IBucket;
+  /**
+   * Settings of the jobs, as environment variables by job handler (e.g. the retention
+   * job's `RETENTION_MONTHS`). @default none: each job's defaults
+   */
+  readonly settings?: Readonly<Record<string, Readonly<Record<string, string>>>>;
   /**
    * The jobs to run.
    * @default SCHEDULED_JOBS
@@ -146,6 +169,9 @@ export class ScheduledJobs extends Construct {
         // A job works through whatever the day brings; API handlers get 10 s, a job more.
         timeout: job.timeout ?? Duration.minutes(5),
         ...(job.memorySize === undefined ? {} : { memorySize: job.memorySize }),
+        ...(props.settings?.[job.handler]
+          ? { environment: { ...props.settings[job.handler] } }
+          : {}),
       });
       fn.bindTable({ table: props.table, access: job.table });
       if (job.outbox) fn.bindOutbox(props.outbox);
@@ -154,6 +180,13 @@ export class ScheduledJobs extends Construct {
           bucket: props.exportBucket,
           variable: EXPORT_BUCKET_VARIABLE,
           ...job.exportBucket,
+        });
+      }
+      if (job.mailBucket) {
+        fn.bindBucket({
+          bucket: props.mailBucket,
+          variable: MAIL_BUCKET_VARIABLE,
+          ...job.mailBucket,
         });
       }
       // A role per job (instead of the stack-wide shared one) so that it may invoke this

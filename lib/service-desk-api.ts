@@ -46,11 +46,16 @@ export const EXPORT_ROUTE_ACCESS: BucketAccess = {
 
 /**
  * What a route with `mailBucket` may do there, by its kind: `read` signs download links for
- * a ticket's files under `attachments/` (no `s3:PutObject`), `write` stores uploads there.
+ * a ticket's files under `attachments/` (no `s3:PutObject`), `write` stores uploads there,
+ * `erase` (SPEC §13) signs links for a person's files and deletes them and their raw mails.
  */
-export const ATTACHMENT_ROUTE_ACCESS: Readonly<Record<'read' | 'write', BucketAccess>> = {
+export const ATTACHMENT_ROUTE_ACCESS: Readonly<Record<'read' | 'write' | 'erase', BucketAccess>> = {
   read: { read: [`${MAIL_PREFIXES.attachments}*`] },
   write: { write: [`${MAIL_PREFIXES.attachments}*`] },
+  erase: {
+    read: [`${MAIL_PREFIXES.attachments}*`],
+    delete: [`${MAIL_PREFIXES.attachments}*`, `${MAIL_PREFIXES.incoming}*`],
+  },
 };
 
 /**

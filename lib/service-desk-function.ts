@@ -89,15 +89,23 @@ export interface BucketAccess {
    * @default none
    */
   readonly write?: readonly string[];
+  /**
+   * Key patterns whose objects the function may delete (`s3:DeleteObject`): only an erasure
+   * and the retention job (SPEC §13), which delete a person's files and raw mails by key.
+   * @default none
+   */
+  readonly delete?: readonly string[];
 }
 
 /**
  * S3 actions per kind of {@link BucketAccess}. No `s3:ListBucket` (the handlers know their
- * keys), no `s3:DeleteObject` (lifecycle rules expire objects), no tagging or ACL actions.
+ * keys), `s3:DeleteObject` only where personal data must go before lifecycle rules expire
+ * it, no tagging or ACL actions.
  */
 export const BUCKET_ACTIONS: Readonly<Record<keyof BucketAccess, readonly string[]>> = {
   read: ['s3:GetObject'],
   write: ['s3:PutObject', 's3:AbortMultipartUpload'],
+  delete: ['s3:DeleteObject'],
 };
 
 /** Options for {@link ServiceDeskFunction.bindBucket}. */
@@ -359,13 +367,23 @@ export class ServiceDeskFunction extends nodejs.NodejsFunction {
    * call. Object ARNs under a prefix end in `*`; cdk-nag's finding on each is acknowledged
    * here, naming the prefix, since the keys below it are made at run time.
    */
-  bindBucket({ bucket, variable, read = [], write = [] }: BindBucketOptions): void {
+  bindBucket({
+    bucket,
+    variable,
+    read = [],
+    write = [],
+    delete: remove = [],
+  }: BindBucketOptions): void {
     this.claimVariable(variable, 'bindBucket');
-    if (read.length === 0 && write.length === 0) {
+    if (read.length === 0 && write.length === 0 && remove.length === 0) {
       throw new Error(`${this.node.path}: bindBucket() needs key patterns to read or write.`);
     }
-    const patterns: Record<keyof BucketAccess, readonly string[]> = { read, write };
-    for (const access of ['read', 'write'] as const) {
+    const patterns: Record<keyof BucketAccess, readonly string[]> = {
+      read,
+      write,
+      delete: remove,
+    };
+    for (const access of ['read', 'write', 'delete'] as const) {
       if (patterns[access].length === 0) continue;
       iam.Grant.addToPrincipal({
         grantee: this,
@@ -419,7 +437,7 @@ export class ServiceDeskFunction extends nodejs.NodejsFunction {
     const cfnBucket = bucket.node.defaultChild;
     if (!this.role || !(cfnBucket instanceof s3.CfnBucket)) return;
     const bucketLogicalId = Stack.of(cfnBucket).getLogicalId(cfnBucket);
-    for (const pattern of new Set([...patterns.read, ...patterns.write])) {
+    for (const pattern of new Set([...patterns.read, ...patterns.write, ...patterns.delete])) {
       if (!pattern.includes('*')) continue;
       const verbs = [
         ...(patterns.read.includes(pattern) ? ['read'] : []),

@@ -116,6 +116,8 @@ export class ServiceDeskStack extends Stack {
       table: this.data.table,
       outbox: this.data.outbox.queue,
       exportBucket: this.data.exportBucket,
+      mailBucket: this.data.mailBucket,
+      settings: { 'apply-retention': retentionSettingsOf(this) },
     });
     this.site = new ServiceDeskSite(this, 'Site', {
       api: this.api.restApi,
@@ -206,4 +208,29 @@ function sesMaxSendRateOf(scope: Construct): { sesMaxSendRate?: number } {
     throw new Error(`servicedesk:sesMaxSendRate must be a positive number, not ${String(value)}`);
   }
   return { sesMaxSendRate: rate };
+}
+
+/**
+ * The retention job's settings from the context keys `servicedesk:retentionMonths` (closed
+ * tickets are anonymised after it, default 24) and `servicedesk:billingYears`
+ * (billing records lose the last person after it, default 10); unset keys keep the defaults.
+ */
+function retentionSettingsOf(scope: Construct): Record<string, string> {
+  const settings: Record<string, string> = {};
+  const months: unknown = scope.node.tryGetContext('servicedesk:retentionMonths');
+  const years: unknown = scope.node.tryGetContext('servicedesk:billingYears');
+  for (const [name, value] of [
+    ['RETENTION_MONTHS', months],
+    ['BILLING_RETENTION_YEARS', years],
+  ] as const) {
+    if (value === undefined) continue;
+    const number = Number(value);
+    if (!Number.isInteger(number) || number < 1) {
+      throw new Error(
+        `${name} (context) must be a whole number of at least 1, not ${String(value)}`,
+      );
+    }
+    settings[name] = String(number);
+  }
+  return settings;
 }

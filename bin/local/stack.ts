@@ -49,6 +49,11 @@ export interface LocalStackOptions {
    */
   escalationIntervalMs?: number;
   /**
+   * How often the retention job runs (SPEC §13), as it runs daily in AWS; 0 never (tests
+   * drive it with a clock of their own). @default 86_400_000 (a day)
+   */
+  retentionIntervalMs?: number;
+  /**
    * How often the queue recount job runs (hourly on AWS, every minute by default here); 0
    * never (tests that drive it themselves).
    */
@@ -228,6 +233,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const escalation = startRepeating(options.escalationIntervalMs ?? 60_000, async () => {
     await (await import('../../functions/jobs/escalate-service-levels')).handler();
   });
+  // The daily retention job (SPEC §13), once a day while the stack runs, as on AWS.
+  const retention = startRepeating(options.retentionIntervalMs ?? 86_400_000, async () => {
+    await (await import('../../functions/jobs/apply-retention')).handler();
+  });
   // The scheduled queue recount, every minute instead of every hour.
   const recount = startRepeating(options.recountIntervalMs ?? 60_000, async () => {
     await (await import('../../functions/jobs/recount-queue')).handler();
@@ -285,6 +294,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       });
       await smtp.close();
       await escalation.stop();
+      await retention.stop();
       await recount.stop();
       await sweeper.stop();
       await Promise.all(pollers.map((poller) => poller.stop()));

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { AddressConfirmations, Clock, VerifiedAddresses } from '../app/ports';
+import { addressHash } from '../domain/privacy';
 import { normalizeEmail } from '../domain/customer';
 import type { VerificationMethod } from '../domain/ticket';
 import { conditionalPut } from './conditional-put';
@@ -60,7 +61,7 @@ export class DynamoAddressConfirmations implements AddressConfirmations {
         ...keys.addressConfirmation(hashOf(code)),
         entity: 'address-confirmation',
         ticketId,
-        email: normalizeEmail(email),
+        emailHash: addressHash(email),
         [TTL_ATTRIBUTE]: Math.floor(expiresAt.getTime() / 1000),
       },
       ConditionExpression: 'attribute_not_exists(pk)',
@@ -70,7 +71,7 @@ export class DynamoAddressConfirmations implements AddressConfirmations {
     return code;
   }
 
-  async find(code: string): Promise<{ ticketId: string; email: string } | undefined> {
+  async find(code: string): Promise<{ ticketId: string; emailHash: string } | undefined> {
     const { Item } = await this.db.send(
       new GetCommand({
         TableName: this.tableName,
@@ -80,7 +81,10 @@ export class DynamoAddressConfirmations implements AddressConfirmations {
     );
     if (!Item) return undefined;
     if (Number(Item[TTL_ATTRIBUTE]) * 1000 <= this.clock.now().getTime()) return undefined;
-    return { ticketId: String(Item.ticketId), email: String(Item.email) };
+    // Codes issued before addresses were hashed carry the address itself.
+    const emailHash =
+      typeof Item.emailHash === 'string' ? Item.emailHash : addressHash(String(Item.email));
+    return { ticketId: String(Item.ticketId), emailHash };
   }
 }
 

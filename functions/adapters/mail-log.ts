@@ -149,7 +149,12 @@ export class DynamoMailLog implements MailLog {
       .find(Boolean);
   }
 
-  async recordInbound(mail: { ticketId: string; messageId: string; receivedAt: string }) {
+  async recordInbound(mail: {
+    ticketId: string;
+    messageId: string;
+    receivedAt: string;
+    rawMailKey?: string;
+  }) {
     const key = messageIdKey(mail.messageId);
     if (!key) return;
     await this.db.send(
@@ -161,6 +166,7 @@ export class DynamoMailLog implements MailLog {
           ticketId: mail.ticketId,
           inboundMessageId: mail.messageId,
           receivedAt: mail.receivedAt,
+          ...(mail.rawMailKey ? { rawMailKey: mail.rawMailKey } : {}),
         },
       }),
     );

@@ -1,8 +1,9 @@
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { messageRecord } from '../domain/history';
 import type { TicketMessage } from '../domain/message';
 import type { MessageRepository } from '../app/ports';
 import { conditionalPut } from './conditional-put';
-import { withoutKeys } from './item-fields';
+import { fieldsOf } from './item-fields';
 import { queryCollection } from './query-collection';
 import { keys, TICKET_COLLECTION } from './table-design';
 
@@ -16,7 +17,7 @@ export class DynamoMessageRepository implements MessageRepository {
   add(message: TicketMessage): Promise<boolean> {
     return conditionalPut(this.db, {
       TableName: this.tableName,
-      Item: { ...message, ...keys.message(message.ticketId, message.messageId), entity: 'message' },
+      Item: messageItem(message),
       ConditionExpression: 'attribute_not_exists(pk)',
     });
   }
@@ -25,7 +26,7 @@ export class DynamoMessageRepository implements MessageRepository {
     const { Item } = await this.db.send(
       new GetCommand({ TableName: this.tableName, Key: keys.message(ticketId, messageId) }),
     );
-    return Item ? withoutKeys<TicketMessage>(Item) : undefined;
+    return Item ? messageOfItem(Item) : undefined;
   }
 
   async list(ticketId: string): Promise<TicketMessage[]> {
@@ -37,7 +38,25 @@ export class DynamoMessageRepository implements MessageRepository {
     );
     // Message ids of mailed replies are not time-ordered: order by when they came.
     return items
-      .map((item) => withoutKeys<TicketMessage>(item))
+      .map(messageOfItem)
       .sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0));
   }
+}
+
+/** Attributes of a message item that are storage (and history), not message. */
+const MESSAGE_STORAGE = new Set(['pk', 'sk', 'entity', 'historyRecord']);
+
+/** The message an item holds. */
+export function messageOfItem(item: Record<string, unknown>): TicketMessage {
+  return fieldsOf(item, MESSAGE_STORAGE) as unknown as TicketMessage;
+}
+
+/** The item of a message, with the history record it is stored with (SPEC §13). */
+export function messageItem(message: TicketMessage): Record<string, unknown> {
+  return {
+    ...message,
+    ...keys.message(message.ticketId, message.messageId),
+    entity: 'message',
+    historyRecord: messageRecord(message),
+  };
 }

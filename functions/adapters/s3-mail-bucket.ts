@@ -1,5 +1,6 @@
 import {
   CopyObjectCommand,
+  DeleteObjectCommand,
   GetObjectCommand,
   PutObjectCommand,
   type S3Client,
@@ -36,6 +37,17 @@ export class S3MailBucket implements AttachmentStore {
 
   downloadUrl(key: string, fileName: string): Promise<string> {
     return signedDownload(this.s3, this.bucket, key, fileName);
+  }
+
+  /**
+   * Deletes objects of this bucket (an erasure, the end of a retention period); keys that
+   * are gone already count as deleted. Resolves how many were asked for.
+   */
+  async delete(keys: readonly string[]): Promise<number> {
+    for (const key of keys) {
+      await this.s3.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
+    }
+    return keys.length;
   }
 
   /** Keeps a copy of a raw mail under `quarantine/` for a person to look at. */

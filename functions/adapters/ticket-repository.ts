@@ -6,6 +6,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { ValidationError } from '../domain/errors';
+import { claimRecord } from '../domain/history';
 import { berlinMonth } from '../domain/calendar';
 import { decodeQueueKey, encodeQueueKey, queueKeyPrefix } from '../domain/queue-key';
 import { portalPartitionOf } from '../domain/portal';
@@ -174,7 +175,9 @@ export class DynamoTicketRepository implements TicketRepository, PortalTickets, 
           UpdateExpression:
             'SET #status = :claimed, assignee = :agent, updatedAt = :at, version = :next, ' +
             'assigneePk = :held, assigneeSk = :heldSort, ' +
-            'firstAttendedAt = if_not_exists(firstAttendedAt, :at) ' +
+            'firstAttendedAt = if_not_exists(firstAttendedAt, :at), ' +
+            // The claim's record rides in the claim's own write (SPEC §13).
+            'history = list_append(if_not_exists(history, :none), :record) ' +
             'REMOVE queuePk, queueSk, customerQueuePk',
           ConditionExpression: 'version = :expected AND #status = :open',
           ExpressionAttributeNames: { '#status': 'status' },
@@ -187,6 +190,8 @@ export class DynamoTicketRepository implements TicketRepository, PortalTickets, 
             ':next': expectedVersion + 1,
             ':held': keys.assignee(agent),
             ':heldSort': keys.assigneeSort(at, ticketId),
+            ':none': [],
+            ':record': [claimRecord(agent, at)],
           },
           ReturnValues: 'ALL_NEW',
         }),

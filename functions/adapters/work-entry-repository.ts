@@ -4,6 +4,7 @@ import {
   PutCommand,
   QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { workRecord } from '../domain/history';
 import { isBillable, type WorkEntry } from '../domain/work-entry';
 import type { WorkEntryRepository } from '../app/ports';
 import { isConditionFailure } from './dynamodb';
@@ -30,7 +31,8 @@ export class DynamoWorkEntryRepository implements WorkEntryRepository {
       await this.db.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...entry, ...key, entity: 'work-entry', ...billingKeys(entry) },
+          // The entry's history record is part of the entry's own put (SPEC §13).
+          Item: workEntryItem(entry),
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
@@ -112,6 +114,17 @@ export class DynamoWorkEntryRepository implements WorkEntryRepository {
   }
 }
 
+/** The item of a work entry: keys, billing index keys and its history record. */
+export function workEntryItem(entry: WorkEntry): Record<string, unknown> {
+  return {
+    ...entry,
+    ...keys.workEntry(entry.ticketId, entry.entryId),
+    entity: 'work-entry',
+    ...billingKeys(entry),
+    historyRecord: workRecord(entry),
+  };
+}
+
 /**
  * Billable entries enter the billing index under their month; entries wholly covered by a
  * contract under a partition of their own (`COVERED#<month>`), which the export never
@@ -140,10 +153,12 @@ const STORAGE_ATTRIBUTES = new Set([
   'pk',
   'sk',
   'entity',
+  'historyRecord',
   BILLING_INDEX.partitionKey,
   BILLING_INDEX.sortKey,
 ]);
 
-function toEntry(item: Record<string, unknown>): WorkEntry {
+/** The work entry an item holds. */
+export function toEntry(item: Record<string, unknown>): WorkEntry {
   return fieldsOf(item, STORAGE_ATTRIBUTES) as unknown as WorkEntry;
 }

@@ -1,3 +1,4 @@
+import { changeRecords, type Actor } from '../domain/history';
 import { ConflictError, ForbiddenError, NotFoundError } from '../domain/errors';
 import type { ServiceLevelPlan } from '../domain/service-levels/plan';
 import {
@@ -44,6 +45,8 @@ export async function changeTicket(
   ticketId: string,
   /** Gets the instant of the change, so what it records agrees with `updatedAt`. */
   change: (ticket: StoredTicket, now: string) => StoredTicket | Promise<StoredTicket>,
+  /** Who changes it, for the history (SPEC §13). @default 'system' */
+  actor: Actor = 'system',
 ): Promise<StoredTicket> {
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     const current = await deps.tickets.get(ticketId);
@@ -52,11 +55,14 @@ export async function changeTicket(
     const changed = await change(current, now);
     if (changed === current) return current;
     const plan = current.sla ? await planFor(deps, current.sla.planId) : undefined;
-    const next = {
+    const next: StoredTicket = {
       ...withClock(current, changed, plan, now),
       updatedAt: now,
       version: current.version + 1,
     };
+    // The record rides in the very put that makes the change: no change without its record.
+    const records = changeRecords(current, next, actor, now);
+    if (records.length) next.history = [...(current.history ?? []), ...records];
     if (await deps.tickets.save(next, current.version)) {
       if (plan && deps.metrics) measureServiceLevel(deps.metrics, current, next, plan);
       return next;
@@ -162,34 +168,39 @@ export async function updateTicket(
   let resolvedNow = false;
   // Whether the ticket heads the queue is read once, only when a take is asked for.
   let head: string | undefined | null = null;
-  const updated = await changeTicket(deps, ticketId, async (ticket) => {
-    resolvedNow = false;
-    let next = ticket;
-    if (change.status === 'in_progress' && isHeld(ticket.status) && ticket.assignee !== agent) {
-      // A take that came too late: the ticket is someone's already.
-      throw new ConflictError(
-        `Ticket ${ticketId} is already held by ${ticket.assignee ?? 'another agent'}.`,
-      );
-    }
-    assertMayChange(ticket, agent, options);
-    if (change.status !== undefined && change.status !== ticket.status) {
-      assertTransition(ticket.status, change.status);
-      next = { ...next, status: change.status };
-      resolvedNow = change.status === 'resolved';
-      if (change.status === 'in_progress' && ticket.status === 'open') {
-        next.assignee = agent;
-        if (head === null) head = (await deps.tickets.queueHeads(1))[0]?.ticketId;
-        if (head !== undefined && head !== ticketId) {
-          next.takenOutOfOrder = { by: agent, at: deps.clock.now().toISOString() };
-        }
+  const updated = await changeTicket(
+    deps,
+    ticketId,
+    async (ticket) => {
+      resolvedNow = false;
+      let next = ticket;
+      if (change.status === 'in_progress' && isHeld(ticket.status) && ticket.assignee !== agent) {
+        // A take that came too late: the ticket is someone's already.
+        throw new ConflictError(
+          `Ticket ${ticketId} is already held by ${ticket.assignee ?? 'another agent'}.`,
+        );
       }
-      if (change.status === 'open') delete next.assignee;
-    }
-    if (change.severity !== undefined && change.severity !== ticket.severity) {
-      next = { ...next, severity: change.severity };
-    }
-    return next;
-  });
+      assertMayChange(ticket, agent, options);
+      if (change.status !== undefined && change.status !== ticket.status) {
+        assertTransition(ticket.status, change.status);
+        next = { ...next, status: change.status };
+        resolvedNow = change.status === 'resolved';
+        if (change.status === 'in_progress' && ticket.status === 'open') {
+          next.assignee = agent;
+          if (head === null) head = (await deps.tickets.queueHeads(1))[0]?.ticketId;
+          if (head !== undefined && head !== ticketId) {
+            next.takenOutOfOrder = { by: agent, at: deps.clock.now().toISOString() };
+          }
+        }
+        if (change.status === 'open') delete next.assignee;
+      }
+      if (change.severity !== undefined && change.severity !== ticket.severity) {
+        next = { ...next, severity: change.severity };
+      }
+      return next;
+    },
+    agent,
+  );
   // The mailer looks for billable work and sends the notice only if there is some.
   if (resolvedNow) {
     await deps.outbox.publish(outboxEvents.billingNotice(ticketId, updated.version));
@@ -201,16 +212,26 @@ export async function updateTicket(
  * A customer wrote: a resolved ticket goes back to the queue at its original place, one
  * waiting for the customer goes back to its agent.
  */
-export function reopenOnCustomerReply(deps: Deps, ticketId: string): Promise<StoredTicket> {
-  return changeTicket(deps, ticketId, (ticket) => {
-    if (ticket.status === 'resolved') {
-      const reopened: StoredTicket = { ...ticket, status: 'open' };
-      delete reopened.assignee;
-      return reopened;
-    }
-    if (ticket.status === 'waiting_customer') return { ...ticket, status: 'in_progress' };
-    return ticket;
-  });
+export function reopenOnCustomerReply(
+  deps: Deps,
+  ticketId: string,
+  /** `customer` (web, portal) or `mail`. @default 'customer' */
+  actor: Actor = 'customer',
+): Promise<StoredTicket> {
+  return changeTicket(
+    deps,
+    ticketId,
+    (ticket) => {
+      if (ticket.status === 'resolved') {
+        const reopened: StoredTicket = { ...ticket, status: 'open' };
+        delete reopened.assignee;
+        return reopened;
+      }
+      if (ticket.status === 'waiting_customer') return { ...ticket, status: 'in_progress' };
+      return ticket;
+    },
+    actor,
+  );
 }
 
 /**
@@ -223,15 +244,20 @@ export function releaseTicket(
   agent: string,
   options: ActorOptions = {},
 ): Promise<StoredTicket> {
-  return changeTicket(deps, ticketId, (ticket) => {
-    if (ticket.status !== 'in_progress' && ticket.status !== 'waiting_customer') {
-      throw new ConflictError(`Ticket ${ticketId} is '${ticket.status}', not held by an agent.`);
-    }
-    assertMayChange(ticket, agent, options);
-    const released: StoredTicket = { ...ticket, status: 'open' };
-    delete released.assignee;
-    return released;
-  });
+  return changeTicket(
+    deps,
+    ticketId,
+    (ticket) => {
+      if (ticket.status !== 'in_progress' && ticket.status !== 'waiting_customer') {
+        throw new ConflictError(`Ticket ${ticketId} is '${ticket.status}', not held by an agent.`);
+      }
+      assertMayChange(ticket, agent, options);
+      const released: StoredTicket = { ...ticket, status: 'open' };
+      delete released.assignee;
+      return released;
+    },
+    agent,
+  );
 }
 
 /** Notes the attachments that came with the ticket's first mail (idempotent). */
@@ -240,8 +266,11 @@ export function attachToTicket(
   ticketId: string,
   attachments: StoredTicket['attachments'],
 ): Promise<StoredTicket> {
-  return changeTicket(deps, ticketId, (ticket) =>
-    ticket.attachments || !attachments?.length ? ticket : { ...ticket, attachments },
+  return changeTicket(
+    deps,
+    ticketId,
+    (ticket) => (ticket.attachments || !attachments?.length ? ticket : { ...ticket, attachments }),
+    'mail',
   );
 }
 
@@ -250,11 +279,17 @@ export function addAttachment(
   deps: Deps,
   ticketId: string,
   attachment: NonNullable<StoredTicket['attachments']>[number],
+  /** Who adds it: an agent's `sub`, or `customer`. @default 'customer' */
+  actor: Actor = 'customer',
 ): Promise<StoredTicket> {
-  return changeTicket(deps, ticketId, (ticket) =>
-    ticket.attachments?.some((a) => a.key === attachment.key)
-      ? ticket
-      : { ...ticket, attachments: [...(ticket.attachments ?? []), attachment] },
+  return changeTicket(
+    deps,
+    ticketId,
+    (ticket) =>
+      ticket.attachments?.some((a) => a.key === attachment.key)
+        ? ticket
+        : { ...ticket, attachments: [...(ticket.attachments ?? []), attachment] },
+    actor,
   );
 }
 
@@ -268,10 +303,14 @@ export function markRequesterVerified(
   email: string,
   method: VerificationMethod,
 ): Promise<StoredTicket> {
-  return changeTicket(deps, ticketId, (ticket) =>
-    ticket.requesterVerified || ticket.requester.email !== email
-      ? ticket
-      : { ...ticket, requesterVerified: true, requesterVerifiedBy: method },
+  return changeTicket(
+    deps,
+    ticketId,
+    (ticket) =>
+      ticket.requesterVerified || ticket.requester.email !== email
+        ? ticket
+        : { ...ticket, requesterVerified: true, requesterVerifiedBy: method },
+    method === 'mail' ? 'mail' : 'customer',
   );
 }
 
@@ -284,30 +323,47 @@ export async function regroupTicket(
   ticketId: string,
   group: StoredTicket['group'],
   planId?: string,
+  /** The admin who saved the customer, or `system` (the daily job). @default 'system' */
+  actor: Actor = 'system',
 ): Promise<StoredTicket> {
   const plan = group === 'contract' ? await planFor(deps, planId) : undefined;
-  return changeTicket(deps, ticketId, (ticket, at) => {
-    if (ticket.status !== 'open' || ticket.group === group) return ticket;
-    const moved: StoredTicket = { ...ticket, group };
-    if (plan) {
-      moved.sla = startClock(calendarOf(plan), plan.planId, plan.targets[ticket.severity], at);
-    }
-    return moved;
-  });
+  return changeTicket(
+    deps,
+    ticketId,
+    (ticket, at) => {
+      if (ticket.status !== 'open' || ticket.group === group) return ticket;
+      const moved: StoredTicket = { ...ticket, group };
+      if (plan) {
+        moved.sla = startClock(calendarOf(plan), plan.planId, plan.targets[ticket.severity], at);
+      }
+      return moved;
+    },
+    actor,
+  );
 }
 
 /**
  * An agent answered the customer (a message that is not internal): the first one meets
  * the first response and ends the waiting time. Later answers change nothing.
  */
-export function recordAgentAnswer(deps: Deps, ticketId: string, at: string): Promise<StoredTicket> {
-  return changeTicket(deps, ticketId, (ticket) => {
-    const answered = ticket.sla && !ticket.sla.firstResponseAt;
-    if (!answered && ticket.firstAttendedAt) return ticket;
-    return {
-      ...ticket,
-      ...(ticket.sla ? { sla: recordFirstResponse(ticket.sla, at) } : {}),
-      firstAttendedAt: ticket.firstAttendedAt ?? at,
-    };
-  });
+export function recordAgentAnswer(
+  deps: Deps,
+  ticketId: string,
+  at: string,
+  agent: Actor = 'system',
+): Promise<StoredTicket> {
+  return changeTicket(
+    deps,
+    ticketId,
+    (ticket) => {
+      const answered = ticket.sla && !ticket.sla.firstResponseAt;
+      if (!answered && ticket.firstAttendedAt) return ticket;
+      return {
+        ...ticket,
+        ...(ticket.sla ? { sla: recordFirstResponse(ticket.sla, at) } : {}),
+        firstAttendedAt: ticket.firstAttendedAt ?? at,
+      };
+    },
+    agent,
+  );
 }

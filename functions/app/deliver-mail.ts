@@ -2,6 +2,7 @@ import { DEFAULT_ACKNOWLEDGEMENT_LIMITS, isNoReplyAddress } from '../domain/mail
 import { normalizeMailbox } from '../domain/mail/mailbox';
 import type { OutboxEvent, TicketEvent } from '../domain/mail/outbox-event';
 import type { RenderedMail } from '../domain/mail/rendered-mail';
+import { addressHash } from '../domain/privacy';
 import { renderAcknowledgement } from '../domain/mail/templates/acknowledgement';
 import { encodeQueueKey } from '../domain/queue-key';
 import { renderAgentReply } from '../domain/mail/templates/agent-reply';
@@ -273,7 +274,8 @@ async function acknowledgementLimitReached(
   const limits = deps.settings.acknowledgementLimits ?? DEFAULT_ACKNOWLEDGEMENT_LIMITS;
   const { mailbox, domain } = normalizeMailbox(to);
   const counted: ['mailbox' | 'domain' | 'client', string, number][] = [
-    ['mailbox', `ack:${mailbox}`, limits.mailbox],
+    // The mailbox by its hash: the counter holds no address (SPEC §13).
+    ['mailbox', `ack:${addressHash(mailbox)}`, limits.mailbox],
     ['domain', `ack-domain:${domain}`, limits.domain],
     ...(event.client
       ? [['client', `ack-client:${event.client}`, limits.client] as ['client', string, number]]

@@ -36,6 +36,11 @@ export type IntakeDeps = TicketDeps & { mailLog: MailLog; attachments: Attachmen
 export interface MailSource {
   /** SES's message id (the S3 object name), unique per received copy. */
   receiptId: string;
+  /**
+   * Where the raw mail lies in the mail bucket; kept with what it became, so an erasure
+   * (SPEC §13) finds and deletes it.
+   */
+  objectKey?: string;
   /** When the mail was received, ISO-8601 UTC. */
   receivedAt: string;
   /** SES's SPF, DKIM, DMARC, spam and virus verdicts. @default all PASS */
@@ -192,6 +197,7 @@ async function openTicket(
       ticketId: ticket.ticketId,
       messageId: mail.messageId,
       receivedAt: source.receivedAt,
+      ...(source.objectKey ? { rawMailKey: source.objectKey } : {}),
     });
   }
   const attachments = await storeAttachments(
@@ -261,11 +267,12 @@ async function appendReply(
     channel: 'email',
     createdAt: source.receivedAt,
     ...(attachments.length ? { attachments } : {}),
+    ...(source.objectKey ? { rawMailKey: source.objectKey } : {}),
   };
   const added = await deps.messages.add(message);
   // A redelivery after a crash between the two writes still reopens the ticket.
   if (added || ticket.updatedAt < message.createdAt)
-    await reopenOnCustomerReply(deps, ticket.ticketId);
+    await reopenOnCustomerReply(deps, ticket.ticketId, 'mail');
   const alreadyProven = ticket.requesterVerified === true && ticket.requester.email === from;
   if (received.authentication === 'authenticated' && !alreadyProven) {
     // The mail proves the address; the ticket records it if it is its requester's.
@@ -276,6 +283,7 @@ async function appendReply(
       ticketId: ticket.ticketId,
       messageId: mail.messageId,
       receivedAt: source.receivedAt,
+      ...(source.objectKey ? { rawMailKey: source.objectKey } : {}),
     });
   }
   return { outcome: 'reply', ticketId: ticket.ticketId, messageId, duplicate: !added };
@@ -310,6 +318,7 @@ async function addUnverifiedNote(
     channel: 'email',
     createdAt: source.receivedAt,
     ...(attachments.length ? { attachments } : {}),
+    ...(source.objectKey ? { rawMailKey: source.objectKey } : {}),
   });
   return { outcome: 'note', ticketId: ticket.ticketId, messageId, duplicate: !added };
 }

@@ -79,7 +79,13 @@ export interface MailLog {
   /** The ticket that any of these Message-IDs (sent or received) belongs to. */
   ticketOfMessageIds(messageIds: string[]): Promise<string | undefined>;
   /** Keeps a received mail's Message-ID in the ticket's thread. */
-  recordInbound(mail: { ticketId: string; messageId: string; receivedAt: string }): Promise<void>;
+  recordInbound(mail: {
+    ticketId: string;
+    messageId: string;
+    receivedAt: string;
+    /** The raw mail's key in the mail bucket. */
+    rawMailKey?: string;
+  }): Promise<void>;
 }
 
 /** Where attachments of received mail are kept (an S3 bucket, under the ticket). */

@@ -1,4 +1,5 @@
 import type { Customer, Contract } from '../domain/customer';
+import type { HistoryRecord } from '../domain/history';
 import type { OutboxEvent } from '../domain/mail/outbox-event';
 import type { TicketMessage } from '../domain/message';
 import type { DimensionsOf, MetricKey } from '../domain/metric-names';
@@ -20,6 +21,12 @@ export interface StoredTicket extends Ticket {
    * shown to anyone (it holds the access token).
    */
   pendingAcknowledgement?: AcknowledgementEvent;
+  /**
+   * The ticket's own changes (SPEC §13), oldest first, written in the same conditional put
+   * as the change they record; only ever appended to (`changeTicket`, the claim). Messages
+   * and work entries carry their record in their own item.
+   */
+  history?: HistoryRecord[];
 }
 
 /** The outbox event of an acknowledgement. */
@@ -334,8 +341,11 @@ export interface VerifiedAddresses {
 export interface AddressConfirmations {
   /** A new code for the ticket's requester address, valid until `expiresAt`. */
   issue(ticketId: string, email: string, expiresAt: Date): Promise<string>;
-  /** The ticket and address a code was issued for, unless it is unknown or expired. */
-  find(code: string): Promise<{ ticketId: string; email: string } | undefined>;
+  /**
+   * The ticket a code was issued for and the hash of the address (`addressHash`), unless
+   * it is unknown or expired. The address itself is not kept with the code (SPEC §13).
+   */
+  find(code: string): Promise<{ ticketId: string; emailHash: string } | undefined>;
 }
 
 /** Everything the ticket use cases need, passed in as one typed object. */
@@ -353,4 +363,10 @@ export interface TicketDeps {
   newId(): string;
   /** Where tickets received and acknowledgements not queued are counted. */
   metrics?: BusinessMetrics;
+}
+
+/** Reads a ticket's history (SPEC §13). */
+export interface TicketHistory {
+  /** Every record of the ticket, oldest first; undefined when there is no such ticket. */
+  historyOf(ticketId: string): Promise<HistoryRecord[] | undefined>;
 }

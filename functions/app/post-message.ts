@@ -87,7 +87,7 @@ export async function appendMessage(
   if (kind === 'agent') {
     if (input.internal) return { message, ticket };
     // An internal note is no answer: only a message the customer gets meets the first response.
-    const answered = await recordAgentAnswer(deps, ticketId, message.createdAt);
+    const answered = await recordAgentAnswer(deps, ticketId, message.createdAt, agentName);
     await deps.outbox.publish(outboxEvents.agentReply(ticketId, message.messageId));
     return { message, ticket: answered };
   }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { hashAccessToken } from '../domain/access-token';
+import { createdRecord } from '../domain/history';
 import { logLine } from '../domain/log-fields';
 import { multiLineText, singleLineText } from '../domain/plain-text';
 import { berlinDay } from '../domain/calendar';
@@ -151,6 +152,8 @@ export async function submitTicket(
         }),
   };
 
+  // Its first record is stored with the ticket itself (SPEC §13).
+  ticket.history = [createdRecord(ticket)];
   let stored: StoredTicket = ticket;
   if (!(await deps.tickets.create(ticket))) {
     // Under an idempotency key a concurrent retry may have stored the planned ticket first.

@@ -37,8 +37,9 @@ export async function uploadAttachment(
   accessToken: string | undefined,
   file: { filename: string; contentType: string; content: Uint8Array },
 ): Promise<AttachmentRef> {
-  const { ticket } = await readTicket(deps, ticketId, principal, accessToken);
-  return storeAttachment(deps, ticket, file);
+  const { kind, ticket } = await readTicket(deps, ticketId, principal, accessToken);
+  const actor = kind === 'agent' && principal.kind === 'staff' ? principal.sub : 'customer';
+  return storeAttachment(deps, ticket, file, actor);
 }
 
 /** Stores a file under a ticket the caller was found allowed to add to. */
@@ -46,6 +47,8 @@ export async function storeAttachment(
   deps: UploadDeps,
   ticket: StoredTicket,
   file: { filename: string; contentType: string; content: Uint8Array },
+  /** Who adds it, for the history. @default 'customer' */
+  actor = 'customer',
 ): Promise<AttachmentRef> {
   const ticketId = ticket.ticketId;
   if (ticket.status === 'closed') {
@@ -71,7 +74,7 @@ export async function storeAttachment(
     key: `attachments/${ticketId}/web-${digest}/${safeFileName(file.filename, 0)}`,
   };
   await deps.attachments.put(ref.key as string, file.content, file.contentType);
-  await addAttachment(deps, ticketId, ref);
+  await addAttachment(deps, ticketId, ref, actor);
   return ref;
 }
 

@@ -1,4 +1,5 @@
 import { NotFoundError } from '../domain/errors';
+import { addressHash } from '../domain/privacy';
 import type { VerificationMethod } from '../domain/ticket';
 import { markRequesterVerified } from './change-ticket';
 import type {
@@ -49,10 +50,13 @@ export async function confirmRequesterAddress(
   code: string,
 ): Promise<StoredTicket> {
   const issued = await deps.confirmations.find(code);
-  if (!issued || issued.ticketId !== ticketId) {
-    throw new NotFoundError('This confirmation link is not valid or has expired.');
-  }
-  const ticket = await recordVerifiedRequester(deps, issued.email, 'confirm-link', ticketId);
+  const invalid = () => new NotFoundError('This confirmation link is not valid or has expired.');
+  if (!issued || issued.ticketId !== ticketId) throw invalid();
+  // The code keeps only the address's hash: the address is the ticket's requester's, if
+  // it is still the one the link was mailed to (and not erased since).
+  const email = (await deps.tickets.get(ticketId))?.requester.email;
+  if (!email || addressHash(email) !== issued.emailHash) throw invalid();
+  const ticket = await recordVerifiedRequester(deps, email, 'confirm-link', ticketId);
   if (!ticket) throw new NotFoundError(`No ticket ${ticketId}.`);
   return ticket;
 }

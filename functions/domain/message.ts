@@ -17,4 +17,6 @@ export interface TicketMessage {
    * as an internal note so agents see it, never shown to the customer.
    */
   unverified?: boolean;
+  /** The raw mail a message came in, by its key in the mail bucket (for erasure). */
+  rawMailKey?: string;
 }

@@ -85,6 +85,11 @@ export interface Ticket {
   requesterVerifiedBy?: VerificationMethod;
   /** The ticket this one was opened about: a mail naming it came from someone else. */
   relatedTicketId?: string;
+  /**
+   * The requester's personal data was erased (SPEC §13): on request (`erasure`) or when
+   * the closed ticket's retention ran out (`retention`).
+   */
+  anonymised?: { at: string; reason: 'erasure' | 'retention' };
 }
 
 /** A ticket waits in the queue exactly while it is open. */

@@ -259,6 +259,38 @@ export const contracts: Readonly<Record<string, RouteContract>> = {
     },
     problems: { 401: 'Unsigned, forged, or older than 5 minutes' },
   },
+  'get-ticket-history': {
+    path: request.ticketIdPath,
+    query: request.queueQuery,
+    responses: {
+      200: {
+        description:
+          'One page of the changes (`{at, actor, action, from?, to?, ref?}`), oldest first: created, claim, take, take-out-of-order, release, status, assignee, severity, group, message, work, attachment, verified, erasure, retention',
+        json: response.historyPage,
+      },
+    },
+  },
+  'privacy-subject': {
+    query: request.subjectQuery,
+    responses: {
+      200: {
+        description:
+          'One JSON document (a download): the contacts and verified-address record of the address, and every ticket the person requested with its public messages, mails, files (short-lived links) and work entries. Found through indexes, written ticket by ticket',
+        json: response.subjectExport,
+        headers: { 'content-disposition': '`attachment; filename="personal-data.json"`' },
+      },
+    },
+  },
+  'privacy-erasure': {
+    body: request.erasureRequest,
+    responses: {
+      200: {
+        description:
+          'What was erased: the tickets changed (each records `erasure` in its history), counts of messages, mails, billing records and files, contacts and the verified-address record. Repeated: nothing',
+        json: response.erasureReport,
+      },
+    },
+  },
   'list-queue': {
     query: request.queueQuery,
     responses: { 200: { description: 'One page in queue order', json: response.queuePage } },

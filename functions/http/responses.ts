@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { EXPORT_COLUMNS } from '../domain/billing-export';
+import { HISTORY_ACTIONS } from '../domain/history';
 import { UNITS } from '../domain/price-list';
 import { HOLIDAY_REGIONS } from '../domain/service-levels/holidays';
 import { WEEKDAYS } from '../domain/service-levels/plan';
@@ -195,6 +196,10 @@ export const agentTicket = z.object({
   relatedTicketId: ticketId
     .nullable()
     .describe('The ticket a mail from someone not of its people named, that became this one'),
+  anonymised: z
+    .object({ at: instant, reason: z.enum(['erasure', 'retention']) })
+    .optional()
+    .describe("The requester's personal data was erased: on request or after the retention period"),
 });
 
 /** `POST /queue/claim`: the claimed ticket and why it was next. */
@@ -283,6 +288,95 @@ const queueItemFields = {
 export const queuePage = z.object({
   items: z.array(z.object(queueItemFields)),
   nextCursor: cursor,
+});
+
+/** One change of a ticket (SPEC §13): ids, statuses and codes, never personal data. */
+export const historyRecord = z.object({
+  at: instant,
+  actor: z.string().describe("A staff member's `sub`, or `customer`, `mail`, `system`"),
+  action: z.enum(HISTORY_ACTIONS),
+  from: z.string().optional(),
+  to: z.string().optional(),
+  ref: z.string().optional().describe('The message, work entry or related ticket, by id'),
+});
+
+/** `GET /tickets/{ticketId}/history`: one page of a ticket's changes, oldest first. */
+export const historyPage = z.object({ items: z.array(historyRecord), nextCursor: cursor });
+
+/** `POST /privacy/erasures`: what the erasure changed (nothing, when repeated). */
+export const erasureReport = z.object({
+  email: z.string(),
+  erasedAt: instant,
+  tickets: z.array(ticketId).describe('The tickets it changed'),
+  messages: z.number().int().describe('Messages whose body, author or files were erased'),
+  mails: z.number().int().describe('Mail records whose recipient, subject or raw mail went'),
+  workEntries: z.number().int().describe('Billing records that lost description or person'),
+  files: z.number().int().describe('Attachments and raw mails deleted from the mail bucket'),
+  contacts: z.array(z.string()).describe('Customers the address was a contact of, by id'),
+  verifiedAddress: z.boolean().describe('Whether a record that the address was proven went'),
+});
+
+/** `GET /privacy/subjects`: everything stored about one person (GDPR Art. 15/20). */
+export const subjectExport = z.object({
+  email: z.string(),
+  generatedAt: instant,
+  contacts: z.array(
+    z.object({
+      customerId: z.string(),
+      customerName: z.string(),
+      name: z.string().optional(),
+      phone: z.string().optional(),
+    }),
+  ),
+  verifiedAddress: z.object({ method: z.string(), at: instant }).nullable(),
+  tickets: z.array(
+    z.object({
+      ticketId,
+      status: z.enum(TICKET_STATUSES),
+      receivedAt: instant,
+      updatedAt: instant,
+      channel: z.enum(CHANNELS),
+      subject: z.string(),
+      description: z.string(),
+      requester: z.object({
+        name: z.string(),
+        email: z.string().optional(),
+        phone: z.string().optional(),
+      }),
+      customer: customerRef.nullable(),
+      messages: z.array(message),
+      mails: z.array(
+        z.object({
+          direction: z.enum(['in', 'out']),
+          at: z.string(),
+          kind: z.string().optional(),
+          to: z.string().optional(),
+          subject: z.string().optional(),
+        }),
+      ),
+      attachments: z.array(
+        z.object({
+          filename: z.string(),
+          contentType: z.string(),
+          size: z.number().int().min(0),
+          downloadUrl: z.string().nullable().describe('A short-lived link; null when not stored'),
+        }),
+      ),
+      workEntries: z.array(
+        z.object({
+          entryId: z.string(),
+          date: day,
+          minutes: z.number().int(),
+          serviceCode: z.string(),
+          serviceName: z.string(),
+          description: z.string(),
+          billableMinutes: z.number().int(),
+          amountCents: cents,
+          currency: z.literal('EUR'),
+        }),
+      ),
+    }),
+  ),
 });
 
 /** `GET /tickets?assignee=me`: the caller's tickets in hand. */

@@ -41,9 +41,10 @@ export interface Route {
   exportBucket?: boolean;
   /**
    * What the handler does with ticket files under `attachments/` in the mail bucket: `read`
-   * (sign download links) or `write` (store uploads). @default none
+   * (sign download links), `write` (store uploads) or `erase` (sign links, and delete a
+   * person's files and raw mails under `incoming/`). @default none
    */
-  mailBucket?: 'read' | 'write';
+  mailBucket?: 'read' | 'write' | 'erase';
   /** Largest request body the handler takes, in bytes. @default 64 KiB */
   maxBodyBytes?: number;
   /**
@@ -158,6 +159,15 @@ export const routes: readonly Route[] = [
     groups: ['agents', 'admins'],
     table: 'readwrite',
     summary: 'Give a claimed ticket back to the queue at its original place',
+  },
+  {
+    method: 'GET',
+    path: '/tickets/{ticketId}/history',
+    handler: 'get-ticket-history',
+    auth: 'staff',
+    groups: ['agents', 'admins'],
+    table: 'read',
+    summary: "The ticket's history: every change with actor and time, oldest first, paged",
   },
   {
     method: 'GET',
@@ -459,6 +469,28 @@ export const routes: readonly Route[] = [
     groups: ['admins'],
     table: 'readwrite',
     summary: 'Replace the reference contract (fee, included minutes, covered codes)',
+  },
+  {
+    method: 'GET',
+    path: '/privacy/subjects',
+    handler: 'privacy-subject',
+    auth: 'staff',
+    groups: ['admins'],
+    table: 'read',
+    mailBucket: 'read',
+    summary:
+      'Everything stored about one person (?email=): tickets, messages, mails, files, work entries (GDPR Art. 15/20)',
+  },
+  {
+    method: 'POST',
+    path: '/privacy/erasures',
+    handler: 'privacy-erasure',
+    auth: 'staff',
+    groups: ['admins'],
+    table: 'readwrite',
+    mailBucket: 'erase',
+    summary:
+      "Erase one person's personal data ({email}); billing keeps amounts and dates (GDPR Art. 17)",
   },
 ];
 

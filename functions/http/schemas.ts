@@ -382,3 +382,9 @@ export const referenceContractBody = z.strictObject({
       message: 'service codes must be unique',
     }),
 });
+
+/** `POST /privacy/erasures`: whose personal data to erase. */
+export const erasureRequest = z.strictObject({ email });
+
+/** `GET /privacy/subjects?email=`: whose data to export. */
+export const subjectQuery = z.strictObject({ email });

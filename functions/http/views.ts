@@ -1,5 +1,6 @@
 import type { SentMail } from '../app/mail-ports';
 import type { StoredTicket } from '../app/ports';
+import type { SubjectPart } from '../app/privacy';
 import type { QueueInfo } from '../app/queue-standing';
 import type { TicketMessage } from '../domain/message';
 import { slaView, type SlaClock } from '../domain/service-levels/sla-clock';
@@ -65,7 +66,14 @@ export function agentView(
   queue?: QueueInfo,
 ) {
   // The stored clock's bookkeeping (targets, pauses, escalations) is not part of the view.
-  const { accessTokenHash: _hash, pendingAcknowledgement: _pending, sla: _clock, ...rest } = ticket;
+  const {
+    accessTokenHash: _hash,
+    pendingAcknowledgement: _pending,
+    sla: _clock,
+    // The history has its own route (`GET /tickets/{ticketId}/history`), paged.
+    history: _history,
+    ...rest
+  } = ticket;
   return {
     ...rest,
     ...agentSla(ticket, now),
@@ -160,4 +168,63 @@ export function portalTicketView(
   queue?: QueueInfo,
 ) {
   return { ...customerView(ticket, messages, now, queue), requester: requesterOf(ticket) };
+}
+
+/**
+ * The person's data export (`GET /privacy/subjects`) as JSON text, written part by part as
+ * the parts are read: what the customer sees (public messages), mails, files and billed
+ * work; internal notes are staff's and stay out.
+ */
+export async function subjectDocument(
+  email: string,
+  now: Date,
+  parts: AsyncIterable<SubjectPart>,
+): Promise<string> {
+  const chunks: string[] = [
+    `{"email":${JSON.stringify(email)},"generatedAt":${JSON.stringify(now.toISOString())}`,
+  ];
+  let tickets = 0;
+  for await (const part of parts) {
+    if (part.kind === 'contacts') chunks.push(`,"contacts":${JSON.stringify(part.contacts)}`);
+    else if (part.kind === 'verified') {
+      chunks.push(`,"verifiedAddress":${JSON.stringify(part.verified)}`);
+    } else {
+      const { ticket } = part;
+      const entry = {
+        ticketId: ticket.ticketId,
+        status: ticket.status,
+        receivedAt: ticket.receivedAt,
+        updatedAt: ticket.updatedAt,
+        channel: ticket.channel,
+        subject: ticket.subject,
+        description: ticket.description,
+        requester: ticket.requester,
+        customer: ticket.customer ?? null,
+        messages: part.messages.filter((m) => !m.internal).map(messageView),
+        mails: part.mails.map(({ direction, at, kind, to, subject }) => ({
+          direction,
+          at,
+          ...(kind !== undefined ? { kind } : {}),
+          ...(to !== undefined ? { to } : {}),
+          ...(subject !== undefined ? { subject } : {}),
+        })),
+        attachments: part.attachments,
+        workEntries: part.workEntries.map((w) => ({
+          entryId: w.entryId,
+          date: w.date,
+          minutes: w.minutes,
+          serviceCode: w.serviceCode,
+          serviceName: w.serviceName,
+          description: w.description,
+          billableMinutes: w.billableMinutes,
+          amountCents: w.amountCents,
+          currency: w.currency,
+        })),
+      };
+      chunks.push(`${tickets === 0 ? ',"tickets":[' : ','}${JSON.stringify(entry)}`);
+      tickets++;
+    }
+  }
+  chunks.push(tickets === 0 ? ',"tickets":[]}' : ']}');
+  return chunks.join('');
 }

@@ -67,6 +67,7 @@ export const handler = queueHandler('intake', async (record) => {
   const raw = await deps.mailBucket.read(bucketName, objectKey);
   const outcome = await intakeMail(deps, await parseMime(raw), {
     receiptId: mail.messageId,
+    objectKey,
     receivedAt: new Date(mail.timestamp).toISOString(),
     verdicts,
     // '' is the null sender of bounces: passed on, not dropped.

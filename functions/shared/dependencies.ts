@@ -13,8 +13,10 @@ import type {
   QueueStatistics,
   ReferenceContractStore,
   TicketDeps,
+  TicketHistory,
 } from '../app/ports';
 import type { AllowanceUsage } from '../app/portal';
+import type { MailFiles, PersonalData } from '../app/privacy';
 import type { PortalMailDeps, PortalSessions, PortalSignIns } from '../app/portal-ports';
 import { DynamoPortalStore } from '../adapters/portal-store';
 import { DynamoCustomerRepository } from '../adapters/customer-repository';
@@ -22,6 +24,8 @@ import { createDocumentClient } from '../adapters/dynamodb';
 import { DynamoIdempotencyStore } from '../adapters/idempotency-store';
 import { DynamoMailLog } from '../adapters/mail-log';
 import { DynamoMessageRepository } from '../adapters/message-repository';
+import { DynamoTicketHistory } from '../adapters/history-reader';
+import { DynamoPersonalData } from '../adapters/personal-data';
 import { DynamoRateLimiter } from '../adapters/rate-limiter';
 import { S3ExportStore } from '../adapters/s3-export-store';
 import { S3MailBucket } from '../adapters/s3-mail-bucket';
@@ -66,6 +70,12 @@ export type Dependencies = TicketDeps &
     /** The queue measured for the dashboard (the same repository as `tickets`). */
     queueStatistics: QueueStatistics;
     referenceContracts: ReferenceContractStore;
+    /** Tickets' histories (SPEC §13). */
+    history: TicketHistory;
+    /** The writes of erasures and retention (SPEC §13). */
+    personalData: PersonalData;
+    /** The mail bucket's files, which erasures and retention delete. */
+    mailFiles: MailFiles;
   };
 
 /**
@@ -100,6 +110,9 @@ export function createDependencies(): Dependencies {
     ticketNumbers: () =>
       new DynamoTicketNumbers(table().db, table().name, integer('TICKET_NUMBER_BLOCK', 20)),
     messages: () => new DynamoMessageRepository(table().db, table().name),
+    history: () => new DynamoTicketHistory(table().db, table().name),
+    personalData: () => new DynamoPersonalData(table().db, table().name),
+    mailFiles: () => deps.mailBucket,
     workEntries: () => new DynamoWorkEntryRepository(table().db, table().name),
     allowances: () => new DynamoAllowances(table().db, table().name, clock),
     priceLists: () => new DynamoPriceListStore(table().db, table().name, clock),

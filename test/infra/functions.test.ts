@@ -153,7 +153,7 @@ describe('the functions', () => {
           JSON.stringify({
             'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketLogicalId, 'Arn'] }, `/${pattern}`]],
           });
-        return (['read', 'write'] as const).flatMap((kind) =>
+        return (['read', 'write', 'delete'] as const).flatMap((kind) =>
           (access[kind] ?? []).flatMap((pattern) =>
             BUCKET_ACTIONS[kind].map((action) => `${action} ${objects(pattern)}`),
           ),
@@ -173,7 +173,7 @@ describe('the functions', () => {
     },
   );
 
-  it('give only mailBucket routes access to the mail bucket, and only to attachments/', () => {
+  it('give only mailBucket routes access to the mail bucket, and only to attachments/ (the erasure also deletes raw mail under incoming/)', () => {
     for (const route of routes.filter((r) => !r.mailBucket)) {
       const named = getAttTargets(statementsOfFunction(template, functionOf(route)));
       expect(named.filter((id) => mailBucket.test(id))).toEqual([]);
@@ -181,7 +181,12 @@ describe('the functions', () => {
     expect(ATTACHMENT_ROUTE_ACCESS).toEqual({
       read: { read: ['attachments/*'] },
       write: { write: ['attachments/*'] },
+      erase: { read: ['attachments/*'], delete: ['attachments/*', 'incoming/*'] },
     });
+    // Only the erasure may delete.
+    expect(routes.filter((r) => r.mailBucket === 'erase').map((r) => r.handler)).toEqual([
+      'privacy-erasure',
+    ]);
   });
 
   it('give the download route no s3:PutObject, the upload route no s3:GetObject (SPEC §14)', () => {

@@ -1,8 +1,8 @@
-import type { Template } from 'aws-cdk-lib/assertions';
+import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { EXPORT_PREFIXES } from '../../lib/service-desk-data';
+import { EXPORT_PREFIXES, MAIL_PREFIXES } from '../../lib/service-desk-data';
 import { BUCKET_ACTIONS, TABLE_ACTIONS } from '../../lib/service-desk-function';
-import { serviceDeskTemplate } from './synth';
+import { serviceDesk, serviceDeskTemplate } from './synth';
 import {
   actionsOf,
   environmentOf,
@@ -33,8 +33,8 @@ function scheduleOf(functionPrefix: string): { schedule: CfnResource; functionId
 }
 
 describe('the schedules', () => {
-  it('are the acknowledgement sweeper, the daily contract regrouping, the monthly export, the queue recount, the SLA escalation and the queue metrics', () => {
-    template.resourceCountIs('AWS::Scheduler::Schedule', 6);
+  it('are the acknowledgement sweeper, the daily contract regrouping, the monthly export, the queue recount, the SLA escalation, the queue metrics and the retention job', () => {
+    template.resourceCountIs('AWS::Scheduler::Schedule', 7);
   });
 
   it('each use a role that may invoke their function only', () => {
@@ -45,6 +45,7 @@ describe('the schedules', () => {
       'JobsEscalateServiceLevelsFunction',
       'JobsPublishQueueMetricsFunction',
       'JobsRecountQueueFunction',
+      'JobsApplyRetentionFunction',
     ]) {
       const { schedule, functionId } = scheduleOf(prefix);
       const target = schedule.Properties?.Target as { RoleArn: unknown };
@@ -291,5 +292,54 @@ describe('the queue metrics job', () => {
             ],
       ).toContain(action);
     }
+  });
+});
+
+describe('the retention job (SPEC §13)', () => {
+  it('runs daily at 03:30 Berlin time', () => {
+    const { schedule } = scheduleOf('JobsApplyRetentionFunction');
+    expect(schedule.Properties).toMatchObject({
+      ScheduleExpression: 'cron(30 3 * * ? *)',
+      ScheduleExpressionTimezone: 'Europe/Berlin',
+    });
+  });
+
+  it('reads and writes the table and deletes only attachments/ and incoming/ of the mail bucket', () => {
+    const { functionId } = scheduleOf('JobsApplyRetentionFunction');
+    const actions = statementsOfFunction(template, functionId).flatMap(actionsOf);
+    expect(actions).toEqual(expect.arrayContaining([...TABLE_ACTIONS.readwrite]));
+    const [bucketId] = onlyResource(template, 'AWS::S3::Bucket', 'DataMailBucket');
+    const s3Statements = statementsOfFunction(template, functionId).filter((s) =>
+      actionsOf(s).some((action) => action.startsWith('s3:')),
+    );
+    expect(s3Statements.flatMap(actionsOf)).toEqual([...BUCKET_ACTIONS.delete]);
+    const objects = (prefix: string) => ({
+      'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, `/${prefix}`]],
+    });
+    expect(s3Statements.flatMap(resourcesOf)).toEqual([
+      objects(`${MAIL_PREFIXES.attachments}*`),
+      objects(`${MAIL_PREFIXES.incoming}*`),
+    ]);
+    expect(environmentOf(template, functionId)).toMatchObject({ MAIL_BUCKET: { Ref: bucketId } });
+    // The defaults (24 months, 10 years) are the code's, unless the context sets them.
+    expect(environmentOf(template, functionId)).not.toHaveProperty('RETENTION_MONTHS');
+  });
+
+  it('takes RETENTION_MONTHS and BILLING_RETENTION_YEARS from the context, and refuses nonsense', () => {
+    const configured = Template.fromStack(
+      serviceDesk({
+        context: { 'servicedesk:retentionMonths': 36, 'servicedesk:billingYears': '11' },
+      }).stack,
+    );
+    const [functionId] = Object.keys(resourcesOfType(configured, 'AWS::Lambda::Function')).filter(
+      (id) => id.startsWith('JobsApplyRetentionFunction'),
+    );
+    expect(environmentOf(configured, functionId ?? '')).toMatchObject({
+      RETENTION_MONTHS: '36',
+      BILLING_RETENTION_YEARS: '11',
+    });
+    expect(() => serviceDesk({ context: { 'servicedesk:retentionMonths': 'soon' } })).toThrow(
+      /RETENTION_MONTHS/,
+    );
   });
 });

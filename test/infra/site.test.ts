@@ -78,6 +78,7 @@ describe('the API path patterns', () => {
       // Not '/portal.html': the page is the site's, the API is under '/portal/'.
       '/portal/*',
       '/price-list',
+      '/privacy/*',
       '/queue',
       '/queue/*',
       '/reports/*',

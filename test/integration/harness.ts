@@ -46,6 +46,8 @@ export class TestStack {
       queueBackoffSeconds: 0,
       // Tests run the escalation job themselves, with their own clock.
       escalationIntervalMs: 0,
+      // Tests run the retention job themselves too.
+      retentionIntervalMs: 0,
       // Tests that repair the queue counters run the job themselves, at chosen moments.
       recountIntervalMs: 0,
     });

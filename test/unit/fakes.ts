@@ -18,6 +18,7 @@ import type {
   VerifiedAddresses,
 } from '../../functions/app/ports';
 import { hashAccessToken } from '../../functions/domain/access-token';
+import { addressHash } from '../../functions/domain/privacy';
 import {
   candidateDomains,
   contractBoundaries,
@@ -336,21 +337,24 @@ export class InMemoryVerifiedAddresses implements VerifiedAddresses {
 
 /** Confirm-link codes, numbered so tests can predict them; expired ones are not found. */
 export class InMemoryAddressConfirmations implements AddressConfirmations {
-  private readonly codes = new Map<string, { ticketId: string; email: string; expiresAt: Date }>();
+  private readonly codes = new Map<
+    string,
+    { ticketId: string; emailHash: string; expiresAt: Date }
+  >();
   private issued = 0;
 
   constructor(private readonly clock: Clock) {}
 
   async issue(ticketId: string, email: string, expiresAt: Date): Promise<string> {
     const code = `code-${++this.issued}`;
-    this.codes.set(code, { ticketId, email: normalizeEmail(email), expiresAt });
+    this.codes.set(code, { ticketId, emailHash: addressHash(email), expiresAt });
     return code;
   }
 
   async find(code: string) {
     const issued = this.codes.get(code);
     if (!issued || issued.expiresAt <= this.clock.now()) return undefined;
-    return { ticketId: issued.ticketId, email: issued.email };
+    return { ticketId: issued.ticketId, emailHash: issued.emailHash };
   }
 }
 

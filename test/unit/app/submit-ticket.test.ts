@@ -53,6 +53,10 @@ describe('submitTicket', () => {
     expect(ticket).not.toHaveProperty('assignee');
     const stored = await deps.tickets.get('T-10001');
     expect(stored).toEqual(ticket);
+    // Its first history record is stored with it (SPEC §13).
+    expect(stored?.history).toEqual([
+      { at: '2026-05-04T08:00:00.000Z', actor: 'customer', action: 'created', to: 'open' },
+    ]);
     expect(stored?.accessTokenHash).not.toContain(accessToken);
     expect(accessTokenMatches(accessToken, stored?.accessTokenHash ?? '')).toBe(true);
     expect(deps.tickets.queueIds()).toEqual(['T-10001']);

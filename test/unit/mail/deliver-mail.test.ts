@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DeliveryInProgressError, deliverMail } from '../../../functions/app/deliver-mail';
 import { ACKNOWLEDGEMENT_LIMIT } from '../../../functions/domain/mail/mail-policy';
+import { addressHash } from '../../../functions/domain/privacy';
 import { outboxEvents } from '../../../functions/domain/mail/outbox-event';
 import type { TicketMessage } from '../../../functions/domain/message';
 import type { WorkEntry } from '../../../functions/domain/work-entry';
@@ -616,7 +617,7 @@ describe('deliverMail: confirm link (SPEC §14)', () => {
     expect(deps.sender.sent[0]?.html).toContain('/tickets/T-10001/confirm?code=code-1');
     expect(await deps.confirmations.find('code-1')).toEqual({
       ticketId: TICKET_ID,
-      email: 'joerg@acme.de',
+      emailHash: addressHash('joerg@acme.de'),
     });
     // The code works for 30 days, then no longer.
     deps.clock.advance(30 * 86_400_000);

@@ -603,6 +603,104 @@ byId('report-csv', HTMLButtonElement).addEventListener('click', (event) => {
   });
 });
 
+// ---------------------------------------------------------------- data protection
+
+const privacyForm = byId('privacy-form', HTMLFormElement);
+const privacyEmail = byId('privacy-email', HTMLInputElement);
+const privacyMessage = byId('privacy-message');
+const eraseConfirm = byId('erase-confirm', HTMLFormElement);
+const eraseAgain = byId('erase-again', HTMLInputElement);
+const eraseGo = byId('erase-go', HTMLButtonElement);
+
+function privacyError(error: unknown): void {
+  const summary = byId('privacy-errors');
+  if (error instanceof ApiError && error.problem.errors?.length) {
+    showFieldErrors(privacyForm, error.problem, { summary, heading: 'Please check:' });
+  } else {
+    announce(privacyMessage, `That did not work: ${messageOf(error)}`, 'error');
+  }
+}
+
+privacyForm.addEventListener('submit', (event) => {
+  event.preventDefault();
+  clearFieldErrors(privacyForm, byId('privacy-errors'));
+  void busy(byId('privacy-export', HTMLButtonElement), async () => {
+    const token = page?.session()?.token;
+    if (!token) return;
+    try {
+      const response = await callRaw(
+        `/privacy/subjects?email=${encodeURIComponent(privacyEmail.value.trim())}`,
+        { token },
+      );
+      const url = URL.createObjectURL(await response.blob());
+      const link = h('a', {
+        attrs: { href: url, download: 'personal-data.json', hidden: true },
+      });
+      document.body.append(link);
+      link.click();
+      link.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 60_000);
+      announce(privacyMessage, 'The data was downloaded as personal-data.json.', 'success');
+    } catch (error) {
+      privacyError(error);
+    }
+  });
+});
+
+// The confirmation step: the address typed twice, so a slip never erases someone else.
+byId('privacy-erase', HTMLButtonElement).addEventListener('click', () => {
+  clearFieldErrors(privacyForm, byId('privacy-errors'));
+  const email = privacyEmail.value.trim();
+  if (!email) {
+    announce(privacyMessage, 'Enter the address whose data is to be erased.', 'error');
+    privacyEmail.focus();
+    return;
+  }
+  byId('erase-question').textContent =
+    `Erase the personal data of ${email} from every ticket, message, mail and file? ` +
+    'This cannot be undone.';
+  eraseAgain.value = '';
+  eraseGo.disabled = true;
+  eraseConfirm.hidden = false;
+  eraseAgain.focus();
+});
+
+eraseAgain.addEventListener('input', () => {
+  eraseGo.disabled =
+    eraseAgain.value.trim().toLowerCase() !== privacyEmail.value.trim().toLowerCase();
+});
+
+byId('erase-cancel', HTMLButtonElement).addEventListener('click', () => {
+  eraseConfirm.hidden = true;
+  privacyEmail.focus();
+});
+
+eraseConfirm.addEventListener('submit', (event) => {
+  event.preventDefault();
+  if (eraseGo.disabled) return;
+  void busy(eraseGo, async () => {
+    try {
+      const report = await api<{ tickets: string[]; messages: number; files: number }>(
+        '/privacy/erasures',
+        { method: 'POST', json: { email: privacyEmail.value.trim() } },
+      );
+      eraseConfirm.hidden = true;
+      if (!report) return;
+      announce(
+        privacyMessage,
+        report.tickets.length === 0
+          ? 'Nothing (more) was stored about this address.'
+          : `Erased: ${report.tickets.length} ticket(s) (${report.tickets.join(', ')}), ` +
+              `${report.messages} message(s), ${report.files} file(s).`,
+        'success',
+      );
+    } catch (error) {
+      eraseConfirm.hidden = true;
+      privacyError(error);
+    }
+  });
+});
+
 function renderReport(report: ServiceLevelReport): void {
   const n = (value: number | null) => (value === null ? '—' : String(value));
   replaceChildren(

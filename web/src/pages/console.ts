@@ -328,6 +328,7 @@ async function openTicket(ticketId: string, options: { focus?: boolean } = {}): 
     ticket = loaded;
     if (changedTicket) resetForms();
     renderTicket();
+    void loadTimeline(loaded.ticketId);
     panel.hidden = false;
     announce(ticketMessage, flash ?? '', flash ? 'success' : 'info');
     rememberRecent(loaded);
@@ -916,6 +917,96 @@ function renderWorkEntries(): void {
     ),
   );
 }
+
+// ---------------------------------------------------------------- history
+
+/** One change of a ticket as `GET /tickets/{ticketId}/history` lists it. */
+interface HistoryRecord {
+  at: string;
+  actor: string;
+  action: string;
+  from?: string;
+  to?: string;
+  ref?: string;
+}
+
+const ACTION_NAMES: Record<string, string> = {
+  created: 'created',
+  claim: 'claimed from the queue',
+  take: 'took it',
+  'take-out-of-order': 'took it out of queue order',
+  release: 'released it to the queue',
+  status: 'changed the status',
+  assignee: 'changed the assignee',
+  severity: 'changed the severity',
+  group: 'moved it to another group',
+  merge: 'merged it',
+  message: 'wrote a message',
+  work: 'logged work',
+  attachment: 'added a file',
+  verified: 'verified the address',
+  erasure: 'erased the personal data',
+  retention: 'anonymised it (retention period over)',
+};
+
+let timeline: HistoryRecord[] = [];
+let timelineCursor: string | null = null;
+
+/**
+ * The ticket's history as a timeline, oldest first, a page at a time. Loaded after the
+ * ticket itself, so a slow history never holds up the conversation.
+ */
+async function loadTimeline(ticketId: string, more = false): Promise<void> {
+  const message = byId('timeline-message');
+  try {
+    const query = more && timelineCursor ? `&cursor=${encodeURIComponent(timelineCursor)}` : '';
+    const loaded = await page.call<{ items: HistoryRecord[]; nextCursor: string | null }>(
+      `/tickets/${encodeURIComponent(ticketId)}/history?limit=50${query}`,
+    );
+    if (!loaded || ticket?.ticketId !== ticketId) return;
+    timeline = more ? [...timeline, ...loaded.items] : loaded.items;
+    timelineCursor = loaded.nextCursor;
+    announce(message, '');
+    renderTimeline();
+  } catch (error) {
+    announce(message, `The history could not be loaded: ${messageOf(error)}`, 'error');
+  }
+}
+
+function renderTimeline(): void {
+  const words = (value: string | undefined) =>
+    value === undefined
+      ? ''
+      : (STATUS_NAMES[value] ?? SEVERITY_NAMES[value] ?? GROUP_NAMES[value] ?? value);
+  replaceChildren(
+    byId('timeline-list'),
+    ...timeline.map((record) =>
+      h(
+        'li',
+        null,
+        h(
+          'time',
+          { className: 'meta nowrap', attrs: { datetime: record.at } },
+          formatDateTime(record.at),
+        ),
+        ' ',
+        h('strong', null, record.actor),
+        ` ${ACTION_NAMES[record.action] ?? record.action}`,
+        record.from !== undefined || record.to !== undefined
+          ? `: ${[words(record.from), words(record.to)].filter(Boolean).join(' → ')}`
+          : '',
+      ),
+    ),
+  );
+  byId('timeline-more', HTMLButtonElement).hidden = timelineCursor === null;
+}
+
+byId('timeline-more', HTMLButtonElement).addEventListener('click', (event) => {
+  if (ticket) {
+    const id = ticket.ticketId;
+    void busy(event.currentTarget as HTMLButtonElement, () => loadTimeline(id, true));
+  }
+});
 
 // ---------------------------------------------------------------- my tickets
 

@@ -1,0 +1,304 @@
+import { normalizeEmail } from '../domain/customer';
+import type { TicketMessage } from '../domain/message';
+import { portalPartitionOf } from '../domain/portal';
+import {
+  anonymiseMessage,
+  anonymiseTicket,
+  anonymiseWorkEntry,
+  fileKeysOf,
+  type AnonymisationReason,
+} from '../domain/privacy';
+import type { WorkEntry } from '../domain/work-entry';
+import { changeTicket } from './change-ticket';
+import type { AttachmentStore } from './mail-ports';
+import type {
+  Clock,
+  CustomerRepository,
+  MessageRepository,
+  PortalTickets,
+  ServiceLevelPlans,
+  StoredTicket,
+  TicketRepository,
+  VerifiedAddresses,
+  WorkEntryRepository,
+} from './ports';
+
+/** A mail record of a ticket (sent or received), as erasure and access see it. */
+export interface MailRecord {
+  /** Its sort key in the ticket's collection. */
+  sk: string;
+  direction: 'in' | 'out';
+  at: string;
+  kind?: string;
+  to?: string;
+  subject?: string;
+  /** The raw received mail in the mail bucket. */
+  rawMailKey?: string;
+}
+
+/** The writes personal data needs beyond the repositories' own (SPEC §13). */
+export interface PersonalData {
+  /** Writes an existing message's anonymised fields; its history record stays as it is. */
+  replaceMessage(message: TicketMessage): Promise<void>;
+  /** Writes an existing work entry's anonymised fields; its history record stays as it is. */
+  replaceWorkEntry(entry: WorkEntry): Promise<void>;
+  /** The ticket's mail records, sent and received. */
+  mailsOf(ticketId: string): Promise<MailRecord[]>;
+  /** Replaces a sent mail's recipient and subject; forgets a received one's raw mail. */
+  eraseMail(ticketId: string, mail: MailRecord): Promise<boolean>;
+  /** Deletes the record that the address was proven; true if there was one. */
+  forgetVerifiedAddress(email: string): Promise<boolean>;
+}
+
+/** Files in the mail bucket: attachments and raw mail. */
+export interface MailFiles extends AttachmentStore {
+  /** Deletes the objects (gone ones count as deleted); resolves how many. */
+  delete(keys: readonly string[]): Promise<number>;
+}
+
+export interface PrivacyDeps {
+  tickets: TicketRepository;
+  portalTickets: PortalTickets;
+  customers: CustomerRepository;
+  messages: MessageRepository;
+  workEntries: WorkEntryRepository;
+  personalData: PersonalData;
+  mailFiles: MailFiles;
+  verifiedAddresses: VerifiedAddresses;
+  serviceLevels: ServiceLevelPlans;
+  clock: Clock;
+}
+
+/** Tickets read per index page while looking for a person's tickets. */
+const PAGE = 100;
+
+/**
+ * Every ticket a person requested, through the portal index (no scan): the partition of
+ * their address (tickets filed without a customer) and that of the customer their address
+ * belongs to now (filtered by requester).
+ */
+export async function* ticketsRequestedBy(
+  deps: Pick<PrivacyDeps, 'portalTickets' | 'customers'>,
+  email: string,
+): AsyncIterable<StoredTicket> {
+  const address = normalizeEmail(email);
+  const partitions = new Set<string>();
+  const own = portalPartitionOf({ requester: { name: '', email: address } });
+  if (own) partitions.add(own);
+  const match = await deps.customers.findBySender(address);
+  if (match) {
+    const partition = portalPartitionOf({
+      requester: { name: '' },
+      customer: { id: match.customerId, name: match.name },
+    });
+    if (partition) partitions.add(partition);
+  }
+  for (const partition of partitions) {
+    let cursor: string | undefined;
+    do {
+      const page = await deps.portalTickets.portalPage(
+        partition,
+        { requesterEmail: address },
+        PAGE,
+        cursor,
+      );
+      for (const ticket of page.items) {
+        if (ticket.requester.email === address) yield ticket;
+      }
+      cursor = page.nextCursor;
+    } while (cursor);
+  }
+}
+
+/** What an erasure (or a retention run) changed. */
+export interface ErasureReport {
+  /** The tickets it changed, by id. */
+  tickets: string[];
+  messages: number;
+  mails: number;
+  workEntries: number;
+  /** Attachments and raw mails deleted from the mail bucket. */
+  files: number;
+  /** Customers the address was removed from as a contact. */
+  contacts: string[];
+  verifiedAddress: boolean;
+}
+
+function emptyReport(): ErasureReport {
+  return {
+    tickets: [],
+    messages: 0,
+    mails: 0,
+    workEntries: 0,
+    files: 0,
+    contacts: [],
+    verifiedAddress: false,
+  };
+}
+
+/**
+ * Removes the personal data a ticket and what hangs on it hold: the ticket's requester,
+ * subject, description and files; the messages' bodies, customer authors and files; sent
+ * mails' recipients and subjects; raw received mails; work entries' descriptions and a
+ * person billed without a customer record. Billing amounts, dates, codes and minutes stay.
+ * The ticket's change (with its `erasure`/`retention` record) is one conditional put.
+ */
+export async function anonymiseTicketData(
+  deps: Omit<PrivacyDeps, 'portalTickets' | 'customers' | 'verifiedAddresses'>,
+  ticket: StoredTicket,
+  actor: string,
+  reason: AnonymisationReason,
+  report: ErasureReport,
+): Promise<void> {
+  const ticketId = ticket.ticketId;
+  const messages = await deps.messages.list(ticketId);
+  const mails = await deps.personalData.mailsOf(ticketId);
+  const files = [
+    ...fileKeysOf(ticket, messages),
+    ...messages.map((m) => m.rawMailKey),
+    ...mails.map((m) => m.rawMailKey),
+  ].filter((key): key is string => typeof key === 'string');
+  let changed = false;
+  for (const message of messages) {
+    const anonymised = anonymiseMessage(message);
+    if (!anonymised) continue;
+    await deps.personalData.replaceMessage(anonymised);
+    report.messages++;
+    changed = true;
+  }
+  for (const mail of mails) {
+    if (await deps.personalData.eraseMail(ticketId, mail)) {
+      report.mails++;
+      changed = true;
+    }
+  }
+  for (const entry of await deps.workEntries.entriesOf(ticketId)) {
+    const anonymised = anonymiseWorkEntry(entry);
+    if (!anonymised) continue;
+    await deps.personalData.replaceWorkEntry(anonymised);
+    report.workEntries++;
+    changed = true;
+  }
+  if (files.length) {
+    report.files += await deps.mailFiles.delete([...new Set(files)]);
+    changed = true;
+  }
+  // The ticket last: a run cut short is finished by the next (the ticket still names them).
+  const before = ticket.version;
+  const after = await changeTicket(
+    deps,
+    ticketId,
+    (current, now) => {
+      const next = anonymiseTicket(current, now, reason);
+      if (next === current) return current;
+      const { pendingAcknowledgement: _pending, ...rest } = next;
+      return rest;
+    },
+    actor,
+  );
+  if (after.version !== before) changed = true;
+  if (changed) report.tickets.push(ticketId);
+}
+
+/**
+ * `POST /privacy/erasures {email}` (admins, GDPR Art. 17): the person's personal data is
+ * removed from every ticket they requested and what hangs on it, their contact entries
+ * and their verified-address record; billing records keep amounts and dates. Idempotent:
+ * a second erasure finds nothing left and changes nothing.
+ */
+export async function eraseSubject(
+  deps: PrivacyDeps,
+  email: string,
+  admin: string,
+): Promise<ErasureReport & { email: string; erasedAt: string }> {
+  const address = normalizeEmail(email);
+  const report = emptyReport();
+  const tickets: StoredTicket[] = [];
+  for await (const ticket of ticketsRequestedBy(deps, address)) tickets.push(ticket);
+  for (const ticket of tickets) {
+    await anonymiseTicketData(deps, ticket, admin, 'erasure', report);
+  }
+  const match = await deps.customers.findBySender(address);
+  if (match) {
+    const customer = await deps.customers.get(match.customerId);
+    if (customer?.contacts.some((contact) => normalizeEmail(contact.email) === address)) {
+      const without = {
+        ...customer,
+        contacts: customer.contacts.filter((contact) => normalizeEmail(contact.email) !== address),
+        updatedAt: deps.clock.now().toISOString(),
+      };
+      await deps.customers.save(without, customer);
+      report.contacts.push(customer.customerId);
+    }
+  }
+  report.verifiedAddress = await deps.personalData.forgetVerifiedAddress(address);
+  return { email: address, erasedAt: deps.clock.now().toISOString(), ...report };
+}
+
+/** Everything stored about one person (GDPR Art. 15/20), piece by piece. */
+export type SubjectPart =
+  | {
+      kind: 'contacts';
+      contacts: { customerId: string; customerName: string; name?: string; phone?: string }[];
+    }
+  | { kind: 'verified'; verified: { method: string; at: string } | null }
+  | {
+      kind: 'ticket';
+      ticket: StoredTicket;
+      messages: TicketMessage[];
+      mails: MailRecord[];
+      workEntries: WorkEntry[];
+      attachments: {
+        filename: string;
+        contentType: string;
+        size: number;
+        downloadUrl: string | null;
+      }[];
+    };
+
+/**
+ * `GET /privacy/subjects?email=` (admins): what is stored about the person, one part at a
+ * time (a ticket with its messages, mails, files and work entries), so that the answer can
+ * be written while it is read.
+ */
+export async function* subjectData(deps: PrivacyDeps, email: string): AsyncIterable<SubjectPart> {
+  const address = normalizeEmail(email);
+  const contacts: Extract<SubjectPart, { kind: 'contacts' }>['contacts'] = [];
+  const match = await deps.customers.findBySender(address);
+  if (match) {
+    const customer = await deps.customers.get(match.customerId);
+    for (const contact of customer?.contacts ?? []) {
+      if (normalizeEmail(contact.email) !== address) continue;
+      contacts.push({
+        customerId: match.customerId,
+        customerName: match.name,
+        ...(contact.name ? { name: contact.name } : {}),
+        ...(contact.phone ? { phone: contact.phone } : {}),
+      });
+    }
+  }
+  yield { kind: 'contacts', contacts };
+  yield { kind: 'verified', verified: (await deps.verifiedAddresses.get(address)) ?? null };
+  for await (const ticket of ticketsRequestedBy(deps, address)) {
+    const messages = await deps.messages.list(ticket.ticketId);
+    const files = [
+      ...(ticket.attachments ?? []),
+      ...messages.filter((m) => !m.unverified).flatMap((m) => m.attachments ?? []),
+    ];
+    yield {
+      kind: 'ticket',
+      ticket,
+      messages,
+      mails: await deps.personalData.mailsOf(ticket.ticketId),
+      workEntries: await deps.workEntries.entriesOf(ticket.ticketId),
+      attachments: await Promise.all(
+        files.map(async (file) => ({
+          filename: file.filename,
+          contentType: file.contentType,
+          size: file.size,
+          downloadUrl: file.key ? await deps.mailFiles.downloadUrl(file.key, file.filename) : null,
+        })),
+      ),
+    };
+  }
+}

@@ -1,0 +1,16 @@
+import { eraseSubject } from '../app/privacy';
+import { dependencies } from '../shared/dependencies';
+import { httpHandler } from '../shared/http-handler';
+import { staffName } from '../shared/staff';
+import { validate } from '../shared/validation';
+import { erasureRequest } from './schemas';
+
+/**
+ * `POST /privacy/erasures {email}` (admins): erases the person's personal data (GDPR
+ * Art. 17) and answers what changed; a repeated erasure changes nothing.
+ */
+export const handler = httpHandler('privacy-erasure', async (request) => {
+  const { email } = validate(erasureRequest, request.body, 'body');
+  const report = await eraseSubject(dependencies(), email, staffName(request.principal));
+  return { status: 200, body: report };
+});

@@ -1,0 +1,24 @@
+import { subjectData } from '../app/privacy';
+import { dependencies } from '../shared/dependencies';
+import { httpHandler } from '../shared/http-handler';
+import { validate } from '../shared/validation';
+import { subjectQuery } from './schemas';
+import { subjectDocument } from './views';
+
+/**
+ * `GET /privacy/subjects?email=` (admins): everything stored about one person as one JSON
+ * document (GDPR Art. 15/20), written part by part as the tickets are read.
+ */
+export const handler = httpHandler('privacy-subject', async (request) => {
+  const { email } = validate(subjectQuery, request.query, 'query');
+  const deps = dependencies();
+  const text = await subjectDocument(email, deps.clock.now(), subjectData(deps, email));
+  return {
+    status: 200,
+    headers: {
+      'content-type': 'application/json',
+      'content-disposition': 'attachment; filename="personal-data.json"',
+    },
+    text,
+  };
+});

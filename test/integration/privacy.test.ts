@@ -1,0 +1,327 @@
+import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import {
+  GetObjectCommand,
+  ListBucketsCommand,
+  ListObjectsV2Command,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { createTransport, type Transporter } from 'nodemailer';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOCAL_CREDENTIALS } from '../../bin/local/dynamodb';
+import { runRetention } from '../../functions/app/retention';
+import { createDependencies } from '../../functions/shared/dependencies';
+import { TestStack } from './harness';
+
+const SUPPORT = 'support@servicedesk.test';
+const client = { region: 'eu-central-1', credentials: LOCAL_CREDENTIALS };
+
+/** SPEC §13: access, erasure and retention of personal data. */
+describe('data protection', () => {
+  let api: TestStack;
+  let admin: string;
+  let agent: string;
+  let finance: string;
+  let db: DynamoDBClient;
+  let s3: S3Client;
+  let sqs: SQSClient;
+  let smtp: Transporter;
+
+  beforeAll(async () => {
+    api = await TestStack.start();
+    admin = await api.token('root', ['admins']);
+    agent = await api.token('alice', ['agents']);
+    finance = await api.token('fin', ['finance']);
+    db = new DynamoDBClient({ ...client, endpoint: api.stack.dynamoDbEndpoint });
+    s3 = new S3Client({ ...client, endpoint: api.stack.sqsEndpoint, forcePathStyle: true });
+    sqs = new SQSClient({ ...client, endpoint: api.stack.sqsEndpoint });
+    smtp = createTransport({ host: '127.0.0.1', port: api.stack.smtpPort, secure: false });
+  });
+  afterAll(async () => {
+    smtp?.close();
+    db?.destroy();
+    s3?.destroy();
+    sqs?.destroy();
+    await api?.stop();
+  });
+
+  /** Every stored byte of the table and of every bucket, as text. */
+  async function everyStoredByte(): Promise<string> {
+    const parts: string[] = [];
+    let startKey: Record<string, never> | undefined;
+    do {
+      const page = await db.send(
+        new ScanCommand({ TableName: api.stack.tableName, ExclusiveStartKey: startKey }),
+      );
+      parts.push(JSON.stringify(page.Items ?? []));
+      startKey = page.LastEvaluatedKey as Record<string, never> | undefined;
+    } while (startKey);
+    const { Buckets = [] } = await s3.send(new ListBucketsCommand({}));
+    for (const bucket of Buckets) {
+      const { Contents = [] } = await s3.send(new ListObjectsV2Command({ Bucket: bucket.Name }));
+      for (const object of Contents) {
+        const { Body } = await s3.send(
+          new GetObjectCommand({ Bucket: bucket.Name, Key: object.Key }),
+        );
+        parts.push(
+          `${object.Key ?? ''}\n${Buffer.from((await Body?.transformToByteArray()) ?? []).toString('latin1')}`,
+        );
+      }
+    }
+    return parts.join('\n');
+  }
+
+  async function intakeIdle(): Promise<void> {
+    let quiet = 0;
+    const deadline = Date.now() + 20_000;
+    while (quiet < 3) {
+      if (Date.now() > deadline) throw new Error('the intake queue did not drain in time');
+      const { Attributes = {} } = await sqs.send(
+        new GetQueueAttributesCommand({
+          QueueUrl: api.stack.intake.url,
+          AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+        }),
+      );
+      const busy =
+        Number(Attributes.ApproximateNumberOfMessages) +
+        Number(Attributes.ApproximateNumberOfMessagesNotVisible);
+      quiet = busy === 0 ? quiet + 1 : 0;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  async function billingTotals(month: string) {
+    const response = await api.request('GET', `/exports/billing?month=${month}&format=json`, {
+      token: finance,
+    });
+    expect(response.status).toBe(200);
+    return response.json.totals;
+  }
+
+  it('exports, then erases everything of one person; billing totals stay; a repeat changes nothing', async () => {
+    const email = 'zoe.privatperson@example.net';
+    const name = 'Zoë Privatperson';
+    const ticket = await api.submit({
+      name,
+      email,
+      phone: '+49 171 5550199',
+      subject: 'Drucker von Zoë Privatperson',
+      description: 'Bitte rufen Sie Zoë Privatperson zurück.',
+    });
+    // A file with her name in name and content.
+    const upload = await api.request('POST', `/tickets/${ticket.ticketId}/attachments`, {
+      headers: { 'x-ticket-token': ticket.accessToken },
+      body: {
+        filename: 'zoe-privatperson.txt',
+        contentType: 'text/plain',
+        contentBase64: Buffer.from(`Notiz von ${name}`).toString('base64'),
+      },
+    });
+    expect(upload.status).toBe(201);
+    // The agent takes it, answers her by name, logs billable work.
+    expect(
+      (
+        await api.request('PATCH', `/tickets/${ticket.ticketId}`, {
+          token: agent,
+          body: { status: 'in_progress' },
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (
+        await api.request('POST', `/tickets/${ticket.ticketId}/messages`, {
+          token: agent,
+          body: { body: `Hallo ${name}, wir kümmern uns.` },
+        })
+      ).status,
+    ).toBe(201);
+    const work = await api.request('POST', `/tickets/${ticket.ticketId}/work`, {
+      token: agent,
+      body: { minutes: 30, serviceCode: 'REMOTE', description: `Telefonat mit ${name}` },
+    });
+    expect(work.status).toBe(201);
+    // She replies by mail: the raw mail lies in the mail bucket.
+    await api.outboxIdle();
+    await smtp.sendMail({
+      envelope: { from: email, to: [SUPPORT] },
+      raw: Buffer.from(
+        [
+          `From: ${name} <${email}>`,
+          `To: ${SUPPORT}`,
+          `Subject: Re: [${ticket.ticketId}] Drucker`,
+          `Message-ID: <reply-1@example.net>`,
+          'MIME-Version: 1.0',
+          'Content-Type: text/plain; charset=utf-8',
+          '',
+          `Danke! Viele Grüße, ${name}`,
+          '',
+        ].join('\r\n'),
+      ),
+    });
+    await intakeIdle();
+    await api.outboxIdle();
+    const month = String(work.json.date ?? '').slice(0, 7) || new Date().toISOString().slice(0, 7);
+    const totalsBefore = await billingTotals(month);
+    expect(await everyStoredByte()).toContain(email);
+
+    // Access: one document with tickets, messages, mails, files and work.
+    const forbidden = await api.request(
+      'GET',
+      `/privacy/subjects?email=${encodeURIComponent(email)}`,
+      {
+        token: agent,
+      },
+    );
+    expect(forbidden.status).toBe(403);
+    const exported = await api.request(
+      'GET',
+      `/privacy/subjects?email=${encodeURIComponent(email)}`,
+      {
+        token: admin,
+      },
+    );
+    expect(exported.status).toBe(200);
+    const tickets = exported.json.tickets as Record<string, unknown>[];
+    expect(tickets.map((t) => t.ticketId)).toEqual([ticket.ticketId]);
+    const first = tickets[0] as Record<string, unknown[]> & { requester: unknown };
+    expect(first.requester).toMatchObject({ name, email });
+    expect(first.messages?.length).toBe(2);
+    expect(first.attachments).toEqual([
+      expect.objectContaining({ filename: 'zoe-privatperson.txt' }),
+    ]);
+    expect(first.workEntries).toEqual([
+      expect.objectContaining({ minutes: 30, serviceCode: 'REMOTE' }),
+    ]);
+    expect(first.mails?.length).toBeGreaterThanOrEqual(2);
+
+    // Erasure: admins only.
+    expect(
+      (await api.request('POST', '/privacy/erasures', { token: agent, body: { email } })).status,
+    ).toBe(403);
+    expect(
+      (await api.request('POST', '/privacy/erasures', { token: admin, body: { email: 'nope' } }))
+        .status,
+    ).toBe(400);
+    const erased = await api.request('POST', '/privacy/erasures', {
+      token: admin,
+      body: { email },
+    });
+    expect(erased.status).toBe(200);
+    expect(erased.json).toMatchObject({ tickets: [ticket.ticketId], workEntries: 1 });
+    expect(Number(erased.json.files)).toBeGreaterThanOrEqual(2);
+
+    // Nothing of her is left anywhere: table, buckets, exports.
+    const stored = await everyStoredByte();
+    for (const trace of [email, 'Privatperson', 'privatperson', '5550199']) {
+      expect(stored).not.toContain(trace);
+    }
+    const csv = await api.request('GET', `/exports/billing?month=${month}&format=csv`, {
+      token: finance,
+    });
+    expect(csv.text).not.toContain('Privatperson');
+    // Billing keeps every amount; the person billed without a customer record is "[erased]".
+    expect(await billingTotals(month)).toEqual(
+      (totalsBefore as { customerName: string }[]).map((row) =>
+        [name, email].includes(row.customerName) ? { ...row, customerName: '[erased]' } : row,
+      ),
+    );
+    const after = await api.request('GET', `/privacy/subjects?email=${encodeURIComponent(email)}`, {
+      token: admin,
+    });
+    expect(after.json.tickets).toEqual([]);
+    expect(after.text).not.toContain('Privatperson');
+
+    // The erasure is in the ticket's history, without the erased data.
+    const history = await api.request('GET', `/tickets/${ticket.ticketId}/history`, {
+      token: agent,
+    });
+    const records = history.json.items as { actor: string; action: string }[];
+    expect(records.at(-1)).toMatchObject({ actor: 'root', action: 'erasure' });
+    expect(records.filter((r) => r.action === 'erasure')).toHaveLength(1);
+
+    // Idempotent.
+    const again = await api.request('POST', '/privacy/erasures', { token: admin, body: { email } });
+    expect(again.status).toBe(200);
+    expect(again.json).toMatchObject({
+      tickets: [],
+      messages: 0,
+      mails: 0,
+      workEntries: 0,
+      files: 0,
+    });
+  }, 60_000);
+
+  it('removes the person as a customer contact too', async () => {
+    const put = await api.request('PUT', '/customers/kontor', {
+      token: admin,
+      body: {
+        name: 'Kontor AG',
+        domains: [],
+        contacts: [
+          { email: 'max.kontakt@kontor.example', name: 'Max Kontaktmann', phone: '+49 30 5550111' },
+          'other@kontor.example',
+        ],
+      },
+    });
+    expect(put.status).toBe(201);
+    await api.submit({ name: 'Max Kontaktmann', email: 'max.kontakt@kontor.example' });
+    // Mail on its way while the erasure runs would still name him: let it go out first.
+    await api.outboxIdle();
+    const erased = await api.request('POST', '/privacy/erasures', {
+      token: admin,
+      body: { email: 'max.kontakt@kontor.example' },
+    });
+    expect(erased.json).toMatchObject({ contacts: ['kontor'] });
+    expect((erased.json.tickets as string[]).length).toBe(1);
+    const customer = await api.request('GET', '/customers/kontor', { token: admin });
+    expect(JSON.stringify(customer.json)).not.toContain('Kontaktmann');
+    expect(customer.json.contacts).toEqual([
+      expect.objectContaining({ email: 'other@kontor.example' }),
+    ]);
+    const stored = await everyStoredByte();
+    expect(stored).not.toContain('max.kontakt@');
+    expect(stored).not.toContain('Kontaktmann');
+  }, 30_000);
+
+  it('anonymises closed tickets after the retention period, not before, with a clock of its own', async () => {
+    const ticket = await api.submit({ name: 'Rita Retention', email: 'rita@example.org' });
+    const open = await api.submit({ name: 'Otto Offen', email: 'otto@example.org' });
+    await api.outboxIdle();
+    for (const status of ['in_progress', 'resolved', 'closed']) {
+      await api.request('PATCH', `/tickets/${ticket.ticketId}`, { token: agent, body: { status } });
+    }
+    const at = (iso: string) => {
+      const base = createDependencies();
+      return Object.create(base, { clock: { value: { now: () => new Date(iso) } } }) as typeof base;
+    };
+    const settings = { retentionMonths: 24, billingRetentionYears: 10 };
+    const now = Date.now();
+    const day = 24 * 3600_000;
+    // 23 months later: still kept.
+    const early = await runRetention(at(new Date(now + 700 * day).toISOString()), settings);
+    expect(early.tickets).not.toContain(ticket.ticketId);
+    // 25 months later: anonymised, the open one not.
+    const late = await runRetention(at(new Date(now + 760 * day).toISOString()), settings);
+    expect(late.tickets).toContain(ticket.ticketId);
+    expect(late.tickets).not.toContain(open.ticketId);
+    const view = await api.request('GET', `/tickets/${ticket.ticketId}`, { token: agent });
+    expect(view.json).toMatchObject({
+      requester: { name: '[erased]' },
+      description: '[erased]',
+      anonymised: { reason: 'retention' },
+    });
+    const stored = await everyStoredByte();
+    expect(stored).not.toContain('rita@example.org');
+    expect(stored).toContain('otto@example.org');
+    const history = await api.request('GET', `/tickets/${ticket.ticketId}/history`, {
+      token: agent,
+    });
+    expect((history.json.items as { action: string }[]).at(-1)).toMatchObject({
+      action: 'retention',
+      actor: 'system',
+    });
+    // A second run finds nothing more to do.
+    const again = await runRetention(at(new Date(now + 761 * day).toISOString()), settings);
+    expect(again.tickets).not.toContain(ticket.ticketId);
+  }, 30_000);
+});
