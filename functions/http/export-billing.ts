@@ -1,5 +1,6 @@
 import { deliverExport } from '../app/deliver-export';
 import { dependencies } from '../shared/dependencies';
+import { withExports } from '../shared/with-buckets';
 import { httpHandler } from '../shared/http-handler';
 import { validate } from '../shared/validation';
 import { exportQuery } from './schemas';
@@ -11,7 +12,7 @@ import { exportQuery } from './schemas';
  */
 export const handler = httpHandler('export-billing', async (request) => {
   const { month, format } = validate(exportQuery, request.query, 'query');
-  const result = await deliverExport(dependencies(), month, format);
+  const result = await deliverExport(withExports(dependencies()), month, format);
   const disposition = `attachment; filename="${result.fileName}"`;
   if (result.kind === 'stored') {
     return { status: 303, headers: { location: result.url, 'content-disposition': disposition } };

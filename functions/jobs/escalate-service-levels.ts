@@ -1,5 +1,6 @@
 import { escalateServiceLevels } from '../app/escalate-service-levels';
 import { dependencies } from '../shared/dependencies';
+import { withOutbox } from '../shared/with-outbox';
 import { ALARMED_LOG_MESSAGES } from '../domain/log-fields';
 import { log } from '../shared/log';
 
@@ -9,7 +10,7 @@ import { log } from '../shared/log';
  * alarm counts.
  */
 export async function handler(): Promise<{ looked: number; escalated: number }> {
-  const run = await escalateServiceLevels(dependencies());
+  const run = await escalateServiceLevels(withOutbox(dependencies()));
   const breaches = run.escalated.firstResponseBreach + run.escalated.resolutionBreach;
   const escalated = Object.values(run.escalated).reduce((a, b) => a + b, 0);
   if (breaches > 0) {

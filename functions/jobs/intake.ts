@@ -1,8 +1,11 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { intakeMail } from '../app/intake-mail';
 import { parseMime } from '../adapters/mime-parser';
 import { admissionOf, type MailVerdicts, verdictStatus } from '../domain/mail/sender-trust';
 import { dependencies } from '../shared/dependencies';
+import { withOutbox } from '../shared/with-outbox';
+import { withAccessTokens } from '../shared/with-access-tokens';
+import { withMailBucket } from '../shared/with-buckets';
 import { log } from '../shared/log';
 import { queueHandler } from '../shared/queue-handler';
 
@@ -59,7 +62,7 @@ export const handler = queueHandler('intake', async (record) => {
     });
     return;
   }
-  const deps = dependencies();
+  const deps = withMailBucket(withAccessTokens(withOutbox(dependencies())));
   const { bucketName, objectKey } = receipt.action;
   const raw = await deps.mailBucket.read(bucketName, objectKey);
   const outcome = await intakeMail(deps, await parseMime(raw), {

@@ -1,9 +1,11 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { deliverMail } from '../app/deliver-mail';
 import type { MailerDeps } from '../app/mail-ports';
 import type { OutboxEvent } from '../domain/mail/outbox-event';
 import { ESCALATION_STAGES } from '../domain/service-levels/sla-clock';
 import { dependencies } from '../shared/dependencies';
+import { withMailSender } from '../shared/with-mail-sender';
+import { withAccessTokens } from '../shared/with-access-tokens';
 import { log } from '../shared/log';
 import { queueHandler } from '../shared/queue-handler';
 
@@ -66,7 +68,7 @@ export const handler = queueHandler(
   'mailer',
   async (record) => {
     const parsed = eventSchema.parse(JSON.parse(record.body));
-    const all = dependencies();
+    const all = withAccessTokens(withMailSender(dependencies()));
     let deps: MailerDeps = all;
     let event: OutboxEvent;
     if ('accessToken' in parsed) {

@@ -1,6 +1,7 @@
 import { sweepAcknowledgements } from '../app/sweep-acknowledgements';
 import { integer } from '../shared/config';
 import { dependencies } from '../shared/dependencies';
+import { withOutbox } from '../shared/with-outbox';
 import { log } from '../shared/log';
 
 /**
@@ -9,7 +10,7 @@ import { log } from '../shared/log';
  * 30) leaves tickets younger than that to the request that is storing them.
  */
 export async function handler(): Promise<{ queued: number; failed: number }> {
-  const result = await sweepAcknowledgements(dependencies(), {
+  const result = await sweepAcknowledgements(withOutbox(dependencies()), {
     graceSeconds: integer('ACK_SWEEP_GRACE_SECONDS', 30),
   });
   if (result.queued > 0 || result.failed > 0) {
