@@ -1,7 +1,16 @@
 import type { BenchConfig } from './types';
 
 /** The scenarios, in the order they run; each runs in a process and stack of its own. */
-export const PHASES = ['claims', 'queue', 'intake', 'export', 'work', 'sla', 'acks'] as const;
+export const PHASES = [
+  'cold',
+  'claims',
+  'queue',
+  'intake',
+  'export',
+  'work',
+  'sla',
+  'acks',
+] as const;
 export type Phase = (typeof PHASES)[number];
 
 const numbers = (name: string, fallback: number[]) =>
@@ -36,6 +45,7 @@ export function readConfig(): BenchConfig {
     ackSeconds: number('BENCH_ACK_SECONDS', 60),
     ackConcurrency: number('BENCH_ACK_CONCURRENCY', 16),
     ackSoakSeconds: number('BENCH_ACK_SOAK_S', 0),
+    coldRuns: number('BENCH_COLD_RUNS', 9),
     only: PHASES.filter((phase) => only.includes(phase)),
   };
 }

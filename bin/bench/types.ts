@@ -45,6 +45,8 @@ export interface BenchConfig {
   ackConcurrency: number;
   /** Seconds of the RSS soak after it (0: skipped). */
   ackSoakSeconds: number;
+  /** Fresh-process imports of each Lambda bundle in the cold-start run. */
+  coldRuns: number;
   /** Scenarios to run: `claims`, `queue`, `intake`, `export`, `work`, `sla`, `acks`. */
   only: string[];
 }
