@@ -22,8 +22,16 @@ export const VOICEMAIL_SECRET_VARIABLE = 'VOICEMAIL_SECRET';
 /** The name the functions ask `secret()` for the access-token secret by. */
 export const ACCESS_TOKEN_SECRET_VARIABLE = 'ACCESS_TOKEN_SECRET';
 
-/** Route handlers that make tickets, and so derive their access tokens. */
-export const TICKET_MAKING_HANDLERS = ['submit-ticket', 'take-voicemail'] as const;
+/**
+ * Route handlers that make tickets, and so derive their access tokens (each imports
+ * `functions/shared/with-access-tokens.ts`; test/infra/bundles.test.ts holds the two lists
+ * together).
+ */
+export const TICKET_MAKING_HANDLERS = [
+  'submit-ticket',
+  'take-voicemail',
+  'portal-submit-ticket',
+] as const;
 
 /** Options for {@link ServiceDeskStack}. */
 export interface ServiceDeskStackProps extends StackProps {

@@ -1,7 +1,6 @@
 import { portalAuthor, readPortalTicket } from '../app/portal';
 import { appendMessage } from '../app/post-message';
 import { dependencies } from '../shared/dependencies';
-import { withOutbox } from '../shared/with-outbox';
 import { httpHandler } from '../shared/http-handler';
 import { portalPrincipal } from '../shared/portal-principal';
 import { validate } from '../shared/validation';
@@ -15,7 +14,7 @@ import { messageView } from './views';
 export const handler = httpHandler('portal-post-message', async (request) => {
   const { ticketId } = validate(ticketIdPath, request.path, 'path');
   const { body } = validate(portalMessage, request.body ?? {}, 'body');
-  const deps = withOutbox(dependencies());
+  const deps = dependencies();
   const principal = portalPrincipal(request.principal);
   const ticket = await readPortalTicket(deps, principal, ticketId);
   const { message, ticket: after } = await appendMessage(
