@@ -95,6 +95,11 @@ export interface ServiceDeskApiProps {
    * @default logs.RetentionDays.THREE_MONTHS
    */
   readonly accessLogRetention?: logs.RetentionDays;
+  /**
+   * How long the stage's execution log (errors of API Gateway itself) keeps entries.
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly executionLogRetention?: logs.RetentionDays;
 }
 
 /**
@@ -132,6 +137,11 @@ export class ServiceDeskApi extends Construct {
   readonly functions: ReadonlyMap<string, ServiceDeskFunction>;
   /** In alarm when a submitted ticket's acknowledgement did not reach the outbox. */
   readonly acknowledgementNotQueuedAlarm: cloudwatch.Alarm;
+  /**
+   * The stage's execution log group, which API Gateway would otherwise create itself, with
+   * no retention (kept forever).
+   */
+  readonly executionLogs: logs.LogGroup;
 
   constructor(scope: Construct, id: string, props: ServiceDeskApiProps) {
     super(scope, id);
@@ -172,6 +182,7 @@ export class ServiceDeskApi extends Construct {
     });
     // The stack's ApiUrl output names the same URL; one output is enough.
     this.restApi.node.tryRemoveChild('Endpoint');
+    this.executionLogs = this.executionLogGroup(props);
     addProblemResponses(this.restApi);
 
     // Validates the required path parameters declared per method; bodies are validated by
@@ -297,6 +308,31 @@ export class ServiceDeskApi extends Construct {
       });
     }
   }
+
+  /**
+   * Creates the execution log group before the stage, so that it has a retention: were the
+   * stage first, API Gateway would create the group at the first logged error, kept forever,
+   * and the stack could no longer create it (it exists).
+   */
+  private executionLogGroup(props: ServiceDeskApiProps): logs.LogGroup {
+    const group = new logs.LogGroup(this, 'ExecutionLogs', {
+      logGroupName: executionLogGroupName(
+        this.restApi.restApiId,
+        props.stageName ?? API_STAGE_NAME,
+      ),
+      retention: props.executionLogRetention ?? logs.RetentionDays.ONE_MONTH,
+    });
+    this.restApi.deploymentStage.node.addDependency(group);
+    return group;
+  }
+}
+
+/**
+ * The name API Gateway writes a stage's execution log to: `API-Gateway-Execution-Logs_` with
+ * the API's id and the stage's name.
+ */
+export function executionLogGroupName(restApiId: string, stageName: string): string {
+  return `API-Gateway-Execution-Logs_${restApiId}/${stageName}`;
 }
 
 /** An alarm when a stored ticket's acknowledgement could not be queued. */
