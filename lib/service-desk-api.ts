@@ -289,14 +289,6 @@ export class ServiceDeskApi extends Construct {
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       });
 
-    Validations.of(this.restApi.deploymentStage).acknowledge({
-      id: 'AwsSolutions-APIG3',
-      reason:
-        'No WAF web ACL yet: the only anonymous write, POST /tickets, has its own stricter ' +
-        'stage throttle and idempotency keys, every staff route needs a Cognito token, and a ' +
-        'web ACL (about USD 6 a month before requests) is added when abuse shows up in the ' +
-        'access logs.',
-    });
     const cloudWatchRole = this.restApi.node.tryFindChild('CloudWatchRole');
     if (cloudWatchRole) {
       Validations.of(cloudWatchRole).acknowledge({

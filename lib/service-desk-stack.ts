@@ -1,6 +1,7 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { AlarmNotifications } from './alarm-notifications';
+import { ORIGIN_VERIFY_HEADER, OriginVerification, webAclArnOf } from './edge-protection';
 import { MailIntake } from './mail-intake';
 import {
   mailDomainOf,
@@ -63,6 +64,8 @@ export class ServiceDeskStack extends Stack {
   readonly jobs: ScheduledJobs;
   readonly site: ServiceDeskSite;
   readonly alarms: AlarmNotifications;
+  /** The API answers only requests CloudFront forwarded (origin secret, regional web ACL). */
+  readonly apiOrigin: OriginVerification;
 
   constructor(scope: Construct, id: string, props: ServiceDeskStackProps = {}) {
     super(scope, id, props);
@@ -123,7 +126,12 @@ export class ServiceDeskStack extends Stack {
       outbox: this.data.outbox.queue,
       exportBucket: this.data.exportBucket,
     });
+    this.apiOrigin = new OriginVerification(this, 'ApiOrigin', {
+      stage: this.api.restApi.deploymentStage,
+    });
     this.site = new ServiceDeskSite(this, 'Site', {
+      apiOriginHeaders: { [ORIGIN_VERIFY_HEADER]: this.apiOrigin.headerValue() },
+      webAclArn: webAclArnOf(this),
       api: this.api.restApi,
       staff: this.staff,
       accessLogs: this.data.accessLogs,

@@ -1,9 +1,21 @@
-import { Match, type Template } from 'aws-cdk-lib/assertions';
+import type { Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { routes } from '../../functions/http/routes';
+import {
+  CLIENT_LIMIT_WINDOW_SECONDS,
+  COUNTED_BODY_RULES,
+  EDGE_REGION,
+  MANAGED_RULE_GROUPS,
+  ORIGIN_VERIFY_HEADER,
+  WEB_ACL_ARN_PARAMETER,
+  pathPattern,
+} from '../../lib/edge-protection';
 import { retriesOf, SCHEDULED_JOBS } from '../../lib/scheduled-jobs';
+import { EDGE_STACK_ID } from '../../lib/service-desk-app';
 import { API_STAGE_NAME } from '../../lib/service-desk-api';
 import { RETENTION } from '../../lib/service-desk-data';
-import { serviceDeskTemplate } from './synth';
+import { serviceDesk, serviceDeskTemplate } from './synth';
 import { getAttTargets, refOf, resourcesOfType, type CfnResource } from './template-model';
 
 let template: Template;
@@ -148,5 +160,127 @@ describe('API Gateway execution log', () => {
     >;
     expect(Object.values(stages)).toHaveLength(1);
     expect(Object.values(stages)[0]?.DependsOn).toContain(groupId);
+  });
+});
+
+describe('web ACLs', () => {
+  let edge: Template;
+  beforeAll(() => {
+    const { app } = serviceDesk();
+    edge = Template.fromStack(app.node.findChild(EDGE_STACK_ID) as Stack);
+  });
+
+  it('CloudFront’s web ACL lives in a stack of its own in us-east-1, which the service desk stack waits for', () => {
+    const { app, stack } = serviceDesk();
+    const edgeStack = app.node.findChild(EDGE_STACK_ID) as Stack;
+    expect(edgeStack.region).toBe(EDGE_REGION);
+    expect(stack.dependencies).toContain(edgeStack);
+    edge.hasResourceProperties('AWS::WAFv2::WebACL', { Scope: 'CLOUDFRONT' });
+    edge.hasResourceProperties('AWS::SSM::Parameter', { Name: WEB_ACL_ARN_PARAMETER });
+  });
+
+  it.each(
+    routes
+      .filter((route) => route.clientLimit !== undefined)
+      .map((r) => [r.method, r.path, r] as const),
+  )(
+    '%s %s is limited per client address at the edge (429 above its clientLimit in 5 minutes)',
+    (_method, _path, route) => {
+      const acl = Object.values(resourcesOfType(edge, 'AWS::WAFv2::WebACL'))[0];
+      const rules = acl?.Properties?.Rules as {
+        Name: string;
+        Action?: unknown;
+        Statement: { RateBasedStatement?: Record<string, unknown> };
+      }[];
+      const rule = rules.find((r) => r.Name === `ClientLimit-${route.method}-${route.handler}`);
+      expect(rule?.Action).toEqual({ Block: { CustomResponse: { ResponseCode: 429 } } });
+      expect(rule?.Statement.RateBasedStatement).toMatchObject({
+        AggregateKeyType: 'IP',
+        EvaluationWindowSec: CLIENT_LIMIT_WINDOW_SECONDS,
+        Limit: route.clientLimit,
+      });
+      expect(JSON.stringify(rule?.Statement)).toContain(JSON.stringify(pathPattern(route)));
+    },
+  );
+
+  it('public routes with a shared throttle all have a per-client limit too', () => {
+    for (const route of routes.filter((r) => r.throttle && r.auth === 'public')) {
+      expect(route.clientLimit, `${route.method} ${route.path}`).toBeGreaterThan(0);
+    }
+  });
+
+  it('the managed rule groups are in, with the body rules only counting (tickets describe code)', () => {
+    const acl = Object.values(resourcesOfType(edge, 'AWS::WAFv2::WebACL'))[0];
+    const rules = acl?.Properties?.Rules as {
+      Name: string;
+      Statement: { ManagedRuleGroupStatement?: { Name: string; RuleActionOverrides?: unknown } };
+    }[];
+    const groups = rules.flatMap((r) => r.Statement.ManagedRuleGroupStatement ?? []);
+    expect(groups.map((g) => g.Name)).toEqual([...MANAGED_RULE_GROUPS]);
+    const core = groups.find((g) => g.Name === 'AWSManagedRulesCommonRuleSet');
+    expect(core?.RuleActionOverrides).toEqual(
+      COUNTED_BODY_RULES.map((Name) => ({ Name, ActionToUse: { Count: {} } })),
+    );
+  });
+
+  it('a path pattern matches its route’s paths and nothing longer', () => {
+    const confirm = new RegExp(pathPattern({ path: '/tickets/{ticketId}/confirm' }));
+    expect(confirm.test('/tickets/T-10001/confirm')).toBe(true);
+    expect(confirm.test('/tickets/T-10001/confirm/x')).toBe(false);
+    expect(confirm.test('/tickets/a/b/confirm')).toBe(false);
+    expect(new RegExp(pathPattern({ path: '/tickets' })).test('/tickets/')).toBe(false);
+  });
+
+  it('the distribution uses the edge web ACL and sends the origin secret to the API', () => {
+    const distribution = Object.values(
+      resourcesOfType(template, 'AWS::CloudFront::Distribution'),
+    )[0];
+    const config = distribution?.Properties?.DistributionConfig as {
+      WebACLId: unknown;
+      Origins: {
+        CustomOriginConfig?: unknown;
+        OriginCustomHeaders?: { HeaderName: string; HeaderValue: unknown }[];
+      }[];
+    };
+    expect(getAttTargets(config.WebACLId)[0]).toMatch(/^EdgeWebAclRead/);
+    const apiOrigin = config.Origins.find((o) => o.CustomOriginConfig !== undefined);
+    const header = apiOrigin?.OriginCustomHeaders?.find(
+      (h) => h.HeaderName === ORIGIN_VERIFY_HEADER,
+    );
+    // A dynamic reference to the generated secret, resolved by CloudFormation: never in the template.
+    expect(JSON.stringify(header?.HeaderValue)).toContain('{{resolve:secretsmanager:');
+  });
+
+  it('the API stage is guarded by a regional web ACL that blocks what lacks the origin secret', () => {
+    const [aclId, acl] = onlyOne('AWS::WAFv2::WebACL', /^ApiOriginWebAcl/);
+    expect(acl.Properties?.Scope).toBe('REGIONAL');
+    expect(acl.Properties?.DefaultAction).toEqual({ Block: {} });
+    const rules = acl.Properties?.Rules as {
+      Action: unknown;
+      Statement: { ByteMatchStatement: Record<string, unknown> };
+    }[];
+    expect(rules).toHaveLength(1);
+    expect(rules[0]?.Action).toEqual({ Allow: {} });
+    expect(rules[0]?.Statement.ByteMatchStatement).toMatchObject({
+      FieldToMatch: { SingleHeader: { Name: ORIGIN_VERIFY_HEADER } },
+      PositionalConstraint: 'EXACTLY',
+    });
+    expect(JSON.stringify(rules[0]?.Statement.ByteMatchStatement.SearchString)).toContain(
+      '{{resolve:secretsmanager:',
+    );
+    const [, association] = onlyOne('AWS::WAFv2::WebACLAssociation', /^ApiOriginAssociation/);
+    expect(getAttTargets(association.Properties?.WebACLArn)).toEqual([aclId]);
+    expect(JSON.stringify(association.Properties?.ResourceArn)).toContain('/stages/');
+  });
+
+  it('a web ACL ARN from the context replaces the deploy-time lookup', () => {
+    const arn =
+      'arn:aws:wafv2:us-east-1:111111111111:global/webacl/x/00000000-0000-0000-0000-000000000000';
+    const { stack } = serviceDesk({ context: { 'servicedesk:webAclArn': arn } });
+    const t = Template.fromStack(stack);
+    t.resourceCountIs('Custom::EdgeWebAclArn', 0);
+    t.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({ WebACLId: arn }),
+    });
   });
 });
