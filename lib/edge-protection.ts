@@ -1,4 +1,4 @@
-import { Aws, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { Aws, NestedStack, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import type * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -155,12 +155,16 @@ export class ServiceDeskEdgeStack extends Stack {
  * The ARN of the edge stack's web ACL in the service desk stack: `servicedesk:webAclArn` from
  * the context if given, else read at deploy time from the SSM parameter in us-east-1 by a
  * custom resource. It reads it again only when its own settings change: after replacing the
- * web ACL, deploy with `-c servicedesk:webAclArn=<new ARN>`.
+ * web ACL, deploy with `-c servicedesk:webAclArn=<new ARN>`. The custom resource sits in a
+ * nested stack: AwsCustomResource runs one function per stack, whose role would otherwise
+ * gather the permissions of every other custom resource of the stack.
  */
 export function webAclArnOf(scope: Construct): string {
   const fromContext: unknown = scope.node.tryGetContext('servicedesk:webAclArn');
   if (typeof fromContext === 'string' && fromContext !== '') return fromContext;
-  const reader = new Construct(scope, 'EdgeWebAcl');
+  const reader = new NestedStack(scope, 'EdgeWebAcl', {
+    description: "Reads the ARN of CloudFront's web ACL from SSM in us-east-1",
+  });
   const role = new iam.Role(reader, 'ReadRole', {
     assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
     description: 'Execution role of the function that reads the CloudFront web ACL ARN',

@@ -242,7 +242,7 @@ describe('web ACLs', () => {
         OriginCustomHeaders?: { HeaderName: string; HeaderValue: unknown }[];
       }[];
     };
-    expect(getAttTargets(config.WebACLId)[0]).toMatch(/^EdgeWebAclRead/);
+    expect(getAttTargets(config.WebACLId)[0]).toMatch(/^EdgeWebAclNestedStack/);
     const apiOrigin = config.Origins.find((o) => o.CustomOriginConfig !== undefined);
     const header = apiOrigin?.OriginCustomHeaders?.find(
       (h) => h.HeaderName === ORIGIN_VERIFY_HEADER,
@@ -278,7 +278,7 @@ describe('web ACLs', () => {
       'arn:aws:wafv2:us-east-1:111111111111:global/webacl/x/00000000-0000-0000-0000-000000000000';
     const { stack } = serviceDesk({ context: { 'servicedesk:webAclArn': arn } });
     const t = Template.fromStack(stack);
-    t.resourceCountIs('Custom::EdgeWebAclArn', 0);
+    t.resourceCountIs('AWS::CloudFormation::Stack', 0); // no lookup
     t.hasResourceProperties('AWS::CloudFront::Distribution', {
       DistributionConfig: Match.objectLike({ WebACLId: arn }),
     });
