@@ -16,6 +16,7 @@ export function withMailSender<T extends object>(deps: T): T & { sender: MailSen
       new SESv2Client({ ...(endpoint ? { endpoint } : {}), retryMode: 'adaptive', maxAttempts: 5 }),
       region(),
       mailSettings().supportName,
+      optional('SES_CONFIGURATION_SET'),
     );
   });
 }

@@ -11,6 +11,7 @@ import {
   WEB_ACL_ARN_PARAMETER,
   pathPattern,
 } from '../../lib/edge-protection';
+import { CONFIGURATION_SET_VARIABLE, REPUTATION_ALARMS } from '../../lib/mailer';
 import { retriesOf, SCHEDULED_JOBS } from '../../lib/scheduled-jobs';
 import { EDGE_STACK_ID } from '../../lib/service-desk-app';
 import { API_STAGE_NAME } from '../../lib/service-desk-api';
@@ -283,4 +284,57 @@ describe('web ACLs', () => {
       DistributionConfig: Match.objectLike({ WebACLId: arn }),
     });
   });
+});
+
+describe('SES configuration set', () => {
+  it('suppresses addresses that bounced hard or complained, and publishes reputation metrics', () => {
+    template.hasResourceProperties('AWS::SES::ConfigurationSet', {
+      SuppressionOptions: { SuppressedReasons: ['BOUNCE', 'COMPLAINT'] },
+      ReputationOptions: { ReputationMetricsEnabled: true },
+    });
+  });
+
+  it('counts bounces, complaints and rejects in CloudWatch by ticket', () => {
+    template.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
+      EventDestination: Match.objectLike({
+        Enabled: true,
+        MatchingEventTypes: ['bounce', 'complaint', 'reject'],
+        CloudWatchDestination: {
+          DimensionConfigurations: [
+            {
+              DimensionName: 'ticket',
+              DimensionValueSource: 'messageTag',
+              DefaultDimensionValue: 'none',
+            },
+          ],
+        },
+      }),
+    });
+  });
+
+  it('is the set the mailer sends with, and it may send with it', () => {
+    const [setId] = onlyOne('AWS::SES::ConfigurationSet', /^MailerConfigurationSet/);
+    const [mailerId, mailer] = onlyOne('AWS::Lambda::Function', /^MailerFunction[0-9A-F]{8}$/);
+    const variables = (mailer.Properties?.Environment as { Variables: Record<string, unknown> })
+      .Variables;
+    expect(variables[CONFIGURATION_SET_VARIABLE]).toEqual({ Ref: setId });
+    const policies = Object.values(resourcesOfType(template, 'AWS::IAM::Policy')).filter((p) =>
+      JSON.stringify(p.Properties?.Roles).includes('MailerFunctionRole'),
+    );
+    expect(JSON.stringify(policies)).toContain(':configuration-set/');
+    expect(mailerId).toMatch(/^MailerFunction/);
+  });
+
+  it.each(Object.values(REPUTATION_ALARMS))(
+    'raises an alarm when $metricName goes over $threshold',
+    ({ metricName, threshold }) => {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'AWS/SES',
+        MetricName: metricName,
+        Threshold: threshold,
+        ComparisonOperator: 'GreaterThanThreshold',
+        AlarmActions: Match.anyValue(),
+      });
+    },
+  );
 });
