@@ -5,7 +5,7 @@
  *
  * The cold-start run (cold) builds every Lambda bundle and imports each in fresh Node
  * processes (bin/bench/cold-start.ts). Each other scenario (claims, queue, intake, export,
- * work, sla, acks) runs in a child process of its own
+ * work, sla, sales, acks) runs in a child process of its own
  * (bin/bench/phase.ts) with a fresh data folder and local stack (dynalite and the HTTP API
  * over the shared route table, 127.0.0.1 only); the load comes from a worker thread
  * (bin/bench/run.ts). The folders are deleted afterwards. This process prints the targets.

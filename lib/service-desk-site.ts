@@ -28,7 +28,12 @@ import type { SiteSettings } from './site-settings';
 import type { StaffUserPool } from './staff-user-pool';
 
 /** The staff pages: where the hosted UI sends staff back to after sign-in and sign-out. */
-export const STAFF_PAGES = ['/console.html', '/finance.html', '/admin.html'] as const;
+export const STAFF_PAGES = [
+  '/console.html',
+  '/finance.html',
+  '/admin.html',
+  '/sales.html',
+] as const;
 
 /**
  * The CloudFront path patterns that go to the API, derived from the route table: for each

@@ -39,6 +39,8 @@ const PAGES: { template: string; paths: Partial<Record<Locale, string>> }[] = [
   { template: 'console.html', paths: { en: '/console.html' } },
   { template: 'finance.html', paths: { en: '/finance.html' } },
   { template: 'admin.html', paths: { en: '/admin.html' } },
+  // German and English at run time (its own words: web/src/i18n/sales.ts).
+  { template: 'sales.html', paths: { en: '/sales.html' } },
 ];
 
 const CONTENT_TYPES: Record<string, string> = {

@@ -9,6 +9,7 @@ export const PHASES = [
   'export',
   'work',
   'sla',
+  'sales',
   'acks',
 ] as const;
 export type Phase = (typeof PHASES)[number];
@@ -42,6 +43,10 @@ export function readConfig(): BenchConfig {
     slaRuns: number('BENCH_SLA_RUNS', 30),
     slaReportTickets: number('BENCH_SLA_REPORT_TICKETS', 20_000),
     slaReportRuns: number('BENCH_SLA_REPORT_RUNS', 10),
+    salesEntries: number('BENCH_SALES_ENTRIES', 24_000),
+    salesCustomers: number('BENCH_SALES_CUSTOMERS', 1_000),
+    salesTickets: number('BENCH_SALES_TICKETS', 6_000),
+    salesRuns: number('BENCH_SALES_RUNS', 8),
     ackSeconds: number('BENCH_ACK_SECONDS', 60),
     ackConcurrency: number('BENCH_ACK_CONCURRENCY', 16),
     ackSoakSeconds: number('BENCH_ACK_SOAK_S', 0),

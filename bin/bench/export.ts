@@ -42,7 +42,7 @@ interface Seeded {
   warmMonth: string;
   /** Billable entries of `month`: the rows its export must have. */
   billable: number;
-  /** Entries of `month` with nothing to bill (fully covered): not in the billing index. */
+  /** Entries of `month` with nothing to bill (fully covered): not in its billing partition. */
   free: number;
   warmBillable: number;
   amountCents: number;
@@ -93,7 +93,7 @@ async function seed(context: BenchContext): Promise<Seeded> {
     const day = String(1 + Math.floor(random() * daysIn(inMonth))).padStart(2, '0');
     const minutes = 5 + Math.floor(random() * 116);
     if (free) {
-      // Fully covered by the contract: nothing billed, so not in the billing index.
+      // Fully covered by the contract: nothing billed, so not in the month's billing partition.
       const customer = contractCustomers[Math.floor(random() * contractCustomers.length)] ?? null;
       const code = COVERED_CODES[Math.floor(random() * COVERED_CODES.length)];
       const service = DEFAULT_PRICE_LIST.services.find((s) => s.code === code);

@@ -17,6 +17,7 @@ import { createItemShaper, createStoreClient, createTicketFactory } from './stor
 import type { WorkerInput, WorkerMessage } from './types';
 import { benchWork } from './work';
 import { benchServiceLevels } from './service-levels';
+import { benchSales } from './sales';
 
 async function main(input: WorkerInput): Promise<TargetResult[]> {
   const db = createStoreClient(input.dynamoDbEndpoint);
@@ -41,6 +42,7 @@ async function main(input: WorkerInput): Promise<TargetResult[]> {
     if (only.has('export')) await benchExport(context);
     if (only.has('work')) await benchWork(context);
     if (only.has('sla')) await benchServiceLevels(context);
+    if (only.has('sales')) await benchSales(context);
     if (only.has('acks')) await benchAcknowledgements(context);
   } finally {
     http.close();

@@ -39,6 +39,14 @@ export interface BenchConfig {
   slaReportTickets: number;
   /** Timed report runs per side (report and raw Query). */
   slaReportRuns: number;
+  /** Work entries over the 12 months the sales reports read (one in five wholly covered). */
+  salesEntries: number;
+  /** Customers of those entries (every fifth with a contract). */
+  salesCustomers: number;
+  /** Tickets over the same 12 months (the received index). */
+  salesTickets: number;
+  /** Timed runs per side and report. */
+  salesRuns: number;
   /** Seconds of intake in the acknowledgement-lag run. */
   ackSeconds: number;
   /** Concurrent clients in the acknowledgement-lag run. */
@@ -47,7 +55,7 @@ export interface BenchConfig {
   ackSoakSeconds: number;
   /** Fresh-process imports of each Lambda bundle in the cold-start run. */
   coldRuns: number;
-  /** Scenarios to run: `claims`, `queue`, `intake`, `export`, `work`, `sla`, `acks`. */
+  /** Scenarios to run: `cold`, `claims`, `queue`, `intake`, `export`, `work`, `sla`, `sales`, `acks`. */
   only: string[];
 }
 

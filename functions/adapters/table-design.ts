@@ -19,8 +19,9 @@ export const CUSTOMER_QUEUE_INDEX = {
 } as const;
 
 /**
- * Sparse index of billable work entries by billing month, sorted for the export
- * (customer, date, entry): one paged Query is a month's export.
+ * Sparse index of work entries by billing month, sorted for the export (customer, date,
+ * entry): billable ones under `BILLING#<month>` (one paged Query is a month's export),
+ * wholly covered ones under `COVERED#<month>` (the contract report reads both).
  */
 export const BILLING_INDEX = {
   indexName: 'billing',
@@ -150,6 +151,8 @@ export const keys = {
     sk: `WORK#${entryId}`,
   }),
   billingMonth: (month: string) => `BILLING#${month}`,
+  /** Work entries of the month wholly covered by a contract (nothing billed): sales' reports. */
+  coveredMonth: (month: string) => `COVERED#${month}`,
   allowance: (customerId: string, month: string) => ({
     pk: `ALLOWANCE#${customerId}`,
     sk: `MONTH#${month}`,
@@ -168,6 +171,8 @@ export const keys = {
   /** All service-level plans share one partition: listing them is one Query. */
   serviceLevelPlans: () => 'SERVICELEVELS',
   serviceLevelPlan: (planId: string) => ({ pk: 'SERVICELEVELS', sk: `PLAN#${planId}` }),
+  /** The reference contract sales compares customers without a contract against (SPEC §12). */
+  referenceContract: () => ({ pk: 'SETTINGS', sk: 'REFERENCE_CONTRACT' }),
   /** A requester address proven theirs (SPEC §14), by mail, confirm link or portal. */
   verifiedAddress: (email: string) => ({ pk: `VERIFIED#${email}`, sk: 'ADDRESS' }),
   /** A confirm-link code, by the SHA-256 of the code (the code itself is never stored). */

@@ -72,7 +72,16 @@ export class DynamoWorkEntryRepository implements WorkEntryRepository {
     return (await this.entriesOf(ticketId)).filter(isBillable);
   }
 
-  async *billableEntriesInMonth(month: string): AsyncIterable<WorkEntry[]> {
+  billableEntriesInMonth(month: string): AsyncIterable<WorkEntry[]> {
+    return this.entriesIn(keys.billingMonth(month));
+  }
+
+  coveredEntriesInMonth(month: string): AsyncIterable<WorkEntry[]> {
+    return this.entriesIn(keys.coveredMonth(month));
+  }
+
+  /** One partition of the billing index, page by page from ONE paged Query. */
+  private async *entriesIn(partition: string): AsyncIterable<WorkEntry[]> {
     const query = (startKey?: Record<string, unknown>) =>
       this.db.send(
         new QueryCommand({
@@ -80,7 +89,7 @@ export class DynamoWorkEntryRepository implements WorkEntryRepository {
           IndexName: BILLING_INDEX.indexName,
           KeyConditionExpression: '#pk = :month',
           ExpressionAttributeNames: { '#pk': BILLING_INDEX.partitionKey },
-          ExpressionAttributeValues: { ':month': keys.billingMonth(month) },
+          ExpressionAttributeValues: { ':month': partition },
           Limit: EXPORT_PAGE,
           ...(startKey ? { ExclusiveStartKey: startKey } : {}),
         }),
@@ -103,12 +112,22 @@ export class DynamoWorkEntryRepository implements WorkEntryRepository {
   }
 }
 
-/** Only billable entries enter the billing index; unknown customers sort after known ones. */
+/**
+ * Billable entries enter the billing index under their month; entries wholly covered by a
+ * contract under a partition of their own (`COVERED#<month>`), which the export never
+ * reads and the contract report does. Unknown customers sort after known ones.
+ */
 function billingKeys(entry: WorkEntry): Record<string, string> {
-  if (!isBillable(entry)) return {};
+  const month = entry.date.slice(0, 7);
+  const partition = isBillable(entry)
+    ? keys.billingMonth(month)
+    : entry.coveredMinutes > 0
+      ? keys.coveredMonth(month)
+      : undefined;
+  if (!partition) return {};
   const customer = entry.customer.id ?? `~${entry.customer.name}`;
   return {
-    [BILLING_INDEX.partitionKey]: keys.billingMonth(entry.date.slice(0, 7)),
+    [BILLING_INDEX.partitionKey]: partition,
     [BILLING_INDEX.sortKey]: `${customer}#${entry.date}#${entry.entryId}`,
   };
 }

@@ -24,12 +24,30 @@ export async function deliverExport(
   format: ExportFormat,
 ): Promise<DeliveredExport> {
   const { contentType } = EXPORT_MEDIA[format];
-  const fileName = exportFileName(month, format);
-  const chunks = exportBilling(deps, month, format)[Symbol.asyncIterator]();
+  return deliverChunks(deps.exports, exportBilling(deps, month, format), {
+    contentType,
+    fileName: exportFileName(month, format),
+    keyPrefix: `requests/${month}/`,
+  });
+}
+
+/**
+ * Any download for a request (the billing export, sales' reports): kept in memory while it
+ * is small and answered inline; once it grows past the limit, everything so far and the
+ * rest stream into the export bucket under `keyPrefix` (below `requests/`) and the caller gets a download link.
+ * Memory never holds more than the limit.
+ */
+export async function deliverChunks(
+  exports: ExportStore,
+  chunks: AsyncIterable<string>,
+  file: { contentType: string; fileName: string; keyPrefix: string },
+): Promise<DeliveredExport> {
+  const { contentType, fileName } = file;
+  const iterator = chunks[Symbol.asyncIterator]();
   const buffered: string[] = [];
   let size = 0;
   for (;;) {
-    const next = await chunks.next();
+    const next = await iterator.next();
     if (next.done) return { kind: 'inline', body: buffered.join(''), contentType, fileName };
     buffered.push(next.value);
     size += Buffer.byteLength(next.value);
@@ -37,13 +55,15 @@ export async function deliverExport(
   }
   const everything = (async function* () {
     yield* buffered.splice(0);
-    for (let next = await chunks.next(); !next.done; next = await chunks.next()) yield next.value;
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+      yield next.value;
+    }
   })();
-  const key = `requests/${month}/${Date.now().toString(36)}-${fileName}`;
-  await deps.exports.put(key, everything, contentType);
+  const key = `${file.keyPrefix}${Date.now().toString(36)}-${fileName}`;
+  await exports.put(key, everything, contentType);
   return {
     kind: 'stored',
-    url: await deps.exports.downloadUrl(key, fileName),
+    url: await exports.downloadUrl(key, fileName),
     key,
     contentType,
     fileName,

@@ -38,20 +38,36 @@ export async function* exportBilling(
     return;
   }
   const excel = format === 'excel';
+  yield* csvChunks(
+    mapRows(rows, ({ entry, name }) => exportRow(entry, name, excel, true)),
+    EXPORT_COLUMNS,
+    excel,
+  );
+}
+
+/**
+ * Rows as CSV text, streamed: plain (comma, LF) or for German Excel (`;`, CRLF, BOM), with
+ * a header line. The writer is fed while it is read, honouring its back pressure, so
+ * memory holds a few rows however many come. Cells must be defused by the caller.
+ */
+export async function* csvChunks(
+  rows: AsyncIterable<Record<string, string | number>>,
+  columns: readonly string[],
+  excel: boolean,
+): AsyncGenerator<string> {
   const csv = stringify({
     header: true,
-    columns: [...EXPORT_COLUMNS],
+    columns: [...columns],
     delimiter: excel ? ';' : ',',
     record_delimiter: excel ? 'windows' : 'unix',
     bom: excel,
     // Names may hold line breaks: quote them, whatever the record delimiter.
     quoted_match: /[\r\n]/,
   });
-  // Feed the writer while reading from it, honouring its back pressure.
   const feeding = (async () => {
     try {
-      for await (const { entry, name } of rows) {
-        if (!csv.write(exportRow(entry, name, excel, true))) {
+      for await (const row of rows) {
+        if (!csv.write(row)) {
           await new Promise((resolve) => csv.once('drain', resolve));
         }
       }
@@ -62,6 +78,10 @@ export async function* exportBilling(
   })();
   for await (const chunk of csv) yield String(chunk);
   await feeding;
+}
+
+async function* mapRows<T, R>(rows: AsyncIterable<T>, map: (row: T) => R): AsyncGenerator<R> {
+  for await (const row of rows) yield map(row);
 }
 
 async function* jsonExport(rows: AsyncIterable<{ entry: WorkEntry; name: string }>, month: string) {

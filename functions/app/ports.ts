@@ -2,6 +2,7 @@ import type { Customer, Contract } from '../domain/customer';
 import type { OutboxEvent } from '../domain/mail/outbox-event';
 import type { TicketMessage } from '../domain/message';
 import type { PriceList } from '../domain/price-list';
+import type { ReferenceContract } from '../domain/sales';
 import type { ServiceLevelPlan } from '../domain/service-levels/plan';
 import type { Ticket, TicketStatus, VerificationMethod } from '../domain/ticket';
 import type { WorkEntry } from '../domain/work-entry';
@@ -209,6 +210,11 @@ export interface WorkEntryRepository extends WorkEntryReader {
    * by page from ONE index query; memory stays flat however many there are.
    */
   billableEntriesInMonth(month: string): AsyncIterable<WorkEntry[]>;
+  /**
+   * The entries of a billing month wholly covered by a contract (nothing billed), in the
+   * same order and the same way: ONE paged index query.
+   */
+  coveredEntriesInMonth(month: string): AsyncIterable<WorkEntry[]>;
 }
 
 /** Included minutes of a contract customer, used up month by month. */
@@ -236,6 +242,13 @@ export interface PriceListStore {
   recent(): Promise<PriceList>;
   /** Stores a new version if the current one is still `expectedVersion`; else false. */
   replace(next: PriceList, expectedVersion: number): Promise<boolean>;
+}
+
+/** The reference contract of the upsell report (SPEC §12): stored, else the shipped default. */
+export interface ReferenceContractStore {
+  get(): Promise<ReferenceContract>;
+  /** Replaces it as a whole. */
+  put(reference: ReferenceContract): Promise<void>;
 }
 
 /** Service-level plans: the stored ones, else the shipped defaults. */

@@ -5,6 +5,7 @@ import {
   ServiceLevelTally,
   type ServiceLevelReport,
 } from '../domain/service-levels/report';
+import type { Customer } from '../domain/customer';
 import { calendarOf, planFor } from './manage-service-levels';
 import type { Clock, CustomerRepository, ServiceLevelPlans, TicketRepository } from './ports';
 
@@ -26,18 +27,14 @@ const CUSTOMER_PAGE = 200;
 export async function serviceLevelReport(
   deps: ReportDeps,
   month: string,
+  contractCustomers?: Customer[],
 ): Promise<ServiceLevelReport> {
   const tally = new ServiceLevelTally(month, deps.clock.now());
-  let cursor: string | undefined;
-  do {
-    const page = await deps.customers.list(CUSTOMER_PAGE, cursor);
-    for (const customer of page.items) {
-      if (customer.contract && contractCoversMonth(customer.contract, month)) {
-        tally.addCustomer(customer.customerId, customer.name, customer.contract);
-      }
+  for (const customer of contractCustomers ?? (await contractCustomersOf(deps, month))) {
+    if (customer.contract) {
+      tally.addCustomer(customer.customerId, customer.name, customer.contract);
     }
-    cursor = page.nextCursor;
-  } while (cursor);
+  }
   for await (const tickets of deps.tickets.receivedInMonth(month)) {
     for (const ticket of tickets) {
       const sla = ticket.group === 'contract' ? ticket.sla : undefined;
@@ -53,6 +50,23 @@ export async function serviceLevelReport(
     }
   }
   return tally.report();
+}
+
+/** Every customer whose contract runs in the month, from the paged customer list. */
+export async function contractCustomersOf(
+  deps: Pick<ReportDeps, 'customers'>,
+  month: string,
+): Promise<Customer[]> {
+  const found: Customer[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await deps.customers.list(CUSTOMER_PAGE, cursor);
+    for (const customer of page.items) {
+      if (customer.contract && contractCoversMonth(customer.contract, month)) found.push(customer);
+    }
+    cursor = page.nextCursor;
+  } while (cursor);
+  return found;
 }
 
 /** The report as CSV text (RFC 4180, header first). */

@@ -11,6 +11,8 @@ export interface Contract {
   coveredServiceCodes: string[];
   /** The service-level plan (SPEC §9); without it the shipped default plan applies. */
   serviceLevel?: string;
+  /** Net fee per month in integer cents (EUR), for sales' reports (SPEC §12). */
+  monthlyFeeCents?: number;
 }
 
 export interface Contact {

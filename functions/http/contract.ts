@@ -70,6 +70,27 @@ const idempotencyKey: HeaderContract = {
 
 const location = { location: 'Where the ticket is: `/tickets/{ticketId}`' };
 
+/**
+ * The answers of a download delivered like the billing export (`functions/app/deliver-export.ts`):
+ * JSON or CSV in the response up to 5 MB, else a 303 to a link of the same file.
+ */
+function downloadResponses(what: string, json: z.ZodType): Record<number, ResponseContract> {
+  return {
+    200: {
+      description: `${what}; up to 5 MB come in the response`,
+      json,
+      other: {
+        'text/csv': '`format=csv` (comma, decimal point) or `excel` (`;`, decimal comma, BOM)',
+      },
+      headers: { 'content-disposition': 'attachment; filename="…"' },
+    },
+    303: {
+      description: 'A larger file: to a download link of the same file',
+      headers: { location: 'The link', 'content-disposition': 'attachment; filename="…"' },
+    },
+  };
+}
+
 /** The contract of every route, by handler module. */
 export const contracts: Readonly<Record<string, RouteContract>> = {
   health: {
@@ -278,20 +299,7 @@ export const contracts: Readonly<Record<string, RouteContract>> = {
     query: request.exportQuery,
     description:
       'Europe/Berlin months; one row per billable entry, ordered by customer, date, entry.',
-    responses: {
-      200: {
-        description: 'The export; up to 5 MB come in the response',
-        json: response.billingExport,
-        other: {
-          'text/csv': '`format=csv` (comma, decimal point) or `excel` (`;`, decimal comma, BOM)',
-        },
-        headers: { 'content-disposition': 'attachment; filename="…"' },
-      },
-      303: {
-        description: 'A larger export: to a download link of the same file',
-        headers: { location: 'The link', 'content-disposition': 'attachment; filename="…"' },
-      },
-    },
+    responses: downloadResponses('The export', response.billingExport),
   },
   'list-customers': {
     query: request.customerListQuery,
@@ -455,6 +463,35 @@ export const contracts: Readonly<Record<string, RouteContract>> = {
           'text/csv': '`format=csv`: one row per customer and plan, then the standard group',
         },
         headers: { 'content-disposition': 'attachment; filename="…" (CSV)' },
+      },
+    },
+  },
+  'report-contracts': {
+    query: request.contractReportQuery,
+    description:
+      'Per customer whose contract runs in the Europe/Berlin month: fee, included and used minutes, the covered work’s value at list prices, billed beyond the contract, service-level results, and the 12 months up to it.',
+    responses: downloadResponses('The report', response.contractReport),
+  },
+  'report-upsell': {
+    query: request.upsellReportQuery,
+    description:
+      'Customers without a contract (and senders without a customer record, by mail domain) ranked by what they were billed in the last N Europe/Berlin months, with their tickets by severity and what the reference contract would have cost them.',
+    responses: downloadResponses('The report', response.upsellReport),
+  },
+  'get-reference-contract': {
+    responses: {
+      200: {
+        description: 'The reference contract (the shipped default until an admin stores one)',
+        json: response.referenceContract,
+      },
+    },
+  },
+  'put-reference-contract': {
+    body: request.referenceContractBody,
+    responses: {
+      200: {
+        description: 'Stored; the next upsell report uses it',
+        json: response.referenceContract,
       },
     },
   },

@@ -3,6 +3,7 @@ import { dependencies } from '../shared/dependencies';
 import { withExports } from '../shared/with-buckets';
 import { httpHandler } from '../shared/http-handler';
 import { validate } from '../shared/validation';
+import { reportResult } from './report-result';
 import { exportQuery } from './schemas';
 
 /**
@@ -12,14 +13,5 @@ import { exportQuery } from './schemas';
  */
 export const handler = httpHandler('export-billing', async (request) => {
   const { month, format } = validate(exportQuery, request.query, 'query');
-  const result = await deliverExport(withExports(dependencies()), month, format);
-  const disposition = `attachment; filename="${result.fileName}"`;
-  if (result.kind === 'stored') {
-    return { status: 303, headers: { location: result.url, 'content-disposition': disposition } };
-  }
-  return {
-    status: 200,
-    headers: { 'content-type': result.contentType, 'content-disposition': disposition },
-    text: result.body,
-  };
+  return reportResult(await deliverExport(withExports(dependencies()), month, format));
 });

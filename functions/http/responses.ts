@@ -282,6 +282,7 @@ export const customer = z.object({
       includedMinutesPerMonth: z.number().int(),
       coveredServiceCodes: z.array(z.string()),
       serviceLevel: z.string().optional().describe('The plan; the default plan without it'),
+      monthlyFeeCents: cents.optional().describe('Net fee per month (EUR)'),
     })
     .optional(),
   updatedAt: instant.optional(),
@@ -508,4 +509,82 @@ export const portalContract = z.object({
 export const portalSignInAccepted = z.object({
   status: z.literal('accepted'),
   detail: z.string(),
+});
+
+/** The reference contract of the upsell report. */
+export const referenceContract = z.object({
+  monthlyFeeCents: cents,
+  includedMinutesPerMonth: z.number().int(),
+  coveredServiceCodes: z.array(z.string()),
+  updatedAt: instant.optional().describe('Absent for the shipped default'),
+});
+
+const contractMonth = z.object({
+  month: z.string(),
+  includedMinutes: z.number().int(),
+  usedMinutes: z.number().int(),
+  coveredValueCents: cents,
+  billedCents: cents,
+});
+
+/** `GET /reports/contracts?format=json`. */
+export const contractReport = z.object({
+  month: z.string(),
+  generatedAt: instant,
+  currency: z.literal('EUR'),
+  rows: z.array(
+    z.object({
+      customerId: z.string(),
+      customerName: z.string(),
+      contractId: z.string(),
+      monthlyFeeCents: cents.nullable(),
+      includedMinutes: z.number().int(),
+      usedMinutes: z.number().int(),
+      utilisationPercent: z.number().int().nullable(),
+      coveredValueCents: cents.describe(
+        'What the covered work would have cost at the entries’ list prices, less what was billed for it',
+      ),
+      billedCents: cents.describe('Billed beyond the contract'),
+      valueLessFeeCents: cents.nullable(),
+      serviceLevels: z.object({
+        tickets: z.number().int(),
+        firstResponsesMet: z.number().int(),
+        firstResponsesBreached: z.number().int(),
+        resolutionsMet: z.number().int(),
+        resolutionsBreached: z.number().int(),
+      }),
+      trend: z.array(contractMonth).describe('The 12 months up to the report’s, oldest first'),
+    }),
+  ),
+});
+
+/** `GET /reports/upsell?format=json`. */
+export const upsellReport = z.object({
+  months: z.array(z.string()),
+  generatedAt: instant,
+  currency: z.literal('EUR'),
+  reference: referenceContract,
+  rows: z.array(
+    z.object({
+      rank: z.number().int(),
+      customerId: z.string().nullable(),
+      name: z.string(),
+      domain: z.string().nullable().describe('Senders without a customer record, by mail domain'),
+      months: z.number().int(),
+      entries: z.number().int(),
+      minutes: z.number().int(),
+      billedCents: cents,
+      tickets: z.object({
+        critical: z.number().int(),
+        high: z.number().int(),
+        normal: z.number().int(),
+        low: z.number().int(),
+        total: z.number().int(),
+      }),
+      referenceFeesCents: cents,
+      referenceBilledCents: cents,
+      referenceCostCents: cents,
+      savingCents: cents,
+    }),
+  ),
 });

@@ -432,6 +432,46 @@ export const routes: readonly Route[] = [
     summary:
       "A month's service-level results per contract customer and plan (JSON or CSV), with the groups' waiting times",
   },
+  {
+    method: 'GET',
+    path: '/reports/contracts',
+    handler: 'report-contracts',
+    auth: 'staff',
+    groups: ['sales', 'admins', 'finance'],
+    table: 'read',
+    exportBucket: true,
+    summary:
+      "A month's contract utilisation per contract customer (JSON, CSV, German-Excel CSV), with a 12-month trend",
+  },
+  {
+    method: 'GET',
+    path: '/reports/upsell',
+    handler: 'report-upsell',
+    auth: 'staff',
+    groups: ['sales', 'admins'],
+    table: 'read',
+    exportBucket: true,
+    summary:
+      'Customers without a contract ranked by what they were billed, against the reference contract',
+  },
+  {
+    method: 'GET',
+    path: '/reports/reference-contract',
+    handler: 'get-reference-contract',
+    auth: 'staff',
+    groups: ['sales', 'admins'],
+    table: 'read',
+    summary: 'The reference contract the upsell report compares against',
+  },
+  {
+    method: 'PUT',
+    path: '/reports/reference-contract',
+    handler: 'put-reference-contract',
+    auth: 'staff',
+    groups: ['admins'],
+    table: 'readwrite',
+    summary: 'Replace the reference contract (fee, included minutes, covered codes)',
+  },
 ];
 
 /** The route a handler module serves. */

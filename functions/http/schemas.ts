@@ -112,6 +112,13 @@ const contract = z
       .string()
       .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'a plan id: lower-case letters, digits, -')
       .optional(),
+    monthlyFeeCents: z
+      .number()
+      .int()
+      .min(0)
+      .max(100_000_000)
+      .optional()
+      .describe('Net fee per month in integer cents (EUR), for the sales reports'),
   })
   .refine((c) => c.validTo === undefined || c.validFrom <= c.validTo, {
     message: 'validTo must not be before validFrom',
@@ -340,3 +347,38 @@ export const portalTicketBody = ticketSubmission.omit({ email: true, name: true 
 
 /** `POST /portal/tickets/{ticketId}/messages`: customers write no internal notes. */
 export const portalMessage = z.strictObject({ body: text(20_000) });
+
+const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month YYYY-MM');
+
+/** `GET /reports/contracts?month=&format=`. */
+export const contractReportQuery = z.strictObject({
+  month,
+  format: z
+    .enum(EXPORT_FORMATS)
+    .default('json')
+    .describe('`csv` (comma, decimal point) or `excel` (German Excel: `;`, decimal comma, BOM)'),
+});
+
+/** `GET /reports/upsell?months=&format=`. */
+export const upsellReportQuery = z.strictObject({
+  months: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(36)
+    .default(12)
+    .describe('The current Europe/Berlin month and the ones before it'),
+  format: contractReportQuery.shape.format,
+});
+
+/** `PUT /reports/reference-contract`: the contract the upsell report compares against. */
+export const referenceContractBody = z.strictObject({
+  monthlyFeeCents: z.number().int().min(0).max(100_000_000),
+  includedMinutesPerMonth: z.number().int().min(0).max(1_000_000),
+  coveredServiceCodes: z
+    .array(serviceCode)
+    .max(200)
+    .refine((codes) => new Set(codes).size === codes.length, {
+      message: 'service codes must be unique',
+    }),
+});

@@ -4,7 +4,7 @@ import type { ExportStore } from '../app/export-ports';
 import type { IntakeDeps } from '../app/intake-mail';
 import type { RecordWorkDeps } from '../app/record-work';
 import type { MailerDeps } from '../app/mail-ports';
-import type { Clock, PortalTickets, TicketDeps } from '../app/ports';
+import type { Clock, PortalTickets, ReferenceContractStore, TicketDeps } from '../app/ports';
 import type { AllowanceUsage } from '../app/portal';
 import type { PortalMailDeps, PortalSessions, PortalSignIns } from '../app/portal-ports';
 import { DynamoPortalStore } from '../adapters/portal-store';
@@ -24,6 +24,7 @@ import {
   DynamoVerifiedAddresses,
 } from '../adapters/address-verification';
 import { DynamoPriceListStore } from '../adapters/price-list-store';
+import { DynamoReferenceContractStore } from '../adapters/reference-contract-store';
 import { DynamoServiceLevelPlans } from '../adapters/service-level-store';
 import { DEFAULT_ACKNOWLEDGEMENT_LIMITS } from '../domain/mail/mail-policy';
 import { integer, optional, required } from './config';
@@ -51,6 +52,7 @@ export type TableDependencies = Omit<
   sessions: PortalSessions;
   portal: PortalMailDeps;
   allowanceUsage: AllowanceUsage;
+  referenceContracts: ReferenceContractStore;
 };
 
 /** Every part: what the local stack, `bin/export.ts` and the tests compose (`all-dependencies.ts`). */
@@ -92,6 +94,7 @@ export function createDependencies(): TableDependencies {
     allowances: () => new DynamoAllowances(table().db, table().name, clock),
     priceLists: () => new DynamoPriceListStore(table().db, table().name, clock),
     serviceLevels: () => new DynamoServiceLevelPlans(table().db, table().name, clock),
+    referenceContracts: () => new DynamoReferenceContractStore(table().db, table().name),
     mailLog: () => new DynamoMailLog(table().db, table().name, clock),
     rateLimiter: () => new DynamoRateLimiter(table().db, table().name, clock),
     portalTickets: () => deps.tickets as DynamoTicketRepository,

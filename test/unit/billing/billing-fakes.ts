@@ -162,10 +162,24 @@ export class InMemoryWorkEntryRepository implements WorkEntryRepository {
     return (await this.entriesOf(ticketId)).filter(isBillable);
   }
 
-  async *billableEntriesInMonth(month: string): AsyncIterable<WorkEntry[]> {
+  billableEntriesInMonth(month: string): AsyncIterable<WorkEntry[]> {
     this.monthQueries.push(month);
+    return this.pagesOf((e) => isBillable(e) && e.date.slice(0, 7) === month);
+  }
+
+  /** Months read through `coveredEntriesInMonth`, once per query. */
+  readonly coveredMonthQueries: string[] = [];
+
+  coveredEntriesInMonth(month: string): AsyncIterable<WorkEntry[]> {
+    this.coveredMonthQueries.push(month);
+    return this.pagesOf(
+      (e) => !isBillable(e) && e.coveredMinutes > 0 && e.date.slice(0, 7) === month,
+    );
+  }
+
+  private async *pagesOf(wanted: (entry: WorkEntry) => boolean): AsyncIterable<WorkEntry[]> {
     const all = [...this.entries.values()]
-      .filter((e) => isBillable(e) && e.date.slice(0, 7) === month)
+      .filter(wanted)
       .sort((a, b) => byKey(billingSortKey(a), billingSortKey(b)));
     for (let start = 0; start < all.length; start += this.pageSize) {
       this.pagesRead++;

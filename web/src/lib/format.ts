@@ -48,6 +48,24 @@ export function formatEuro(cents: number, locale: 'de' | 'en' = 'de'): string {
   return Number.isSafeInteger(cents) ? formatEuroAmount(cents, locale) : '–';
 }
 
+/**
+ * An amount typed by a person (`490`, `490,5`, `1.234,56`, `1,234.56`) as integer cents,
+ * without floating point; undefined for anything else.
+ */
+export function parseEuroCents(text: string): number | undefined {
+  const match = /^\s*(\d{1,3}(?:[.,\s]\d{3})*|\d+)(?:[.,](\d{1,2}))?\s*(?:€|EUR)?\s*$/i.exec(text);
+  if (!match) return undefined;
+  const euros = Number((match[1] ?? '').replace(/[.,\s]/g, ''));
+  const cents = Number((match[2] ?? '0').padEnd(2, '0'));
+  const total = euros * 100 + cents;
+  return Number.isSafeInteger(total) ? total : undefined;
+}
+
+/** Integer cents as an amount to edit: `49000` → `490,00`. */
+export function centsForInput(cents: number): string {
+  return `${Math.trunc(cents / 100)},${String(cents % 100).padStart(2, '0')}`;
+}
+
 export const UNIT_NAMES: Record<PriceUnit, string> = {
   minute: 'per minute',
   quarter_hour: 'per started quarter hour',

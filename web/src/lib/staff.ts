@@ -9,7 +9,7 @@ import type { CognitoAuthConfig, SiteConfig } from './site-config';
  * AWS the Cognito hosted UI (authorization code flow with PKCE). The token lives in this
  * tab's sessionStorage; an expired or refused token signs the page out.
  */
-export type StaffGroup = 'agents' | 'finance' | 'admins';
+export type StaffGroup = 'agents' | 'finance' | 'admins' | 'sales';
 
 export interface StaffSession {
   token: string;

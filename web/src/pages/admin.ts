@@ -8,7 +8,7 @@ import {
 } from '../lib/api';
 import type { ServiceLevelPlan } from '../../../functions/domain/service-levels/plan';
 import type { ServiceLevelReport } from '../../../functions/domain/service-levels/report';
-import { berlinMonth } from '../lib/format';
+import { berlinMonth, centsForInput, parseEuroCents } from '../lib/format';
 import { announce, busy, byId, h, replaceChildren } from '../lib/dom';
 import { clearFieldErrors, showFieldErrors } from '../lib/field-errors';
 import { startStaffPage, type StaffPage } from '../lib/staff';
@@ -178,6 +178,8 @@ function edit(customer: Customer | undefined): void {
   byId('contract-id', HTMLInputElement).value = contract?.id ?? '';
   byId('contract-from', HTMLInputElement).value = contract?.validFrom ?? '';
   byId('contract-to', HTMLInputElement).value = contract?.validTo ?? '';
+  byId('contract-fee', HTMLInputElement).value =
+    contract?.monthlyFeeCents === undefined ? '' : centsForInput(contract.monthlyFeeCents);
   byId('contract-minutes', HTMLInputElement).value = contract
     ? String(contract.includedMinutesPerMonth)
     : '';
@@ -373,6 +375,7 @@ function customerBody(): Record<string, unknown> {
       ...(validTo ? { validTo } : {}),
       includedMinutesPerMonth: /^\d+$/.test(minutes) ? Number(minutes) : minutes,
       coveredServiceCodes: selectedCodes(),
+      ...feeField(byId('contract-fee', HTMLInputElement).value),
       ...(byId('contract-plan', HTMLSelectElement).value
         ? { serviceLevel: byId('contract-plan', HTMLSelectElement).value }
         : {}),
@@ -641,6 +644,108 @@ function renderReport(report: ServiceLevelReport): void {
   );
 }
 
+/**
+ * A fee as typed: empty is no fee; an amount becomes cents; anything else is sent as typed,
+ * so the API names the field.
+ */
+function feeField(text: string): { monthlyFeeCents?: number | string } {
+  if (!text.trim()) return {};
+  return { monthlyFeeCents: parseEuroCents(text) ?? text };
+}
+
+// ---------------------------------------------------------------- reference contract
+
+interface ReferenceContract {
+  monthlyFeeCents: number;
+  includedMinutesPerMonth: number;
+  coveredServiceCodes: string[];
+  updatedAt?: string;
+}
+
+const referenceForm = byId('reference-form', HTMLFormElement);
+
+async function loadReference(): Promise<void> {
+  try {
+    const reference = await api<ReferenceContract>('/reports/reference-contract');
+    if (reference) showReference(reference);
+  } catch (error) {
+    announce(
+      byId('reference-message'),
+      `The reference contract could not be loaded: ${messageOf(error)}`,
+      'error',
+    );
+  }
+}
+
+function showReference(reference: ReferenceContract): void {
+  byId('reference-fee', HTMLInputElement).value = centsForInput(reference.monthlyFeeCents);
+  byId('reference-minutes', HTMLInputElement).value = String(reference.includedMinutesPerMonth);
+  const codes = new Set([
+    ...(services ?? []).map((service) => service.code),
+    ...reference.coveredServiceCodes,
+  ]);
+  replaceChildren(
+    byId('reference-codes'),
+    ...[...codes].map((code) => {
+      const id = `reference-code-${code}`;
+      const name = services?.find((service) => service.code === code)?.name;
+      return h(
+        'div',
+        { className: 'checkbox' },
+        h('input', {
+          attrs: {
+            id,
+            type: 'checkbox',
+            value: code,
+            checked: reference.coveredServiceCodes.includes(code),
+          },
+        }),
+        h('label', { attrs: { for: id } }, name ? `${code} – ${name}` : code),
+      );
+    }),
+  );
+}
+
+referenceForm.addEventListener('submit', (event) => {
+  event.preventDefault();
+  const errors = byId('reference-errors');
+  clearFieldErrors(referenceForm, errors);
+  const fee = byId('reference-fee', HTMLInputElement).value;
+  const minutes = byId('reference-minutes', HTMLInputElement).value.trim();
+  const body = {
+    monthlyFeeCents: parseEuroCents(fee) ?? fee,
+    includedMinutesPerMonth: /^\d+$/.test(minutes) ? Number(minutes) : minutes,
+    coveredServiceCodes: [
+      ...document.querySelectorAll<HTMLInputElement>('#reference-codes input:checked'),
+    ].map((input) => input.value),
+  };
+  void busy(referenceForm.querySelector('button[type="submit"]') as HTMLButtonElement, async () => {
+    try {
+      const stored = await api<ReferenceContract>('/reports/reference-contract', {
+        method: 'PUT',
+        json: body,
+      });
+      if (stored) {
+        showReference(stored);
+        announce(byId('reference-message'), 'Reference contract saved.', 'success');
+      }
+    } catch (error) {
+      if (error instanceof ApiError && error.problem.errors?.length) {
+        showFieldErrors(referenceForm, error.problem, {
+          summary: errors,
+          heading: 'Please check:',
+        });
+      } else {
+        announce(
+          byId('reference-message'),
+          `The reference contract could not be saved: ${messageOf(error)}`,
+          'error',
+        );
+      }
+    }
+  });
+});
+
 function splitList(text: string): string[] {
   return text
     .split(/[\n,;]+/)
@@ -658,7 +763,7 @@ await startStaffPage({
   onSignedIn: (_session, staffPage) => {
     page = staffPage;
     void loadCustomers();
-    void loadServices();
+    void loadServices().then(() => loadReference());
     void loadPlans();
   },
   onSignedOut: () => {

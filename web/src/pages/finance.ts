@@ -1,6 +1,7 @@
 import { ApiError, callRaw, type BillingExport } from '../lib/api';
 import { announce, busy, byId, h, replaceChildren } from '../lib/dom';
 import { clearFieldErrors, showFieldErrors } from '../lib/field-errors';
+import { saveResponse } from '../lib/download';
 import { berlinMonth, formatEuro } from '../lib/format';
 import { startStaffPage, type StaffPage } from '../lib/staff';
 
@@ -126,21 +127,8 @@ async function showTotals(): Promise<void> {
 async function download(format: Format): Promise<void> {
   const response = await fetchExport(format);
   if (!response) return;
-  const blob = await response.blob();
-  const name = fileNameOf(response) ?? FILE_NAMES[format](month());
-  const url = URL.createObjectURL(blob);
-  const link = h('a', { attrs: { href: url, download: name, hidden: true } });
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  const name = await saveResponse(response, FILE_NAMES[format](month()));
   announce(message, `Downloaded ${name}.`, 'success');
-}
-
-function fileNameOf(response: Response): string | undefined {
-  const disposition = response.headers.get('content-disposition') ?? '';
-  const name = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(disposition)?.[1];
-  return name ? decodeURIComponent(name) : undefined;
 }
 
 // Last, so that everything above is ready when a restored session signs in at once.
