@@ -3,7 +3,9 @@
  * recording work, each next to the raw DynamoDB operation measured in the same run against
  * the same stand-in (docs/performance.md).
  *
- * Each scenario (claims, queue, intake, export, work, sla, sales, acks) runs in a child process of its own
+ * The cold-start run (cold) builds every Lambda bundle and imports each in fresh Node
+ * processes (bin/bench/cold-start.ts). Each other scenario (claims, queue, intake, export,
+ * work, sla, sales, acks) runs in a child process of its own
  * (bin/bench/phase.ts) with a fresh data folder and local stack (dynalite and the HTTP API
  * over the shared route table, 127.0.0.1 only); the load comes from a worker thread
  * (bin/bench/run.ts). The folders are deleted afterwards. This process prints the targets.
@@ -17,6 +19,7 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
+import { coldStart } from './bench/cold-start';
 import { readConfig, timeLimitSeconds } from './bench/config';
 import { section, table, type TargetResult } from './bench/report';
 import type { WorkerMessage } from './bench/types';
@@ -52,6 +55,11 @@ console.log(
 const targets: TargetResult[] = [];
 const failures: string[] = [];
 for (const phase of config.only) {
+  if (phase === 'cold') {
+    // No local stack: fresh Node processes import the built bundles (bin/bench/cold-start.ts).
+    targets.push(...(await coldStart(config.coldRuns)));
+    continue;
+  }
   const message = await runPhase(phase);
   if (message.type === 'error') failures.push(`${phase}: ${message.message}`);
   else targets.push(...message.targets);

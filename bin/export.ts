@@ -5,7 +5,7 @@ import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { runMonthlyExport } from '../functions/app/monthly-export';
 import { formatEuro } from '../functions/domain/money';
-import { createDependencies } from '../functions/shared/dependencies';
+import { createDependencies } from '../functions/shared/all-dependencies';
 import { LOCAL_CREDENTIALS } from './local/dynamodb';
 import { startLocalStack } from './local/stack';
 

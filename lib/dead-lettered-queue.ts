@@ -19,6 +19,12 @@ export interface DeadLetteredQueueOptions {
    */
   readonly maxReceiveCount?: number;
   /**
+   * How long the queue keeps a message nobody took: long enough to outlast an outage of the
+   * consumer (its age alarm fires after `maxMessageAge`), so that nothing expires unseen.
+   * @default Duration.days(14), the most SQS allows (SQS's own default is 4 days)
+   */
+  readonly retention?: Duration;
+  /**
    * How long the dead-letter queue keeps a message: time to notice the alarm, fix the cause
    * and redrive.
    * @default Duration.days(14), the most SQS allows
@@ -55,6 +61,8 @@ export class DeadLetteredQueue extends Construct {
   /** The queue's visibility timeout, for consumers to check their timeout against. */
   readonly visibilityTimeout: Duration;
   readonly maxReceiveCount: number;
+  /** How long the queue keeps a message nobody took. */
+  readonly retention: Duration;
   /** In alarm as soon as one message waits in the dead-letter queue. */
   readonly deadLetterAlarm: cloudwatch.Alarm;
   /** In alarm when the oldest message on the queue is older than `maxMessageAge`. */
@@ -64,6 +72,7 @@ export class DeadLetteredQueue extends Construct {
     super(scope, id);
     this.visibilityTimeout = props.visibilityTimeout ?? Duration.minutes(4);
     this.maxReceiveCount = props.maxReceiveCount ?? 5;
+    this.retention = props.retention ?? Duration.days(14);
 
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
@@ -74,6 +83,7 @@ export class DeadLetteredQueue extends Construct {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       visibilityTimeout: this.visibilityTimeout,
+      retentionPeriod: this.retention,
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: this.maxReceiveCount },
     });
 

@@ -83,9 +83,15 @@ export class MailIntake extends Construct {
       publishSid: 'SesPublishesReceivedMail',
     });
     this.topic = topic;
-    // The intake parses the SNS envelope ({Type, Message}), so no raw message delivery.
+    // The intake parses the SNS envelope ({Type, Message}), so no raw message delivery. What
+    // SNS cannot deliver to the queue (its policy, a deleted queue) goes to the intake's
+    // dead-letter queue, alarmed on like the mail the intake failed on; redriven to the intake
+    // queue, it is the same envelope.
     const subscription = this.topic.addSubscription(
-      new subscriptions.SqsSubscription(props.queue.queue, { rawMessageDelivery: false }),
+      new subscriptions.SqsSubscription(props.queue.queue, {
+        rawMessageDelivery: false,
+        deadLetterQueue: props.queue.deadLetterQueue,
+      }),
     );
 
     const create = (props.receiptRuleSet ?? 'create') === 'create';

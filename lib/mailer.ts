@@ -1,5 +1,7 @@
-import { Duration } from 'aws-cdk-lib';
-import type * as ses from 'aws-cdk-lib/aws-ses';
+import { Duration, Stack } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as ses from 'aws-cdk-lib/aws-ses';
 import { Construct } from 'constructs';
 import { functionEntry } from './function-entry';
 import { mailEnvironment, type MailSettings } from './mail-settings';
@@ -14,6 +16,18 @@ import type { IIndexedTable } from './ticket-table';
  * only on the identity.
  */
 export const SES_SEND_ACTIONS: readonly string[] = ['ses:SendEmail', 'ses:SendRawEmail'];
+
+/** The environment variable the mailer reads the SES configuration set's name from. */
+export const CONFIGURATION_SET_VARIABLE = 'SES_CONFIGURATION_SET';
+
+/**
+ * SES pauses an account's sending above a 10 % bounce rate or 0.5 % complaint rate and
+ * reviews it from 5 % and 0.1 %: the alarms fire at half those review marks, with time left.
+ */
+export const REPUTATION_ALARMS = {
+  bounceRate: { metricName: 'Reputation.BounceRate', threshold: 0.025 },
+  complaintRate: { metricName: 'Reputation.ComplaintRate', threshold: 0.0005 },
+} as const;
 
 /** Options for {@link Mailer}. */
 export interface MailerProps {
@@ -72,6 +86,14 @@ export function mailerConcurrencyFor(sesMaxSendRate: number): number {
  */
 export class Mailer extends Construct {
   readonly function: ServiceDeskFunction;
+  /**
+   * Every mail is sent with this configuration set: addresses that bounced hard or complained
+   * are suppressed (SES sends them nothing more, acknowledgements included), bounces and
+   * complaints are counted in CloudWatch, and the reputation metrics are published.
+   */
+  readonly configurationSet: ses.ConfigurationSet;
+  /** In alarm when the account's bounce or complaint rate nears SES's review marks. */
+  readonly reputationAlarms: readonly cloudwatch.Alarm[];
 
   constructor(scope: Construct, id: string, props: MailerProps) {
     super(scope, id);
@@ -90,5 +112,61 @@ export class Mailer extends Construct {
       maxConcurrency: props.maxConcurrency ?? mailerConcurrencyFor(props.sesMaxSendRate ?? 14),
     });
     props.identity.grant(this.function, ...SES_SEND_ACTIONS);
+
+    this.configurationSet = new ses.ConfigurationSet(this, 'ConfigurationSet', {
+      suppressionReasons: ses.SuppressionReasons.BOUNCES_AND_COMPLAINTS,
+      reputationMetrics: true,
+      sendingEnabled: true,
+    });
+    this.configurationSet.addEventDestination('Feedback', {
+      destination: ses.EventDestination.cloudWatchDimensions([
+        { name: 'ticket', source: ses.CloudWatchDimensionSource.MESSAGE_TAG, defaultValue: 'none' },
+      ]),
+      events: [
+        ses.EmailSendingEvent.BOUNCE,
+        ses.EmailSendingEvent.COMPLAINT,
+        ses.EmailSendingEvent.REJECT,
+      ],
+    });
+    this.function.addEnvironment(
+      CONFIGURATION_SET_VARIABLE,
+      this.configurationSet.configurationSetName,
+    );
+    // Sending with a configuration set is authorized on the set as well as on the identity.
+    this.function.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: [...SES_SEND_ACTIONS],
+        resources: [
+          Stack.of(this).formatArn({
+            service: 'ses',
+            resource: 'configuration-set',
+            resourceName: this.configurationSet.configurationSetName,
+          }),
+        ],
+      }),
+    );
+    this.reputationAlarms = (
+      Object.entries(REPUTATION_ALARMS) as [
+        keyof typeof REPUTATION_ALARMS,
+        (typeof REPUTATION_ALARMS)[keyof typeof REPUTATION_ALARMS],
+      ][]
+    ).map(([name, { metricName, threshold }]) =>
+      new cloudwatch.Metric({
+        namespace: 'AWS/SES',
+        metricName,
+        period: Duration.hours(1),
+        statistic: cloudwatch.Stats.MAXIMUM,
+      }).createAlarm(this, name === 'bounceRate' ? 'BounceRateAlarm' : 'ComplaintRateAlarm', {
+        alarmDescription:
+          `The account's SES ${name === 'bounceRate' ? 'bounce' : 'complaint'} rate is over ` +
+          `${threshold * 100} %: SES reviews the account at twice that and pauses sending ` +
+          'above; see which tickets the bounces came from (SES metrics by the "ticket" tag) and ' +
+          'correct or remove those addresses',
+        threshold,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+    );
   }
 }

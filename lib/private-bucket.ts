@@ -18,6 +18,13 @@ export interface PrivateBucketProps {
    */
   readonly cors?: s3.CorsRule[];
   /**
+   * Keep overwritten and deleted objects (versioning) this long, so that an overwrite or a
+   * delete by mistake (or by a stolen credential) can be undone; expired objects' delete
+   * markers are cleaned up too.
+   * @default no versioning
+   */
+  readonly keepOldVersions?: Duration;
+  /**
    * What happens to the bucket when it leaves the stack.
    * @default RemovalPolicy.RETAIN
    */
@@ -43,9 +50,19 @@ export class PrivateBucket extends s3.Bucket {
       enforceSSL: true,
       serverAccessLogsBucket: props.serverAccessLogs.bucket,
       serverAccessLogsPrefix: props.serverAccessLogs.prefix,
+      ...(props.keepOldVersions ? { versioned: true } : {}),
       lifecycleRules: [
         ...(props.lifecycleRules ?? []),
         { id: 'AbortIncompleteUploads', abortIncompleteMultipartUploadAfter: Duration.days(7) },
+        ...(props.keepOldVersions
+          ? [
+              {
+                id: 'ExpireOldVersions',
+                noncurrentVersionExpiration: props.keepOldVersions,
+                expiredObjectDeleteMarker: true,
+              },
+            ]
+          : []),
       ],
       ...(props.cors ? { cors: props.cors } : {}),
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,

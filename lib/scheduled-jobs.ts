@@ -1,11 +1,13 @@
 import { Duration, Stack, TimeZone, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import type { CronOptions } from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
-import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { functionEntry, pascalCase } from './function-entry';
 import { EXPORT_PREFIXES, MAIL_PREFIXES } from './service-desk-data';
@@ -150,16 +152,58 @@ export interface ScheduledJobsProps {
 }
 
 /**
+ * Lambda's own retries of a failed run (it invokes a job asynchronously): a job that runs
+ * every minute is not retried, its next run does the same work a minute later; a daily or
+ * monthly job is retried twice.
+ */
+export function retriesOf(job: Pick<ScheduledJob, 'cron'>): number {
+  return job.cron.minute === '*' ? 0 : 2;
+}
+
+/**
  * One function and one EventBridge Scheduler schedule per scheduled job, each function with
- * exactly the access its job declares.
+ * exactly the access its job declares. A run that failed on every retry, and a schedule that
+ * could not invoke its function at all, leave a record in the failed-runs queue, which is
+ * alarmed on: a monthly export that never ran is otherwise noticed by finance only.
  */
 export class ScheduledJobs extends Construct {
   /** The function of each job, by handler module name. */
   readonly functions: ReadonlyMap<string, ServiceDeskFunction>;
+  /** Runs that failed (Lambda's on-failure destination) or were never invoked (Scheduler). */
+  readonly failedRuns: sqs.Queue;
+  /** In alarm as soon as a failed run waits in {@link failedRuns}. */
+  readonly failedRunsAlarm: cloudwatch.Alarm;
 
   constructor(scope: Construct, id: string, props: ScheduledJobsProps) {
     super(scope, id);
     const stack = Stack.of(this);
+    this.failedRuns = new sqs.Queue(this, 'FailedRuns', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.failedRuns).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        'This queue is the dead-letter queue of the scheduled jobs (their on-failure ' +
+        "destination and the schedules' dead-letter queue); cdk-nag recognizes only queues " +
+        "named in another queue's redrive policy as such.",
+    });
+    this.failedRunsAlarm = this.failedRuns
+      .metricApproximateNumberOfMessagesVisible({
+        period: Duration.minutes(1),
+        statistic: cloudwatch.Stats.MAXIMUM,
+      })
+      .createAlarm(this, 'FailedRunsAlarm', {
+        alarmDescription:
+          'A scheduled job failed on every retry, or its schedule could not invoke it: the ' +
+          "message in the jobs' failed-runs queue names the function and the error; fix the " +
+          'cause, run the job again by hand, then delete the message',
+        threshold: 0,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
     const functions = new Map<string, ServiceDeskFunction>();
     for (const job of props.jobs ?? SCHEDULED_JOBS) {
       const name = pascalCase(job.handler);
@@ -172,6 +216,9 @@ export class ScheduledJobs extends Construct {
         ...(props.settings?.[job.handler]
           ? { environment: { ...props.settings[job.handler] } }
           : {}),
+        retryAttempts: retriesOf(job),
+        maxEventAge: Duration.hours(1),
+        onFailure: new destinations.SqsDestination(this.failedRuns),
       });
       fn.bindTable({ table: props.table, access: job.table });
       if (job.outbox) fn.bindOutbox(props.outbox);
@@ -209,7 +256,11 @@ export class ScheduledJobs extends Construct {
       new scheduler.Schedule(this, `${name}Schedule`, {
         description: job.description,
         schedule: scheduler.ScheduleExpression.cron({ ...job.cron, timeZone: SERVICE_TIME_ZONE }),
-        target: new targets.LambdaInvoke(fn, { retryAttempts: 2, role }),
+        target: new targets.LambdaInvoke(fn, {
+          retryAttempts: 2,
+          role,
+          deadLetterQueue: this.failedRuns,
+        }),
       });
       const functionLogicalId = stack.getLogicalId(fn.node.defaultChild as lambda.CfnFunction);
       Validations.of(role).acknowledge({

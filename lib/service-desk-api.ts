@@ -99,6 +99,11 @@ export interface ServiceDeskApiProps {
    * @default logs.RetentionDays.THREE_MONTHS
    */
   readonly accessLogRetention?: logs.RetentionDays;
+  /**
+   * How long the stage's execution log (errors of API Gateway itself) keeps entries.
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly executionLogRetention?: logs.RetentionDays;
 }
 
 /** `{ticketId}` and friends: the path parameters of an API Gateway path. */
@@ -125,6 +130,11 @@ export class ServiceDeskApi extends Construct {
   readonly restApi: apigateway.RestApi;
   /** The function serving each route, by handler module name. */
   readonly functions: ReadonlyMap<string, ServiceDeskFunction>;
+  /**
+   * The stage's execution log group, which API Gateway would otherwise create itself, with
+   * no retention (kept forever).
+   */
+  readonly executionLogs: logs.LogGroup;
 
   constructor(scope: Construct, id: string, props: ServiceDeskApiProps) {
     super(scope, id);
@@ -165,6 +175,7 @@ export class ServiceDeskApi extends Construct {
     });
     // The stack's ApiUrl output names the same URL; one output is enough.
     this.restApi.node.tryRemoveChild('Endpoint');
+    this.executionLogs = this.executionLogGroup(props);
     addProblemResponses(this.restApi);
 
     // Validates the required path parameters declared per method; bodies are validated by
@@ -267,14 +278,6 @@ export class ServiceDeskApi extends Construct {
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       });
 
-    Validations.of(this.restApi.deploymentStage).acknowledge({
-      id: 'AwsSolutions-APIG3',
-      reason:
-        'No WAF web ACL yet: the only anonymous write, POST /tickets, has its own stricter ' +
-        'stage throttle and idempotency keys, every staff route needs a Cognito token, and a ' +
-        'web ACL (about USD 6 a month before requests) is added when abuse shows up in the ' +
-        'access logs.',
-    });
     const cloudWatchRole = this.restApi.node.tryFindChild('CloudWatchRole');
     if (cloudWatchRole) {
       Validations.of(cloudWatchRole).acknowledge({
@@ -286,6 +289,31 @@ export class ServiceDeskApi extends Construct {
       });
     }
   }
+
+  /**
+   * Creates the execution log group before the stage, so that it has a retention: were the
+   * stage first, API Gateway would create the group at the first logged error, kept forever,
+   * and the stack could no longer create it (it exists).
+   */
+  private executionLogGroup(props: ServiceDeskApiProps): logs.LogGroup {
+    const group = new logs.LogGroup(this, 'ExecutionLogs', {
+      logGroupName: executionLogGroupName(
+        this.restApi.restApiId,
+        props.stageName ?? API_STAGE_NAME,
+      ),
+      retention: props.executionLogRetention ?? logs.RetentionDays.ONE_MONTH,
+    });
+    this.restApi.deploymentStage.node.addDependency(group);
+    return group;
+  }
+}
+
+/**
+ * The name API Gateway writes a stage's execution log to: `API-Gateway-Execution-Logs_` with
+ * the API's id and the stage's name.
+ */
+export function executionLogGroupName(restApiId: string, stageName: string): string {
+  return `API-Gateway-Execution-Logs_${restApiId}/${stageName}`;
 }
 
 /** Records why a route without the Cognito authorizer is meant to be so. */

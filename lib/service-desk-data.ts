@@ -51,6 +51,11 @@ export const RETENTION = {
   monthlyExports: Duration.days(11 * 366),
   /** Monthly exports are read in the month they are made, then rarely. */
   monthlyExportsInfrequentAccess: Duration.days(30),
+  /**
+   * An overwritten or deleted object of the mail and export buckets (versioning): a month to
+   * notice a mistake and restore the version before.
+   */
+  oldVersions: Duration.days(30),
 } as const;
 
 /** Options for {@link ServiceDeskData}. */
@@ -126,6 +131,7 @@ export class ServiceDeskData extends Construct {
     this.accessLogs = new AccessLogBucket(this, 'AccessLogBucket');
     this.mailBucket = new PrivateBucket(this, 'MailBucket', {
       serverAccessLogs: { bucket: this.accessLogs, prefix: 's3/mail/' },
+      keepOldVersions: RETENTION.oldVersions,
       lifecycleRules: [
         {
           id: 'ExpireIncomingMail',
@@ -151,6 +157,8 @@ export class ServiceDeskData extends Construct {
     });
     this.exportBucket = new PrivateBucket(this, 'ExportBucket', {
       serverAccessLogs: { bucket: this.accessLogs, prefix: 's3/exports/' },
+      // Object Lock (governance) for monthly/ was considered: docs/security.md, "Buckets".
+      keepOldVersions: RETENTION.oldVersions,
       lifecycleRules: [
         {
           id: 'ExpireRequestedExports',

@@ -177,8 +177,12 @@ export interface ServiceDeskFunctionProps extends nodejs.NodejsFunctionProps {
 /**
  * Bundling defaults: minified ESM for Node.js 22, source maps without sources. The AWS SDK
  * is bundled (`externalModules: []`) rather than taken from the runtime, so the cloud runs
- * the very SDK version that package-lock.json pins and the local tests use; esbuild keeps
- * only the two DynamoDB clients, tree-shaken.
+ * the very SDK version that package-lock.json pins and the local tests use. esbuild bundles
+ * every module the entry point imports, used or not: a handler holds another AWS client only
+ * because it imports one of the `functions/shared/with-*.ts` modules (the outbox, the
+ * buckets, the access-token secret, the SES sender), which test/infra/bundles.test.ts checks
+ * against the route table's grants. `npm run bench` (BENCH_ONLY=cold) measures the sizes
+ * and cold imports.
  */
 export const DEFAULT_BUNDLING: nodejs.BundlingOptions = {
   minify: true,

@@ -1,6 +1,7 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { AlarmNotifications } from './alarm-notifications';
+import { ORIGIN_VERIFY_HEADER, OriginVerification, webAclArnOf } from './edge-protection';
 import { MailIntake } from './mail-intake';
 import {
   mailDomainOf,
@@ -23,8 +24,16 @@ export const VOICEMAIL_SECRET_VARIABLE = 'VOICEMAIL_SECRET';
 /** The name the functions ask `secret()` for the access-token secret by. */
 export const ACCESS_TOKEN_SECRET_VARIABLE = 'ACCESS_TOKEN_SECRET';
 
-/** Route handlers that make tickets, and so derive their access tokens. */
-export const TICKET_MAKING_HANDLERS = ['submit-ticket', 'take-voicemail'] as const;
+/**
+ * Route handlers that make tickets, and so derive their access tokens (each imports
+ * `functions/shared/with-access-tokens.ts`; test/infra/bundles.test.ts holds the two lists
+ * together).
+ */
+export const TICKET_MAKING_HANDLERS = [
+  'submit-ticket',
+  'take-voicemail',
+  'portal-submit-ticket',
+] as const;
 
 /** Options for {@link ServiceDeskStack}. */
 export interface ServiceDeskStackProps extends StackProps {
@@ -57,6 +66,8 @@ export class ServiceDeskStack extends Stack {
   readonly site: ServiceDeskSite;
   readonly alarms: AlarmNotifications;
   readonly observability: Observability;
+  /** The API answers only requests CloudFront forwarded (origin secret, regional web ACL). */
+  readonly apiOrigin: OriginVerification;
 
   constructor(scope: Construct, id: string, props: ServiceDeskStackProps = {}) {
     super(scope, id, props);
@@ -119,7 +130,12 @@ export class ServiceDeskStack extends Stack {
       mailBucket: this.data.mailBucket,
       settings: { 'apply-retention': retentionSettingsOf(this) },
     });
+    this.apiOrigin = new OriginVerification(this, 'ApiOrigin', {
+      stage: this.api.restApi.deploymentStage,
+    });
     this.site = new ServiceDeskSite(this, 'Site', {
+      apiOriginHeaders: { [ORIGIN_VERIFY_HEADER]: this.apiOrigin.headerValue() },
+      webAclArn: webAclArnOf(this),
       api: this.api.restApi,
       staff: this.staff,
       accessLogs: this.data.accessLogs,

@@ -2,6 +2,7 @@ import type { BenchConfig } from './types';
 
 /** The scenarios, in the order they run; each runs in a process and stack of its own. */
 export const PHASES = [
+  'cold',
   'claims',
   'queue',
   'intake',
@@ -49,6 +50,7 @@ export function readConfig(): BenchConfig {
     ackSeconds: number('BENCH_ACK_SECONDS', 60),
     ackConcurrency: number('BENCH_ACK_CONCURRENCY', 16),
     ackSoakSeconds: number('BENCH_ACK_SOAK_S', 0),
+    coldRuns: number('BENCH_COLD_RUNS', 9),
     only: PHASES.filter((phase) => only.includes(phase)),
   };
 }

@@ -53,7 +53,9 @@ export interface BenchConfig {
   ackConcurrency: number;
   /** Seconds of the RSS soak after it (0: skipped). */
   ackSoakSeconds: number;
-  /** Scenarios to run: `claims`, `queue`, `intake`, `export`, `work`, `sla`, `sales`, `acks`. */
+  /** Fresh-process imports of each Lambda bundle in the cold-start run. */
+  coldRuns: number;
+  /** Scenarios to run: `cold`, `claims`, `queue`, `intake`, `export`, `work`, `sla`, `sales`, `acks`. */
   only: string[];
 }
 

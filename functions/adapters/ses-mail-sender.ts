@@ -13,6 +13,8 @@ export class SesMailSender implements MailSender {
     private readonly ses: SESv2Client,
     private readonly region: string,
     private readonly supportName: string,
+    /** The SES configuration set (suppression, bounce and complaint metrics). @default none */
+    private readonly configurationSetName?: string,
   ) {}
 
   async send(mail: OutgoingMail): Promise<{ providerMessageId: string }> {
@@ -22,6 +24,16 @@ export class SesMailSender implements MailSender {
         FromEmailAddress: mail.from,
         Destination: { ToAddresses: [mail.to] },
         Content: { Raw: { Data: raw } },
+        ...(this.configurationSetName
+          ? {
+              ConfigurationSetName: this.configurationSetName,
+              // Bounces and complaints are counted per ticket (a CloudWatch dimension); a tag
+              // value takes letters, digits and _-.@ only, which ticket ids are made of.
+              ...(mail.ticketId && /^[\w.@-]+$/.test(mail.ticketId)
+                ? { EmailTags: [{ Name: 'ticket', Value: mail.ticketId }] }
+                : {}),
+            }
+          : {}),
       }),
     );
     if (!MessageId) throw new Error('SES returned no MessageId');

@@ -49,7 +49,10 @@ export async function postMessage(
  * colleague signed in to the portal); by default the requester writes.
  */
 export async function appendMessage(
-  deps: Pick<TicketDeps, 'tickets' | 'messages' | 'outbox' | 'clock' | 'newId' | 'serviceLevels'>,
+  // The outbox only for agents' replies: a customer's message is mailed to no one, so the
+  // portal's function has no SQS client and no grant to send (functions/shared/with-outbox.ts).
+  deps: Pick<TicketDeps, 'tickets' | 'messages' | 'clock' | 'newId' | 'serviceLevels'> &
+    Partial<Pick<TicketDeps, 'outbox'>>,
   read: TicketReader,
   input: NewMessage,
   agentName?: string,
@@ -57,6 +60,11 @@ export async function appendMessage(
 ): Promise<{ message: TicketMessage; ticket: StoredTicket }> {
   const { kind, ticket } = read;
   const ticketId = ticket.ticketId;
+  const outbox = deps.outbox;
+  if (kind === 'agent' && !input.internal && !outbox) {
+    // Checked before anything is written: a reply stored but never mailed would be lost.
+    throw new Error("An agent's reply is mailed through the outbox, which was not given.");
+  }
   if (kind === 'customer' && input.internal) {
     throw new ValidationError('Customers cannot write internal notes.', [
       { field: 'body.internal', message: 'only agents may write internal notes' },
@@ -88,7 +96,7 @@ export async function appendMessage(
     if (input.internal) return { message, ticket };
     // An internal note is no answer: only a message the customer gets meets the first response.
     const answered = await recordAgentAnswer(deps, ticketId, message.createdAt, agentName);
-    await deps.outbox.publish(outboxEvents.agentReply(ticketId, message.messageId));
+    await outbox?.publish(outboxEvents.agentReply(ticketId, message.messageId));
     return { message, ticket: answered };
   }
   return { message, ticket: await reopenOnCustomerReply(deps, ticketId) };

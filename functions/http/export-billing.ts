@@ -1,5 +1,6 @@
 import { deliverExport } from '../app/deliver-export';
 import { dependencies } from '../shared/dependencies';
+import { withExports } from '../shared/with-buckets';
 import { httpHandler } from '../shared/http-handler';
 import { validate } from '../shared/validation';
 import { reportResult } from './report-result';
@@ -12,5 +13,5 @@ import { exportQuery } from './schemas';
  */
 export const handler = httpHandler('export-billing', async (request) => {
   const { month, format } = validate(exportQuery, request.query, 'query');
-  return reportResult(await deliverExport(dependencies(), month, format));
+  return reportResult(await deliverExport(withExports(dependencies()), month, format));
 });

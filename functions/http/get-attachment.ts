@@ -1,5 +1,6 @@
 import { attachmentLink } from '../app/ticket-attachments';
 import { dependencies } from '../shared/dependencies';
+import { withMailBucket } from '../shared/with-buckets';
 import { httpHandler } from '../shared/http-handler';
 import { validate } from '../shared/validation';
 import { attachmentQuery, ticketIdPath } from './schemas';
@@ -12,7 +13,7 @@ export const handler = httpHandler('get-attachment', async (request) => {
   const { ticketId } = validate(ticketIdPath, request.path, 'path');
   const { key, format } = validate(attachmentQuery, request.query, 'query');
   const url = await attachmentLink(
-    dependencies(),
+    withMailBucket(dependencies()),
     ticketId,
     request.principal,
     request.headers['x-ticket-token'],

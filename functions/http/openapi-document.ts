@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { contracts, namedSchemas, type ResponseContract, type RouteContract } from './contract';
 import { routes as routeTable, type Route } from './routes';
 

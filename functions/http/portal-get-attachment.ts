@@ -1,6 +1,7 @@
 import { readPortalTicket } from '../app/portal';
 import { linkToAttachment } from '../app/ticket-attachments';
 import { dependencies } from '../shared/dependencies';
+import { withMailBucket } from '../shared/with-buckets';
 import { httpHandler } from '../shared/http-handler';
 import { portalPrincipal } from '../shared/portal-principal';
 import { validate } from '../shared/validation';
@@ -10,7 +11,7 @@ import { attachmentQuery, ticketIdPath } from './schemas';
 export const handler = httpHandler('portal-get-attachment', async (request) => {
   const { ticketId } = validate(ticketIdPath, request.path, 'path');
   const { key, format } = validate(attachmentQuery, request.query, 'query');
-  const deps = dependencies();
+  const deps = withMailBucket(dependencies());
   const ticket = await readPortalTicket(deps, portalPrincipal(request.principal), ticketId);
   const url = await linkToAttachment(deps, { kind: 'customer', ticket }, key);
   if (format === 'json') return { status: 200, body: { url } };

@@ -1,6 +1,7 @@
 import { requestSignIn, SIGN_IN_LIMIT_ADDRESS, SIGN_IN_LIMIT_CLIENT } from '../app/portal';
 import { integer } from '../shared/config';
 import { dependencies } from '../shared/dependencies';
+import { withOutbox } from '../shared/with-outbox';
 import { httpHandler } from '../shared/http-handler';
 import { validate } from '../shared/validation';
 import { portalSignInBody } from './schemas';
@@ -12,7 +13,7 @@ import { portalSignInBody } from './schemas';
 export const handler = httpHandler('portal-sign-in', async (request) => {
   const { email, locale } = validate(portalSignInBody, request.body ?? {}, 'body');
   await requestSignIn(
-    { ...dependencies(), limits: signInLimits() },
+    { ...withOutbox(dependencies()), limits: signInLimits() },
     { email, locale, client: request.clientAddress ?? 'unknown' },
   );
   return {

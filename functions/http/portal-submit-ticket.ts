@@ -1,5 +1,7 @@
 import { submitPortalTicket } from '../app/portal';
 import { dependencies } from '../shared/dependencies';
+import { withOutbox } from '../shared/with-outbox';
+import { withAccessTokens } from '../shared/with-access-tokens';
 import { httpHandler } from '../shared/http-handler';
 import { portalPrincipal } from '../shared/portal-principal';
 import { validate } from '../shared/validation';
@@ -12,7 +14,7 @@ export const handler = httpHandler('portal-submit-ticket', async (request) => {
   const idempotencyKey =
     key === undefined ? undefined : validate(idempotencyKeyHeader, key, 'header');
   const { ticket, replayed } = await submitPortalTicket(
-    dependencies(),
+    withAccessTokens(withOutbox(dependencies())),
     portalPrincipal(request.principal),
     {
       subject: input.subject,

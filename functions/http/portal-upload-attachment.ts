@@ -1,6 +1,7 @@
 import { readPortalTicket } from '../app/portal';
 import { storeAttachment } from '../app/ticket-attachments';
 import { dependencies } from '../shared/dependencies';
+import { withMailBucket } from '../shared/with-buckets';
 import { httpHandler } from '../shared/http-handler';
 import { portalPrincipal } from '../shared/portal-principal';
 import { validate } from '../shared/validation';
@@ -10,7 +11,7 @@ import { attachmentUpload, ticketIdPath } from './schemas';
 export const handler = httpHandler('portal-upload-attachment', async (request) => {
   const { ticketId } = validate(ticketIdPath, request.path, 'path');
   const file = validate(attachmentUpload, request.body ?? {}, 'body');
-  const deps = dependencies();
+  const deps = withMailBucket(dependencies());
   const ticket = await readPortalTicket(deps, portalPrincipal(request.principal), ticketId);
   const attachment = await storeAttachment(deps, ticket, {
     filename: file.filename,

@@ -1,5 +1,6 @@
 import { postMessage } from '../app/post-message';
 import { dependencies } from '../shared/dependencies';
+import { withOutbox } from '../shared/with-outbox';
 import { httpHandler } from '../shared/http-handler';
 import { validate } from '../shared/validation';
 import { newMessage, ticketIdPath } from './schemas';
@@ -10,7 +11,7 @@ export const handler = httpHandler('post-message', async (request) => {
   const { ticketId } = validate(ticketIdPath, request.path, 'path');
   const input = validate(newMessage, request.body ?? {}, 'body');
   const { message, ticket } = await postMessage(
-    dependencies(),
+    withOutbox(dependencies()),
     ticketId,
     request.principal,
     request.headers['x-ticket-token'],

@@ -1,5 +1,6 @@
 import { eraseSubject } from '../app/privacy';
 import { dependencies } from '../shared/dependencies';
+import { withMailBucket } from '../shared/with-buckets';
 import { httpHandler } from '../shared/http-handler';
 import { staffName } from '../shared/staff';
 import { validate } from '../shared/validation';
@@ -11,6 +12,10 @@ import { erasureRequest } from './schemas';
  */
 export const handler = httpHandler('privacy-erasure', async (request) => {
   const { email } = validate(erasureRequest, request.body, 'body');
-  const report = await eraseSubject(dependencies(), email, staffName(request.principal));
+  const report = await eraseSubject(
+    withMailBucket(dependencies()),
+    email,
+    staffName(request.principal),
+  );
   return { status: 200, body: report };
 });

@@ -1,5 +1,6 @@
 import { subjectData } from '../app/privacy';
 import { dependencies } from '../shared/dependencies';
+import { withMailBucket } from '../shared/with-buckets';
 import { httpHandler } from '../shared/http-handler';
 import { validate } from '../shared/validation';
 import { subjectQuery } from './schemas';
@@ -11,7 +12,7 @@ import { subjectDocument } from './views';
  */
 export const handler = httpHandler('privacy-subject', async (request) => {
   const { email } = validate(subjectQuery, request.query, 'query');
-  const deps = dependencies();
+  const deps = withMailBucket(dependencies());
   const text = await subjectDocument(email, deps.clock.now(), subjectData(deps, email));
   return {
     status: 200,

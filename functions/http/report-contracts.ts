@@ -1,5 +1,6 @@
 import { contractReport, contractReportChunks, deliverReport } from '../app/sales-reports';
 import { dependencies } from '../shared/dependencies';
+import { withExports } from '../shared/with-buckets';
 import { httpHandler } from '../shared/http-handler';
 import { validate } from '../shared/validation';
 import { reportResult } from './report-result';
@@ -11,7 +12,7 @@ import { contractReportQuery } from './schemas';
  */
 export const handler = httpHandler('report-contracts', async (request) => {
   const { month, format } = validate(contractReportQuery, request.query, 'query');
-  const deps = dependencies();
+  const deps = withExports(dependencies());
   const report = await contractReport(deps, month);
   return reportResult(
     await deliverReport(

@@ -1,5 +1,6 @@
 import { deliverReport, upsellReport, upsellReportChunks } from '../app/sales-reports';
 import { dependencies } from '../shared/dependencies';
+import { withExports } from '../shared/with-buckets';
 import { httpHandler } from '../shared/http-handler';
 import { validate } from '../shared/validation';
 import { reportResult } from './report-result';
@@ -11,7 +12,7 @@ import { upsellReportQuery } from './schemas';
  */
 export const handler = httpHandler('report-upsell', async (request) => {
   const { months, format } = validate(upsellReportQuery, request.query, 'query');
-  const deps = dependencies();
+  const deps = withExports(dependencies());
   const report = await upsellReport(deps, months);
   const last = report.months[report.months.length - 1] ?? '';
   return reportResult(

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { EXPORT_COLUMNS } from '../domain/billing-export';
 import { HISTORY_ACTIONS } from '../domain/history';
 import { UNITS } from '../domain/price-list';

@@ -54,6 +54,12 @@ export interface Route {
   form?: boolean;
   /** Stricter throttling than the API's default, per second. */
   throttle?: { rateLimit: number; burstLimit: number };
+  /**
+   * Requests one client address may make in 5 minutes, counted by the web ACL in front of
+   * CloudFront (lib/edge-protection.ts); more are refused there with `429`, so one client
+   * cannot use up the route's shared `throttle` for everyone. @default no limit per client
+   */
+  clientLimit?: number;
   summary: string;
 }
 
@@ -87,6 +93,7 @@ export const routes: readonly Route[] = [
     outbox: true,
     form: true,
     throttle: { rateLimit: 10, burstLimit: 20 },
+    clientLimit: 100,
     summary: 'Submit a ticket (web form, also without JavaScript)',
   },
   {
@@ -177,6 +184,7 @@ export const routes: readonly Route[] = [
     groups: [],
     table: 'none',
     throttle: { rateLimit: 10, burstLimit: 20 },
+    clientLimit: 100,
     summary:
       "The acknowledgement's confirm link (?code=): a page whose button posts the code; changes nothing",
   },
@@ -189,6 +197,7 @@ export const routes: readonly Route[] = [
     table: 'readwrite',
     form: true,
     throttle: { rateLimit: 10, burstLimit: 20 },
+    clientLimit: 100,
     summary:
       "Confirm the requester's address with the code from the acknowledgement ({code}): marks it verified",
   },
@@ -203,6 +212,7 @@ export const routes: readonly Route[] = [
     tableWrites: ['tickets', 'ticketNumbers', 'voicemailIdempotency'],
     outbox: true,
     throttle: { rateLimit: 5, burstLimit: 10 },
+    clientLimit: 1000,
     summary: 'The hotline reports a voicemail (signed with the shared secret)',
   },
   {
@@ -296,6 +306,7 @@ export const routes: readonly Route[] = [
     table: 'readwrite',
     outbox: true,
     throttle: { rateLimit: 5, burstLimit: 10 },
+    clientLimit: 50,
     summary: 'Ask for a sign-in link to the customer portal (always 202)',
   },
   {
@@ -306,6 +317,7 @@ export const routes: readonly Route[] = [
     groups: [],
     table: 'readwrite',
     throttle: { rateLimit: 5, burstLimit: 10 },
+    clientLimit: 50,
     summary: "Trade the sign-in link's one-time code for a portal session (8 hours)",
   },
   {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { isCalendarDay } from '../domain/calendar';
 import { normalizeDomain, normalizeEmail } from '../domain/customer';
 import { PORTAL_STATUS_FILTERS } from '../domain/portal';

@@ -1,5 +1,7 @@
 import { publicIdempotencyKey, submitTicket } from '../app/submit-ticket';
 import { dependencies } from '../shared/dependencies';
+import { withOutbox } from '../shared/with-outbox';
+import { withAccessTokens } from '../shared/with-access-tokens';
 import { httpHandler } from '../shared/http-handler';
 import { validate } from '../shared/validation';
 import { PAGE_HEADERS, ticketReceiptPage } from './form-pages';
@@ -12,7 +14,7 @@ export const handler = httpHandler('submit-ticket', async (request) => {
   const idempotencyKey =
     key === undefined ? undefined : validate(idempotencyKeyHeader, key, 'header');
   const { ticket, accessToken, replayed } = await submitTicket(
-    dependencies(),
+    withAccessTokens(withOutbox(dependencies())),
     { ...form, channel: 'web' },
     idempotencyKey === undefined ? undefined : publicIdempotencyKey(idempotencyKey),
     request.clientAddress ? { clientAddress: request.clientAddress } : {},

@@ -2,6 +2,8 @@ import { takeVoicemail } from '../app/take-voicemail';
 import { UnauthorizedError } from '../domain/errors';
 import { checkSignature } from '../domain/request-signature';
 import { dependencies } from '../shared/dependencies';
+import { withOutbox } from '../shared/with-outbox';
+import { withAccessTokens } from '../shared/with-access-tokens';
 import { httpHandler } from '../shared/http-handler';
 import { secret } from '../shared/secrets';
 import { validate } from '../shared/validation';
@@ -19,7 +21,7 @@ const REFUSALS = {
  * ticket it made, with 200.
  */
 export const handler = httpHandler('take-voicemail', async (request) => {
-  const deps = dependencies();
+  const deps = withAccessTokens(withOutbox(dependencies()));
   const signature = request.headers['x-servicedesk-signature'];
   const check = checkSignature(
     await secret('VOICEMAIL_SECRET'),

@@ -1,5 +1,6 @@
 import { updateTicket } from '../app/change-ticket';
 import { dependencies } from '../shared/dependencies';
+import { withOutbox } from '../shared/with-outbox';
 import { httpHandler } from '../shared/http-handler';
 import { isAdmin, staffName } from '../shared/staff';
 import { validate } from '../shared/validation';
@@ -14,7 +15,7 @@ export const handler = httpHandler('update-ticket', async (request) => {
   const { ticketId } = validate(ticketIdPath, request.path, 'path');
   const change = validate(ticketChange, request.body ?? {}, 'body');
   const ticket = await updateTicket(
-    dependencies(),
+    withOutbox(dependencies()),
     ticketId,
     staffName(request.principal),
     change,

@@ -1,5 +1,6 @@
 import { uploadAttachment } from '../app/ticket-attachments';
 import { dependencies } from '../shared/dependencies';
+import { withMailBucket } from '../shared/with-buckets';
 import { httpHandler } from '../shared/http-handler';
 import { validate } from '../shared/validation';
 import { attachmentUpload, ticketIdPath } from './schemas';
@@ -9,7 +10,7 @@ export const handler = httpHandler('upload-attachment', async (request) => {
   const { ticketId } = validate(ticketIdPath, request.path, 'path');
   const file = validate(attachmentUpload, request.body ?? {}, 'body');
   const attachment = await uploadAttachment(
-    dependencies(),
+    withMailBucket(dependencies()),
     ticketId,
     request.principal,
     request.headers['x-ticket-token'],

@@ -2,6 +2,7 @@ import { runRetention, type RetentionReport } from '../app/retention';
 import { DEFAULT_BILLING_RETENTION_YEARS, DEFAULT_RETENTION_MONTHS } from '../domain/privacy';
 import { integer } from '../shared/config';
 import { dependencies } from '../shared/dependencies';
+import { withMailBucket } from '../shared/with-buckets';
 import { log } from '../shared/log';
 
 /**
@@ -14,7 +15,7 @@ export async function handler(): Promise<
     tickets: number;
   }
 > {
-  const report = await runRetention(dependencies(), {
+  const report = await runRetention(withMailBucket(dependencies()), {
     retentionMonths: positive('RETENTION_MONTHS', DEFAULT_RETENTION_MONTHS),
     billingRetentionYears: positive('BILLING_RETENTION_YEARS', DEFAULT_BILLING_RETENTION_YEARS),
   });

@@ -1,6 +1,7 @@
 import { escalateServiceLevels } from '../app/escalate-service-levels';
 import { dependencies } from '../shared/dependencies';
 import { jobHandler } from '../shared/job-handler';
+import { withOutbox } from '../shared/with-outbox';
 import { log } from '../shared/log';
 import { recordMetric } from '../shared/metrics';
 
@@ -12,7 +13,7 @@ import { recordMetric } from '../shared/metrics';
 export const handler = jobHandler(
   'escalate-service-levels',
   async (): Promise<{ looked: number; escalated: number }> => {
-    const run = await escalateServiceLevels(dependencies());
+    const run = await escalateServiceLevels(withOutbox(dependencies()));
     const { firstResponseBreach, resolutionBreach } = run.escalated;
     const breaches = firstResponseBreach + resolutionBreach;
     const escalated = Object.values(run.escalated).reduce((a, b) => a + b, 0);

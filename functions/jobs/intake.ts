@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { intakeMail } from '../app/intake-mail';
 import { parseMime } from '../adapters/mime-parser';
 import { admissionOf, type MailVerdicts, verdictStatus } from '../domain/mail/sender-trust';
@@ -6,6 +6,9 @@ import { dependencies } from '../shared/dependencies';
 import { ignoredMailReason } from '../domain/metric-names';
 import { correlate, log } from '../shared/log';
 import { recordMetric } from '../shared/metrics';
+import { withOutbox } from '../shared/with-outbox';
+import { withAccessTokens } from '../shared/with-access-tokens';
+import { withMailBucket } from '../shared/with-buckets';
 import { queueHandler } from '../shared/queue-handler';
 
 const verdict = z.object({ status: z.string() }).optional();
@@ -62,7 +65,7 @@ export const handler = queueHandler('intake', async (record) => {
     });
     return;
   }
-  const deps = dependencies();
+  const deps = withMailBucket(withAccessTokens(withOutbox(dependencies())));
   const { bucketName, objectKey } = receipt.action;
   const raw = await deps.mailBucket.read(bucketName, objectKey);
   const outcome = await intakeMail(deps, await parseMime(raw), {

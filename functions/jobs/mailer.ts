@@ -1,10 +1,12 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { deliverMail } from '../app/deliver-mail';
 import type { MailerDeps } from '../app/mail-ports';
 import type { OutboxEvent } from '../domain/mail/outbox-event';
 import { ESCALATION_STAGES } from '../domain/service-levels/sla-clock';
 import { dependencies } from '../shared/dependencies';
 import { correlate, log } from '../shared/log';
+import { withMailSender } from '../shared/with-mail-sender';
+import { withAccessTokens } from '../shared/with-access-tokens';
 import { queueHandler } from '../shared/queue-handler';
 
 const ticketId = z.string().regex(/^T-\d+$/);
@@ -67,7 +69,7 @@ export const handler = queueHandler(
   async (record) => {
     const parsed = eventSchema.parse(JSON.parse(record.body));
     correlate('ticketId' in parsed ? parsed.ticketId : parsed.eventId);
-    const all = dependencies();
+    const all = withAccessTokens(withMailSender(dependencies()));
     let deps: MailerDeps = all;
     let event: OutboxEvent;
     if ('accessToken' in parsed) {

@@ -1,6 +1,8 @@
 import { runMonthlyExport } from '../app/monthly-export';
 import { dependencies } from '../shared/dependencies';
 import { jobHandler } from '../shared/job-handler';
+import { withOutbox } from '../shared/with-outbox';
+import { withExports } from '../shared/with-buckets';
 import { log } from '../shared/log';
 
 /**
@@ -10,7 +12,7 @@ import { log } from '../shared/log';
 export const handler = jobHandler('monthly-export', async (event?: { month?: string }) => {
   const month =
     event?.month && /^\d{4}-(0[1-9]|1[0-2])$/.test(event.month) ? event.month : undefined;
-  const result = await runMonthlyExport(dependencies(), month);
+  const result = await runMonthlyExport(withExports(withOutbox(dependencies())), month);
   log('INFO', 'monthly export written', { ...result });
   return result;
 });

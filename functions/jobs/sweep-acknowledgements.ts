@@ -2,6 +2,7 @@ import { sweepAcknowledgements, type SweepResult } from '../app/sweep-acknowledg
 import { integer } from '../shared/config';
 import { dependencies } from '../shared/dependencies';
 import { jobHandler } from '../shared/job-handler';
+import { withOutbox } from '../shared/with-outbox';
 import { log } from '../shared/log';
 
 /**
@@ -10,7 +11,7 @@ import { log } from '../shared/log';
  * 30) leaves tickets younger than that to the request that is storing them.
  */
 export const handler = jobHandler('sweep-acknowledgements', async (): Promise<SweepResult> => {
-  const result = await sweepAcknowledgements(dependencies(), {
+  const result = await sweepAcknowledgements(withOutbox(dependencies()), {
     graceSeconds: integer('ACK_SWEEP_GRACE_SECONDS', 30),
   });
   if (result.queued > 0 || result.failed > 0) {

@@ -1,7 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { S3Client } from '@aws-sdk/client-s3';
-import { SESv2Client } from '@aws-sdk/client-sesv2';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import { ClaimCandidates } from '../app/claim-candidates';
 import type { ExportStore } from '../app/export-ports';
 import type { IntakeDeps } from '../app/intake-mail';
@@ -19,6 +16,7 @@ import type { AllowanceUsage } from '../app/portal';
 import type { MailFiles, PersonalData } from '../app/privacy';
 import type { PortalMailDeps, PortalSessions, PortalSignIns } from '../app/portal-ports';
 import { DynamoPortalStore } from '../adapters/portal-store';
+import type { S3MailBucket } from '../adapters/s3-mail-bucket';
 import { DynamoCustomerRepository } from '../adapters/customer-repository';
 import { createDocumentClient } from '../adapters/dynamodb';
 import { DynamoIdempotencyStore } from '../adapters/idempotency-store';
@@ -27,10 +25,6 @@ import { DynamoMessageRepository } from '../adapters/message-repository';
 import { DynamoTicketHistory } from '../adapters/history-reader';
 import { DynamoPersonalData } from '../adapters/personal-data';
 import { DynamoRateLimiter } from '../adapters/rate-limiter';
-import { S3ExportStore } from '../adapters/s3-export-store';
-import { S3MailBucket } from '../adapters/s3-mail-bucket';
-import { SesMailSender } from '../adapters/ses-mail-sender';
-import { SqsOutbox } from '../adapters/sqs-outbox';
 import { DynamoTicketNumbers } from '../adapters/ticket-number-allocator';
 import { DynamoTicketRepository } from '../adapters/ticket-repository';
 import { DynamoQueueCounters } from '../adapters/queue-counters';
@@ -43,57 +37,69 @@ import {
 import { DynamoPriceListStore } from '../adapters/price-list-store';
 import { DynamoReferenceContractStore } from '../adapters/reference-contract-store';
 import { DynamoServiceLevelPlans } from '../adapters/service-level-store';
-import { SecretAccessTokens } from '../adapters/access-tokens';
 import { DEFAULT_ACKNOWLEDGEMENT_LIMITS } from '../domain/mail/mail-policy';
 import { integer, optional, required } from './config';
-import { instrumented } from './instrumentation';
 import { powertoolsMetrics } from './metrics';
-import { secret } from './secrets';
 
-export type Dependencies = TicketDeps &
+/**
+ * The parts built on AWS clients other than DynamoDB's, each added by a module of its own
+ * (`functions/shared/with-*.ts`) so that a function bundles only the clients it uses.
+ */
+export type ClientPart =
+  'outbox' | 'sender' | 'accessTokens' | 'mailBucket' | 'exports' | 'attachments' | 'mailFiles';
+
+/**
+ * Everything but the {@link ClientPart}s: the table's repositories, the clock, ids and the
+ * mail settings. What a DynamoDB-only function gets from {@link dependencies}.
+ */
+export type TableDependencies = Omit<
+  TicketDeps & MailerDeps & IntakeDeps & RecordWorkDeps,
+  ClientPart
+> & {
+  /** The queue heads this instance read last, shared by its claims. */
+  claimCandidates: ClaimCandidates;
+  /** The portal's reads of tickets (the same repository as `tickets`). */
+  portalTickets: PortalTickets;
+  signIns: PortalSignIns;
+  sessions: PortalSessions;
+  portal: PortalMailDeps;
+  allowanceUsage: AllowanceUsage;
+  referenceContracts: ReferenceContractStore;
+  /** Counts of waiting tickets per queue bucket and the claim tally. */
+  queueCounters: DynamoQueueCounters;
+  /** The queue measured for the dashboard (the same repository as `tickets`). */
+  queueStatistics: QueueStatistics;
+  /** Tickets' histories (SPEC §13). */
+  history: TicketHistory;
+  /** The writes of erasures and retention (SPEC §13). */
+  personalData: PersonalData;
+};
+
+/** Every part: what the local stack, `bin/export.ts` and the tests compose (`all-dependencies.ts`). */
+export type Dependencies = TableDependencies &
+  TicketDeps &
   MailerDeps &
-  IntakeDeps &
-  RecordWorkDeps & {
+  IntakeDeps & {
     /** The mail bucket: raw received mail, attachments, quarantine. */
     mailBucket: S3MailBucket;
     exports: ExportStore;
-    /** The queue heads this instance read last, shared by its claims. */
-    claimCandidates: ClaimCandidates;
-    /** Counts of waiting tickets per queue bucket and the claim tally. */
-    queueCounters: DynamoQueueCounters;
-    /** The portal's reads of tickets (the same repository as `tickets`). */
-    portalTickets: PortalTickets;
-    signIns: PortalSignIns;
-    sessions: PortalSessions;
-    portal: PortalMailDeps;
-    allowanceUsage: AllowanceUsage;
-    /** The queue measured for the dashboard (the same repository as `tickets`). */
-    queueStatistics: QueueStatistics;
-    referenceContracts: ReferenceContractStore;
-    /** Tickets' histories (SPEC §13). */
-    history: TicketHistory;
-    /** The writes of erasures and retention (SPEC §13). */
-    personalData: PersonalData;
     /** The mail bucket's files, which erasures and retention delete. */
     mailFiles: MailFiles;
   };
 
 /**
- * The composition root: AWS clients and repositories, built once per cold start (or once
- * per local process) from configuration. Each part is built on first use, so a function
- * is only asked for the configuration of what it really uses (a queue-reading function
- * has no outbox). `*_ENDPOINT` variables point the clients at the local stand-ins.
+ * The composition root of the table's parts, built once per cold start (or once per local
+ * process) from configuration. Each part is built on first use, so a function is only asked
+ * for the configuration of what it really uses. Parts on other AWS clients are added with
+ * {@link addPart} by the `with-*.ts` modules: a module importing the SQS, SES, S3 or Secrets
+ * Manager client here would put it in every function's bundle. `DYNAMODB_ENDPOINT` points
+ * the client at the local stand-in.
  */
-export function createDependencies(): Dependencies {
+export function createDependencies(): TableDependencies {
   const clock: Clock = { now: () => new Date() };
-  const region = () => optional('AWS_REGION') ?? 'eu-central-1';
   const table = once(() => {
     const endpoint = optional('DYNAMODB_ENDPOINT');
     return { db: createDocumentClient(endpoint ? { endpoint } : {}), name: required('TABLE_NAME') };
-  });
-  const s3 = once(() => {
-    const endpoint = optional('S3_ENDPOINT');
-    return instrumented(new S3Client(endpoint ? { endpoint, forcePathStyle: true } : {}));
   });
   const parts = {
     tickets: () =>
@@ -112,7 +118,6 @@ export function createDependencies(): Dependencies {
     messages: () => new DynamoMessageRepository(table().db, table().name),
     history: () => new DynamoTicketHistory(table().db, table().name),
     personalData: () => new DynamoPersonalData(table().db, table().name),
-    mailFiles: () => deps.mailBucket,
     workEntries: () => new DynamoWorkEntryRepository(table().db, table().name),
     allowances: () => new DynamoAllowances(table().db, table().name, clock),
     priceLists: () => new DynamoPriceListStore(table().db, table().name, clock),
@@ -132,54 +137,43 @@ export function createDependencies(): Dependencies {
     allowanceUsage: () => deps.allowances as DynamoAllowances,
     verifiedAddresses: () => new DynamoVerifiedAddresses(table().db, table().name),
     confirmations: () => new DynamoAddressConfirmations(table().db, table().name, clock),
-    outbox: () => {
-      const endpoint = optional('SQS_ENDPOINT');
-      return new SqsOutbox(
-        instrumented(new SQSClient(endpoint ? { endpoint } : {})),
-        required('OUTBOX_QUEUE_URL'),
-      );
-    },
-    sender: () => {
-      const endpoint = optional('SES_ENDPOINT');
-      return new SesMailSender(
-        // Adaptive retries: the client slows its own sending when SES throttles it.
-        instrumented(
-          new SESv2Client({
-            ...(endpoint ? { endpoint } : {}),
-            retryMode: 'adaptive',
-            maxAttempts: 5,
-          }),
-        ),
-        region(),
-        mailSettings().supportName,
-      );
-    },
     settings: () => mailSettings(),
-    accessTokens: () => new SecretAccessTokens(() => secret('ACCESS_TOKEN_SECRET')),
-    mailBucket: () => new S3MailBucket(s3(), required('MAIL_BUCKET')),
-    exports: () => new S3ExportStore(s3(), required('EXPORT_BUCKET')),
-    attachments: () => deps.mailBucket,
   };
-  const built = new Map<string, unknown>();
   const deps = {
     clock,
     newMessageIdLocalPart: () => randomBytes(16).toString('hex'),
     newId: timeOrderedId,
     metrics: powertoolsMetrics,
-  } as Dependencies;
-  for (const [name, build] of Object.entries(parts)) {
-    Object.defineProperty(deps, name, {
-      enumerable: true,
-      get: () => {
-        if (!built.has(name)) built.set(name, build());
-        return built.get(name);
-      },
-    });
-  }
+  } as TableDependencies;
+  for (const [name, build] of Object.entries(parts)) addPart(deps, name, build as () => unknown);
   return deps;
 }
 
-const mailSettings = once(() => {
+/**
+ * Adds a part to `deps`, built on first use, and returns `deps` typed with it. Adding a
+ * part `deps` already has keeps the first (a process adds each part from one module only,
+ * so both would be the same).
+ */
+export function addPart<T extends object, K extends string, V>(
+  deps: T,
+  name: K,
+  build: () => V,
+): T & Record<K, V> {
+  if (!Object.prototype.hasOwnProperty.call(deps, name)) {
+    let built: { value: V } | undefined;
+    Object.defineProperty(deps, name, {
+      enumerable: true,
+      get: () => (built ??= { value: build() }).value,
+    });
+  }
+  return deps as T & Record<K, V>;
+}
+
+/** The AWS region the functions run in (the local stack's default when unset). */
+export const region = (): string => optional('AWS_REGION') ?? 'eu-central-1';
+
+/** The mail settings from configuration (shared with the mail sender). */
+export const mailSettings = once(() => {
   const supportDomain = required('SUPPORT_ADDRESS').split('@')[1] ?? 'servicedesk.invalid';
   // Not the support address itself: mail to it would come back in as a ticket.
   const agentTeamAddress = optional('AGENT_TEAM_ADDRESS') ?? `agents@${supportDomain}`;
@@ -214,15 +208,19 @@ function timeOrderedId(): string {
   return `${Date.now().toString(36).padStart(9, '0')}${randomBytes(6).toString('hex')}`;
 }
 
-function once<T>(build: () => T): () => T {
+/** `build`, called once, on first use. */
+export function once<T>(build: () => T): () => T {
   let value: { v: T } | undefined;
   return () => (value ??= { v: build() }).v;
 }
 
-let shared: Dependencies | undefined;
+let shared: TableDependencies | undefined;
 
-/** The dependencies of this process, created on first use. */
-export function dependencies(): Dependencies {
+/**
+ * The table's parts of this process, created on first use; the `with-*.ts` modules add the
+ * other parts to this same object.
+ */
+export function dependencies(): TableDependencies {
   shared ??= createDependencies();
   return shared;
 }

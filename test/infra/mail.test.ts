@@ -37,12 +37,13 @@ describe('the outbox queues (stateful)', () => {
     );
   });
 
-  it('are the outbox and its dead-letter queue, beside the intake queues', () => {
+  it('are the outbox and its dead-letter queue, beside the intake queues and the failed job runs', () => {
     expect(Object.keys(resourcesOfType(template, 'AWS::SQS::Queue')).sort()).toEqual([
       expect.stringMatching(/^DataIntakeDeadLetterQueue/),
       expect.stringMatching(/^DataIntakeQueue/),
       deadLetterId,
       queueId,
+      expect.stringMatching(/^JobsFailedRuns/),
     ]);
   });
 
@@ -190,17 +191,15 @@ describe('the mailer', () => {
     expect(environmentOf(template, mailerId).TABLE_NAME).toEqual({ Ref: 'DataTableFDBAD0F2' });
   });
 
-  it('may send mail as the SES identity of the support domain, and nothing else', () => {
+  it('may send mail as the SES identity of the support domain with its configuration set, and nothing else', () => {
     const [identityId] = onlyResource(template, 'AWS::SES::EmailIdentity', 'DataMailIdentity');
+    const [setId] = onlyResource(template, 'AWS::SES::ConfigurationSet', 'MailerConfigurationSet');
     const sesStatements = statementsOfFunction(template, mailerId).filter((s) =>
       actionsOf(s).some((a) => a.startsWith('ses:')),
     );
-    expect(sesStatements).toHaveLength(1);
-    const [statement] = sesStatements;
-    expect([statement?.Action].flat().sort()).toEqual([...SES_SEND_ACTIONS].sort());
-    expect(statement?.Resource).not.toBe('*');
-    expect(JSON.stringify(statement?.Resource)).not.toContain('*');
-    expect(statement?.Resource).toEqual({
+    // SES authorizes a send on the identity and on the configuration set it names (one
+    // statement or two, as CDK merges them).
+    const arn = (kind: string, id: string) => ({
       'Fn::Join': [
         '',
         [
@@ -210,11 +209,20 @@ describe('the mailer', () => {
           { Ref: 'AWS::Region' },
           ':',
           { Ref: 'AWS::AccountId' },
-          ':identity/',
-          { Ref: identityId },
+          `:${kind}/`,
+          { Ref: id },
         ],
       ],
     });
+    for (const statement of sesStatements) {
+      expect([statement.Action].flat().sort()).toEqual([...SES_SEND_ACTIONS].sort());
+      expect(JSON.stringify(statement.Resource)).not.toContain('*');
+    }
+    const resources = sesStatements.flatMap((s) => [s.Resource].flat());
+    expect(resources).toHaveLength(2);
+    expect(resources).toEqual(
+      expect.arrayContaining([arn('identity', identityId), arn('configuration-set', setId)]),
+    );
   });
 
   it("is configured from the context's mail settings", () => {

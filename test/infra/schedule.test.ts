@@ -19,6 +19,16 @@ beforeAll(() => {
   template = serviceDeskTemplate();
 });
 
+/** The scheduled jobs' failed-runs queue (their on-failure destination). */
+const failedRunsId = (): string => onlyResource(template, 'AWS::SQS::Queue', 'JobsFailedRuns')[0];
+
+/** What Lambda's on-failure destination grants a job: sending to the failed-runs queue only. */
+const failedRunGrant = () =>
+  expect.objectContaining({
+    Action: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'],
+    Resource: { 'Fn::GetAtt': [failedRunsId(), 'Arn'] },
+  }) as unknown;
+
 /** The schedule whose target is the function with this logical id prefix. */
 function scheduleOf(functionPrefix: string): { schedule: CfnResource; functionId: string } {
   const found = Object.values(resourcesOfType(template, 'AWS::Scheduler::Schedule')).flatMap(
@@ -62,6 +72,12 @@ describe('the schedules', () => {
                 { 'Fn::Join': ['', [{ 'Fn::GetAtt': [functionId, 'Arn'] }, ':*']] },
               ],
             },
+            // The schedule's dead-letter queue: a run it could not invoke is kept there.
+            {
+              Effect: 'Allow',
+              Action: 'sqs:SendMessage',
+              Resource: { 'Fn::GetAtt': [failedRunsId(), 'Arn'] },
+            },
           ],
         },
       });
@@ -96,7 +112,7 @@ describe('the acknowledgement sweeper', () => {
     ).toMatchObject({ Timeout: 60 });
   });
 
-  it('reads the pending index and writes the table, and queues acknowledgements on the outbox only', () => {
+  it('reads the pending index and writes the table, queues acknowledgements on the outbox and reports failed runs, nothing else', () => {
     const { functionId } = scheduleOf('JobsSweepAcknowledgementsFunction');
     const statements = statementsOfFunction(template, functionId);
     expect(statements.flatMap(actionsOf)).toEqual(
@@ -109,6 +125,7 @@ describe('the acknowledgement sweeper', () => {
     expect(
       statements.filter((s) => actionsOf(s).some((action) => action.startsWith('sqs:'))),
     ).toEqual([
+      failedRunGrant(),
       expect.objectContaining({
         Action: 'sqs:SendMessage',
         Resource: { 'Fn::GetAtt': [queueId, 'Arn'] },
@@ -223,6 +240,7 @@ describe('the monthly export', () => {
       actionsOf(s).some((action) => action.startsWith('sqs:')),
     );
     expect(sqsStatements).toEqual([
+      failedRunGrant(),
       expect.objectContaining({
         Action: 'sqs:SendMessage',
         Resource: { 'Fn::GetAtt': [queueId, 'Arn'] },

@@ -10,7 +10,7 @@ import { createTransport, type Transporter } from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_CREDENTIALS } from '../../bin/local/dynamodb';
 import { runRetention } from '../../functions/app/retention';
-import { createDependencies } from '../../functions/shared/dependencies';
+import { createDependencies } from '../../functions/shared/all-dependencies';
 import { TestStack } from './harness';
 
 const SUPPORT = 'support@servicedesk.test';

@@ -3,7 +3,7 @@ import {
   escalateServiceLevels,
   type EscalationDeps,
 } from '../../functions/app/escalate-service-levels';
-import { createDependencies } from '../../functions/shared/dependencies';
+import { createDependencies } from '../../functions/shared/all-dependencies';
 import { OPEN_CONTRACT, TestStack, type SentMailInStore } from './harness';
 
 const WHOLE_DAY = [['00:00', '24:00']];
