@@ -1,4 +1,4 @@
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, NestedStack, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { AlarmNotifications } from './alarm-notifications';
 import { ORIGIN_VERIFY_HEADER, OriginVerification, webAclArnOf } from './edge-protection';
@@ -123,7 +123,9 @@ export class ServiceDeskStack extends Stack {
         variable: ACCESS_TOKEN_SECRET_VARIABLE,
       });
     }
-    this.jobs = new ScheduledJobs(this, 'Jobs', {
+    // The jobs live in a nested stack: with a function, role and alarm per route the stack
+    // itself would pass CloudFormation's 500 resources per template.
+    this.jobs = new ScheduledJobs(new NestedStack(this, 'JobsStack'), 'Jobs', {
       table: this.data.table,
       outbox: this.data.outbox.queue,
       exportBucket: this.data.exportBucket,
