@@ -1,4 +1,4 @@
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Names, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -440,7 +440,13 @@ export class ServiceDeskFunction extends nodejs.NodejsFunction {
   ): void {
     const cfnBucket = bucket.node.defaultChild;
     if (!this.role || !(cfnBucket instanceof s3.CfnBucket)) return;
-    const bucketLogicalId = Stack.of(cfnBucket).getLogicalId(cfnBucket);
+    // A role in a nested stack (the scheduled jobs) gets the bucket's ARN as a parameter that
+    // CDK names "reference-to-<unique id of the bucket>Arn" (aws-cdk-lib core/private/refs),
+    // so the finding names that parameter, not the bucket's own attribute.
+    const bucketArn =
+      Stack.of(this.role) === Stack.of(cfnBucket)
+        ? `<${Stack.of(cfnBucket).getLogicalId(cfnBucket)}.Arn>`
+        : `<referenceto${Names.nodeUniqueId(cfnBucket.node)}Arn>`;
     for (const pattern of new Set([...patterns.read, ...patterns.write, ...patterns.delete])) {
       if (!pattern.includes('*')) continue;
       const verbs = [
@@ -448,7 +454,7 @@ export class ServiceDeskFunction extends nodejs.NodejsFunction {
         ...(patterns.write.includes(pattern) ? ['write'] : []),
       ].join(' and ');
       Validations.of(this.role).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::<${bucketLogicalId}.Arn>/${pattern}]`,
+        id: `AwsSolutions-IAM5[Resource::${bucketArn}/${pattern}]`,
         reason:
           `${this.node.id} may ${verbs} the objects matching "${pattern}" in ` +
           `${bucket.node.path} only: their keys (per ticket, mail or export) are made at run ` +

@@ -12,7 +12,12 @@ import {
 } from '../../lib/observability';
 import { POWERTOOLS_ENVIRONMENT } from '../../lib/service-desk-function';
 import { serviceDesk, serviceDeskTemplate } from './synth';
-import { environmentOf, resourcesOfType, type CfnResource } from './template-model';
+import {
+  environmentOf,
+  getAttTargets,
+  resourcesOfType,
+  type CfnResource,
+} from './template-model';
 
 let template: Template;
 let dashboardBody: string;
@@ -148,9 +153,15 @@ describe('the alarms an operator acts on', () => {
   });
 
   it('still has the dead-letter, 5xx and function-error alarms', () => {
-    expect(
-      alarms.filter((a) => a.Properties?.MetricName === 'ApproximateNumberOfMessagesVisible'),
-    ).toHaveLength(2);
+    // One per dead-letter queue: the outbox's, the intake's and the jobs' failed runs.
+    const visible = alarms
+      .filter((a) => a.Properties?.MetricName === 'ApproximateNumberOfMessagesVisible')
+      .flatMap((a) => getAttTargets(a.Properties?.Dimensions));
+    expect(visible.map((id) => id.replace(/[0-9A-F]{8}$/, '')).sort()).toEqual([
+      'DataIntakeDeadLetterQueue',
+      'DataOutboxDeadLetterQueue',
+      'JobsFailedRuns',
+    ]);
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: '5XXError' });
     expect(alarms.filter((a) => a.Properties?.MetricName === 'Errors').length).toBeGreaterThan(20);
   });

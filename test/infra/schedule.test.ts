@@ -1,8 +1,13 @@
-import { Template } from 'aws-cdk-lib/assertions';
+import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EXPORT_PREFIXES, MAIL_PREFIXES } from '../../lib/service-desk-data';
 import { BUCKET_ACTIONS, TABLE_ACTIONS } from '../../lib/service-desk-function';
-import { serviceDesk, serviceDeskTemplate } from './synth';
+import {
+  deploymentTemplate,
+  SERVICE_DESK_NESTED_STACKS,
+  serviceDesk,
+  serviceDeskTemplate,
+} from './synth';
 import {
   actionsOf,
   environmentOf,
@@ -151,9 +156,12 @@ describe('the queue recount', () => {
     expect(statements.flatMap(actionsOf)).toEqual(
       expect.arrayContaining([...TABLE_ACTIONS.readwrite]),
     );
+    // No bucket, no outbox: its only queue is the failed-runs queue it reports a failed run to.
     expect(
-      statements.flatMap(actionsOf).filter((a) => a.startsWith('sqs:') || a.startsWith('s3:')),
-    ).toEqual([]);
+      statements.filter((s) =>
+        actionsOf(s).some((a) => a.startsWith('sqs:') || a.startsWith('s3:')),
+      ),
+    ).toEqual([failedRunGrant()]);
     expect(environmentOf(template, functionId)).toMatchObject({
       TABLE_NAME: { Ref: 'DataTableFDBAD0F2' },
     });
@@ -296,9 +304,15 @@ describe('the queue metrics job', () => {
 
   it('may only read the table (and write nothing else)', () => {
     const { functionId } = scheduleOf('JobsPublishQueueMetricsFunction');
-    const actions = statementsOfFunction(template, functionId).flatMap(actionsOf);
+    const statements = statementsOfFunction(template, functionId);
+    const actions = statements.flatMap(actionsOf);
     expect(actions).toEqual(expect.arrayContaining([...TABLE_ACTIONS.read]));
+    // Its one queue is the failed-runs queue a failed run goes to (Lambda's on-failure).
+    expect(statements.filter((s) => actionsOf(s).some((a) => a.startsWith('sqs:')))).toEqual([
+      failedRunGrant(),
+    ]);
     for (const action of actions) {
+      if (action.startsWith('sqs:')) continue; // the failed-run grant, checked above
       expect(
         action.startsWith('dynamodb:')
           ? TABLE_ACTIONS.read
@@ -344,10 +358,11 @@ describe('the retention job (SPEC §13)', () => {
   });
 
   it('takes RETENTION_MONTHS and BILLING_RETENTION_YEARS from the context, and refuses nonsense', () => {
-    const configured = Template.fromStack(
+    const configured = deploymentTemplate(
       serviceDesk({
         context: { 'servicedesk:retentionMonths': 36, 'servicedesk:billingYears': '11' },
       }).stack,
+      SERVICE_DESK_NESTED_STACKS,
     );
     const [functionId] = Object.keys(resourcesOfType(configured, 'AWS::Lambda::Function')).filter(
       (id) => id.startsWith('JobsApplyRetentionFunction'),
