@@ -1,3 +1,4 @@
+import { NestedStack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ALARM_EMAIL_CONTEXT_KEY } from '../../lib/alarm-notifications';
@@ -20,6 +21,28 @@ describe('alarm notifications', () => {
       const okActions = (alarm.Properties?.OKActions ?? []) as unknown[];
       expect(alarmActions.map(refOf), id).toEqual([topicId]);
       expect(okActions.map(refOf), id).toEqual([topicId]);
+    }
+  });
+
+  it('reaches the alarms in the nested stack of the jobs: each names the topic the parent passes in', () => {
+    const { stack } = serviceDesk();
+    const jobsStack = stack.jobs.node.scope as NestedStack;
+    expect(NestedStack.isNestedStack(jobsStack)).toBe(true);
+    const parent = Template.fromStack(stack);
+    const [topic] = onlyResource(parent, 'AWS::SNS::Topic', 'AlarmsTopic');
+    const [, stackResource] = onlyResource(parent, 'AWS::CloudFormation::Stack', 'JobsStack');
+    const parameters = stackResource.Properties?.Parameters as Record<string, unknown>;
+    const alarms = Object.entries(
+      resourcesOfType(Template.fromStack(jobsStack), 'AWS::CloudWatch::Alarm'),
+    );
+    // A function-error alarm per job and the failed-runs queue's alarm.
+    expect(alarms.length).toBeGreaterThanOrEqual(8);
+    for (const [id, alarm] of alarms) {
+      for (const actions of [alarm.Properties?.AlarmActions, alarm.Properties?.OKActions]) {
+        const names = ((actions ?? []) as unknown[]).map(refOf);
+        expect(names, id).toHaveLength(1);
+        expect(refOf(parameters[names[0] ?? '']), id).toBe(topic);
+      }
     }
   });
 
