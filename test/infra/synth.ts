@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { App, NestedStack, Stack, Validations } from 'aws-cdk-lib';
+import type { Stack } from 'aws-cdk-lib';
+import { App, NestedStack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { addServiceDesk, type ServiceDeskAppOptions } from '../../lib/service-desk-app';
 import type { ServiceDeskStack } from '../../lib/service-desk-stack';
