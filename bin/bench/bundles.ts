@@ -51,6 +51,8 @@ export interface Bundle extends FunctionEntry {
   mapBytes: number;
   /** npm package names in the bundle (`@aws-sdk/client-sqs`, `zod`, …). */
   packages: Set<string>;
+  /** Bytes each npm package adds to the bundle's output (esbuild's `bytesInOutput`). */
+  packageBytes: Map<string, number>;
 }
 
 /** Bundles `entries` (and the baseline, when asked) into `outDir`, one `.mjs` per function. */
@@ -94,9 +96,24 @@ export async function buildBundles(
       bytes: output?.bytes ?? 0,
       mapBytes: map?.bytes ?? 0,
       packages: packagesIn(result.metafile),
+      packageBytes: packageBytesOf(output?.inputs ?? {}),
     });
   }
   return bundles;
+}
+
+/** The npm package of a bundled file's path, if it is in one. */
+function packageOf(path: string): string | undefined {
+  return /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path)?.[1];
+}
+
+function packageBytesOf(inputs: Record<string, { bytesInOutput: number }>): Map<string, number> {
+  const bytes = new Map<string, number>();
+  for (const [path, input] of Object.entries(inputs)) {
+    const name = packageOf(path);
+    if (name) bytes.set(name, (bytes.get(name) ?? 0) + input.bytesInOutput);
+  }
+  return bytes;
 }
 
 function packagesIn(metafile: Metafile): Set<string> {
