@@ -12,12 +12,7 @@ import {
 } from '../../lib/observability';
 import { POWERTOOLS_ENVIRONMENT } from '../../lib/service-desk-function';
 import { serviceDesk, serviceDeskTemplate } from './synth';
-import {
-  environmentOf,
-  getAttTargets,
-  resourcesOfType,
-  type CfnResource,
-} from './template-model';
+import { environmentOf, getAttTargets, resourcesOfType, type CfnResource } from './template-model';
 
 let template: Template;
 let dashboardBody: string;
