@@ -241,6 +241,28 @@ describe('customer portal', () => {
     expect(me.json).toMatchObject({ ownTicketsOnly: true, customer: { id: 'acme' } });
   });
 
+  it('gives a +tag alias of an "own tickets only" contact the same scope: own tickets, no contract', async () => {
+    const alias = await signIn('solo+x@acme.example');
+    expect(await listIds(alias)).toEqual([tickets.solo]);
+    for (const id of [tickets.anna, tickets.ida]) {
+      expect((await api.request('GET', `/portal/tickets/${id}`, { token: alias })).status).toBe(
+        404,
+      );
+    }
+    expect(
+      (await api.request('GET', `/portal/tickets/${tickets.solo}`, { token: alias })).status,
+    ).toBe(200);
+    expect((await api.request('GET', '/portal/contract', { token: alias })).status).toBe(404);
+    const me = await api.request('GET', '/portal/me', { token: alias });
+    expect(me.json).toMatchObject({ ownTicketsOnly: true, customer: { id: 'acme' } });
+    // A tagged address of a colleague with the whole view keeps the whole view.
+    expect(await listIds(await signIn('anna+y@acme.example'))).toEqual([
+      tickets.solo,
+      tickets.ida,
+      tickets.anna,
+    ]);
+  });
+
   it('shows a requester without a customer record only their own tickets', async () => {
     const lonely = await signIn('lonely@private.example');
     expect(await listIds(lonely)).toEqual([tickets.lonely]);
