@@ -78,7 +78,9 @@ export async function requestSignIn(
     throw new TooManyRequestsError('Too many sign-in requests from here; try again in an hour.');
   }
   const addressAllowed = await deps.rateLimiter.tryConsume(
-    `portal-address:${hashPortalSecret(input.email)}`,
+    // Per mailbox, as the acknowledgement limits count (SPEC §14): `ceo+1@…` and `ceo+2@…`
+    // reach the same inbox as `ceo@…`, so they share its five links.
+    `portal-address:${hashPortalSecret(normalizeMailbox(input.email).mailbox)}`,
     requestId,
     limits.address.max,
     limits.address.windowSeconds,

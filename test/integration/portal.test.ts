@@ -211,6 +211,13 @@ describe('customer portal', () => {
     expect(await signInMails(unknown)).toEqual([]);
     // Five links per address and hour: the other eleven requests got 202 and no mail.
     expect((await signInMails(known)).length).toBe(5);
+    // The five are per mailbox: `+tag` aliases (any case) of it get no more links.
+    for (const alias of ['enum+1@beta.example', 'Enum+2@beta.example']) {
+      const response = await api.request('POST', '/portal/sign-in', { body: { email: alias } });
+      expect(response.status).toBe(202);
+    }
+    await api.outboxIdle();
+    expect(await signInMails('enum+')).toEqual([]);
   });
 
   it('shows the whole customer to a contact and to an address of its domain, newest first', async () => {
