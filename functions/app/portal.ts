@@ -402,6 +402,8 @@ export async function readPortalContract(
   ]);
   const current = months[months.length - 1] as string;
   const usedNow = used.get(current) ?? 0;
+  // A contract that ended or has not begun includes nothing this month, as its months entry.
+  const includedNow = contract && monthOverlaps(contract, current) ? included : 0;
   return {
     customer: { id: customer.customerId, name: customer.name },
     contract,
@@ -410,9 +412,9 @@ export async function readPortalContract(
     thisMonth: contract
       ? {
           month: current,
-          includedMinutes: included,
+          includedMinutes: includedNow,
           usedMinutes: usedNow,
-          leftMinutes: Math.max(0, included - usedNow),
+          leftMinutes: Math.max(0, includedNow - usedNow),
         }
       : null,
     months: months.map((month) => ({

@@ -435,6 +435,36 @@ describe('customer portal', () => {
     expect(months.slice(0, 11).every((m) => m.usedMinutes === 0)).toBe(true);
   });
 
+  it('includes no minutes this month for a contract that ended or has not begun, as its months entry says', async () => {
+    for (const [id, window] of [
+      ['ended', { validFrom: '2020-01-01', validTo: '2020-12-31' }],
+      ['future', { validFrom: '2099-01-01' }],
+    ] as const) {
+      const put = await api.request('PUT', `/customers/${id}`, {
+        token: admin,
+        body: {
+          name: `Contract ${id}`,
+          contacts: [`it@${id}.example`],
+          contract: { ...OPEN_CONTRACT, id: `SV-${id}`, ...window },
+        },
+      });
+      expect(put.status).toBe(201);
+      const token = await signIn(`it@${id}.example`);
+      const contract = await api.request('GET', '/portal/contract', { token });
+      expect(contract.status).toBe(200);
+      expect(contract.json).toMatchObject({
+        customer: { id },
+        active: false,
+        thisMonth: { includedMinutes: 0, usedMinutes: 0, leftMinutes: 0 },
+      });
+      const months = contract.json.months as { month: string; includedMinutes: number }[];
+      expect(months[11]).toMatchObject({
+        month: (contract.json.thisMonth as { month: string }).month,
+        includedMinutes: 0,
+      });
+    }
+  });
+
   it("shows the contract's plan and targets, and its service levels as the monthly report counts them", async () => {
     // A first response on one of the customer's tickets, so the month has something met.
     const reply = await api.request('POST', `/tickets/${tickets.anna}/messages`, {
