@@ -1,6 +1,7 @@
 import { berlinDay } from '../domain/calendar';
 import { isContractActiveOn, type Contract } from '../domain/customer';
 import { NotFoundError, TooManyRequestsError, UnauthorizedError } from '../domain/errors';
+import { normalizeMailbox } from '../domain/mail/mailbox';
 import { outboxEvents, type OutboxEvent } from '../domain/mail/outbox-event';
 import { renderPortalSignIn } from '../domain/mail/templates/portal-sign-in';
 import {
@@ -77,7 +78,9 @@ export async function requestSignIn(
     throw new TooManyRequestsError('Too many sign-in requests from here; try again in an hour.');
   }
   const addressAllowed = await deps.rateLimiter.tryConsume(
-    `portal-address:${hashPortalSecret(input.email)}`,
+    // Per mailbox, as the acknowledgement limits count (SPEC §14): `ceo+1@…` and `ceo+2@…`
+    // reach the same inbox as `ceo@…`, so they share its five links.
+    `portal-address:${hashPortalSecret(normalizeMailbox(input.email).mailbox)}`,
     requestId,
     limits.address.max,
     limits.address.windowSeconds,
@@ -186,15 +189,26 @@ export async function endPortalSession(
 export async function portalScopeOf(
   deps: { customers: Pick<CustomerRepository, 'findBySender'> },
   email: string,
-): Promise<PortalScope & { contactName?: string }> {
-  const match = await deps.customers.findBySender(email);
-  if (!match) return { kind: 'requester' };
+): Promise<PortalScope & { contactName?: string; ownerEmail: string }> {
+  const exact = await deps.customers.findBySender(email);
+  // A `+tag` alias reaches the contact's mailbox, so it gets the contact's scope: otherwise
+  // `own+x@…` would fall back to the domain match and escape "own tickets only" (SPEC §11).
+  const { mailbox } = normalizeMailbox(email);
+  const viaMailbox =
+    exact?.ownTicketsOnly !== true && mailbox !== email.toLowerCase()
+      ? await deps.customers.findBySender(mailbox)
+      : undefined;
+  const aliasOfOwnOnly = viaMailbox?.ownTicketsOnly === true;
+  const match = aliasOfOwnOnly ? viaMailbox : exact;
+  if (!match) return { kind: 'requester', ownerEmail: email };
   return {
     kind: 'customer',
     customerId: match.customerId,
     customerName: match.name,
     ownTicketsOnly: match.ownTicketsOnly === true,
     ...(match.contactName ? { contactName: match.contactName } : {}),
+    // Own tickets are those the contact's mailbox requested, whichever alias signed in.
+    ownerEmail: aliasOfOwnOnly ? mailbox : email,
   };
 }
 
@@ -217,7 +231,7 @@ export async function listPortalTickets(
     {
       ...(statuses ? { statuses } : {}),
       ...(scope.kind === 'customer' && scope.ownTicketsOnly
-        ? { requesterEmail: principal.email }
+        ? { requesterEmail: scope.ownerEmail }
         : {}),
     },
     query.limit,
@@ -238,7 +252,7 @@ export async function readPortalTicket(
     portalScopeOf(deps, principal.email),
     deps.tickets.get(ticketId),
   ]);
-  if (!ticket || !portalMaySee(principal.email, scope, ticket)) {
+  if (!ticket || !portalMaySee(scope.ownerEmail, scope, ticket)) {
     throw new NotFoundError(`No ticket ${ticketId} in your portal.`);
   }
   return ticket;
@@ -388,6 +402,8 @@ export async function readPortalContract(
   ]);
   const current = months[months.length - 1] as string;
   const usedNow = used.get(current) ?? 0;
+  // A contract that ended or has not begun includes nothing this month, as its months entry.
+  const includedNow = contract && monthOverlaps(contract, current) ? included : 0;
   return {
     customer: { id: customer.customerId, name: customer.name },
     contract,
@@ -396,9 +412,9 @@ export async function readPortalContract(
     thisMonth: contract
       ? {
           month: current,
-          includedMinutes: included,
+          includedMinutes: includedNow,
           usedMinutes: usedNow,
-          leftMinutes: Math.max(0, included - usedNow),
+          leftMinutes: Math.max(0, includedNow - usedNow),
         }
       : null,
     months: months.map((month) => ({

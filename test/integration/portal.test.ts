@@ -211,6 +211,13 @@ describe('customer portal', () => {
     expect(await signInMails(unknown)).toEqual([]);
     // Five links per address and hour: the other eleven requests got 202 and no mail.
     expect((await signInMails(known)).length).toBe(5);
+    // The five are per mailbox: `+tag` aliases (any case) of it get no more links.
+    for (const alias of ['enum+1@beta.example', 'Enum+2@beta.example']) {
+      const response = await api.request('POST', '/portal/sign-in', { body: { email: alias } });
+      expect(response.status).toBe(202);
+    }
+    await api.outboxIdle();
+    expect(await signInMails('enum+')).toEqual([]);
   });
 
   it('shows the whole customer to a contact and to an address of its domain, newest first', async () => {
@@ -239,6 +246,28 @@ describe('customer portal', () => {
     expect((await api.request('GET', '/portal/contract', { token: solo })).status).toBe(404);
     const me = await api.request('GET', '/portal/me', { token: solo });
     expect(me.json).toMatchObject({ ownTicketsOnly: true, customer: { id: 'acme' } });
+  });
+
+  it('gives a +tag alias of an "own tickets only" contact the same scope: own tickets, no contract', async () => {
+    const alias = await signIn('solo+x@acme.example');
+    expect(await listIds(alias)).toEqual([tickets.solo]);
+    for (const id of [tickets.anna, tickets.ida]) {
+      expect((await api.request('GET', `/portal/tickets/${id}`, { token: alias })).status).toBe(
+        404,
+      );
+    }
+    expect(
+      (await api.request('GET', `/portal/tickets/${tickets.solo}`, { token: alias })).status,
+    ).toBe(200);
+    expect((await api.request('GET', '/portal/contract', { token: alias })).status).toBe(404);
+    const me = await api.request('GET', '/portal/me', { token: alias });
+    expect(me.json).toMatchObject({ ownTicketsOnly: true, customer: { id: 'acme' } });
+    // A tagged address of a colleague with the whole view keeps the whole view.
+    expect(await listIds(await signIn('anna+y@acme.example'))).toEqual([
+      tickets.solo,
+      tickets.ida,
+      tickets.anna,
+    ]);
   });
 
   it('shows a requester without a customer record only their own tickets', async () => {
@@ -404,6 +433,36 @@ describe('customer portal', () => {
     expect(months).toHaveLength(12);
     expect(months[11]).toMatchObject({ usedMinutes: 45, includedMinutes: 600 });
     expect(months.slice(0, 11).every((m) => m.usedMinutes === 0)).toBe(true);
+  });
+
+  it('includes no minutes this month for a contract that ended or has not begun, as its months entry says', async () => {
+    for (const [id, window] of [
+      ['ended', { validFrom: '2020-01-01', validTo: '2020-12-31' }],
+      ['future', { validFrom: '2099-01-01' }],
+    ] as const) {
+      const put = await api.request('PUT', `/customers/${id}`, {
+        token: admin,
+        body: {
+          name: `Contract ${id}`,
+          contacts: [`it@${id}.example`],
+          contract: { ...OPEN_CONTRACT, id: `SV-${id}`, ...window },
+        },
+      });
+      expect(put.status).toBe(201);
+      const token = await signIn(`it@${id}.example`);
+      const contract = await api.request('GET', '/portal/contract', { token });
+      expect(contract.status).toBe(200);
+      expect(contract.json).toMatchObject({
+        customer: { id },
+        active: false,
+        thisMonth: { includedMinutes: 0, usedMinutes: 0, leftMinutes: 0 },
+      });
+      const months = contract.json.months as { month: string; includedMinutes: number }[];
+      expect(months[11]).toMatchObject({
+        month: (contract.json.thisMonth as { month: string }).month,
+        includedMinutes: 0,
+      });
+    }
   });
 
   it("shows the contract's plan and targets, and its service levels as the monthly report counts them", async () => {
