@@ -5,6 +5,7 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { queryPages } from './query-collection';
 import { ValidationError } from '../domain/errors';
 import { claimRecord } from '../domain/history';
 import { berlinMonth } from '../domain/calendar';
@@ -308,89 +309,65 @@ export class DynamoTicketRepository implements TicketRepository, PortalTickets, 
     from: string,
     to: string,
   ): AsyncIterable<StoredTicket[]> {
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: PORTAL_INDEX.indexName,
-          // The sort key is `<receivedAt>#<ticketId>`: `#` sorts below every digit, so
-          // `< to` ends before the first ticket received at `to`.
-          KeyConditionExpression: '#pk = :partition AND #sk BETWEEN :from AND :to',
-          ExpressionAttributeNames: {
-            '#pk': PORTAL_INDEX.partitionKey,
-            '#sk': PORTAL_INDEX.sortKey,
-          },
-          ExpressionAttributeValues: { ':partition': partition, ':from': from, ':to': `${to}#` },
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
-      );
+    for await (const page of queryPages(this.db, {
+      TableName: this.tableName,
+      IndexName: PORTAL_INDEX.indexName,
+      // The sort key is `<receivedAt>#<ticketId>`: `#` sorts below every digit, so
+      // `< to` ends before the first ticket received at `to`.
+      KeyConditionExpression: '#pk = :partition AND #sk BETWEEN :from AND :to',
+      ExpressionAttributeNames: {
+        '#pk': PORTAL_INDEX.partitionKey,
+        '#sk': PORTAL_INDEX.sortKey,
+      },
+      ExpressionAttributeValues: { ':partition': partition, ':from': from, ':to': `${to}#` },
+    })) {
       const tickets = (page.Items ?? [])
         .map(ticketOfItem)
         .filter((t) => t.receivedAt >= from && t.receivedAt < to);
       if (tickets.length > 0) yield tickets;
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    }
   }
 
   async *waitingTicketsOf(customerId: string): AsyncIterable<StoredTicket> {
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: CUSTOMER_QUEUE_INDEX.indexName,
-          KeyConditionExpression: '#pk = :customer',
-          ExpressionAttributeNames: { '#pk': CUSTOMER_QUEUE_INDEX.partitionKey },
-          ExpressionAttributeValues: { ':customer': keys.customerQueue(customerId) },
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
-      );
+    for await (const page of queryPages(this.db, {
+      TableName: this.tableName,
+      IndexName: CUSTOMER_QUEUE_INDEX.indexName,
+      KeyConditionExpression: '#pk = :customer',
+      ExpressionAttributeNames: { '#pk': CUSTOMER_QUEUE_INDEX.partitionKey },
+      ExpressionAttributeValues: { ':customer': keys.customerQueue(customerId) },
+    })) {
       for (const item of page.Items ?? []) yield ticketOfItem(item);
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    }
   }
 
   async *dueForEscalation(until: string): AsyncIterable<string[]> {
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: SLA_DUE_INDEX.indexName,
-          // Everything due up to and including `until`: `#` sorts below any ticket id.
-          KeyConditionExpression: '#pk = :due AND #sk < :after',
-          ProjectionExpression: 'ticketId',
-          ExpressionAttributeNames: {
-            '#pk': SLA_DUE_INDEX.partitionKey,
-            '#sk': SLA_DUE_INDEX.sortKey,
-          },
-          ExpressionAttributeValues: { ':due': SLA_DUE_PARTITION, ':after': `${until}#~` },
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
-      );
+    for await (const page of queryPages(this.db, {
+      TableName: this.tableName,
+      IndexName: SLA_DUE_INDEX.indexName,
+      // Everything due up to and including `until`: `#` sorts below any ticket id.
+      KeyConditionExpression: '#pk = :due AND #sk < :after',
+      ProjectionExpression: 'ticketId',
+      ExpressionAttributeNames: {
+        '#pk': SLA_DUE_INDEX.partitionKey,
+        '#sk': SLA_DUE_INDEX.sortKey,
+      },
+      ExpressionAttributeValues: { ':due': SLA_DUE_PARTITION, ':after': `${until}#~` },
+    })) {
       const ids = (page.Items ?? []).map((item) => String(item.ticketId));
       if (ids.length) yield ids;
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    }
   }
 
   async *receivedInMonth(month: string): AsyncIterable<StoredTicket[]> {
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: RECEIVED_INDEX.indexName,
-          KeyConditionExpression: '#pk = :month',
-          ExpressionAttributeNames: { '#pk': RECEIVED_INDEX.partitionKey },
-          ExpressionAttributeValues: { ':month': keys.receivedMonth(month) },
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
-      );
+    for await (const page of queryPages(this.db, {
+      TableName: this.tableName,
+      IndexName: RECEIVED_INDEX.indexName,
+      KeyConditionExpression: '#pk = :month',
+      ExpressionAttributeNames: { '#pk': RECEIVED_INDEX.partitionKey },
+      ExpressionAttributeValues: { ':month': keys.receivedMonth(month) },
+    })) {
       yield (page.Items ?? []).map(ticketOfItem);
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    }
   }
 
   async settleAcknowledgement(ticketId: string): Promise<void> {
