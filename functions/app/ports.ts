@@ -2,6 +2,7 @@ import type { Customer, Contract } from '../domain/customer';
 import type { HistoryRecord } from '../domain/history';
 import type { OutboxEvent } from '../domain/mail/outbox-event';
 import type { TicketMessage } from '../domain/message';
+import type { LogLevel } from '../domain/log-fields';
 import type { DimensionsOf, MetricKey } from '../domain/metric-names';
 import type { PriceList } from '../domain/price-list';
 import type { ClaimHistory } from '../domain/queue-estimate';
@@ -249,6 +250,15 @@ export interface BusinessMetrics {
   record<K extends MetricKey>(key: K, value: number, dimensions?: DimensionsOf<K>): void;
 }
 
+/**
+ * The function's operational log: one line per call, only the fields
+ * `functions/domain/log-fields.ts` allows, with the invocation's correlation id (the ticket
+ * id or the request id) that the logger in `functions/shared/log.ts` adds.
+ */
+export interface OperationsLog {
+  write(level: LogLevel, message: string, fields?: Record<string, unknown>): void;
+}
+
 export interface MessageRepository {
   /** Stores a new message; resolves `false` when one with that id exists already. */
   add(message: TicketMessage): Promise<boolean>;
@@ -363,6 +373,8 @@ export interface TicketDeps {
   newId(): string;
   /** Where tickets received and acknowledgements not queued are counted. */
   metrics?: BusinessMetrics;
+  /** Where what went wrong without failing the request is logged (a queue refused the acknowledgement). */
+  log?: OperationsLog;
 }
 
 /** Reads a ticket's history (SPEC §13). */

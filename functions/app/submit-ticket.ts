@@ -14,6 +14,7 @@ import type {
   AcknowledgementEvent,
   CustomerMatch,
   IdempotentSubmission,
+  OperationsLog,
   StoredTicket,
   TicketDeps,
 } from './ports';
@@ -197,34 +198,34 @@ export function publicIdempotencyKey(key: string): string {
  * per event id.
  */
 export async function acknowledge(
-  deps: Pick<TicketDeps, 'tickets' | 'outbox' | 'metrics'>,
+  deps: Pick<TicketDeps, 'tickets' | 'outbox' | 'metrics' | 'log'>,
   event: AcknowledgementEvent,
 ): Promise<boolean> {
+  // The function's logger, which puts the invocation's correlation id on the line; a
+  // script without one still gets the allow-listed line on the console.
+  const write: OperationsLog['write'] =
+    deps.log?.write ?? ((level, message, fields) => console.log(logLine(level, message, fields)));
   try {
     await deps.outbox.publish(event);
   } catch (error) {
     // Counted (the stack alarms on the first one) and logged with the ticket's id.
     deps.metrics?.record('acknowledgementsNotQueued', 1);
-    console.log(
-      logLine('ERROR', 'acknowledgement not queued', {
-        ticketId: event.ticketId,
-        error: (error as Error).name,
-        detail: (error as Error).message,
-      }),
-    );
+    write('ERROR', 'acknowledgement not queued', {
+      ticketId: event.ticketId,
+      error: (error as Error).name,
+      detail: (error as Error).message,
+    });
     return false;
   }
   try {
     await deps.tickets.settleAcknowledgement(event.ticketId);
   } catch (error) {
     // Still marked: the sweeper queues it once more, and the mailer sends it once.
-    console.log(
-      logLine('WARN', 'acknowledgement queued but still marked pending', {
-        ticketId: event.ticketId,
-        error: (error as Error).name,
-        detail: (error as Error).message,
-      }),
-    );
+    write('WARN', 'acknowledgement queued but still marked pending', {
+      ticketId: event.ticketId,
+      error: (error as Error).name,
+      detail: (error as Error).message,
+    });
   }
   return true;
 }

@@ -39,6 +39,7 @@ import { DynamoReferenceContractStore } from '../adapters/reference-contract-sto
 import { DynamoServiceLevelPlans } from '../adapters/service-level-store';
 import { DEFAULT_ACKNOWLEDGEMENT_LIMITS } from '../domain/mail/mail-policy';
 import { integer, optional, required } from './config';
+import { log } from './log';
 import { powertoolsMetrics } from './metrics';
 
 /**
@@ -144,6 +145,7 @@ export function createDependencies(): TableDependencies {
     newMessageIdLocalPart: () => randomBytes(16).toString('hex'),
     newId: timeOrderedId,
     metrics: powertoolsMetrics,
+    log: { write: log },
   } as TableDependencies;
   for (const [name, build] of Object.entries(parts)) addPart(deps, name, build as () => unknown);
   return deps;

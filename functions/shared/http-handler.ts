@@ -15,7 +15,7 @@ import { bearerOf, bearerVerifier } from './bearer-token';
 import { dependencies } from './dependencies';
 import { staffPrincipal, type TokenExpectations } from './claims';
 import { integer, required } from './config';
-import { correlate, log } from './log';
+import { correlate, inInvocation, log } from './log';
 import { observability } from './observability';
 import { formLocale, formProblemPage, PAGE_HEADERS } from '../http/form-pages';
 import { type Problem, problemResponse } from './problem';
@@ -63,7 +63,7 @@ export function httpHandler(
   serve: (request: HttpRequest) => Promise<HttpResult>,
 ) {
   const route = routeOf(handlerName);
-  return middy<Event, APIGatewayProxyResult, Error, Context>()
+  const handler = middy<Event, APIGatewayProxyResult, Error, Context>()
     .use(observability(handlerName))
     .use(correlateRequest())
     .use(problemDetails(route))
@@ -73,6 +73,9 @@ export function httpHandler(
       const result = await serve(event.parsed);
       return toResponse(result);
     });
+  // Each request's lines keep its own correlation id, also beside others in one process.
+  return (event: Event, context: Context): Promise<APIGatewayProxyResult> =>
+    inInvocation(() => handler(event, context));
 }
 
 /**

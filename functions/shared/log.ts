@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { LogFormatter, LogItem, Logger } from '@aws-lambda-powertools/logger';
 import type { LogAttributes, UnformattedAttributes } from '@aws-lambda-powertools/logger/types';
 import { allowedFields, scrubAddresses, type LogLevel } from '../domain/log-fields';
@@ -16,7 +17,8 @@ const MAX_CORRELATION_ID = 100;
  */
 export class AllowListLogFormatter extends LogFormatter {
   override formatAttributes(attributes: UnformattedAttributes, additional: LogAttributes): LogItem {
-    const { correlation_id: correlationId, error, ...rest } = additional;
+    const { correlation_id: loggerCorrelationId, error, ...rest } = additional;
+    const correlationId = invocation.getStore()?.correlationId ?? loggerCorrelationId;
     const fields: Record<string, unknown> = { ...rest };
     if (error instanceof Error) {
       fields.error = error.name;
@@ -108,11 +110,31 @@ export const logger: Logger = new ServiceDeskLogger({
 });
 
 /**
+ * The correlation id of the invocation a line is written in. Powertools keeps one for the
+ * process, which is right in Lambda (one invocation at a time); locally the API handlers
+ * share a process and the mailer runs several batches at once, and one invocation's end
+ * (`resetKeys`) cleared the id of another still running. Each invocation therefore keeps
+ * its own here ({@link inInvocation}), which the formatter prefers.
+ */
+const invocation = new AsyncLocalStorage<{ correlationId?: string }>();
+
+/**
+ * Runs one invocation of a handler with a correlation id of its own (the middy stacks of
+ * `http-handler.ts`, `queue-handler.ts` and `job-handler.ts` wrap each call in it).
+ */
+export function inInvocation<T>(run: () => T): T {
+  return invocation.run({}, run);
+}
+
+/**
  * Sets the correlation id of the invocation's log lines from here on: the ticket id when
  * one is known, else the request or message id.
  */
 export function correlate(id: string | undefined): void {
-  if (id) logger.setCorrelationId(id);
+  if (!id) return;
+  const store = invocation.getStore();
+  if (store) store.correlationId = id;
+  logger.setCorrelationId(id);
 }
 
 /**

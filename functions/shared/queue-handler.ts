@@ -3,7 +3,7 @@ import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { integer, optional } from './config';
 import { instrumented } from './instrumentation';
-import { correlate, log } from './log';
+import { correlate, inInvocation, log } from './log';
 import { observability } from './observability';
 import { tracing } from './tracing';
 
@@ -58,7 +58,7 @@ export function queueHandler(
       return { batchItemFailures: failures.map((r) => ({ itemIdentifier: r.messageId })) };
     });
   // Lambda passes its context; the local pollers and tests pass the event alone.
-  return (event, context) => handler(event, context as Context);
+  return (event, context) => inInvocation(() => handler(event, context as Context));
 }
 
 /**

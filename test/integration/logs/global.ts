@@ -1,12 +1,13 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { personalDataIn } from './personal-data';
+import { missingCorrelationIn, personalDataIn } from './personal-data';
 
 /**
  * Global setup of the integration tests: a folder for the log lines of the whole run
  * (`capture.ts`), and at its end the check that none of them holds personal data — the
- * addresses, names and texts the tests send in. A finding fails the run.
+ * addresses, names and texts the tests send in — and that each line of an invocation or
+ * about a ticket carries a correlation id. A finding fails the run.
  */
 export default function setup(): () => void {
   const dir = mkdtempSync(join(tmpdir(), 'servicedesk-logs-'));
@@ -19,8 +20,14 @@ export default function setup(): () => void {
       const findings = lines.flatMap((line) =>
         personalDataIn(line).map((found) => `${found}: ${line.slice(0, 300)}`),
       );
+      const uncorrelated = lines.flatMap((line) => {
+        const why = missingCorrelationIn(line);
+        return why ? [`${why}: ${line.slice(0, 300)}`] : [];
+      });
       // vitest reports an error of a global teardown but keeps its exit code: set it here.
-      if (lines.filter(Boolean).length === 0 || findings.length > 0) process.exitCode = 1;
+      if (lines.filter(Boolean).length === 0 || findings.length > 0 || uncorrelated.length > 0) {
+        process.exitCode = 1;
+      }
       if (lines.filter(Boolean).length === 0) {
         throw new Error('No log line of the integration run was captured: the check saw nothing.');
       }
@@ -28,6 +35,12 @@ export default function setup(): () => void {
         throw new Error(
           `The integration run logged personal data (SPEC §13) in ${findings.length} line(s):\n` +
             findings.slice(0, 20).join('\n'),
+        );
+      }
+      if (uncorrelated.length > 0) {
+        throw new Error(
+          `${uncorrelated.length} log line(s) of the run carry no correlation id:\n` +
+            uncorrelated.slice(0, 20).join('\n'),
         );
       }
     } finally {

@@ -19,3 +19,28 @@ export function personalDataIn(line: string): string[] {
   const found = (line.match(ADDRESS) ?? []).filter((address) => !OURS.test(address));
   return [...found, ...WORDS.filter((word) => line.includes(word))];
 }
+
+/**
+ * Why a log line of the run lacks the correlation id it should carry, if it does: every
+ * structured line written inside an invocation (it names the invocation's request id) and
+ * every line about a ticket (a `ticketId` field) carries a `correlation_id`, so that one
+ * Logs Insights query finds all lines of a ticket or a request (docs/operations.md).
+ * Lines of the stand-ins and the harness, which are not JSON records, are no such lines.
+ */
+export function missingCorrelationIn(line: string): string | undefined {
+  const start = line.indexOf('{');
+  if (start < 0) return undefined;
+  let record: unknown;
+  try {
+    record = JSON.parse(line.slice(start));
+  } catch {
+    return undefined;
+  }
+  if (typeof record !== 'object' || record === null) return undefined;
+  const fields = record as Record<string, unknown>;
+  if (typeof fields.level !== 'string' || typeof fields.message !== 'string') return undefined;
+  if (typeof fields.correlation_id === 'string' && fields.correlation_id !== '') return undefined;
+  if (fields.function_request_id !== undefined) return 'an invocation without correlation id';
+  if (fields.ticketId !== undefined) return 'a ticket without correlation id';
+  return undefined;
+}

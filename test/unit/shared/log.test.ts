@@ -204,3 +204,40 @@ function context(): Context {
     succeed: () => undefined,
   };
 }
+
+describe('correlation ids where a ticket or a request exists', () => {
+  it('the submission’s two acknowledgement lines go through the logger with the correlation id', async () => {
+    const { acknowledge } = await import('../../../functions/app/submit-ticket');
+    process.env.LOG_FORMAT = 'json';
+    correlate('T-10042');
+    const event = {
+      kind: 'acknowledgement' as const,
+      eventId: 'ack.T-10042',
+      ticketId: 'T-10042',
+      tokenNonce: 'n',
+    };
+    const failingQueue = { publish: () => Promise.reject(new Error('queue down')) };
+    const tickets = { settleAcknowledgement: () => Promise.reject(new Error('table down')) };
+    const deps = { log: { write: log }, tickets, outbox: failingQueue } as unknown as Parameters<
+      typeof acknowledge
+    >[0];
+    expect(await acknowledge(deps, event)).toBe(false);
+    expect(
+      await acknowledge({ ...deps, outbox: { publish: () => Promise.resolve() } }, event),
+    ).toBe(true);
+    expect(records().map((r) => [r.message, r.correlation_id, r.ticketId])).toEqual([
+      ['acknowledgement not queued', 'T-10042', 'T-10042'],
+      ['acknowledgement queued but still marked pending', 'T-10042', 'T-10042'],
+    ]);
+  });
+
+  it('a scheduled job’s lines carry its invocation’s request id as correlation id', async () => {
+    const { jobHandler } = await import('../../../functions/shared/job-handler');
+    process.env.LOG_FORMAT = 'json';
+    const job = jobHandler('test-job', async () => log('INFO', 'job ran', { looked: 1 }));
+    await job(undefined, { functionName: 'job', awsRequestId: 'req-7' } as Context);
+    expect(records()).toEqual([
+      expect.objectContaining({ message: 'job ran', correlation_id: 'req-7' }),
+    ]);
+  });
+});
