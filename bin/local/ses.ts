@@ -21,6 +21,100 @@ const store = createRequire(import.meta.url)('aws-ses-v2-local/dist/store.js') a
   getStoreReadonly: () => { emails: Email[] };
 };
 
+/**
+ * What SES reports about a sent mail, as its configuration set's event destination
+ * publishes it (the event record's JSON); the stand-in hands it to `feedback`.
+ */
+export type SesFeedbackPublisher = (eventJson: string) => Promise<void>;
+
+/** The mailbox simulator's domain: mail to its addresses is never delivered anywhere. */
+const SIMULATOR = 'simulator.amazonses.com';
+
+/**
+ * What SES's mailbox simulator (and the local lists) make of a recipient: `bounce@…` bounces
+ * permanently, `complaint@…` is delivered and complained about (with `+label` too, as SES
+ * allows). Locally any address can do the same: `LOCAL_SES_BOUNCE` and
+ * `LOCAL_SES_COMPLAINT` list addresses (comma-separated, read at each send).
+ */
+export function simulatedOutcome(address: string): 'bounce' | 'complaint' | undefined {
+  const lower = address.trim().toLowerCase();
+  const listed = (variable: string) =>
+    (process.env[variable] ?? '')
+      .split(',')
+      .map((entry) => entry.trim().toLowerCase())
+      .includes(lower);
+  const [local = '', domain = ''] = lower.split('@');
+  const box = local.split('+')[0];
+  if ((domain === SIMULATOR && box === 'bounce') || listed('LOCAL_SES_BOUNCE')) return 'bounce';
+  if ((domain === SIMULATOR && box === 'complaint') || listed('LOCAL_SES_COMPLAINT')) {
+    return 'complaint';
+  }
+  return undefined;
+}
+
+/**
+ * The event record SES publishes for a bounce or a complaint of `email` (its shape as in
+ * "Examples of event data that Amazon SES publishes to Amazon SNS"): the `mail` object with
+ * SES's message id and the mail's tags. The stand-in drops the `EmailTags` of a send, so the
+ * mailer's `ticket` tag is there only when the stored mail kept its `X-Servicedesk-Ticket`
+ * header (a raw send keeps none): the handler then finds the ticket by SES's message id, as
+ * it does in AWS for a mail sent without the tag.
+ */
+export function feedbackEvent(
+  email: Email,
+  recipient: string,
+  outcome: 'bounce' | 'complaint',
+  now: Date,
+): Record<string, unknown> {
+  const ticket = email.headers?.find((h) => h.name.toLowerCase() === 'x-servicedesk-ticket')?.value;
+  const feedbackId = `local-${outcome}-${email.messageId}-${recipient.toLowerCase()}`;
+  const mail = {
+    timestamp: new Date(email.at * 1000).toISOString(),
+    source: email.from,
+    sendingAccountId: '000000000000',
+    messageId: email.messageId,
+    destination: [...email.destination.to, ...email.destination.cc, ...email.destination.bcc],
+    headersTruncated: false,
+    tags: {
+      'ses:configuration-set': ['servicedesk-local'],
+      ...(ticket ? { ticket: [ticket] } : {}),
+    },
+  };
+  if (outcome === 'bounce') {
+    return {
+      eventType: 'Bounce',
+      bounce: {
+        bounceType: 'Permanent',
+        bounceSubType: 'General',
+        bouncedRecipients: [
+          {
+            emailAddress: recipient,
+            action: 'failed',
+            status: '5.1.1',
+            diagnosticCode: 'smtp; 550 5.1.1 user unknown',
+          },
+        ],
+        timestamp: now.toISOString(),
+        feedbackId,
+        reportingMTA: 'dsn; a1-1.smtp-out.local.amazonses.com',
+      },
+      mail,
+    };
+  }
+  return {
+    eventType: 'Complaint',
+    complaint: {
+      complainedRecipients: [{ emailAddress: recipient }],
+      timestamp: now.toISOString(),
+      feedbackId,
+      userAgent: 'servicedesk local SES stand-in',
+      complaintFeedbackType: 'abuse',
+      arrivalDate: now.toISOString(),
+    },
+    mail,
+  };
+}
+
 export interface LocalSes {
   /** Endpoint for the SES clients; its `/` is the mail viewer and `/store` lists the mail. */
   endpoint: string;
@@ -48,6 +142,11 @@ export async function startSes(options: {
   dataDir: string;
   /** @default LOCAL_SES_KEEP */
   keep?: number;
+  /**
+   * Where bounce and complaint events go (the configuration set's SNS destination): each
+   * mail to a simulator or listed address is reported there, moments after it was sent.
+   */
+  feedback?: SesFeedbackPublisher;
 }): Promise<LocalSes> {
   const keep = Math.max(1, options.keep ?? LOCAL_SES_KEEP);
   const file = join(options.dataDir, 'ses-sent-mail.ndjson');
@@ -74,6 +173,24 @@ export async function startSes(options: {
     // Dropped in bulk (up to a thousand at a time), not one splice per mail.
     if (emails.length > keep + Math.min(1000, keep)) emails.splice(0, emails.length - keep);
     for (const listener of listeners) listener(email.subject);
+    if (options.feedback) report(email, options.feedback);
+  };
+  /** SES reports after the send was answered, as it does: a bounce comes later. */
+  const pending = new Set<Promise<void>>();
+  const report = (email: Email, publish: SesFeedbackPublisher) => {
+    const recipients = [...email.destination.to, ...email.destination.cc, ...email.destination.bcc];
+    for (const recipient of recipients) {
+      const address = /<([^>]+)>\s*$/.exec(recipient)?.[1] ?? recipient;
+      const outcome = simulatedOutcome(address);
+      if (!outcome) continue;
+      const sent = new Promise<void>((resolve) => setTimeout(resolve, 50))
+        .then(() => publish(JSON.stringify(feedbackEvent(email, address, outcome, new Date()))))
+        .catch((error: unknown) =>
+          console.error('SES stand-in: feedback not published:', (error as Error).message),
+        )
+        .finally(() => pending.delete(sent));
+      pending.add(sent);
+    }
   };
   const server: Server = await startServer({ host: '127.0.0.1', port: options.port });
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -83,6 +200,7 @@ export async function startSes(options: {
     onSent: (listener) => listeners.push(listener),
     close: async () => {
       store.saveEmail = save;
+      await Promise.all(pending);
       journal.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { PublishCommand } from '@aws-sdk/client-sns';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -131,16 +132,26 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const sqs = await startSqs({
     port: options.sqsPort ?? 9324,
     dataDir,
-    queueNames: ['outbox', 'intake'],
-    topics: [{ name: 'inbound-mail', queue: 'intake' }],
+    queueNames: ['outbox', 'intake', 'mail-feedback'],
+    topics: [
+      { name: 'inbound-mail', queue: 'intake' },
+      // The configuration set's event destination: SES's bounce and complaint events.
+      { name: 'mail-feedback', queue: 'mail-feedback' },
+    ],
     buckets: [MAIL_BUCKET, EXPORT_BUCKET],
   });
   const outbox = sqs.queues.outbox as LocalQueue;
   const intake = sqs.queues.intake as LocalQueue;
+  const mailFeedback = sqs.queues['mail-feedback'] as LocalQueue;
+  const feedbackTopic = sqs.topics['mail-feedback'] as string;
   const ses = await startSes({
     port: options.sesPort ?? 8005,
     dataDir,
     keep: localSesKeep(),
+    // As SES publishes a configuration set's events: the event record as the SNS message.
+    feedback: async (eventJson) => {
+      await sqs.sns.send(new PublishCommand({ TopicArn: feedbackTopic, Message: eventJson }));
+    },
   });
 
   // The port is taken first (its address goes into the settings below), but until every
@@ -172,7 +183,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     DYNAMODB_ENDPOINT: dynamoDb.endpoint,
     SQS_ENDPOINT: sqs.endpoint,
     OUTBOX_QUEUE_URL: outbox.url,
-    QUEUE_URLS: JSON.stringify({ [outbox.arn]: outbox.url, [intake.arn]: intake.url }),
+    QUEUE_URLS: JSON.stringify({
+      [outbox.arn]: outbox.url,
+      [intake.arn]: intake.url,
+      [mailFeedback.arn]: mailFeedback.url,
+    }),
     S3_ENDPOINT: sqs.endpoint,
     MAIL_BUCKET,
     EXPORT_BUCKET,
@@ -227,6 +242,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       sqs: sqs.client,
       queue: intake,
       consumer: async () => (await import('../../functions/jobs/intake')).handler,
+    }),
+    startQueuePoller({
+      sqs: sqs.client,
+      queue: mailFeedback,
+      consumer: async () => (await import('../../functions/jobs/mail-feedback')).handler,
     }),
   ];
   // The scheduled escalation job, every minute as on AWS (tests turn it off and drive it).

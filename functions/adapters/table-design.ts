@@ -188,6 +188,11 @@ export const keys = {
   verifiedAddress: (email: string) => ({ pk: `VERIFIED#${email}`, sk: 'ADDRESS' }),
   /** A confirm-link code, by the SHA-256 of the code (the code itself is never stored). */
   addressConfirmation: (codeHash: string) => ({ pk: `CONFIRM#${codeHash}`, sk: 'CODE' }),
+  /**
+   * An address no more mail goes to (it bounced permanently, or its owner complained), by
+   * the hash of the address: the record holds no address (SPEC §13).
+   */
+  suppressedAddress: (emailHash: string) => ({ pk: `SUPPRESSED#${emailHash}`, sk: 'ADDRESS' }),
   /** One sliding-window limit (acknowledgements per mailbox, domain, client). */
   rateLimit: (key: string) => ({
     pk: `RATE#${key}`,

@@ -1,4 +1,8 @@
-import { DEFAULT_ACKNOWLEDGEMENT_LIMITS, isNoReplyAddress } from '../domain/mail/mail-policy';
+import {
+  DEFAULT_ACKNOWLEDGEMENT_LIMITS,
+  isNoReplyAddress,
+  suppressedMailReason,
+} from '../domain/mail/mail-policy';
 import { normalizeMailbox } from '../domain/mail/mailbox';
 import type { OutboxEvent, TicketEvent } from '../domain/mail/outbox-event';
 import type { RenderedMail } from '../domain/mail/rendered-mail';
@@ -66,8 +70,9 @@ export class DeliveryInProgressError extends Error {
 
 /**
  * Sends the mail of one outbox event, once: the event is claimed before sending and marked
- * sent after, so a redelivered event sends nothing. Policy first: no acknowledgement to
- * no-reply addresses, at most a few per address and hour.
+ * sent after, so a redelivered event sends nothing. Policy first: no customer mail to an
+ * address that bounced for good or complained, no acknowledgement to no-reply addresses,
+ * at most a few per address and hour.
  */
 export async function deliverMail(deps: MailerDeps, event: OutboxEvent): Promise<DeliveryOutcome> {
   const leaseSeconds = deps.settings.leaseSeconds ?? LEASE_SECONDS;
@@ -158,7 +163,10 @@ async function plan(
   reads: TicketReads | undefined,
 ): Promise<OutgoingMail | { suppressed: string }> {
   if (event.kind === 'finance-notice') return financeNotice(deps, event);
-  if (event.kind === 'portal-sign-in') return planPortalSignInMail(deps, event);
+  if (event.kind === 'portal-sign-in') {
+    const suppressed = await suppressedRecipient(deps, event.kind, event.email);
+    return suppressed ? { suppressed } : planPortalSignInMail(deps, event);
+  }
   // The ticket and its queue counters were written before its event was queued.
   const takenUpAt = deps.clock.now();
   const { ticket: ticketRead, thread } = reads ?? ticketReads(deps, event);
@@ -167,6 +175,8 @@ async function plan(
   if (event.kind === 'sla-escalation') return slaEscalation(deps, event, ticket);
   const to = ticket.requester.email;
   if (!to) return { suppressed: `no mail address for ticket ${ticket.ticketId}` };
+  const suppressed = await suppressedRecipient(deps, event.kind, to);
+  if (suppressed) return { suppressed };
   const statusUrl = `${deps.settings.publicUrl}/status.html?ticket=${encodeURIComponent(ticket.ticketId)}`;
 
   let rendered: RenderedMail;
@@ -257,6 +267,19 @@ async function plan(
     }
   }
   return compose(deps, ticket, event, rendered, autoSubmitted, to, await thread);
+}
+
+/**
+ * Why the policy holds back a mail of this kind to `to` (a permanent bounce or a complaint
+ * SES reported, `functions/app/mail-feedback.ts`), before anything is rendered or counted.
+ */
+async function suppressedRecipient(
+  deps: MailerDeps,
+  kind: OutboxEvent['kind'],
+  to: string,
+): Promise<string | undefined> {
+  const reason = suppressedMailReason(kind, await deps.suppressions.find(to));
+  return reason === undefined ? undefined : `no mail to this address: ${reason}`;
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { Suppression } from '../domain/mail/mail-feedback';
 import type { AcknowledgementLimits } from '../domain/mail/mail-policy';
 import type { OutboxEvent } from '../domain/mail/outbox-event';
 import type { PortalMailDeps } from './portal-ports';
@@ -104,6 +105,17 @@ export interface RateLimiter {
   tryConsume(key: string, user: string, max: number, windowSeconds: number): Promise<boolean>;
 }
 
+/**
+ * Addresses that get no more mail (SES reported a permanent bounce or a complaint), kept by
+ * a hash of the normalised address.
+ */
+export interface Suppressions {
+  /** The address's suppression, if it has one. */
+  find(email: string): Promise<Suppression | undefined>;
+  /** Records it; a suppressed address keeps its first record (the same report twice is one). */
+  record(email: string, suppression: Suppression): Promise<void>;
+}
+
 /** Addresses and links that go into mail (configuration). */
 export interface MailSettings {
   /** The support address mail comes from and replies go to. */
@@ -138,6 +150,8 @@ export interface MailerDeps {
   workEntries: WorkEntryReader;
   mailLog: MailLog;
   rateLimiter: RateLimiter;
+  /** Addresses that bounced permanently or complained: customer mail to them is not sent. */
+  suppressions: Pick<Suppressions, 'find'>;
   sender: MailSender;
   /** Codes for the confirm link of acknowledgements to unverified requesters. */
   confirmations: AddressConfirmations;

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { ClaimCandidates } from '../app/claim-candidates';
 import type { ExportStore } from '../app/export-ports';
 import type { IntakeDeps } from '../app/intake-mail';
+import type { MailFeedbackDeps } from '../app/mail-feedback';
 import type { RecordWorkDeps } from '../app/record-work';
 import type { MailerDeps } from '../app/mail-ports';
 import type {
@@ -25,6 +26,7 @@ import { DynamoMessageRepository } from '../adapters/message-repository';
 import { DynamoTicketHistory } from '../adapters/history-reader';
 import { DynamoPersonalData } from '../adapters/personal-data';
 import { DynamoRateLimiter } from '../adapters/rate-limiter';
+import { DynamoSuppressions } from '../adapters/suppressions';
 import { DynamoTicketNumbers } from '../adapters/ticket-number-allocator';
 import { DynamoTicketRepository } from '../adapters/ticket-repository';
 import { DynamoQueueCounters } from '../adapters/queue-counters';
@@ -54,7 +56,7 @@ export type ClientPart =
  * mail settings. What a DynamoDB-only function gets from {@link dependencies}.
  */
 export type TableDependencies = Omit<
-  TicketDeps & MailerDeps & IntakeDeps & RecordWorkDeps,
+  TicketDeps & MailerDeps & IntakeDeps & RecordWorkDeps & MailFeedbackDeps,
   ClientPart
 > & {
   /** The queue heads this instance read last, shared by its claims. */
@@ -126,6 +128,7 @@ export function createDependencies(): TableDependencies {
     referenceContracts: () => new DynamoReferenceContractStore(table().db, table().name),
     mailLog: () => new DynamoMailLog(table().db, table().name, clock),
     rateLimiter: () => new DynamoRateLimiter(table().db, table().name, clock),
+    suppressions: () => new DynamoSuppressions(table().db, table().name),
     portalTickets: () => deps.tickets as DynamoTicketRepository,
     queueStatistics: () => deps.tickets as DynamoTicketRepository,
     signIns: () => deps.sessions as DynamoPortalStore,

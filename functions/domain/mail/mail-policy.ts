@@ -1,7 +1,11 @@
 /**
- * The mail policy: never answer a machine, and never flood one address. Pure rules; the
- * counters they need live in an adapter. docs/mail.md lists the rules with examples.
+ * The mail policy: never answer a machine, never flood one address, and never write again
+ * to an address that bounced for good or whose owner complained. Pure rules; the counters
+ * and records they need live in adapters. docs/mail.md lists the rules with examples.
  */
+
+import type { Suppression } from './mail-feedback';
+import type { OutboxEvent } from './outbox-event';
 
 /** Acknowledgements to one address within one window; more are not sent (SPEC §5). */
 export const ACKNOWLEDGEMENT_LIMIT = { max: 5, windowSeconds: 60 * 60 };
@@ -168,4 +172,31 @@ export function isNoReplyAddress(address: string): boolean {
 export function rateWindowStart(now: Date, windowSeconds: number): number {
   const seconds = Math.floor(now.getTime() / 1000);
   return seconds - (seconds % windowSeconds);
+}
+
+/**
+ * Mail that goes to a customer's address: what a suppressed address no longer gets. The
+ * agents' escalations and the finance notice go to our own addresses; if one of those
+ * bounces, that is a setting to fix (SES's own suppression list still holds it back), not
+ * a customer to stop writing to.
+ */
+const CUSTOMER_MAIL: ReadonlySet<OutboxEvent['kind']> = new Set([
+  'acknowledgement',
+  'agent-reply',
+  'billing-notice',
+  'portal-sign-in',
+]);
+
+/**
+ * The mail policy's rule for suppressed addresses: why a mail of this kind is not sent to
+ * an address with this suppression record, or undefined when it may go.
+ */
+export function suppressedMailReason(
+  kind: OutboxEvent['kind'],
+  suppression: Suppression | undefined,
+): string | undefined {
+  if (!suppression || !CUSTOMER_MAIL.has(kind)) return undefined;
+  return suppression.reason === 'bounce'
+    ? 'the address bounced permanently'
+    : 'the recipient complained about our mail';
 }

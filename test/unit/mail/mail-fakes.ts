@@ -7,8 +7,11 @@ import type {
   OutgoingMail,
   RateLimiter,
   SentMail,
+  Suppressions,
 } from '../../../functions/app/mail-ports';
 import type { Clock, WorkEntryReader } from '../../../functions/app/ports';
+import { normalizeEmail } from '../../../functions/domain/customer';
+import type { Suppression } from '../../../functions/domain/mail/mail-feedback';
 import { messageIdKey, sesMessageId } from '../../../functions/domain/mail/threading';
 import { isBillable, type WorkEntry } from '../../../functions/domain/work-entry';
 import {
@@ -226,7 +229,20 @@ export interface MailFakes {
   rateLimiter: InMemoryRateLimiter;
   sender: FakeMailSender;
   confirmations: InMemoryAddressConfirmations;
+  suppressions: InMemorySuppressions;
   clock: FakeClock;
+}
+
+/** Suppressed addresses by normalised address; the first record stays. */
+export class InMemorySuppressions implements Suppressions {
+  readonly records = new Map<string, Suppression>();
+  async find(email: string): Promise<Suppression | undefined> {
+    return this.records.get(normalizeEmail(email));
+  }
+  async record(email: string, suppression: Suppression): Promise<void> {
+    const key = normalizeEmail(email);
+    if (!this.records.has(key)) this.records.set(key, suppression);
+  }
 }
 
 /** Every dependency of the mailer, as one typed object (no module mocking). */
@@ -241,6 +257,7 @@ export function fakeMailerDeps(now = '2026-05-04T08:00:00.000Z'): MailerDeps & M
     rateLimiter: new InMemoryRateLimiter(clock),
     sender: new FakeMailSender(),
     confirmations: new InMemoryAddressConfirmations(clock),
+    suppressions: new InMemorySuppressions(),
     clock,
     settings: { ...MAIL_SETTINGS },
     accessTokens: new FakeAccessTokens(),
