@@ -2,11 +2,15 @@ import { Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as ses from 'aws-cdk-lib/aws-ses';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
+import { DeadLetteredQueue } from './dead-lettered-queue';
 import { functionEntry } from './function-entry';
 import { mailEnvironment, type MailSettings } from './mail-settings';
 import type { OutboxQueue } from './outbox-queue';
 import { ServiceDeskFunction } from './service-desk-function';
+import { serviceTopic } from './service-topic';
 import type { IIndexedTable } from './ticket-table';
 
 /**
@@ -168,5 +172,80 @@ export class Mailer extends Construct {
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       }),
     );
+  }
+}
+
+/** Options for {@link MailFeedback}. */
+export interface MailFeedbackProps {
+  /** The configuration set every mail is sent with: its bounce and complaint events. */
+  readonly configurationSet: ses.ConfigurationSet;
+  /** Where suppressions and the notes on tickets are written. */
+  readonly table: IIndexedTable;
+}
+
+/**
+ * SES's feedback about the mail we sent (issue 16 §2): the configuration set publishes its
+ * bounce and complaint events to an SNS topic (encrypted with a key of its own, which only
+ * SES of this account may use), the topic delivers them to a queue with a dead-letter queue
+ * (what SNS cannot deliver goes there too), and the feedback function
+ * (`functions/jobs/mail-feedback.ts`) suppresses the addresses that bounced permanently or
+ * complained and notes it on their tickets. A report the function fails on five times waits
+ * in the dead-letter queue, alarmed on, for a redrive.
+ */
+export class MailFeedback extends Construct {
+  readonly topic: sns.Topic;
+  readonly queue: DeadLetteredQueue;
+  readonly function: ServiceDeskFunction;
+
+  constructor(scope: Construct, id: string, props: MailFeedbackProps) {
+    super(scope, id);
+    const { topic, publishPolicy } = serviceTopic(this, {
+      service: 'ses',
+      displayName: 'Bounces and complaints about the service desk mail',
+      keyDescription: 'Encrypts SES bounce and complaint events (SES → SNS → feedback queue)',
+      keySid: 'SesPublishesFeedbackToTheEncryptedTopic',
+      publishSid: 'SesPublishesBouncesAndComplaints',
+    });
+    this.topic = topic;
+    this.queue = new DeadLetteredQueue(this, 'Reports', {
+      alarmDescriptions: {
+        deadLetter:
+          'A bounce or complaint report from SES failed every retry (or SNS could not deliver ' +
+          'it) and waits in the feedback dead-letter queue: the address is not suppressed yet. ' +
+          "Read the mail-feedback function's log, fix, redrive (docs/operations.md)",
+        messageAge: (age) =>
+          `SES's bounce and complaint reports have waited over ${age} for the feedback ` +
+          'function: it is not consuming (see its errors alarm and event source mapping)',
+      },
+    });
+    const subscription = topic.addSubscription(
+      new subscriptions.SqsSubscription(this.queue.queue, {
+        rawMessageDelivery: false,
+        deadLetterQueue: this.queue.deadLetterQueue,
+      }),
+    );
+    const destination = props.configurationSet.addEventDestination('Suppression', {
+      destination: ses.EventDestination.snsTopic(topic),
+      events: [ses.EmailSendingEvent.BOUNCE, ses.EmailSendingEvent.COMPLAINT],
+    });
+    // SES checks at creation that it may publish, and the first report must find the queue.
+    if (publishPolicy.policyDependable)
+      destination.node.addDependency(publishPolicy.policyDependable);
+    destination.node.addDependency(subscription);
+
+    this.function = new ServiceDeskFunction(this, 'Function', {
+      entry: functionEntry('jobs', 'mail-feedback'),
+      description:
+        'Suppresses addresses SES reports as bounced or complaining, notes it on tickets',
+      timeout: Duration.seconds(30),
+    });
+    this.function.bindTable({ table: props.table, access: 'readwrite' });
+    this.function.consumeQueue({
+      queue: this.queue.queue,
+      visibilityTimeout: this.queue.visibilityTimeout,
+      batchSize: 10,
+      maxBatchingWindow: Duration.seconds(5),
+      maxConcurrency: 2,
+    });
   }
 }

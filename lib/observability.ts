@@ -54,6 +54,8 @@ export interface ObservabilityProps {
   readonly table: dynamodb.ITable;
   readonly outbox: DeadLetteredQueue;
   readonly intake: DeadLetteredQueue;
+  /** SES's bounce and complaint reports on their way to the feedback function. */
+  readonly mailFeedback?: DeadLetteredQueue;
   /** Alarms made elsewhere (errors, dead letters) shown on the dashboard's alarm board. */
   readonly otherAlarms?: readonly cloudwatch.IAlarm[];
   /**
@@ -210,6 +212,9 @@ export class Observability extends Construct {
           props.outbox.messageAgeAlarm,
           props.intake.deadLetterAlarm,
           props.intake.messageAgeAlarm,
+          ...(props.mailFeedback
+            ? [props.mailFeedback.deadLetterAlarm, props.mailFeedback.messageAgeAlarm]
+            : []),
           ...(props.otherAlarms ?? []),
         ],
       }),
@@ -312,6 +317,15 @@ export class Observability extends Construct {
           period: Duration.minutes(1),
           label: 'intake (received mail)',
         }),
+        ...(props.mailFeedback
+          ? [
+              props.mailFeedback.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+                statistic: cloudwatch.Stats.MAXIMUM,
+                period: Duration.minutes(1),
+                label: 'mail feedback (bounces, complaints)',
+              }),
+            ]
+          : []),
       ]),
       graph('Work queues: oldest message (seconds)', [
         props.outbox.queue.metricApproximateAgeOfOldestMessage({

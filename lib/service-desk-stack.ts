@@ -9,7 +9,7 @@ import {
   validateMailSettings,
   type MailSettings,
 } from './mail-settings';
-import { Mailer } from './mailer';
+import { MailFeedback, Mailer } from './mailer';
 import { Observability } from './observability';
 import { ScheduledJobs } from './scheduled-jobs';
 import { ServiceDeskApi } from './service-desk-api';
@@ -61,6 +61,8 @@ export class ServiceDeskStack extends Stack {
   readonly staff: StaffUserPool;
   readonly api: ServiceDeskApi;
   readonly mailer: Mailer;
+  /** SES's bounce and complaint events: suppressed addresses, notes on their tickets. */
+  readonly mailFeedback: MailFeedback;
   readonly intake: MailIntake;
   readonly jobs: ScheduledJobs;
   readonly site: ServiceDeskSite;
@@ -108,6 +110,10 @@ export class ServiceDeskStack extends Stack {
       settings: mail,
       ...sesMaxSendRateOf(this),
     });
+    this.mailFeedback = new MailFeedback(this, 'MailFeedback', {
+      configurationSet: this.mailer.configurationSet,
+      table: this.data.table,
+    });
     this.intake = new MailIntake(this, 'MailIntake', {
       recipient: mail.supportAddress,
       ...(mail.receiptRuleSet === undefined ? {} : { receiptRuleSet: mail.receiptRuleSet }),
@@ -151,6 +157,7 @@ export class ServiceDeskStack extends Stack {
       table: this.data.table,
       outbox: this.data.outbox,
       intake: this.data.intake,
+      mailFeedback: this.mailFeedback.queue,
     });
     this.alarms = new AlarmNotifications(this, 'Alarms');
 

@@ -19,7 +19,7 @@ export interface FunctionEntry {
 }
 
 /** The queue consumers, besides the scheduled jobs (lib/mailer.ts, lib/mail-intake.ts). */
-const QUEUE_CONSUMERS = ['mailer', 'intake'] as const;
+const QUEUE_CONSUMERS = ['mailer', 'intake', 'mail-feedback'] as const;
 
 /** Every function the stack deploys, each once. */
 export function functionEntries(): FunctionEntry[] {

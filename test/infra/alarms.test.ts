@@ -84,7 +84,8 @@ describe('alarm notifications', () => {
   });
 
   it('subscribes the address of servicedesk:alarmEmail, and nobody without it', () => {
-    template.resourceCountIs('AWS::SNS::Subscription', 1); // the mail intake's queue only
+    // The mail intake's queue and the mail feedback's queue only.
+    template.resourceCountIs('AWS::SNS::Subscription', 2);
     const withMail = Template.fromStack(
       serviceDesk({ context: { [ALARM_EMAIL_CONTEXT_KEY]: 'ops@example.com' } }).stack,
     );

@@ -37,13 +37,15 @@ describe('the outbox queues (stateful)', () => {
     );
   });
 
-  it('are the outbox and its dead-letter queue, beside the intake queues and the failed job runs', () => {
+  it('are the outbox and its dead-letter queue, beside the intake queues, the failed job runs and the mail feedback', () => {
     expect(Object.keys(resourcesOfType(template, 'AWS::SQS::Queue')).sort()).toEqual([
       expect.stringMatching(/^DataIntakeDeadLetterQueue/),
       expect.stringMatching(/^DataIntakeQueue/),
       deadLetterId,
       queueId,
       expect.stringMatching(/^JobsFailedRuns/),
+      expect.stringMatching(/^MailFeedbackReportsDeadLetterQueue/),
+      expect.stringMatching(/^MailFeedbackReportsQueue/),
     ]);
   });
 

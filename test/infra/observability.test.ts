@@ -148,7 +148,8 @@ describe('the alarms an operator acts on', () => {
   });
 
   it('still has the dead-letter, 5xx and function-error alarms', () => {
-    // One per dead-letter queue: the outbox's, the intake's and the jobs' failed runs.
+    // One per dead-letter queue: the outbox's, the intake's, the jobs' failed runs and the
+    // mail feedback's.
     const visible = alarms
       .filter((a) => a.Properties?.MetricName === 'ApproximateNumberOfMessagesVisible')
       .flatMap((a) => getAttTargets(a.Properties?.Dimensions));
@@ -156,6 +157,7 @@ describe('the alarms an operator acts on', () => {
       'DataIntakeDeadLetterQueue',
       'DataOutboxDeadLetterQueue',
       'JobsFailedRuns',
+      'MailFeedbackReportsDeadLetterQueue',
     ]);
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: '5XXError' });
     expect(alarms.filter((a) => a.Properties?.MetricName === 'Errors').length).toBeGreaterThan(20);
