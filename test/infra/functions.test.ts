@@ -65,8 +65,8 @@ describe('the functions', () => {
   it('all run Node.js 22 on arm64, traced, logging to a group with retention', () => {
     const all = resourcesOfType(template, 'AWS::Lambda::Function');
     const functions = serviceDeskFunctionIds(template).map((id) => all[id]);
-    // One per route, one per scheduled job, the mailer and the intake.
-    expect(functions).toHaveLength(routes.length + SCHEDULED_JOBS.length + 2);
+    // One per route, one per scheduled job, the mailer, the intake and the mail feedback.
+    expect(functions).toHaveLength(routes.length + SCHEDULED_JOBS.length + 3);
     for (const fn of functions) {
       expect(fn?.Properties).toMatchObject({
         Runtime: 'nodejs22.x',
