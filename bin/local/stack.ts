@@ -14,6 +14,7 @@ import { PROBLEM_CONTENT_TYPE, problemResponse } from '../../functions/shared/pr
 import { createApiGateway } from './api-gateway';
 import { LOCAL_CREDENTIALS, startDynamoDb } from './dynamodb';
 import { writeFileDurably } from './journal';
+import { enableConcurrentInvocations, invoke } from './invocations';
 import { createPageServer } from './page-server';
 import { repairIndexes } from './repair';
 import type { PollerThreadData } from './poller-thread';
@@ -201,6 +202,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     LOG_FORMAT: process.env.LOG_FORMAT ?? 'json',
     POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
   });
+  // Handlers run concurrently here (API requests, mailer batches, jobs): each invocation
+  // gets its own Powertools state, as in a Lambda environment with several at a time.
+  await enableConcurrentInvocations();
 
   // The queue's bucket counters are derived afresh from the queue index at every start,
   // before anything can write: a process stopped between a ticket's write and its counter
@@ -397,7 +401,7 @@ function startRepeating(intervalMs: number, task: () => Promise<unknown>) {
   let current: Promise<unknown> = Promise.resolve();
   let stopped = false;
   const run = () => {
-    current = task()
+    current = invoke(task)
       .catch((error: unknown) => console.error('scheduled job:', (error as Error).message))
       .finally(() => {
         if (!stopped) timer = setTimeout(run, intervalMs);
