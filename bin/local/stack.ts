@@ -201,6 +201,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // metric lines (nothing reads them here).
     LOG_FORMAT: process.env.LOG_FORMAT ?? 'json',
     POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
+    // The X-Ray SDK (under Powertools Tracer, which traces nothing outside Lambda) would
+    // otherwise install an async hook at load that tracks the end of every promise: locally
+    // about a tenth of the mailer thread's CPU under load, for no trace (issue 12). Set
+    // before any handler module loads; the poller threads inherit it.
+    AWS_XRAY_MANUAL_MODE: process.env.AWS_XRAY_MANUAL_MODE ?? 'true',
   });
   // Handlers run concurrently here (API requests, mailer batches, jobs): each invocation
   // gets its own Powertools state, as in a Lambda environment with several at a time.
