@@ -7,8 +7,10 @@ import {
   CreateTableCommand,
   DescribeTableCommand,
   DynamoDBClient,
+  DeleteTableCommand,
   GetItemCommand,
   PutItemCommand,
+  QueryCommand,
 } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -106,5 +108,62 @@ describe('the local table across versions', () => {
     const again = await startDynamoDb({ port: 0, dataDir, tableName: 'broken' });
     expect(again.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     await again.close();
+  });
+
+  it('the stand-in answers item requests from a table replaced while it runs by the new one', async () => {
+    // Its thread keeps table descriptions in memory for item requests (issue 12): a
+    // description written since must be the one they use, else an index goes unwritten.
+    const standIn = await startDynamoDb({
+      port: 0,
+      dataDir: join(folder, 'cached'),
+      tableName: 'app',
+    });
+    const db = new DynamoDBClient({
+      endpoint: standIn.endpoint,
+      region: 'local',
+      credentials: LOCAL_CREDENTIALS,
+    });
+    try {
+      const attribute = (name: string) => ({ AttributeName: name, AttributeType: 'S' as const });
+      const keys = {
+        AttributeDefinitions: [attribute('pk'), attribute('sk')],
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' as const },
+          { AttributeName: 'sk', KeyType: 'RANGE' as const },
+        ],
+        BillingMode: 'PAY_PER_REQUEST' as const,
+      };
+      await db.send(new CreateTableCommand({ TableName: 'swapped', ...keys }));
+      const item = { ...ticket('T-1'), tag: { S: 'kept' } };
+      await db.send(new PutItemCommand({ TableName: 'swapped', Item: item }));
+      await db.send(new DeleteTableCommand({ TableName: 'swapped' }));
+      await db.send(
+        new CreateTableCommand({
+          TableName: 'swapped',
+          ...keys,
+          AttributeDefinitions: [...keys.AttributeDefinitions, attribute('tag')],
+          GlobalSecondaryIndexes: [
+            {
+              IndexName: 'byTag',
+              KeySchema: [{ AttributeName: 'tag', KeyType: 'HASH' }],
+              Projection: { ProjectionType: 'ALL' },
+            },
+          ],
+        }),
+      );
+      await db.send(new PutItemCommand({ TableName: 'swapped', Item: item }));
+      const { Items } = await db.send(
+        new QueryCommand({
+          TableName: 'swapped',
+          IndexName: 'byTag',
+          KeyConditionExpression: 'tag = :tag',
+          ExpressionAttributeValues: { ':tag': { S: 'kept' } },
+        }),
+      );
+      expect(Items).toEqual([item]);
+    } finally {
+      db.destroy();
+      await standIn.close();
+    }
   });
 });
