@@ -34,9 +34,26 @@ export interface LocalDynamoDb {
  * and one thread serves every store call of the stack (issue 12). The item requests here
  * take it from memory instead, dropped whenever dynalite writes a table description
  * (create, update, delete: those, and describeTable, still read it from disk).
+ *
+ * dynalite 4 reads a Query or Scan through a stream over a LevelDB iterator and, to close
+ * it, calls the iterator's `return()`, which abstract-level 3's iterators lack (they have
+ * `close()`): every Query stayed open with its snapshot until the database closed. Open
+ * iterators pin every table file and memtable they saw, so LevelDB could delete nothing it
+ * compacted: the data folder and the process's memory grew by ~100 KB per ticket for as
+ * long as the stack ran (issue 12's soak: 594 → 3,550 MiB). Here `return()` closes them.
  */
 const STAND_IN_THREAD = `
 const { parentPort, workerData } = require('node:worker_threads');
+const { createRequire } = require('node:module');
+const levelRequire = createRequire(createRequire(workerData.dynalite).resolve('classic-level'));
+const level = levelRequire('abstract-level');
+for (const Iterator of [level.AbstractIterator, level.AbstractKeyIterator, level.AbstractValueIterator]) {
+  if (typeof Iterator.prototype.return !== 'function') {
+    Iterator.prototype.return = function () {
+      return this.close().then(() => ({ done: true, value: undefined }));
+    };
+  }
+}
 const storeModule = require(workerData.dynaliteStore);
 const createStore = storeModule.create;
 storeModule.create = (options) => {
