@@ -21,7 +21,7 @@ export interface PollerThreadData {
  */
 const data = workerData as PollerThreadData;
 // Before the handler module (and Powertools) loads: this thread runs batches concurrently.
-await enableConcurrentInvocations();
+enableConcurrentInvocations();
 const sqs = new SQSClient({
   endpoint: process.env.SQS_ENDPOINT,
   region: 'eu-central-1',

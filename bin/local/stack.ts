@@ -112,6 +112,10 @@ function localSecret(file: string): string {
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   // Node 20 is what these machines have; the SDK's advance notice about Node 22 is noise here.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  // Handlers run concurrently here (API requests, mailer batches, jobs): each invocation
+  // gets its own Powertools state, as in a Lambda environment with several at a time.
+  // First of all: the SDK's first request settles which store the process has.
+  enableConcurrentInvocations();
   const dataDir = options.dataDir ?? DEFAULT_DATA_DIR;
   const tableName = options.tableName ?? 'servicedesk';
   const running = claimDataDir(dataDir);
@@ -207,10 +211,6 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // before any handler module loads; the poller threads inherit it.
     AWS_XRAY_MANUAL_MODE: process.env.AWS_XRAY_MANUAL_MODE ?? 'true',
   });
-  // Handlers run concurrently here (API requests, mailer batches, jobs): each invocation
-  // gets its own Powertools state, as in a Lambda environment with several at a time.
-  await enableConcurrentInvocations();
-
   // The queue's bucket counters are derived afresh from the queue index at every start,
   // before anything can write: a process stopped between a ticket's write and its counter
   // update leaves them off by one, and a data folder from before the counters has none

@@ -1,3 +1,4 @@
+import { InvokeStore } from '@aws/lambda-invoke-store';
 import type { SQSRecord } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { enableConcurrentInvocations, invoke } from '../../../bin/local/invocations';
@@ -9,7 +10,10 @@ let printed: Record<string, unknown>[];
 
 beforeAll(async () => {
   process.env.LOG_FORMAT = 'json';
-  await enableConcurrentInvocations();
+  // As at the local stack's start: the AWS SDK's first request asks for the runtime's store
+  // before the stack says that invocations run concurrently (it then made a shared one).
+  await InvokeStore.getInstanceAsync();
+  enableConcurrentInvocations();
 });
 afterAll(() => {
   delete process.env.LOG_FORMAT;
