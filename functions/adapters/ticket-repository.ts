@@ -107,22 +107,16 @@ export class DynamoTicketRepository implements TicketRepository, PortalTickets, 
 
   private async countQueue(prefix: string): Promise<number> {
     let count = 0;
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: QUEUE_INDEX.indexName,
-          KeyConditionExpression: '#pk = :queue AND begins_with(#sk, :prefix)',
-          ExpressionAttributeNames: { '#pk': QUEUE_INDEX.partitionKey, '#sk': QUEUE_INDEX.sortKey },
-          ExpressionAttributeValues: { ':queue': QUEUE_PARTITION, ':prefix': prefix },
-          Select: 'COUNT',
-          ...(start ? { ExclusiveStartKey: start } : {}),
-        }),
-      );
+    for await (const page of queryPages(this.db, {
+      TableName: this.tableName,
+      IndexName: QUEUE_INDEX.indexName,
+      KeyConditionExpression: '#pk = :queue AND begins_with(#sk, :prefix)',
+      ExpressionAttributeNames: { '#pk': QUEUE_INDEX.partitionKey, '#sk': QUEUE_INDEX.sortKey },
+      ExpressionAttributeValues: { ':queue': QUEUE_PARTITION, ':prefix': prefix },
+      Select: 'COUNT',
+    })) {
       count += page.Count ?? 0;
-      start = page.LastEvaluatedKey;
-    } while (start);
+    }
     return count;
   }
 
