@@ -166,7 +166,7 @@ export interface QueueItem {
   requesterVerified?: boolean;
 }
 
-export interface QueuePage {
+export interface TicketPage {
   items: QueueItem[];
   nextCursor: string | null;
 }

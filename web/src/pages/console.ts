@@ -5,7 +5,7 @@ import {
   type HeldPage,
   type PriceList,
   type QueueItem,
-  type QueuePage,
+  type TicketPage,
   type ServiceCode,
   type TicketMessage,
   type WorkResult,
@@ -130,7 +130,7 @@ async function refreshQueue(afterChange = false): Promise<void> {
     let cursor: string | null = null;
     try {
       do {
-        const result: QueuePage | undefined = await page.call<QueuePage>(
+        const result: TicketPage | undefined = await page.call<TicketPage>(
           `/queue?limit=${PAGE_SIZE}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
         );
         items.push(...(result?.items ?? []));
@@ -139,7 +139,7 @@ async function refreshQueue(afterChange = false): Promise<void> {
       queue = items;
       nextCursor = cursor;
       renderQueue();
-      await refreshMine();
+      await refreshHeld();
       byId('queue-updated').textContent = `Updated ${new Date().toLocaleTimeString('en-GB')}.`;
       if (queueMessage.dataset.kind === 'error') announce(queueMessage, '');
     } catch (error) {
@@ -156,7 +156,7 @@ async function refreshQueue(afterChange = false): Promise<void> {
 async function loadMore(): Promise<void> {
   if (!nextCursor) return;
   try {
-    const result = await page.call<QueuePage>(
+    const result = await page.call<TicketPage>(
       `/queue?limit=${PAGE_SIZE}&cursor=${encodeURIComponent(nextCursor)}`,
     );
     queue.push(...(result?.items ?? []));
@@ -1011,8 +1011,8 @@ byId('timeline-more', HTMLButtonElement).addEventListener('click', (event) => {
 // ---------------------------------------------------------------- my tickets
 
 /** The tickets this agent holds (in progress, waiting for the customer), newest change first. */
-async function refreshMine(): Promise<void> {
-  const empty = byId('mine-empty');
+async function refreshHeld(): Promise<void> {
+  const empty = byId('held-empty');
   let held: HeldPage | undefined;
   try {
     held = await page.call<HeldPage>(`/tickets?assignee=me&limit=${PAGE_SIZE}`);
@@ -1025,7 +1025,7 @@ async function refreshMine(): Promise<void> {
   empty.textContent = 'You hold no ticket: claim the next one.';
   empty.hidden = items.length > 0;
   replaceChildren(
-    byId('mine-list'),
+    byId('held-list'),
     ...items.map((item) =>
       h(
         'li',
