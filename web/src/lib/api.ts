@@ -166,7 +166,7 @@ export interface QueueItem {
   requesterVerified?: boolean;
 }
 
-export interface TicketPage {
+export interface QueuePage {
   items: QueueItem[];
   nextCursor: string | null;
 }
@@ -247,14 +247,6 @@ export class ApiError extends Error {
     readonly problem: Problem,
   ) {
     super(problem.detail || problem.title);
-  }
-
-  /**
-   * The API has no such route (yet): the local gateway answers `404 No resource at …`.
-   * Used to show "not available" for parts of the API that are still being built.
-   */
-  get missingRoute(): boolean {
-    return this.status === 404 && this.problem.detail.startsWith('No resource at');
   }
 }
 
