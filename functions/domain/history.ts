@@ -73,6 +73,10 @@ export function changeRecords(
   const records: HistoryRecord[] = [];
   const add = (action: HistoryAction, from?: string, to?: string) =>
     records.push(historyRecord({ at, actor, action, from, to }));
+  if (after.mergedInto && !before.mergedInto) {
+    // A merge closes the ticket and hands it over: one change, one record, which says where.
+    return [mergeRecord(before.ticketId, after.mergedInto.ticketId, actor, at)];
+  }
   if (before.status !== after.status) {
     let action: HistoryAction = 'status';
     if (before.status === 'open' && after.status === 'in_progress') {
@@ -115,8 +119,31 @@ export function createdRecord(ticket: Ticket): HistoryRecord {
   });
 }
 
+/**
+ * The record of a merge (`from`: the ticket merged, `to`: the ticket it went into), on both
+ * tickets: in the source's own list, and in the note the merge leaves on the target.
+ */
+export function mergeRecord(
+  sourceId: string,
+  targetId: string,
+  actor: Actor,
+  at: string,
+  ref?: string,
+): HistoryRecord {
+  return historyRecord({ at, actor, action: 'merge', from: sourceId, to: targetId, ref });
+}
+
 /** The record a message is stored with: who wrote it and whether the customer sees it. */
 export function messageRecord(message: TicketMessage): HistoryRecord {
+  if (message.mergedFrom !== undefined && message.author.kind === 'agent') {
+    return mergeRecord(
+      message.mergedFrom,
+      message.ticketId,
+      message.author.name,
+      message.createdAt,
+      message.messageId,
+    );
+  }
   const actor =
     message.author.kind === 'agent'
       ? message.author.name

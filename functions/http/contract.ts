@@ -206,6 +206,21 @@ export const contracts: Readonly<Record<string, RouteContract>> = {
       409: 'Nobody holds the ticket',
     },
   },
+  'merge-ticket': {
+    path: request.ticketIdPath,
+    body: request.mergeBody,
+    description:
+      "The ticket in the path (a duplicate) is merged into `intoTicketId`: it is closed with `mergedInto` and leaves the queue; both tickets get a `merge` history record; the target gets an internal note naming it. Its conversation and work entries stay where they are. Its requester still reads it with its token and sees `mergedInto`; later replies to it (status page, portal, mail) are added to the target — as the customer's message when the sender is the target's requester or one of its customer's people, else as an internal note (SPEC §14). A ticket held by another agent is merged only by them or an admin. Sending the same merge again answers 409 and changes nothing (it finishes a merge a crash cut short).",
+    responses: {
+      200: { description: 'Merged: both tickets as they are now', json: response.mergedTickets },
+    },
+    problems: {
+      400: 'The body is not `{intoTicketId}`, or names the ticket itself',
+      403: 'Another agent holds the ticket merged (only they or an admin may merge it)',
+      404: 'No such ticket (either one)',
+      409: 'Either ticket is closed or merged already (also: this very merge, sent again), or they changed meanwhile',
+    },
+  },
   'confirm-page': {
     path: request.ticketIdPath,
     query: request.confirmQuery,
@@ -265,7 +280,7 @@ export const contracts: Readonly<Record<string, RouteContract>> = {
     responses: {
       200: {
         description:
-          'One page of the changes (`{at, actor, action, from?, to?, ref?}`), oldest first: created, claim, take, take-out-of-order, release, status, assignee, severity, group, message, work, attachment, verified, erasure, retention',
+          'One page of the changes (`{at, actor, action, from?, to?, ref?}`), oldest first: created, claim, take, take-out-of-order, release, status, assignee, severity, group, merge (`from` the ticket merged, `to` the one it went into), message, work, attachment, verified, erasure, retention',
         json: response.historyPage,
       },
     },

@@ -24,5 +24,13 @@ export const handler = httpHandler('portal-post-message', async (request) => {
     undefined,
     await portalAuthor(deps, principal, ticket),
   );
-  return { status: 201, body: { ...messageView(message), ticketStatus: after.status } };
+  return {
+    status: 201,
+    body: {
+      ...messageView(message),
+      ticketStatus: after.status,
+      // Added to another ticket: this one was merged into it.
+      ...(message.ticketId !== ticketId ? { addedTo: message.ticketId } : {}),
+    },
+  };
 });

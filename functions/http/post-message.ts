@@ -19,6 +19,11 @@ export const handler = httpHandler('post-message', async (request) => {
   );
   return {
     status: 201,
-    body: { ...messageView(message), ticketStatus: ticket.status },
+    body: {
+      ...messageView(message),
+      ticketStatus: ticket.status,
+      // Added to another ticket: this one was merged into it.
+      ...(message.ticketId !== ticketId ? { addedTo: message.ticketId } : {}),
+    },
   };
 });

@@ -146,6 +146,9 @@ export const customerTicket = z.object({
   sla: sla.optional(),
   messages: z.array(message),
   queue: queueStanding.optional(),
+  mergedInto: ticketId
+    .optional()
+    .describe('This request was merged into that ticket: replies sent here are added there'),
 });
 
 /** A ticket as agents see it. */
@@ -200,6 +203,16 @@ export const agentTicket = z.object({
     .object({ at: instant, reason: z.enum(['erasure', 'retention']) })
     .optional()
     .describe("The requester's personal data was erased: on request or after the retention period"),
+  mergedInto: z
+    .object({ ticketId, at: instant, by: z.string() })
+    .optional()
+    .describe('Merged (closed) into that ticket, when and by whom; replies to it go there'),
+});
+
+/** `POST /tickets/{ticketId}/merge`: the ticket merged (closed) and the one it went into. */
+export const mergedTickets = z.object({
+  source: agentTicket,
+  target: agentTicket,
 });
 
 /** `POST /queue/claim`: the claimed ticket and why it was next. */
@@ -267,7 +280,12 @@ export const voicemailTicket = z.object({
 });
 
 /** `POST /tickets/{ticketId}/messages`: the message and where the ticket now stands. */
-export const postedMessage = message.extend({ ticketStatus: z.enum(TICKET_STATUSES) });
+export const postedMessage = message.extend({
+  ticketStatus: z.enum(TICKET_STATUSES),
+  addedTo: ticketId
+    .optional()
+    .describe('The ticket the message was added to, when the one written to was merged into it'),
+});
 
 const queueItemFields = {
   ticketId,

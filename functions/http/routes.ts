@@ -168,6 +168,15 @@ export const routes: readonly Route[] = [
     summary: 'Give a claimed ticket back to the queue at its original place',
   },
   {
+    method: 'POST',
+    path: '/tickets/{ticketId}/merge',
+    handler: 'merge-ticket',
+    auth: 'staff',
+    groups: ['agents', 'admins'],
+    table: 'readwrite',
+    summary: 'Merge a duplicate ticket into another: it is closed, replies to it go there',
+  },
+  {
     method: 'GET',
     path: '/tickets/{ticketId}/history',
     handler: 'get-ticket-history',

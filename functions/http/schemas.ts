@@ -141,6 +141,14 @@ export const customerBody = z.strictObject({
   contract: contract.nullable().optional(),
 });
 
+/** `POST /tickets/{ticketId}/merge`: the ticket the path's ticket is a duplicate of. */
+export const mergeBody = z.strictObject({
+  intoTicketId: z
+    .string()
+    .regex(TICKET_ID_PATTERN, 'must be a ticket number like T-10001')
+    .describe('The ticket that stays; the one in the path is closed and merged into it'),
+});
+
 export const newMessage = z.strictObject({
   body: text(20_000),
   internal: z.boolean().default(false),

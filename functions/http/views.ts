@@ -53,6 +53,8 @@ export function customerView(
     ...slaOf(ticket, now),
     messages: messages.filter((m) => !m.internal).map(messageView),
     ...(queue ? { queue } : {}),
+    // Only the number: the ticket it went into may be someone else's.
+    ...(ticket.mergedInto ? { mergedInto: ticket.mergedInto.ticketId } : {}),
   };
 }
 

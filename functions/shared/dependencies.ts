@@ -14,6 +14,7 @@ import type {
 } from '../app/ports';
 import type { AllowanceUsage } from '../app/portal';
 import type { MailFiles, PersonalData } from '../app/privacy';
+import type { MergeReservations } from '../app/merge-tickets';
 import type { PortalMailDeps, PortalSessions, PortalSignIns } from '../app/portal-ports';
 import { DynamoPortalStore } from '../adapters/portal-store';
 import type { S3MailBucket } from '../adapters/s3-mail-bucket';
@@ -60,6 +61,8 @@ export type TableDependencies = Omit<
   claimCandidates: ClaimCandidates;
   /** The portal's reads of tickets (the same repository as `tickets`). */
   portalTickets: PortalTickets;
+  /** The merge's hold on the ticket merged into (the same repository as `tickets`). */
+  mergeReservations: MergeReservations;
   signIns: PortalSignIns;
   sessions: PortalSessions;
   portal: PortalMailDeps;
@@ -126,6 +129,7 @@ export function createDependencies(): TableDependencies {
     mailLog: () => new DynamoMailLog(table().db, table().name, clock),
     rateLimiter: () => new DynamoRateLimiter(table().db, table().name, clock),
     portalTickets: () => deps.tickets as DynamoTicketRepository,
+    mergeReservations: () => deps.tickets as DynamoTicketRepository,
     queueStatistics: () => deps.tickets as DynamoTicketRepository,
     signIns: () => deps.sessions as DynamoPortalStore,
     sessions: () => new DynamoPortalStore(table().db, table().name, clock),
