@@ -131,7 +131,8 @@ describe('ticket history', () => {
       | { kind: 'claim'; agent: 0 | 1 }
       | { kind: 'message'; internal: boolean; agent: 0 | 1 }
       | { kind: 'customer-message' }
-      | { kind: 'work'; agent: 0 | 1 };
+      | { kind: 'work'; agent: 0 | 1 }
+      | { kind: 'merge'; agent: 0 | 1; into: boolean };
     const agent = fc.constantFrom<0 | 1>(0, 1);
     const action: fc.Arbitrary<Action> = fc.oneof(
       fc.record({
@@ -149,6 +150,8 @@ describe('ticket history', () => {
       fc.record({ kind: fc.constant('message' as const), internal: fc.boolean(), agent }),
       fc.record({ kind: fc.constant('customer-message' as const) }),
       fc.record({ kind: fc.constant('work' as const), agent }),
+      // Merge this ticket into another (`into: false`), or another into this one.
+      fc.record({ kind: fc.constant('merge' as const), agent, into: fc.boolean() }),
     );
     const names = ['alice', 'bob'] as const;
     const cleaner = await api.token('cleaner', ['agents']);
@@ -207,13 +210,31 @@ describe('ticket history', () => {
                     headers: { 'x-ticket-token': accessToken },
                     body: { body: 'text' },
                   });
-            if (response.status === 201) {
+            // A reply to a merged ticket is added to the ticket it went into.
+            if (response.status === 201 && response.json.addedTo === undefined) {
               expected += 1;
               const after = await api.request('GET', `/tickets/${ticketId}`, { token: alice });
               // A customer's reply reopens a resolved ticket, and brings one waiting for
               // them back to its agent: a change of its own.
               if (after.json.status !== before.json.status) expected += 1;
             }
+          } else if (step.kind === 'merge') {
+            // The other ticket is resolved at once, so claims still find only this one.
+            const other = await api.submit({ email: 'prop-other@example.org' });
+            await api.request('PATCH', `/tickets/${other.ticketId}`, {
+              token: cleaner,
+              body: { status: 'resolved' },
+            });
+            const [source, target] = step.into
+              ? [other.ticketId, ticketId]
+              : [ticketId, other.ticketId];
+            response = await api.request('POST', `/tickets/${source}/merge`, {
+              token: tokens[step.agent],
+              body: { intoTicketId: target },
+            });
+            // One record on this ticket whichever side of the merge it is.
+            if (response.status === 200) expected += 1;
+            else expect([403, 409]).toContain(response.status);
           } else {
             response = await api.request('POST', `/tickets/${ticketId}/work`, {
               token: tokens[step.agent],
@@ -229,6 +250,7 @@ describe('ticket history', () => {
             expect(last?.actor).toBe(
               step.kind === 'customer-message' ? 'customer' : names[step.agent],
             );
+            if (step.kind === 'merge') expect(last?.action).toBe('merge');
           }
         }
       }),
