@@ -36,6 +36,7 @@ import {
 } from '../lib/format';
 import { translator } from '../lib/locale';
 import { startStaffPage, type StaffPage } from '../lib/staff';
+import { mountMergeAction, type MergeAction } from './merge';
 
 /**
  * The agent console: the queue in priority order (refreshed every few seconds while the
@@ -70,6 +71,7 @@ let refreshing: Promise<void> | undefined;
 let refreshTimer: ReturnType<typeof setInterval> | undefined;
 let ticket: AgentTicket | undefined;
 let priceList: PriceList | 'unavailable' | undefined;
+let mergeAction: MergeAction | undefined;
 
 const queueBody = byId('queue-body');
 const queueMessage = byId('queue-message');
@@ -427,6 +429,7 @@ function renderTicket(): void {
         : '',
     ),
     ...(t.relatedTicketId ? fact('Refers to', t.relatedTicketId) : []),
+    ...(t.mergedInto ? fact('Merged into', `${t.mergedInto.ticketId} by ${t.mergedInto.by}`) : []),
     ...fact(
       'Assignee',
       t.assignee ? (t.assignee === me ? `${t.assignee} (you)` : t.assignee) : '—',
@@ -456,6 +459,7 @@ function renderTicket(): void {
   );
   byId('claim-this').hidden = t.status !== 'open';
   byId('release').hidden = !(held && t.assignee === me);
+  mergeAction?.show(t);
   byId('change-severity', HTMLSelectElement).value = t.severity;
   byId('change-status', HTMLSelectElement).value = t.status;
   clearFieldErrors(byId('change-form'), byId('change-errors'));
@@ -1089,6 +1093,14 @@ await startStaffPage({
   onSignedIn: (session, staffPage) => {
     page = staffPage;
     me = session.name;
+    mergeAction ??= mountMergeAction(
+      staffPage,
+      () => ticket,
+      async (sourceId) => {
+        await openTicket(sourceId);
+        await refreshQueue(true);
+      },
+    );
     void refreshQueue();
     void loadPriceList();
     clearInterval(refreshTimer);

@@ -1,0 +1,68 @@
+import type { AgentTicket } from '../lib/api';
+import { announce, busy, byId } from '../lib/dom';
+import type { StaffPage } from '../lib/staff';
+
+/**
+ * The console's merge action (SPEC §13): an agent names the ticket the open one is a
+ * duplicate of, confirms, and the open one is closed into it. Kept apart from the console's
+ * own code so the console can be split into parts without touching it.
+ */
+export interface MergeAction {
+  /** Shows or hides the form for the ticket now open (not for closed or merged ones). */
+  show(ticket: AgentTicket | undefined): void;
+}
+
+const TICKET_ID = /^T-\d{1,12}$/;
+
+/**
+ * Wires the form `#merge-form` (input `#merge-into`, message `#merge-message`): after the
+ * merge, `merged` is told the id merged and the id it went into.
+ */
+export function mountMergeAction(
+  page: StaffPage,
+  current: () => AgentTicket | undefined,
+  merged: (sourceId: string, targetId: string) => Promise<void>,
+): MergeAction {
+  const form = byId('merge-form', HTMLFormElement);
+  const input = byId('merge-into', HTMLInputElement);
+  const message = byId('merge-message');
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const ticket = current();
+    if (!ticket) return;
+    const into = input.value.trim().toUpperCase();
+    if (!TICKET_ID.test(into) || into === ticket.ticketId) {
+      announce(message, 'Name another ticket, like T-10001.', 'error');
+      input.focus();
+      return;
+    }
+    const confirmed = window.confirm(
+      `Merge ${ticket.ticketId} into ${into}? ${ticket.ticketId} is closed, and replies to it go to ${into}. This cannot be undone.`,
+    );
+    if (!confirmed) return;
+    const button = form.querySelector('button');
+    void busy(button as HTMLButtonElement, async () => {
+      try {
+        await page.call(`/tickets/${encodeURIComponent(ticket.ticketId)}/merge`, {
+          method: 'POST',
+          json: { intoTicketId: into },
+        });
+        input.value = '';
+        announce(message, `${ticket.ticketId} was merged into ${into}.`);
+        await merged(ticket.ticketId, into);
+      } catch (error) {
+        announce(
+          message,
+          `Merging did not work: ${error instanceof Error ? error.message : String(error)}`,
+          'error',
+        );
+      }
+    });
+  });
+  return {
+    show(ticket) {
+      form.hidden = !ticket || ticket.status === 'closed' || Boolean(ticket.mergedInto);
+      if (form.hidden) announce(message, '');
+    },
+  };
+}
