@@ -5,8 +5,9 @@ import { ERASED } from '../domain/privacy';
 import type { WorkEntry } from '../domain/work-entry';
 import type { MailRecord, PersonalData } from '../app/privacy';
 import { isConditionFailure } from './dynamodb';
-import { queryCollection } from './query-collection';
-import { BILLING_INDEX, keys, TICKET_COLLECTION } from './table-design';
+import { authorKeysOf, messageOfItem } from './message-repository';
+import { queryCollection, queryPages } from './query-collection';
+import { AUTHOR_INDEX, BILLING_INDEX, keys, TICKET_COLLECTION } from './table-design';
 import { workEntryItem } from './work-entry-repository';
 
 /**
@@ -28,7 +29,24 @@ export class DynamoPersonalData implements PersonalData {
       author: message.author,
       attachments: message.attachments,
       rawMailKey: message.rawMailKey,
+      // Without an address the message leaves the author index (its key held the address).
+      authorPk: undefined,
+      authorSk: undefined,
+      ...authorKeysOf(message),
     });
+  }
+
+  async *messagesBy(email: string): AsyncIterable<TicketMessage[]> {
+    for await (const page of queryPages(this.db, {
+      TableName: this.tableName,
+      IndexName: AUTHOR_INDEX.indexName,
+      KeyConditionExpression: '#pk = :author',
+      ExpressionAttributeNames: { '#pk': AUTHOR_INDEX.partitionKey },
+      ExpressionAttributeValues: { ':author': keys.author(normalizeEmail(email)) },
+    })) {
+      const messages = (page.Items ?? []).map(messageOfItem);
+      if (messages.length) yield messages;
+    }
   }
 
   async replaceWorkEntry(entry: WorkEntry): Promise<void> {

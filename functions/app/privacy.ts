@@ -48,6 +48,11 @@ export interface PersonalData {
   eraseMail(ticketId: string, mail: MailRecord): Promise<boolean>;
   /** Deletes the record that the address was proven; true if there was one. */
   forgetVerifiedAddress(email: string): Promise<boolean>;
+  /**
+   * Messages the address wrote as a customer, on any ticket, page by page from the author
+   * index (no scan): also those on tickets other people requested.
+   */
+  messagesBy(email: string): AsyncIterable<TicketMessage[]>;
 }
 
 /** Files in the mail bucket: attachments and raw mail. */
@@ -201,6 +206,63 @@ export async function anonymiseTicketData(
 }
 
 /**
+ * The person's messages on tickets they did not request (a colleague's ticket in the
+ * portal, a mail naming someone else's ticket, a reply to a ticket merged into another):
+ * body, author, files and raw mail go; the ticket itself stays its requester's and gets
+ * one `erasure` record (`to: messages`) per erasure that touched it.
+ */
+async function eraseMessagesElsewhere(
+  deps: PrivacyDeps,
+  address: string,
+  requested: ReadonlySet<string>,
+  admin: string,
+  report: ErasureReport,
+): Promise<void> {
+  const byTicket = await messagesElsewhere(deps, address, requested);
+  for (const [ticketId, messages] of byTicket) {
+    const files = [
+      ...messages.flatMap((m) => m.attachments ?? []).map((a) => a.key),
+      ...messages.map((m) => m.rawMailKey),
+    ].filter((key): key is string => typeof key === 'string');
+    let changed = false;
+    for (const message of messages) {
+      const anonymised = anonymiseMessage(message);
+      if (!anonymised) continue;
+      await deps.personalData.replaceMessage(anonymised);
+      report.messages++;
+      changed = true;
+    }
+    if (files.length) report.files += await deps.mailFiles.delete([...new Set(files)]);
+    if (!changed) continue;
+    await changeTicket(
+      deps,
+      ticketId,
+      (ticket) => ({ ...ticket, authorErasures: (ticket.authorErasures ?? 0) + 1 }),
+      admin,
+    );
+    report.tickets.push(ticketId);
+  }
+}
+
+/** The person's messages on tickets other than `requested`, by ticket. */
+async function messagesElsewhere(
+  deps: Pick<PrivacyDeps, 'personalData'>,
+  address: string,
+  requested: ReadonlySet<string>,
+): Promise<Map<string, TicketMessage[]>> {
+  const byTicket = new Map<string, TicketMessage[]>();
+  for await (const page of deps.personalData.messagesBy(address)) {
+    for (const message of page) {
+      if (requested.has(message.ticketId)) continue;
+      const list = byTicket.get(message.ticketId) ?? [];
+      list.push(message);
+      byTicket.set(message.ticketId, list);
+    }
+  }
+  return byTicket;
+}
+
+/**
  * `POST /privacy/erasures {email}` (admins, GDPR Art. 17): the person's personal data is
  * removed from every ticket they requested and what hangs on it, their contact entries
  * and their verified-address record; billing records keep amounts and dates. Idempotent:
@@ -218,6 +280,13 @@ export async function eraseSubject(
   for (const ticket of tickets) {
     await anonymiseTicketData(deps, ticket, admin, 'erasure', report);
   }
+  await eraseMessagesElsewhere(
+    deps,
+    address,
+    new Set(tickets.map((t) => t.ticketId)),
+    admin,
+    report,
+  );
   const match = await deps.customers.findBySender(address);
   if (match) {
     const customer = await deps.customers.get(match.customerId);
@@ -254,6 +323,18 @@ export type SubjectPart =
         size: number;
         downloadUrl: string | null;
       }[];
+    }
+  | {
+      /** What the person wrote on a ticket someone else requested: their messages only. */
+      kind: 'elsewhere';
+      ticketId: string;
+      messages: TicketMessage[];
+      attachments: {
+        filename: string;
+        contentType: string;
+        size: number;
+        downloadUrl: string | null;
+      }[];
     };
 
 /**
@@ -279,7 +360,9 @@ export async function* subjectData(deps: PrivacyDeps, email: string): AsyncItera
   }
   yield { kind: 'contacts', contacts };
   yield { kind: 'verified', verified: (await deps.verifiedAddresses.get(address)) ?? null };
+  const requested = new Set<string>();
   for await (const ticket of ticketsRequestedBy(deps, address)) {
+    requested.add(ticket.ticketId);
     const messages = await deps.messages.list(ticket.ticketId);
     const files = [
       ...(ticket.attachments ?? []),
@@ -301,4 +384,30 @@ export async function* subjectData(deps: PrivacyDeps, email: string): AsyncItera
       ),
     };
   }
+  for (const [ticketId, messages] of await messagesElsewhere(deps, address, requested)) {
+    yield {
+      kind: 'elsewhere',
+      ticketId,
+      messages,
+      attachments: await linksOf(
+        deps,
+        messages.flatMap((m) => m.attachments ?? []),
+      ),
+    };
+  }
+}
+
+/** Files with 15-minute download links (none for a file refused at intake). */
+function linksOf(
+  deps: Pick<PrivacyDeps, 'mailFiles'>,
+  files: readonly { filename: string; contentType: string; size: number; key?: string }[],
+) {
+  return Promise.all(
+    files.map(async (file) => ({
+      filename: file.filename,
+      contentType: file.contentType,
+      size: file.size,
+      downloadUrl: file.key ? await deps.mailFiles.downloadUrl(file.key, file.filename) : null,
+    })),
+  );
 }

@@ -103,6 +103,10 @@ export function changeRecords(
   if (after.anonymised && after.anonymised !== before.anonymised) {
     add(after.anonymised.reason);
   }
+  if ((after.authorErasures ?? 0) > (before.authorErasures ?? 0)) {
+    // Another person's messages on this ticket were erased (`to`: whose part, not who).
+    add('erasure', undefined, 'messages');
+  }
   return records;
 }
 

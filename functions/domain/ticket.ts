@@ -95,6 +95,11 @@ export interface Ticket {
    * it go to `ticketId` (SPEC §13, `functions/domain/merge.ts`).
    */
   mergedInto?: { ticketId: string; at: string; by: string };
+  /**
+   * Erasures of someone other than the requester who wrote on this ticket (their messages
+   * were anonymised, the ticket itself not): how many ran, so each leaves its record.
+   */
+  authorErasures?: number;
 }
 
 /** A ticket waits in the queue exactly while it is open. */

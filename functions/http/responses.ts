@@ -395,6 +395,24 @@ export const subjectExport = z.object({
       ),
     }),
   ),
+  messagesElsewhere: z
+    .array(
+      z.object({
+        ticketId,
+        messages: z.array(message),
+        attachments: z.array(
+          z.object({
+            filename: z.string(),
+            contentType: z.string(),
+            size: z.number().int().min(0),
+            downloadUrl: z.string().nullable(),
+          }),
+        ),
+      }),
+    )
+    .describe(
+      'What the person wrote on tickets other people requested: only their own messages (found by the author index)',
+    ),
 });
 
 /** `GET /tickets?assignee=me`: the caller's tickets in hand. */

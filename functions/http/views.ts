@@ -74,6 +74,8 @@ export function agentView(
     sla: _clock,
     // The history has its own route (`GET /tickets/{ticketId}/history`), paged.
     history: _history,
+    // Bookkeeping of the history's `erasure` records, which tell it.
+    authorErasures: _authorErasures,
     ...rest
   } = ticket;
   return {
@@ -186,10 +188,26 @@ export async function subjectDocument(
     `{"email":${JSON.stringify(email)},"generatedAt":${JSON.stringify(now.toISOString())}`,
   ];
   let tickets = 0;
+  let elsewhere = -1;
   for await (const part of parts) {
     if (part.kind === 'contacts') chunks.push(`,"contacts":${JSON.stringify(part.contacts)}`);
     else if (part.kind === 'verified') {
       chunks.push(`,"verifiedAddress":${JSON.stringify(part.verified)}`);
+    } else if (part.kind === 'elsewhere') {
+      // The tickets come first, all of them: their list is closed before this one opens.
+      if (elsewhere < 0) {
+        chunks.push(
+          tickets === 0 ? ',"tickets":[],"messagesElsewhere":[' : '],"messagesElsewhere":[',
+        );
+        elsewhere = 0;
+      }
+      const entry = {
+        ticketId: part.ticketId,
+        messages: part.messages.map(messageView),
+        attachments: part.attachments,
+      };
+      chunks.push(`${elsewhere === 0 ? '' : ','}${JSON.stringify(entry)}`);
+      elsewhere++;
     } else {
       const { ticket } = part;
       const entry = {
@@ -227,6 +245,10 @@ export async function subjectDocument(
       tickets++;
     }
   }
-  chunks.push(tickets === 0 ? ',"tickets":[]}' : ']}');
+  if (elsewhere >= 0) chunks.push(']}');
+  else
+    chunks.push(
+      tickets === 0 ? ',"tickets":[],"messagesElsewhere":[]}' : '],"messagesElsewhere":[]}',
+    );
   return chunks.join('');
 }

@@ -283,6 +283,92 @@ describe('data protection', () => {
     expect(stored).not.toContain('Kontaktmann');
   }, 30_000);
 
+  it("finds and erases what a person wrote on other people's tickets (the author index)", async () => {
+    const put = await api.request('PUT', '/customers/werkstatt', {
+      token: admin,
+      body: { name: 'Werkstatt GmbH', domains: ['werkstatt.example'] },
+    });
+    expect(put.status).toBe(201);
+    const bert = 'bert.beitrag@werkstatt.example';
+    const anna = await api.submit({ name: 'Anna Anfrage', email: 'anna@werkstatt.example' });
+    // Bert writes into Anna's ticket by mail (a colleague, by the customer's domain) …
+    await smtp.sendMail({
+      envelope: { from: bert, to: [SUPPORT] },
+      raw: Buffer.from(
+        [
+          `From: Bert Beitrag <${bert}>`,
+          `To: ${SUPPORT}`,
+          `Subject: Re: [${anna.ticketId}] Backup`,
+          'Message-ID: <bert-1@werkstatt.example>',
+          'MIME-Version: 1.0',
+          'Content-Type: text/plain; charset=utf-8',
+          '',
+          'Bei mir auch, Gruss Bert Beitrag, Zimmer 4711',
+          '',
+        ].join('\r\n'),
+      ),
+    });
+    await intakeIdle();
+    // … and by the status page of his own ticket, merged into hers.
+    const own = await api.submit({ name: 'Bert Beitrag', email: bert });
+    const merged = await api.request('POST', `/tickets/${own.ticketId}/merge`, {
+      token: agent,
+      body: { intoTicketId: anna.ticketId },
+    });
+    expect(merged.status, merged.text).toBe(200);
+    const reply = await api.request('POST', `/tickets/${own.ticketId}/messages`, {
+      headers: { 'x-ticket-token': own.accessToken },
+      body: { body: 'Nachtrag von Bert: Raum 4711' },
+    });
+    expect(reply.json.addedTo).toBe(anna.ticketId);
+    await api.outboxIdle();
+
+    const access = await api.request('GET', `/privacy/subjects?email=${encodeURIComponent(bert)}`, {
+      token: admin,
+    });
+    expect(access.status, access.text).toBe(200);
+    expect((access.json.tickets as { ticketId: string }[]).map((t) => t.ticketId)).toEqual([
+      own.ticketId,
+    ]);
+    const elsewhere = access.json.messagesElsewhere as {
+      ticketId: string;
+      messages: { body: string; author: { email?: string } }[];
+    }[];
+    expect(elsewhere.map((e) => e.ticketId)).toEqual([anna.ticketId]);
+    const bodies = elsewhere[0]?.messages.map((m) => m.body).join('\n') ?? '';
+    expect(bodies).toContain('Zimmer 4711');
+    expect(bodies).toContain('Raum 4711');
+    expect(elsewhere[0]?.messages.every((m) => m.author.email === bert)).toBe(true);
+    // Anna's own words are hers, not part of Bert's export.
+    expect(JSON.stringify(elsewhere)).not.toContain('Anna Anfrage');
+
+    const erased = await api.request('POST', '/privacy/erasures', {
+      token: admin,
+      body: { email: bert },
+    });
+    expect(erased.status, erased.text).toBe(200);
+    expect([...(erased.json.tickets as string[])].sort()).toEqual(
+      [own.ticketId, anna.ticketId].sort(),
+    );
+    const stored = await everyStoredByte();
+    for (const trace of [bert, 'Bert Beitrag', '4711']) expect(stored).not.toContain(trace);
+    // Anna's ticket is still hers, with one erasure record for Bert's part.
+    const view = await api.request('GET', `/tickets/${anna.ticketId}`, { token: agent });
+    expect(view.json.requester).toMatchObject({ name: 'Anna Anfrage' });
+    const history = await api.request('GET', `/tickets/${anna.ticketId}/history`, {
+      token: agent,
+    });
+    const records = history.json.items as { actor: string; action: string; to?: string }[];
+    expect(records.filter((r) => r.action === 'erasure')).toEqual([
+      expect.objectContaining({ actor: 'root', to: 'messages' }),
+    ]);
+    const again = await api.request('POST', '/privacy/erasures', {
+      token: admin,
+      body: { email: bert },
+    });
+    expect(again.json).toMatchObject({ tickets: [], messages: 0, files: 0 });
+  }, 60_000);
+
   it('anonymises closed tickets after the retention period, not before, with a clock of its own', async () => {
     const ticket = await api.submit({ name: 'Rita Retention', email: 'rita@example.org' });
     const open = await api.submit({ name: 'Otto Offen', email: 'otto@example.org' });
