@@ -149,6 +149,8 @@ export const keys = {
   /** Sorts by the instant the next escalation is due. */
   slaDueSort: (at: string, ticketId: string) => `${at}#${ticketId}`,
   receivedMonth: (month: string) => `RECEIVED#${month}`,
+  /** An erasure's progress, by the hash of the address (`addressHash`). */
+  erasureJob: (erasureId: string) => ({ pk: `ERASURE#${erasureId}`, sk: 'JOB' }),
   /** The messages one address wrote (the author index). */
   author: (email: string) => `AUTHOR#${email}`,
   authorSort: (createdAt: string, ticketId: string, messageId: string) =>

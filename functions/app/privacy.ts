@@ -2,6 +2,7 @@ import { normalizeEmail } from '../domain/customer';
 import type { TicketMessage } from '../domain/message';
 import { portalPartitionOf } from '../domain/portal';
 import {
+  addressHash,
   anonymiseMessage,
   anonymiseTicket,
   anonymiseWorkEntry,
@@ -10,6 +11,7 @@ import {
 } from '../domain/privacy';
 import type { WorkEntry } from '../domain/work-entry';
 import { changeTicket } from './change-ticket';
+import type { ExportFiles } from './export-ports';
 import type { AttachmentStore } from './mail-ports';
 import type {
   Clock,
@@ -217,9 +219,12 @@ async function eraseMessagesElsewhere(
   requested: ReadonlySet<string>,
   admin: string,
   report: ErasureReport,
-): Promise<void> {
+  /** Asked before each ticket: false stops here (the budget is spent). */
+  mayGoOn: () => boolean = () => true,
+): Promise<boolean> {
   const byTicket = await messagesElsewhere(deps, address, requested);
   for (const [ticketId, messages] of byTicket) {
+    if (!mayGoOn()) return true;
     const files = [
       ...messages.flatMap((m) => m.attachments ?? []).map((a) => a.key),
       ...messages.map((m) => m.rawMailKey),
@@ -242,6 +247,7 @@ async function eraseMessagesElsewhere(
     );
     report.tickets.push(ticketId);
   }
+  return false;
 }
 
 /** The person's messages on tickets other than `requested`, by ticket. */
@@ -263,45 +269,132 @@ async function messagesElsewhere(
 }
 
 /**
+ * An erasure under way or done, by the hash of the address (the address itself is not
+ * kept): what it changed so far. An erasure too large for one invocation answers `202`
+ * and goes on where it stopped when it is sent again (docs/privacy.md, "Erasure").
+ */
+export interface ErasureJob extends ErasureReport {
+  erasureId: string;
+  status: 'running' | 'done';
+  startedAt: string;
+  updatedAt: string;
+  /** The admin who asked. */
+  by: string;
+}
+
+/** Where erasures keep their progress. */
+export interface ErasureJobs {
+  get(erasureId: string): Promise<ErasureJob | undefined>;
+  put(job: ErasureJob): Promise<void>;
+}
+
+/**
+ * Where a person's access export goes when it is too large for an answer: one object per
+ * address, by its hash (each larger export replaces it), so an erasure knows what to delete.
+ */
+export function subjectExportKey(email: string): string {
+  return `requests/privacy/${addressHash(normalizeEmail(email))}.json`;
+}
+
+/** How much one invocation of an erasure does before it answers `202` and stops. */
+export interface ErasureBudget {
+  /** Tickets (requested or written on) changed at most. */
+  tickets: number;
+  /** Milliseconds of work at most (API Gateway answers after 29 s). */
+  ms: number;
+}
+
+/** @default the budget of one erasure request */
+export const DEFAULT_ERASURE_BUDGET: ErasureBudget = { tickets: 200, ms: 20_000 };
+
+/**
  * `POST /privacy/erasures {email}` (admins, GDPR Art. 17): the person's personal data is
- * removed from every ticket they requested and what hangs on it, their contact entries
- * and their verified-address record; billing records keep amounts and dates. Idempotent:
- * a second erasure finds nothing left and changes nothing.
+ * removed from every ticket they requested and what hangs on it, from their messages on
+ * other people's tickets, their contact entries and their verified-address record; billing
+ * records keep amounts and dates. Within `budget`: a larger erasure stops with its
+ * progress stored (`status: running`) and is continued by the same request sent again,
+ * which finds only what is left (erased tickets and messages no longer carry the address).
+ * Idempotent: an erasure of an address with nothing left changes nothing.
  */
 export async function eraseSubject(
-  deps: PrivacyDeps,
+  deps: PrivacyDeps & { erasureJobs: ErasureJobs; exportFiles?: ExportFiles },
   email: string,
   admin: string,
-): Promise<ErasureReport & { email: string; erasedAt: string }> {
+  budget: ErasureBudget = DEFAULT_ERASURE_BUDGET,
+): Promise<ErasureJob & { email: string; erasedAt: string }> {
   const address = normalizeEmail(email);
-  const report = emptyReport();
-  const tickets: StoredTicket[] = [];
-  for await (const ticket of ticketsRequestedBy(deps, address)) tickets.push(ticket);
-  for (const ticket of tickets) {
-    await anonymiseTicketData(deps, ticket, admin, 'erasure', report);
-  }
-  await eraseMessagesElsewhere(
-    deps,
-    address,
-    new Set(tickets.map((t) => t.ticketId)),
-    admin,
-    report,
-  );
-  const match = await deps.customers.findBySender(address);
-  if (match) {
-    const customer = await deps.customers.get(match.customerId);
-    if (customer?.contacts.some((contact) => normalizeEmail(contact.email) === address)) {
-      const without = {
-        ...customer,
-        contacts: customer.contacts.filter((contact) => normalizeEmail(contact.email) !== address),
-        updatedAt: deps.clock.now().toISOString(),
-      };
-      await deps.customers.save(without, customer);
-      report.contacts.push(customer.customerId);
+  const erasureId = addressHash(address);
+  const started = deps.clock.now();
+  const previous = await deps.erasureJobs.get(erasureId);
+  const report: ErasureReport =
+    previous?.status === 'running' ? pickReport(previous) : emptyReport();
+  const over = (done: number) =>
+    done >= budget.tickets || deps.clock.now().getTime() - started.getTime() >= budget.ms;
+  let done = 0;
+  let more = false;
+  const requested = new Set<string>();
+  for await (const ticket of ticketsRequestedBy(deps, address)) {
+    if (over(done)) {
+      more = true;
+      break;
     }
+    requested.add(ticket.ticketId);
+    await anonymiseTicketData(deps, ticket, admin, 'erasure', report);
+    done++;
   }
-  report.verifiedAddress = await deps.personalData.forgetVerifiedAddress(address);
-  return { email: address, erasedAt: deps.clock.now().toISOString(), ...report };
+  if (!more) {
+    more = await eraseMessagesElsewhere(deps, address, requested, admin, report, () => {
+      if (over(done)) return false;
+      done++;
+      return true;
+    });
+  }
+  if (!more) {
+    const match = await deps.customers.findBySender(address);
+    if (match) {
+      const customer = await deps.customers.get(match.customerId);
+      if (customer?.contacts.some((contact) => normalizeEmail(contact.email) === address)) {
+        const without = {
+          ...customer,
+          contacts: customer.contacts.filter(
+            (contact) => normalizeEmail(contact.email) !== address,
+          ),
+          updatedAt: deps.clock.now().toISOString(),
+        };
+        await deps.customers.save(without, customer);
+        report.contacts.push(customer.customerId);
+      }
+    }
+    report.verifiedAddress =
+      (await deps.personalData.forgetVerifiedAddress(address)) || report.verifiedAddress;
+    // A stored access export of the person (too large for an answer) goes with the rest.
+    if (deps.exportFiles) await deps.exportFiles.delete([subjectExportKey(address)]);
+  }
+  const now = deps.clock.now().toISOString();
+  const job: ErasureJob = {
+    ...report,
+    tickets: [...new Set(report.tickets)],
+    erasureId,
+    status: more ? 'running' : 'done',
+    startedAt: previous?.status === 'running' ? previous.startedAt : started.toISOString(),
+    updatedAt: now,
+    by: admin,
+  };
+  await deps.erasureJobs.put(job);
+  return { email: address, erasedAt: now, ...job };
+}
+
+function pickReport(job: ErasureJob): ErasureReport {
+  const { tickets, messages, mails, workEntries, files, contacts, verifiedAddress } = job;
+  return {
+    tickets: [...tickets],
+    messages,
+    mails,
+    workEntries,
+    files,
+    contacts: [...contacts],
+    verifiedAddress,
+  };
 }
 
 /** Everything stored about one person (GDPR Art. 15/20), piece by piece. */

@@ -294,6 +294,11 @@ export const contracts: Readonly<Record<string, RouteContract>> = {
         json: response.subjectExport,
         headers: { 'content-disposition': '`attachment; filename="personal-data.json"`' },
       },
+      303: {
+        description:
+          'The document is larger than an answer holds (5 MB): it was written to the export bucket; the link works for 15 minutes',
+        headers: { location: 'The link' },
+      },
     },
   },
   'privacy-erasure': {
@@ -304,7 +309,20 @@ export const contracts: Readonly<Record<string, RouteContract>> = {
           'What was erased: the tickets changed (each records `erasure` in its history), counts of messages, mails, billing records and files, contacts and the verified-address record. Repeated: nothing',
         json: response.erasureReport,
       },
+      202: {
+        description:
+          'Not finished within one request (`ERASURE_BATCH_TICKETS` tickets, 20 s): what was erased so far, `status: running`. Send the same request again to go on; it finds only what is left',
+        json: response.erasureReport,
+        headers: { location: '`/privacy/erasures/{erasureId}`: its progress' },
+      },
     },
+  },
+  'privacy-erasure-status': {
+    path: request.erasureIdPath,
+    responses: {
+      200: { description: "The erasure's progress", json: response.erasureJob },
+    },
+    problems: { 404: 'No erasure with this id (kept 90 days)' },
   },
   'list-queue': {
     query: request.queueQuery,

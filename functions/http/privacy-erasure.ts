@@ -1,6 +1,8 @@
-import { eraseSubject } from '../app/privacy';
-import { dependencies } from '../shared/dependencies';
-import { withMailBucket } from '../shared/with-buckets';
+import { DEFAULT_ERASURE_BUDGET, eraseSubject } from '../app/privacy';
+import { integer } from '../shared/config';
+import { addPart, dependencies } from '../shared/dependencies';
+import type { S3ExportStore } from '../adapters/s3-export-store';
+import { withExports, withMailBucket } from '../shared/with-buckets';
 import { httpHandler } from '../shared/http-handler';
 import { staffName } from '../shared/staff';
 import { validate } from '../shared/validation';
@@ -8,14 +10,26 @@ import { erasureRequest } from './schemas';
 
 /**
  * `POST /privacy/erasures {email}` (admins): erases the person's personal data (GDPR
- * Art. 17) and answers what changed; a repeated erasure changes nothing.
+ * Art. 17) and answers what changed (`200`); a repeated erasure changes nothing. One larger
+ * than a request's budget (`ERASURE_BATCH_TICKETS` tickets, 20 s) answers `202` with its
+ * progress and goes on when the same request is sent again.
  */
 export const handler = httpHandler('privacy-erasure', async (request) => {
   const { email } = validate(erasureRequest, request.body, 'body');
+  const deps = withExports(withMailBucket(dependencies()));
   const report = await eraseSubject(
-    withMailBucket(dependencies()),
+    addPart(deps, 'exportFiles', () => deps.exports as S3ExportStore),
     email,
     staffName(request.principal),
+    {
+      ...DEFAULT_ERASURE_BUDGET,
+      tickets: Math.max(1, integer('ERASURE_BATCH_TICKETS', DEFAULT_ERASURE_BUDGET.tickets)),
+    },
   );
-  return { status: 200, body: report };
+  if (report.status === 'done') return { status: 200, body: report };
+  return {
+    status: 202,
+    headers: { location: `/privacy/erasures/${report.erasureId}` },
+    body: report,
+  };
 });

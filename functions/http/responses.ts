@@ -332,7 +332,17 @@ export const erasureReport = z.object({
   files: z.number().int().describe('Attachments and raw mails deleted from the mail bucket'),
   contacts: z.array(z.string()).describe('Customers the address was a contact of, by id'),
   verifiedAddress: z.boolean().describe('Whether a record that the address was proven went'),
+  erasureId: z.string().describe('The SHA-256 of the address (base64url): the status route'),
+  status: z
+    .enum(['running', 'done'])
+    .describe('`running`: the budget of one request was spent; send the same request again'),
+  startedAt: instant,
+  updatedAt: instant,
+  by: z.string().describe('The admin who asked'),
 });
+
+/** `GET /privacy/erasures/{erasureId}`: an erasure's progress (no address in it). */
+export const erasureJob = erasureReport.omit({ email: true, erasedAt: true });
 
 /** `GET /privacy/subjects`: everything stored about one person (GDPR Art. 15/20). */
 export const subjectExport = z.object({

@@ -394,5 +394,10 @@ export const referenceContractBody = z.strictObject({
 /** `POST /privacy/erasures`: whose personal data to erase. */
 export const erasureRequest = z.strictObject({ email });
 
+/** `GET /privacy/erasures/{erasureId}`: an erasure's id (the SHA-256 of the address, base64url). */
+export const erasureIdPath = z.strictObject({
+  erasureId: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'must be the erasureId an erasure answered'),
+});
+
 /** `GET /privacy/subjects?email=`: whose data to export. */
 export const subjectQuery = z.strictObject({ email });

@@ -179,26 +179,22 @@ export function portalTicketView(
  * the parts are read: what the customer sees (public messages), mails, files and billed
  * work; internal notes are staff's and stay out.
  */
-export async function subjectDocument(
+export async function* subjectDocument(
   email: string,
   now: Date,
   parts: AsyncIterable<SubjectPart>,
-): Promise<string> {
-  const chunks: string[] = [
-    `{"email":${JSON.stringify(email)},"generatedAt":${JSON.stringify(now.toISOString())}`,
-  ];
+): AsyncIterable<string> {
+  yield `{"email":${JSON.stringify(email)},"generatedAt":${JSON.stringify(now.toISOString())}`;
   let tickets = 0;
   let elsewhere = -1;
   for await (const part of parts) {
-    if (part.kind === 'contacts') chunks.push(`,"contacts":${JSON.stringify(part.contacts)}`);
+    if (part.kind === 'contacts') yield `,"contacts":${JSON.stringify(part.contacts)}`;
     else if (part.kind === 'verified') {
-      chunks.push(`,"verifiedAddress":${JSON.stringify(part.verified)}`);
+      yield `,"verifiedAddress":${JSON.stringify(part.verified)}`;
     } else if (part.kind === 'elsewhere') {
       // The tickets come first, all of them: their list is closed before this one opens.
       if (elsewhere < 0) {
-        chunks.push(
-          tickets === 0 ? ',"tickets":[],"messagesElsewhere":[' : '],"messagesElsewhere":[',
-        );
+        yield tickets === 0 ? ',"tickets":[],"messagesElsewhere":[' : '],"messagesElsewhere":[';
         elsewhere = 0;
       }
       const entry = {
@@ -206,7 +202,7 @@ export async function subjectDocument(
         messages: part.messages.map(messageView),
         attachments: part.attachments,
       };
-      chunks.push(`${elsewhere === 0 ? '' : ','}${JSON.stringify(entry)}`);
+      yield `${elsewhere === 0 ? '' : ','}${JSON.stringify(entry)}`;
       elsewhere++;
     } else {
       const { ticket } = part;
@@ -241,14 +237,10 @@ export async function subjectDocument(
           currency: w.currency,
         })),
       };
-      chunks.push(`${tickets === 0 ? ',"tickets":[' : ','}${JSON.stringify(entry)}`);
+      yield `${tickets === 0 ? ',"tickets":[' : ','}${JSON.stringify(entry)}`;
       tickets++;
     }
   }
-  if (elsewhere >= 0) chunks.push(']}');
-  else
-    chunks.push(
-      tickets === 0 ? ',"tickets":[],"messagesElsewhere":[]}' : '],"messagesElsewhere":[]}',
-    );
-  return chunks.join('');
+  if (elsewhere >= 0) yield ']}';
+  else yield tickets === 0 ? ',"tickets":[],"messagesElsewhere":[]}' : '],"messagesElsewhere":[]}';
 }

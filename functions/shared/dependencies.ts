@@ -13,7 +13,7 @@ import type {
   TicketHistory,
 } from '../app/ports';
 import type { AllowanceUsage } from '../app/portal';
-import type { MailFiles, PersonalData } from '../app/privacy';
+import type { ErasureJobs, MailFiles, PersonalData } from '../app/privacy';
 import type { MergeReservations } from '../app/merge-tickets';
 import type { PortalMailDeps, PortalSessions, PortalSignIns } from '../app/portal-ports';
 import { DynamoPortalStore } from '../adapters/portal-store';
@@ -76,6 +76,8 @@ export type TableDependencies = Omit<
   history: TicketHistory;
   /** The writes of erasures and retention (SPEC §13). */
   personalData: PersonalData;
+  /** Erasures' progress (the same adapter as `personalData`). */
+  erasureJobs: ErasureJobs;
 };
 
 /** Every part: what the local stack, `bin/export.ts` and the tests compose (`all-dependencies.ts`). */
@@ -121,6 +123,7 @@ export function createDependencies(): TableDependencies {
     messages: () => new DynamoMessageRepository(table().db, table().name),
     history: () => new DynamoTicketHistory(table().db, table().name),
     personalData: () => new DynamoPersonalData(table().db, table().name),
+    erasureJobs: () => deps.personalData as DynamoPersonalData,
     workEntries: () => new DynamoWorkEntryRepository(table().db, table().name),
     allowances: () => new DynamoAllowances(table().db, table().name, clock),
     priceLists: () => new DynamoPriceListStore(table().db, table().name, clock),

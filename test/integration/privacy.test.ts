@@ -369,6 +369,92 @@ describe('data protection', () => {
     expect(again.json).toMatchObject({ tickets: [], messages: 0, files: 0 });
   }, 60_000);
 
+  it('hands a large export over as a stored file (303) and erases a large subject in parts (202)', async () => {
+    const email = 'gross@example.org';
+    const saved = {
+      inline: process.env.PRIVACY_INLINE_LIMIT_BYTES,
+      batch: process.env.ERASURE_BATCH_TICKETS,
+    };
+    // Small forced limits: the handlers run in this process and read them per request.
+    process.env.PRIVACY_INLINE_LIMIT_BYTES = '1000';
+    process.env.ERASURE_BATCH_TICKETS = '2';
+    try {
+      const ids: string[] = [];
+      for (let i = 0; i < 5; i++) {
+        const ticket = await api.submit({ name: 'Greta Gross', email, subject: `Teil ${i}` });
+        ids.push(ticket.ticketId);
+      }
+      await api.outboxIdle();
+      const exported = await fetch(
+        `${api.stack.apiUrl}/privacy/subjects?email=${encodeURIComponent(email)}`,
+        { headers: { authorization: `Bearer ${admin}` }, redirect: 'manual' },
+      );
+      expect(exported.status).toBe(303);
+      const location = exported.headers.get('location') ?? '';
+      const file = await fetch(location);
+      expect(file.status).toBe(200);
+      const document = (await file.json()) as { tickets: { ticketId: string }[] };
+      expect(document.tickets.map((t) => t.ticketId).sort()).toEqual([...ids].sort());
+
+      // Two tickets per request: 202 until the last part, which answers 200.
+      const parts: Record<string, unknown>[] = [];
+      for (let round = 0; round < 10; round++) {
+        const response = await api.request('POST', '/privacy/erasures', {
+          token: admin,
+          body: { email },
+        });
+        expect([200, 202], response.text).toContain(response.status);
+        parts.push(response.json);
+        if (response.status === 200) break;
+        expect(response.headers.get('location')).toBe(
+          `/privacy/erasures/${String(response.json.erasureId)}`,
+        );
+        const status = await api.request('GET', String(response.headers.get('location')), {
+          token: admin,
+        });
+        expect(status.json).toMatchObject({ status: 'running' });
+        expect(status.text).not.toContain(email);
+      }
+      expect(parts.map((p) => p.status)).toEqual(['running', 'running', 'done']);
+      expect(parts.map((p) => (p.tickets as string[]).length)).toEqual([2, 4, 5]);
+      expect([...(parts.at(-1)?.tickets as string[])].sort()).toEqual([...ids].sort());
+      const stored = await everyStoredByte();
+      for (const trace of [email, 'Greta Gross']) expect(stored).not.toContain(trace);
+      // Each ticket recorded its erasure once, however many requests it took.
+      for (const id of ids) {
+        const history = await api.request('GET', `/tickets/${id}/history`, { token: agent });
+        const erasures = (history.json.items as { action: string }[]).filter(
+          (r) => r.action === 'erasure',
+        );
+        expect(erasures).toHaveLength(1);
+      }
+      const again = await api.request('POST', '/privacy/erasures', {
+        token: admin,
+        body: { email },
+      });
+      expect(again.status).toBe(200);
+      expect(again.json).toMatchObject({ tickets: [], status: 'done', messages: 0 });
+      const unknown = await api.request('GET', `/privacy/erasures/${'A'.repeat(43)}`, {
+        token: admin,
+      });
+      expect(unknown.status).toBe(404);
+      const bad = await api.request('GET', '/privacy/erasures/not-an-id', { token: admin });
+      expect(bad.status).toBe(400);
+      const byAgent = await api.request('GET', `/privacy/erasures/${'A'.repeat(43)}`, {
+        token: agent,
+      });
+      expect(byAgent.status).toBe(403);
+    } finally {
+      for (const [name, value] of [
+        ['PRIVACY_INLINE_LIMIT_BYTES', saved.inline],
+        ['ERASURE_BATCH_TICKETS', saved.batch],
+      ] as const) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    }
+  }, 90_000);
+
   it('anonymises closed tickets after the retention period, not before, with a clock of its own', async () => {
     const ticket = await api.submit({ name: 'Rita Retention', email: 'rita@example.org' });
     const open = await api.submit({ name: 'Otto Offen', email: 'otto@example.org' });
