@@ -445,13 +445,15 @@ describe('data protection', () => {
       });
       expect(byAgent.status).toBe(403);
     } finally {
-      for (const [name, value] of [
-        ['PRIVACY_INLINE_LIMIT_BYTES', saved.inline],
-        ['ERASURE_BATCH_TICKETS', saved.batch],
-      ] as const) {
-        if (value === undefined) delete process.env[name];
+      const restore = (
+        name: 'PRIVACY_INLINE_LIMIT_BYTES' | 'ERASURE_BATCH_TICKETS',
+        value?: string,
+      ) => {
+        if (value === undefined) Reflect.deleteProperty(process.env, name);
         else process.env[name] = value;
-      }
+      };
+      restore('PRIVACY_INLINE_LIMIT_BYTES', saved.inline);
+      restore('ERASURE_BATCH_TICKETS', saved.batch);
     }
   }, 90_000);
 
