@@ -158,6 +158,52 @@ export async function anonymiseTicketData(
   report: ErasureReport,
 ): Promise<void> {
   const ticketId = ticket.ticketId;
+  let changed = await eraseCollection(deps, ticket, report);
+  // The ticket last: a run cut short is finished by the next (the ticket still names them).
+  // Its access token is revoked in the same put: nothing more comes in through the old
+  // links, where no later access or erasure could find it (the address is gone).
+  const before = ticket.version;
+  let filesOfTicket: string[] = [];
+  const after = await changeTicket(
+    deps,
+    ticketId,
+    (current, now) => {
+      const next = anonymiseTicket(current, now, reason);
+      if (next === current) return current;
+      filesOfTicket = fileKeysOf(current, []);
+      const { pendingAcknowledgement: _pending, ...rest } = next;
+      return { ...rest, accessTokenHash: REVOKED_TOKEN };
+    },
+    actor,
+  );
+  if (after.version !== before) changed = true;
+  if (filesOfTicket.length) report.files += await deps.mailFiles.delete(filesOfTicket);
+  // What came in while this ran (a reply, a mail, a file) is erased too: the collection is
+  // read again until a pass finds nothing left (writes that passed their checks before the
+  // token was revoked land within moments).
+  for (let pass = 0; pass < 3; pass++) {
+    if (!(await eraseCollection(deps, after, report))) break;
+    changed = true;
+  }
+  if (changed) report.tickets.push(ticketId);
+}
+
+/**
+ * What a revoked ticket's access token hash reads: no token hashes to it (a real hash is
+ * 43 characters of base64url), so the old links and replies by token find nothing.
+ */
+const REVOKED_TOKEN = 'revoked';
+
+/**
+ * One pass over a ticket's collection: messages, mail records and work entries lose their
+ * personal data, files and raw mails are deleted. Resolves whether anything changed.
+ */
+async function eraseCollection(
+  deps: Omit<PrivacyDeps, 'portalTickets' | 'customers' | 'verifiedAddresses'>,
+  ticket: StoredTicket,
+  report: ErasureReport,
+): Promise<boolean> {
+  const ticketId = ticket.ticketId;
   const messages = await deps.messages.list(ticketId);
   const mails = await deps.personalData.mailsOf(ticketId);
   const files = [
@@ -190,21 +236,7 @@ export async function anonymiseTicketData(
     report.files += await deps.mailFiles.delete([...new Set(files)]);
     changed = true;
   }
-  // The ticket last: a run cut short is finished by the next (the ticket still names them).
-  const before = ticket.version;
-  const after = await changeTicket(
-    deps,
-    ticketId,
-    (current, now) => {
-      const next = anonymiseTicket(current, now, reason);
-      if (next === current) return current;
-      const { pendingAcknowledgement: _pending, ...rest } = next;
-      return rest;
-    },
-    actor,
-  );
-  if (after.version !== before) changed = true;
-  if (changed) report.tickets.push(ticketId);
+  return changed;
 }
 
 /**

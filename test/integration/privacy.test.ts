@@ -457,6 +457,43 @@ describe('data protection', () => {
     }
   }, 90_000);
 
+  it('erases what comes in while it runs, and revokes the access token (try-15 F5, F6)', async () => {
+    const email = 'rita@race.example';
+    const ticket = await api.submit({ name: 'Rita Rennen', email });
+    const post = (body: string) =>
+      api.request('POST', `/tickets/${ticket.ticketId}/messages`, {
+        headers: { 'x-ticket-token': ticket.accessToken },
+        body: { body },
+      });
+    for (let i = 0; i < 30; i++) expect((await post(`Nachricht ${i}`)).status).toBe(201);
+    await api.outboxIdle();
+    const erasure = api.request('POST', '/privacy/erasures', { token: admin, body: { email } });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const replies: Promise<{ status: number }>[] = [];
+    for (let i = 0; i < 5; i++) {
+      replies.push(post(`RITARACE${i} Rita Rennen`));
+      await new Promise((resolve) => setTimeout(resolve, 30));
+    }
+    expect((await erasure).status).toBe(200);
+    for (const reply of await Promise.all(replies)) expect([201, 404]).toContain(reply.status);
+    const stored = await everyStoredByte();
+    for (const trace of [email, 'Rita Rennen', 'RITARACE']) expect(stored).not.toContain(trace);
+    // The old link reads and writes nothing any more.
+    expect(
+      (
+        await api.request('GET', `/tickets/${ticket.ticketId}`, {
+          headers: { 'x-ticket-token': ticket.accessToken },
+        })
+      ).status,
+    ).toBe(404);
+    expect((await post('ZORBPOST after erasure, Rita Rennen')).status).toBe(404);
+    const upload = await api.request('POST', `/tickets/${ticket.ticketId}/attachments`, {
+      headers: { 'x-ticket-token': ticket.accessToken },
+      body: { filename: 'late.txt', contentBase64: Buffer.from('late').toString('base64') },
+    });
+    expect(upload.status).toBe(404);
+  }, 60_000);
+
   it('anonymises closed tickets after the retention period, not before, with a clock of its own', async () => {
     const ticket = await api.submit({ name: 'Rita Retention', email: 'rita@example.org' });
     const open = await api.submit({ name: 'Otto Offen', email: 'otto@example.org' });
