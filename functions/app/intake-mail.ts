@@ -266,7 +266,9 @@ async function openTicket(
       deps,
       link.relatedTo,
       `l${hashOf(mailKey)}`,
-      `A mail from ${from} named this ticket; the sender is not one of its people, so it became ticket ${ticket.ticketId}.`,
+      // No address here: this ticket is someone else's, and an erasure of the sender would
+      // not find the note (the new ticket names its requester).
+      `A mail from someone who is not one of this ticket's people named it; it became ticket ${ticket.ticketId}.`,
       source.receivedAt,
     );
   }

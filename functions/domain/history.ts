@@ -83,7 +83,13 @@ export function changeRecords(
       const outOfOrder =
         after.takenOutOfOrder !== undefined && after.takenOutOfOrder !== before.takenOutOfOrder;
       action = outOfOrder ? 'take-out-of-order' : 'take';
-    } else if (after.status === 'open' && before.assignee !== undefined && !after.assignee) {
+    } else if (
+      after.status === 'open' &&
+      (before.status === 'in_progress' || before.status === 'waiting_customer') &&
+      before.assignee !== undefined &&
+      !after.assignee
+    ) {
+      // Only a held ticket is released; a resolved one going back is a reopen (`status`).
       action = 'release';
     }
     add(action, before.status, after.status);
@@ -148,9 +154,12 @@ export function messageRecord(message: TicketMessage): HistoryRecord {
       message.messageId,
     );
   }
+  // The intake's own notes (channel `email`, written by no person) are the mail's doing.
   const actor =
     message.author.kind === 'agent'
-      ? message.author.name
+      ? message.channel === 'email'
+        ? 'mail'
+        : message.author.name
       : message.channel === 'email'
         ? 'mail'
         : 'customer';

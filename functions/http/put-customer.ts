@@ -1,3 +1,4 @@
+import { staffName } from '../shared/staff';
 import { putCustomer } from '../app/manage-customers';
 import type { Customer } from '../domain/customer';
 import { dependencies } from '../shared/dependencies';
@@ -16,7 +17,7 @@ export const handler = httpHandler('put-customer', async (request) => {
     contacts: uniqueByEmail(body.contacts),
     ...(body.contract ? { contract: body.contract } : {}),
   };
-  const result = await putCustomer(dependencies(), customer);
+  const result = await putCustomer(dependencies(), customer, staffName(request.principal));
   return {
     status: result.created ? 201 : 200,
     headers: { location: `/customers/${customerId}` },

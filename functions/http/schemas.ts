@@ -392,7 +392,23 @@ export const referenceContractBody = z.strictObject({
 });
 
 /** `POST /privacy/erasures`: whose personal data to erase. */
-export const erasureRequest = z.strictObject({ email });
+/**
+ * The address of a data subject: any address the mail intake stores (it takes what SES
+ * delivers, internationalised local parts too), so every stored requester can be looked up
+ * and erased.
+ */
+const subjectEmail = z
+  .string()
+  .trim()
+  .max(254)
+  .regex(
+    /^[^@\s\p{Cc}"<>(),;:[\]\\]+@[^@\s\p{Cc}"<>(),;:[\]\\]+\.[^@\s\p{Cc}"<>(),;:[\]\\]+$/u,
+    'must be an e-mail address',
+  )
+  .transform(normalizeEmail)
+  .meta({ format: 'email', maxLength: 254 });
+
+export const erasureRequest = z.strictObject({ email: subjectEmail });
 
 /** `GET /privacy/erasures/{erasureId}`: an erasure's id (the SHA-256 of the address, base64url). */
 export const erasureIdPath = z.strictObject({
@@ -400,4 +416,4 @@ export const erasureIdPath = z.strictObject({
 });
 
 /** `GET /privacy/subjects?email=`: whose data to export. */
-export const subjectQuery = z.strictObject({ email });
+export const subjectQuery = z.strictObject({ email: subjectEmail });

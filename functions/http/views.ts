@@ -175,6 +175,18 @@ export function portalTicketView(
 }
 
 /**
+ * A message in someone's data export: another customer's name and address (a colleague
+ * writing into the person's ticket) are not the person's data and are left out (GDPR
+ * Art. 15(4)); that colleague's own export lists the message with them.
+ */
+function withoutOtherPeople(message: TicketMessage, email: string): TicketMessage {
+  const { author } = message;
+  if (author.kind !== 'customer' || author.email === undefined) return message;
+  if (author.email.toLowerCase() === email.toLowerCase()) return message;
+  return { ...message, author: { kind: 'customer', name: '[another person]' } };
+}
+
+/**
  * The person's data export (`GET /privacy/subjects`) as JSON text, written part by part as
  * the parts are read: what the customer sees (public messages), mails, files and billed
  * work; internal notes are staff's and stay out.
@@ -216,7 +228,9 @@ export async function* subjectDocument(
         description: ticket.description,
         requester: ticket.requester,
         customer: ticket.customer ?? null,
-        messages: part.messages.filter((m) => !m.internal).map(messageView),
+        messages: part.messages
+          .filter((m) => !m.internal)
+          .map((m) => messageView(withoutOtherPeople(m, email))),
         mails: part.mails.map(({ direction, at, kind, to, subject }) => ({
           direction,
           at,

@@ -107,6 +107,57 @@ describe('ticket history', () => {
     ]);
   });
 
+  it('records a reopen by the customer as a status change and a regroup as the saving admin (try-15 F4, F13)', async () => {
+    const { ticketId, accessToken } = await api.submit({ email: 'reopen@regroup.example' });
+    for (const status of ['in_progress', 'resolved']) {
+      const r = await api.request('PATCH', `/tickets/${ticketId}`, {
+        token: alice,
+        body: { status },
+      });
+      expect(r.status).toBe(200);
+    }
+    const reply = await api.request('POST', `/tickets/${ticketId}/messages`, {
+      headers: { 'x-ticket-token': accessToken },
+      body: { body: 'Not fixed' },
+    });
+    expect(reply.status).toBe(201);
+    expect((await history(ticketId)).at(-1)).toMatchObject({
+      actor: 'customer',
+      action: 'status',
+      from: 'resolved',
+      to: 'open',
+    });
+    const root = await api.token('root', ['admins']);
+    const put = await api.request('PUT', '/customers/regroup', {
+      token: root,
+      body: {
+        name: 'Regroup KG',
+        domains: ['regroup.example'],
+        contract: {
+          id: 'C-R',
+          validFrom: '2020-01-01',
+          validTo: '2099-12-31',
+          includedMinutesPerMonth: 60,
+          coveredServiceCodes: ['REMOTE'],
+        },
+      },
+    });
+    expect(put.status, put.text).toBe(201);
+    // The ticket was received before the customer existed: no customer, no regroup. A new one:
+    const later = await api.submit({ email: 'second@regroup.example' });
+    const off = await api.request('PUT', '/customers/regroup', {
+      token: root,
+      body: { name: 'Regroup KG', domains: ['regroup.example'] },
+    });
+    expect(off.json.regroupedTickets).toBe(1);
+    expect((await history(later.ticketId)).at(-1)).toMatchObject({
+      actor: 'root',
+      action: 'group',
+      from: 'contract',
+      to: 'standard',
+    });
+  });
+
   it('answers 404 for an unknown ticket, 400 for a forged cursor, 403 without the agents group', async () => {
     const finance = await api.token('fin', ['finance']);
     const { ticketId } = await api.submit({ email: 'h4@example.org' });

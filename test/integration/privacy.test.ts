@@ -341,6 +341,15 @@ describe('data protection', () => {
     expect(elsewhere[0]?.messages.every((m) => m.author.email === bert)).toBe(true);
     // Anna's own words are hers, not part of Bert's export.
     expect(JSON.stringify(elsewhere)).not.toContain('Anna Anfrage');
+    // And Bert's identity is not part of Anna's (try-15 F2): his words show, he does not.
+    const annas = await api.request(
+      'GET',
+      `/privacy/subjects?email=${encodeURIComponent('anna@werkstatt.example')}`,
+      { token: admin },
+    );
+    expect(annas.text).toContain('Zimmer 4711');
+    expect(annas.text).not.toContain(bert);
+    expect(annas.text).toContain('[another person]');
 
     const erased = await api.request('POST', '/privacy/erasures', {
       token: admin,
@@ -456,6 +465,58 @@ describe('data protection', () => {
       restore('ERASURE_BATCH_TICKETS', saved.batch);
     }
   }, 90_000);
+
+  it('looks up and erases every address the intake stores, internationalised ones too (try-15 F9)', async () => {
+    // The web form takes only ASCII addresses; the mail intake takes what SES delivers.
+    await smtp.sendMail({
+      envelope: { from: 'jörg@example.org', to: [SUPPORT] },
+      raw: Buffer.from(
+        [
+          'From: =?utf-8?Q?J=C3=B6rg_Umlaut?= <jörg@example.org>',
+          `To: ${SUPPORT}`,
+          'Subject: Drucker',
+          'Message-ID: <joerg-1@example.org>',
+          'MIME-Version: 1.0',
+          'Content-Type: text/plain; charset=utf-8',
+          '',
+          'Der Drucker druckt nicht.',
+          '',
+        ].join('\r\n'),
+        'utf8',
+      ),
+    });
+    await intakeIdle();
+    const view = await api.request('GET', '/queue?limit=100', { token: agent });
+    const ticket = (
+      view.json.items as { ticketId: string; requester: { email: string | null } }[]
+    ).find((t) => t.requester.email === 'jörg@example.org');
+    if (!ticket) throw new Error('the mail became no ticket');
+    const access = await api.request(
+      'GET',
+      `/privacy/subjects?email=${encodeURIComponent('JÖRG@example.org')}`,
+      {
+        token: admin,
+      },
+    );
+    expect(access.status, access.text).toBe(200);
+    expect((access.json.tickets as { ticketId: string }[]).map((t) => t.ticketId)).toEqual([
+      ticket.ticketId,
+    ]);
+    await api.outboxIdle();
+    const erased = await api.request('POST', '/privacy/erasures', {
+      token: admin,
+      body: { email: 'jörg@example.org' },
+    });
+    expect(erased.status, erased.text).toBe(200);
+    expect(erased.json.tickets).toEqual([ticket.ticketId]);
+    for (const bad of ['"q u"@example.org', 'a@[1.2.3.4]', 'x@y', 'a\u0000b@example.org']) {
+      const response = await api.request('POST', '/privacy/erasures', {
+        token: admin,
+        body: { email: bad },
+      });
+      expect(response.status, bad).toBe(400);
+    }
+  });
 
   it('erases what comes in while it runs, and revokes the access token (try-15 F5, F6)', async () => {
     const email = 'rita@race.example';
