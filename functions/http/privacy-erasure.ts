@@ -1,5 +1,6 @@
 import { DEFAULT_ERASURE_BUDGET, eraseSubject } from '../app/privacy';
 import { integer } from '../shared/config';
+import { log } from '../shared/log';
 import { addPart, dependencies } from '../shared/dependencies';
 import type { S3ExportStore } from '../adapters/s3-export-store';
 import { withExports, withMailBucket } from '../shared/with-buckets';
@@ -26,6 +27,18 @@ export const handler = httpHandler('privacy-erasure', async (request) => {
       tickets: Math.max(1, integer('ERASURE_BATCH_TICKETS', DEFAULT_ERASURE_BUDGET.tickets)),
     },
   );
+  // The accountability record of the erasure (GDPR Art. 5(2)): who, which subject (by hash), what.
+  log('INFO', 'personal data erased', {
+    erasureId: report.erasureId,
+    staff: report.by,
+    status: report.status,
+    tickets: report.tickets,
+    messages: report.messages,
+    mails: report.mails,
+    workEntries: report.workEntries,
+    files: report.files,
+    verifiedAddress: report.verifiedAddress,
+  });
   if (report.status === 'done') return { status: 200, body: report };
   return {
     status: 202,

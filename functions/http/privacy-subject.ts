@@ -1,6 +1,9 @@
 import { INLINE_LIMIT_BYTES, deliverChunks } from '../app/deliver-export';
 import { subjectData, subjectExportKey } from '../app/privacy';
 import { integer } from '../shared/config';
+import { log } from '../shared/log';
+import { staffName } from '../shared/staff';
+import { addressHash } from '../domain/privacy';
 import { dependencies } from '../shared/dependencies';
 import { withExports, withMailBucket } from '../shared/with-buckets';
 import { httpHandler } from '../shared/http-handler';
@@ -30,5 +33,11 @@ export const handler = httpHandler('privacy-subject', async (request) => {
       inlineLimit: integer('PRIVACY_INLINE_LIMIT_BYTES', INLINE_LIMIT_BYTES),
     },
   );
+  // The record of a disclosure (GDPR Art. 5(2)): who asked about whom (by hash), how it went.
+  log('INFO', 'personal data exported', {
+    erasureId: addressHash(email),
+    staff: staffName(request.principal),
+    outcome: delivered.kind,
+  });
   return reportResult(delivered);
 });
