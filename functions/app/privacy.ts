@@ -328,6 +328,12 @@ export function subjectExportKey(email: string): string {
   return `requests/privacy/${addressHash(normalizeEmail(email))}.json`;
 }
 
+/** Copies of the mail sent to people, where any are kept (the local SES stand-in). */
+export interface SentMailCopies {
+  /** Drops every kept mail that names the address; resolves how many. */
+  forget(email: string): Promise<number>;
+}
+
 /** How much one invocation of an erasure does before it answers `202` and stops. */
 export interface ErasureBudget {
   /** Tickets (requested or written on) changed at most. */
@@ -349,7 +355,11 @@ export const DEFAULT_ERASURE_BUDGET: ErasureBudget = { tickets: 200, ms: 20_000 
  * Idempotent: an erasure of an address with nothing left changes nothing.
  */
 export async function eraseSubject(
-  deps: PrivacyDeps & { erasureJobs: ErasureJobs; exportFiles?: ExportFiles },
+  deps: PrivacyDeps & {
+    erasureJobs: ErasureJobs;
+    exportFiles?: ExportFiles;
+    sentMailCopies?: SentMailCopies;
+  },
   email: string,
   admin: string,
   budget: ErasureBudget = DEFAULT_ERASURE_BUDGET,
@@ -401,6 +411,7 @@ export async function eraseSubject(
       (await deps.personalData.forgetVerifiedAddress(address)) || report.verifiedAddress;
     // A stored access export of the person (too large for an answer) goes with the rest.
     if (deps.exportFiles) await deps.exportFiles.delete([subjectExportKey(address)]);
+    if (deps.sentMailCopies) report.mails += await deps.sentMailCopies.forget(address);
   }
   const now = deps.clock.now().toISOString();
   const job: ErasureJob = {

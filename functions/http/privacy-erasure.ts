@@ -1,5 +1,6 @@
 import { DEFAULT_ERASURE_BUDGET, eraseSubject } from '../app/privacy';
-import { integer } from '../shared/config';
+import { integer, optional } from '../shared/config';
+import { LocalSesMailbox } from '../adapters/local-ses-mailbox';
 import { log } from '../shared/log';
 import { addPart, dependencies } from '../shared/dependencies';
 import type { S3ExportStore } from '../adapters/s3-export-store';
@@ -19,7 +20,11 @@ export const handler = httpHandler('privacy-erasure', async (request) => {
   const { email } = validate(erasureRequest, request.body, 'body');
   const deps = withExports(withMailBucket(dependencies()));
   const report = await eraseSubject(
-    addPart(deps, 'exportFiles', () => deps.exports as S3ExportStore),
+    addPart(
+      addPart(deps, 'exportFiles', () => deps.exports as S3ExportStore),
+      'sentMailCopies',
+      () => new LocalSesMailbox(optional('SES_ENDPOINT')),
+    ),
     email,
     staffName(request.principal),
     {

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import {
   GetObjectCommand,
@@ -393,6 +395,7 @@ describe('data protection', () => {
         const ticket = await api.submit({ name: 'Greta Gross', email, subject: `Teil ${i}` });
         ids.push(ticket.ticketId);
       }
+      await api.submit({ name: 'Bea Bystander', email: 'bystander@example.org' });
       await api.outboxIdle();
       const exported = await fetch(
         `${api.stack.apiUrl}/privacy/subjects?email=${encodeURIComponent(email)}`,
@@ -429,6 +432,12 @@ describe('data protection', () => {
       expect([...(parts.at(-1)?.tickets as string[])].sort()).toEqual([...ids].sort());
       const stored = await everyStoredByte();
       for (const trace of [email, 'Greta Gross']) expect(stored).not.toContain(trace);
+      // The SES stand-in's mailbox (memory and journal) forgot her mail too.
+      const mailbox = JSON.stringify(await api.sentMail());
+      const journal = readFileSync(join(api.dataDir, 'ses-sent-mail.ndjson'), 'utf8');
+      for (const kept of [mailbox, journal]) expect(kept).not.toContain(email);
+      // Only hers: a bystander's acknowledgement stays.
+      expect(mailbox).toContain('bystander@example.org');
       // Each ticket recorded its erasure once, however many requests it took.
       for (const id of ids) {
         const history = await api.request('GET', `/tickets/${id}/history`, { token: agent });
