@@ -7,7 +7,6 @@ import type { S3ExportStore } from '../adapters/s3-export-store';
 import { withExports, withMailBucket } from '../shared/with-buckets';
 import { httpHandler } from '../shared/http-handler';
 import { staffName } from '../shared/staff';
-import { validate } from '../shared/validation';
 import { erasureRequest } from './schemas';
 
 /**
@@ -16,8 +15,8 @@ import { erasureRequest } from './schemas';
  * than a request's budget (`ERASURE_BATCH_TICKETS` tickets, 20 s) answers `202` with its
  * progress and goes on when the same request is sent again.
  */
-export const handler = httpHandler('privacy-erasure', async (request) => {
-  const { email } = validate(erasureRequest, request.body, 'body');
+export const handler = httpHandler('privacy-erasure', { body: erasureRequest }, async (request) => {
+  const { email } = request.body;
   const deps = withExports(withMailBucket(dependencies()));
   const report = await eraseSubject(
     addPart(

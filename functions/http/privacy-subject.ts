@@ -1,13 +1,12 @@
 import { INLINE_LIMIT_BYTES, deliverChunks } from '../app/deliver-export';
 import { subjectData, subjectExportKey } from '../app/privacy';
+import { addressHash } from '../domain/privacy';
 import { integer } from '../shared/config';
+import { dependencies } from '../shared/dependencies';
 import { log } from '../shared/log';
 import { staffName } from '../shared/staff';
-import { addressHash } from '../domain/privacy';
-import { dependencies } from '../shared/dependencies';
 import { withExports, withMailBucket } from '../shared/with-buckets';
 import { httpHandler } from '../shared/http-handler';
-import { validate } from '../shared/validation';
 import { reportResult } from './report-result';
 import { subjectQuery } from './schemas';
 import { subjectDocument } from './views';
@@ -19,8 +18,8 @@ import { subjectDocument } from './views';
  * bucket (`requests/privacy/<hash of the address>.json`, gone after 7 days or at the
  * person's erasure) and a 303 to a short-lived link.
  */
-export const handler = httpHandler('privacy-subject', async (request) => {
-  const { email } = validate(subjectQuery, request.query, 'query');
+export const handler = httpHandler('privacy-subject', { query: subjectQuery }, async (request) => {
+  const { email } = request.query;
   const deps = withExports(withMailBucket(dependencies()));
   const delivered = await deliverChunks(
     deps.exports,
