@@ -13,6 +13,7 @@ import {
 import { type Route, routes } from '../../functions/http/routes';
 import { bearerOf, type BearerVerifier } from '../../functions/shared/bearer-token';
 import { problemResponse } from '../../functions/shared/problem';
+import { invoke } from './invocations';
 
 /** API Gateway's own payload limit; the handlers enforce their smaller one. */
 const GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -48,7 +49,9 @@ export function createApiGateway(verifier: BearerVerifier) {
       const body = await readBody(request);
       const claims = route.auth === 'staff' ? await authorize(verifier, request) : undefined;
       const event = toEvent(request, url, route, pathParameters, body, claims);
-      const result = await (await load(route.handler))(event, lambdaContext(route));
+      const handler = await load(route.handler);
+      const context = lambdaContext(route);
+      const result = await invoke(() => handler(event, context), context.awsRequestId);
       send(response, result);
     } catch (error) {
       if (!isExposed(error)) console.error(error);

@@ -2,6 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { LOCAL_CREDENTIALS } from './dynamodb';
+import { enableConcurrentInvocations } from './invocations';
 import { startQueuePoller } from './queue-poller';
 import type { LocalQueue } from './sqs';
 
@@ -19,6 +20,8 @@ export interface PollerThreadData {
  * The environment is the stack's (a worker starts with a copy of it).
  */
 const data = workerData as PollerThreadData;
+// Before the handler module (and Powertools) loads: this thread runs batches concurrently.
+enableConcurrentInvocations();
 const sqs = new SQSClient({
   endpoint: process.env.SQS_ENDPOINT,
   region: 'eu-central-1',

@@ -5,6 +5,7 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { invoke } from './invocations';
 import type { LocalQueue } from './sqs';
 
 type QueueConsumer = (event: SQSEvent) => Promise<SQSBatchResponse | undefined>;
@@ -99,7 +100,7 @@ async function pollOnce(
   }));
   let failed: Set<string>;
   try {
-    const response = await consumer({ Records: records });
+    const response = await invoke(() => consumer({ Records: records }));
     failed = new Set((response?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
   } catch {
     return; // The whole batch comes back after its visibility timeout.

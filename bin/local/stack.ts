@@ -15,6 +15,7 @@ import { PROBLEM_CONTENT_TYPE, problemResponse } from '../../functions/shared/pr
 import { createApiGateway } from './api-gateway';
 import { LOCAL_CREDENTIALS, startDynamoDb } from './dynamodb';
 import { writeFileDurably } from './journal';
+import { enableConcurrentInvocations, invoke } from './invocations';
 import { createPageServer } from './page-server';
 import { repairIndexes } from './repair';
 import type { PollerThreadData } from './poller-thread';
@@ -112,6 +113,10 @@ function localSecret(file: string): string {
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   // Node 20 is what these machines have; the SDK's advance notice about Node 22 is noise here.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  // Handlers run concurrently here (API requests, mailer batches, jobs): each invocation
+  // gets its own Powertools state, as in a Lambda environment with several at a time.
+  // First of all: the SDK's first request settles which store the process has.
+  enableConcurrentInvocations();
   const dataDir = options.dataDir ?? DEFAULT_DATA_DIR;
   const tableName = options.tableName ?? 'servicedesk';
   const running = claimDataDir(dataDir);
@@ -201,8 +206,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // metric lines (nothing reads them here).
     LOG_FORMAT: process.env.LOG_FORMAT ?? 'json',
     POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
+    // The X-Ray SDK (under Powertools Tracer, which traces nothing outside Lambda) would
+    // otherwise install an async hook at load that tracks the end of every promise: locally
+    // about a tenth of the mailer thread's CPU under load, for no trace (issue 12). Set
+    // before any handler module loads; the poller threads inherit it.
+    AWS_XRAY_MANUAL_MODE: process.env.AWS_XRAY_MANUAL_MODE ?? 'true',
   });
-
   // The queue's bucket counters are derived afresh from the queue index at every start,
   // before anything can write: a process stopped between a ticket's write and its counter
   // update leaves them off by one, and a data folder from before the counters has none
@@ -400,7 +409,7 @@ function startRepeating(intervalMs: number, task: () => Promise<unknown>) {
   let current: Promise<unknown> = Promise.resolve();
   let stopped = false;
   const run = () => {
-    current = task()
+    current = invoke(task)
       .catch((error: unknown) => console.error('scheduled job:', (error as Error).message))
       .finally(() => {
         if (!stopped) timer = setTimeout(run, intervalMs);

@@ -7,22 +7,17 @@ import type { StaffPage } from '../lib/staff';
  * duplicate of, confirms, and the open one is closed into it. Kept apart from the console's
  * own code so the console can be split into parts without touching it.
  */
-export interface MergeAction {
-  /** Shows or hides the form for the ticket now open (not for closed or merged ones). */
-  show(ticket: AgentTicket | undefined): void;
-}
-
 const TICKET_ID = /^T-\d{1,12}$/;
 
 /**
- * Wires the form `#merge-form` (input `#merge-into`, message `#merge-message`): after the
- * merge, `merged` is told the id merged and the id it went into.
+ * Wires the form `#merge-form` (input `#merge-into`, message `#merge-message`) once: after
+ * the merge, `merged` is told the id merged and the id it went into.
  */
 export function mountMergeAction(
   page: StaffPage,
   current: () => AgentTicket | undefined,
   merged: (sourceId: string, targetId: string) => Promise<void>,
-): MergeAction {
+): true {
   const form = byId('merge-form', HTMLFormElement);
   const input = byId('merge-into', HTMLInputElement);
   const message = byId('merge-message');
@@ -59,10 +54,12 @@ export function mountMergeAction(
       }
     });
   });
-  return {
-    show(ticket) {
-      form.hidden = !ticket || ticket.status === 'closed' || Boolean(ticket.mergedInto);
-      if (form.hidden) announce(message, '');
-    },
-  };
+  return true;
+}
+
+/** Shows the form for the ticket now open; hides it for closed and merged ones. */
+export function showMergeAction(ticket: AgentTicket | undefined): void {
+  const form = byId('merge-form', HTMLFormElement);
+  form.hidden = !ticket || ticket.status === 'closed' || Boolean(ticket.mergedInto);
+  if (form.hidden) announce(byId('merge-message'), '');
 }
