@@ -45,6 +45,14 @@ export const EXPORT_ROUTE_ACCESS: BucketAccess = {
 };
 
 /**
+ * What the erasure route may do in the export bucket (SPEC §13): delete the person's
+ * stored access export (`requests/privacy/<erasureId>.json`), nothing else.
+ */
+export const EXPORT_ERASE_ACCESS: BucketAccess = {
+  delete: [`${EXPORT_PREFIXES.requests}privacy/*`],
+};
+
+/**
  * What a route with `mailBucket` may do there, by its kind: `read` signs download links for
  * a ticket's files under `attachments/` (no `s3:PutObject`), `write` stores uploads there,
  * `erase` (SPEC §13) signs links for a person's files and deletes them and their raw mails.
@@ -234,7 +242,7 @@ export class ServiceDeskApi extends Construct {
         fn.bindBucket({
           bucket: props.exportBucket,
           variable: EXPORT_BUCKET_VARIABLE,
-          ...EXPORT_ROUTE_ACCESS,
+          ...(route.exportBucket === 'erase' ? EXPORT_ERASE_ACCESS : EXPORT_ROUTE_ACCESS),
         });
       }
       if (route.mailBucket) {

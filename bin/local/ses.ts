@@ -1,10 +1,11 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import sesLocal from 'aws-ses-v2-local';
 import type { Email } from 'aws-ses-v2-local/dist/store.js';
+import { FORGET_PATH } from '../../functions/adapters/local-ses-mailbox';
 import { Journal } from './journal';
 
 // A CommonJS module with `exports.default`: Node's ESM loader hands over the exports
@@ -193,6 +194,45 @@ export async function startSes(options: {
     }
   };
   const server: Server = await startServer({ host: '127.0.0.1', port: options.port });
+  // `POST /_local/forget {email}`: an erasure (SPEC §13) removes the person's mail from the
+  // mailbox this stand-in keeps (memory and journal), as no real SES would have kept it.
+  const standIn = server.listeners('request') as ((...args: unknown[]) => void)[];
+  server.removeAllListeners('request');
+  server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+    if (request.method === 'POST' && request.url === FORGET_PATH) {
+      forget(request, response);
+      return;
+    }
+    for (const listener of standIn) listener.call(server, request, response);
+  });
+  const forget = (request: IncomingMessage, response: ServerResponse) => {
+    const parts: Buffer[] = [];
+    request.on('data', (part: Buffer) => parts.push(part));
+    request.on('end', () => {
+      let address = '';
+      try {
+        const body = JSON.parse(Buffer.concat(parts).toString('utf8')) as { email?: unknown };
+        address = typeof body.email === 'string' ? body.email.trim().toLowerCase() : '';
+      } catch {
+        // Answered below as a bad request.
+      }
+      if (!address.includes('@')) {
+        response.writeHead(400).end();
+        return;
+      }
+      const mentions = (email: Email) => JSON.stringify(email).toLowerCase().includes(address);
+      const { emails } = store.getStoreReadonly();
+      const before = emails.length;
+      for (let i = emails.length - 1; i >= 0; i--) {
+        if (mentions(emails[i] as Email)) emails.splice(i, 1);
+      }
+      const kept = Journal.read<Email>(file).filter((email) => !mentions(email));
+      journal.rewrite(kept);
+      response
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ removed: before - emails.length }));
+    });
+  };
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     endpoint,

@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Worker } from 'node:worker_threads';
 import { backfillPortalKeys } from '../../functions/adapters/portal-backfill';
+import { backfillAuthorKeys } from '../../functions/adapters/author-backfill';
 import { DynamoQueueCounters } from '../../functions/adapters/queue-counters';
 import { createDocumentClient } from '../../functions/adapters/dynamodb';
 import { ValidationError } from '../../functions/domain/errors';
@@ -235,6 +236,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   // Tickets of a data folder from before the portal get their portal keys, once (a marker
   // item remembers it; on AWS the same migration is run by hand, docs/operations.md).
   await backfillPortalKeys(startDb, tableName);
+  // Messages of a data folder from before the author index get its keys, once, the same way.
+  await backfillAuthorKeys(startDb, tableName);
 
   // Lambda's SQS event source, played locally: the mailer consumes the outbox, the intake
   // the notifications of received mail.

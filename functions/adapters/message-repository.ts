@@ -5,7 +5,8 @@ import type { MessageRepository } from '../app/ports';
 import { conditionalPut } from './conditional-put';
 import { fieldsOf } from './item-fields';
 import { queryCollection } from './query-collection';
-import { keys, TICKET_COLLECTION } from './table-design';
+import { normalizeEmail } from '../domain/customer';
+import { AUTHOR_INDEX, keys, TICKET_COLLECTION } from './table-design';
 
 /** A ticket's conversation, kept in the ticket's item collection (message ids sort by time). */
 export class DynamoMessageRepository implements MessageRepository {
@@ -44,7 +45,14 @@ export class DynamoMessageRepository implements MessageRepository {
 }
 
 /** Attributes of a message item that are storage (and history), not message. */
-const MESSAGE_STORAGE = new Set(['pk', 'sk', 'entity', 'historyRecord']);
+const MESSAGE_STORAGE = new Set([
+  'pk',
+  'sk',
+  'entity',
+  'historyRecord',
+  AUTHOR_INDEX.partitionKey,
+  AUTHOR_INDEX.sortKey,
+]);
 
 /** The message an item holds. */
 export function messageOfItem(item: Record<string, unknown>): TicketMessage {
@@ -58,5 +66,19 @@ export function messageItem(message: TicketMessage): Record<string, unknown> {
     ...keys.message(message.ticketId, message.messageId),
     entity: 'message',
     historyRecord: messageRecord(message),
+    ...authorKeysOf(message),
+  };
+}
+
+/**
+ * The author index keys of a message a customer wrote with their address (none for staff,
+ * nor once an erasure took the address): how access and erasure find it (SPEC §13).
+ */
+export function authorKeysOf(message: TicketMessage): { authorPk?: string; authorSk?: string } {
+  const email = message.author.kind === 'customer' ? message.author.email : undefined;
+  if (!email) return {};
+  return {
+    authorPk: keys.author(normalizeEmail(email)),
+    authorSk: keys.authorSort(message.createdAt, message.ticketId, message.messageId),
   };
 }

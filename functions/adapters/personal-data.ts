@@ -1,12 +1,25 @@
-import { DeleteCommand, type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { normalizeEmail } from '../domain/customer';
 import type { TicketMessage } from '../domain/message';
 import { ERASED } from '../domain/privacy';
 import type { WorkEntry } from '../domain/work-entry';
-import type { MailRecord, PersonalData } from '../app/privacy';
+import type { ErasureJob, ErasureJobs, MailRecord, PersonalData } from '../app/privacy';
 import { isConditionFailure } from './dynamodb';
-import { queryCollection } from './query-collection';
-import { BILLING_INDEX, keys, TICKET_COLLECTION } from './table-design';
+import { authorKeysOf, messageOfItem } from './message-repository';
+import { queryCollection, queryPages } from './query-collection';
+import {
+  AUTHOR_INDEX,
+  BILLING_INDEX,
+  keys,
+  TICKET_COLLECTION,
+  TTL_ATTRIBUTE,
+} from './table-design';
 import { workEntryItem } from './work-entry-repository';
 
 /**
@@ -15,7 +28,7 @@ import { workEntryItem } from './work-entry-repository';
  * records are never touched: a message or work entry is put again with the same record,
  * which holds no personal data.
  */
-export class DynamoPersonalData implements PersonalData {
+export class DynamoPersonalData implements PersonalData, ErasureJobs {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -28,7 +41,52 @@ export class DynamoPersonalData implements PersonalData {
       author: message.author,
       attachments: message.attachments,
       rawMailKey: message.rawMailKey,
+      // Without an address the message leaves the author index (its key held the address).
+      authorPk: undefined,
+      authorSk: undefined,
+      ...authorKeysOf(message),
     });
+  }
+
+  async get(erasureId: string): Promise<ErasureJob | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: keys.erasureJob(erasureId),
+        ConsistentRead: true,
+      }),
+    );
+    if (!Item) return undefined;
+    const { pk: _pk, sk: _sk, entity: _entity, [TTL_ATTRIBUTE]: _ttl, ...job } = Item;
+    return job as ErasureJob;
+  }
+
+  async put(job: ErasureJob): Promise<void> {
+    await this.db.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          ...job,
+          ...keys.erasureJob(job.erasureId),
+          entity: 'erasure',
+          // The record of what an erasure did (no address in it) goes after 90 days.
+          [TTL_ATTRIBUTE]: Math.floor(Date.parse(job.updatedAt) / 1000) + 90 * 24 * 3600,
+        },
+      }),
+    );
+  }
+
+  async *messagesBy(email: string): AsyncIterable<TicketMessage[]> {
+    for await (const page of queryPages(this.db, {
+      TableName: this.tableName,
+      IndexName: AUTHOR_INDEX.indexName,
+      KeyConditionExpression: '#pk = :author',
+      ExpressionAttributeNames: { '#pk': AUTHOR_INDEX.partitionKey },
+      ExpressionAttributeValues: { ':author': keys.author(normalizeEmail(email)) },
+    })) {
+      const messages = (page.Items ?? []).map(messageOfItem);
+      if (messages.length) yield messages;
+    }
   }
 
   async replaceWorkEntry(entry: WorkEntry): Promise<void> {

@@ -1,11 +1,11 @@
 import { Readable } from 'node:stream';
-import type { S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import type { ExportStore } from '../app/export-ports';
+import type { ExportFiles, ExportStore } from '../app/export-ports';
 import { signedDownload } from './signed-download';
 
 /** Billing exports in their own bucket, written as a stream (multipart upload). */
-export class S3ExportStore implements ExportStore {
+export class S3ExportStore implements ExportStore, ExportFiles {
   constructor(
     private readonly s3: S3Client,
     private readonly bucket: string,
@@ -29,5 +29,12 @@ export class S3ExportStore implements ExportStore {
 
   downloadUrl(key: string, fileName: string): Promise<string> {
     return signedDownload(this.s3, this.bucket, key, fileName);
+  }
+
+  async delete(keys: readonly string[]): Promise<number> {
+    for (const key of keys) {
+      await this.s3.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
+    }
+    return keys.length;
   }
 }

@@ -87,6 +87,17 @@ export const PENDING_ACKNOWLEDGEMENT_INDEX = {
 } as const;
 
 /** The one partition of the pending-acknowledgement index. */
+/**
+ * Messages a customer wrote, by their address (sparse: only messages with a customer
+ * author's address), so access and erasure find what a person wrote on other people's
+ * tickets too (SPEC §13).
+ */
+export const AUTHOR_INDEX = {
+  indexName: 'author',
+  partitionKey: 'authorPk',
+  sortKey: 'authorSk',
+} as const;
+
 export const PENDING_ACKNOWLEDGEMENT_PARTITION = 'PENDING_ACK';
 
 export const GLOBAL_SECONDARY_INDEXES = [
@@ -99,6 +110,7 @@ export const GLOBAL_SECONDARY_INDEXES = [
   SLA_DUE_INDEX,
   RECEIVED_INDEX,
   PENDING_ACKNOWLEDGEMENT_INDEX,
+  AUTHOR_INDEX,
 ] as const;
 
 /** The due index lives in one partition (escalations due at once are few). */
@@ -137,6 +149,12 @@ export const keys = {
   /** Sorts by the instant the next escalation is due. */
   slaDueSort: (at: string, ticketId: string) => `${at}#${ticketId}`,
   receivedMonth: (month: string) => `RECEIVED#${month}`,
+  /** An erasure's progress, by the hash of the address (`addressHash`). */
+  erasureJob: (erasureId: string) => ({ pk: `ERASURE#${erasureId}`, sk: 'JOB' }),
+  /** The messages one address wrote (the author index). */
+  author: (email: string) => `AUTHOR#${email}`,
+  authorSort: (createdAt: string, ticketId: string, messageId: string) =>
+    `${createdAt}#${ticketId}#${messageId}`,
   receivedSort: (receivedAt: string, ticketId: string) => `${receivedAt}#${ticketId}`,
   /** Items of a ticket's collection, all under the ticket's partition key. */
   message: (ticketId: string, messageId: string) => ({

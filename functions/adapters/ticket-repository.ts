@@ -13,6 +13,7 @@ import { decodeQueueKey, encodeQueueKey, queueKeyPrefix } from '../domain/queue-
 import { portalPartitionOf } from '../domain/portal';
 import { nextEscalationAt } from '../domain/service-levels/sla-clock';
 import { GROUPS, isHeld, isWaiting, SEVERITIES, type Group } from '../domain/ticket';
+import type { MergeReservations } from '../app/merge-tickets';
 import type {
   PortalFilter,
   PortalTickets,
@@ -40,7 +41,9 @@ import {
 } from './table-design';
 
 /** Tickets in the single table; the queue index entries are derived from the status here. */
-export class DynamoTicketRepository implements TicketRepository, PortalTickets, QueueStatistics {
+export class DynamoTicketRepository
+  implements TicketRepository, PortalTickets, QueueStatistics, MergeReservations
+{
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -67,6 +70,31 @@ export class DynamoTicketRepository implements TicketRepository, PortalTickets, 
 
   async save(ticket: StoredTicket, expectedVersion: number): Promise<boolean> {
     return this.put(ticket, 'version = :expected', { ':expected': expectedVersion });
+  }
+
+  async reserve(ticketId: string, expectedVersion: number): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.ticket(ticketId),
+          // Only the version moves: no field changes, no index entry, no queue counter.
+          UpdateExpression: 'SET version = :next',
+          ConditionExpression:
+            'version = :expected AND #status <> :closed AND attribute_not_exists(mergedInto)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':expected': expectedVersion,
+            ':next': expectedVersion + 1,
+            ':closed': 'closed',
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
   }
 
   async queuePage(limit: number, cursor?: string): Promise<TicketPage> {

@@ -54,21 +54,36 @@ export async function changeTicket(
     const now = deps.clock.now().toISOString();
     const changed = await change(current, now);
     if (changed === current) return current;
-    const plan = current.sla ? await planFor(deps, current.sla.planId) : undefined;
-    const next: StoredTicket = {
-      ...withClock(current, changed, plan, now),
-      updatedAt: now,
-      version: current.version + 1,
-    };
-    // The record rides in the very put that makes the change: no change without its record.
-    const records = changeRecords(current, next, actor, now);
-    if (records.length) next.history = [...(current.history ?? []), ...records];
-    if (await deps.tickets.save(next, current.version)) {
-      if (plan && deps.metrics) measureServiceLevel(deps.metrics, current, next, plan);
-      return next;
-    }
+    const saved = await saveChange(deps, current, changed, actor, now);
+    if (saved) return saved;
   }
   throw new ConflictError(`Ticket ${ticketId} is being changed by someone else; try again.`);
+}
+
+/**
+ * Writes one change of a ticket read before (`current`) with its clock, version and history
+ * records, only if the ticket is still at that version; resolves the stored ticket, or
+ * undefined when someone changed it in between.
+ */
+export async function saveChange(
+  deps: Deps,
+  current: StoredTicket,
+  changed: StoredTicket,
+  actor: Actor,
+  now: string,
+): Promise<StoredTicket | undefined> {
+  const plan = current.sla ? await planFor(deps, current.sla.planId) : undefined;
+  const next: StoredTicket = {
+    ...withClock(current, changed, plan, now),
+    updatedAt: now,
+    version: current.version + 1,
+  };
+  // The record rides in the very put that makes the change: no change without its record.
+  const records = changeRecords(current, next, actor, now);
+  if (records.length) next.history = [...(current.history ?? []), ...records];
+  if (!(await deps.tickets.save(next, current.version))) return undefined;
+  if (plan && deps.metrics) measureServiceLevel(deps.metrics, current, next, plan);
+  return next;
 }
 
 /**
@@ -143,7 +158,7 @@ export interface ActorOptions {
  * A held ticket (in progress, waiting for the customer) is changed only by the agent who
  * holds it or an admin (SPEC §14): anyone else gets 403, and may still add internal notes.
  */
-function assertMayChange(ticket: StoredTicket, agent: string, options: ActorOptions): void {
+export function assertMayChange(ticket: StoredTicket, agent: string, options: ActorOptions): void {
   if (isHeld(ticket.status) && ticket.assignee !== agent && !options.admin) {
     throw new ForbiddenError(
       `Ticket ${ticket.ticketId} is held by another agent; only they or an admin can change ` +

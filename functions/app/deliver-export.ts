@@ -41,9 +41,18 @@ export async function deliverExport(
 export async function deliverChunks(
   exports: ExportStore,
   chunks: AsyncIterable<string>,
-  file: { contentType: string; fileName: string; keyPrefix: string },
+  file: {
+    contentType: string;
+    fileName: string;
+    keyPrefix: string;
+    /** Bytes answered inline at most. @default INLINE_LIMIT_BYTES */
+    inlineLimit?: number;
+    /** The object's key, when it must be known beforehand. @default a new key under `keyPrefix` */
+    key?: string;
+  },
 ): Promise<DeliveredExport> {
   const { contentType, fileName } = file;
+  const limit = file.inlineLimit ?? INLINE_LIMIT_BYTES;
   const iterator = chunks[Symbol.asyncIterator]();
   const buffered: string[] = [];
   let size = 0;
@@ -52,7 +61,7 @@ export async function deliverChunks(
     if (next.done) return { kind: 'inline', body: buffered.join(''), contentType, fileName };
     buffered.push(next.value);
     size += Buffer.byteLength(next.value);
-    if (size > INLINE_LIMIT_BYTES) break;
+    if (size > limit) break;
   }
   const everything = (async function* () {
     yield* buffered.splice(0);
@@ -60,7 +69,7 @@ export async function deliverChunks(
       yield next.value;
     }
   })();
-  const key = `${file.keyPrefix}${Date.now().toString(36)}-${fileName}`;
+  const key = file.key ?? `${file.keyPrefix}${Date.now().toString(36)}-${fileName}`;
   await exports.put(key, everything, contentType);
   return {
     kind: 'stored',

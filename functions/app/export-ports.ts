@@ -9,3 +9,9 @@ export interface ExportStore {
   /** A time-limited link to download the object. */
   downloadUrl(key: string, fileName: string): Promise<string>;
 }
+
+/** Deleting files of the export bucket (a person's stored access export, SPEC §13). */
+export interface ExportFiles {
+  /** Deletes the objects (absent ones too); resolves how many were asked for. */
+  delete(keys: readonly string[]): Promise<number>;
+}

@@ -29,6 +29,7 @@ import type { AttachmentStore, MailLog } from './mail-ports';
 import type { StoredTicket, TicketDeps } from './ports';
 import { submitTicket } from './submit-ticket';
 import { recordVerifiedRequester } from './verify-requester';
+import { mergeTarget } from './merge-tickets';
 import { ticketFilesPrefix } from '../domain/bucket-keys';
 
 export type IntakeDeps = TicketDeps & { mailLog: MailLog; attachments: AttachmentStore };
@@ -121,6 +122,11 @@ export async function intakeMail(
   const named = await ticketNamed(deps, mail);
   if (!named) return openTicket(deps, received);
   const decision = decideReply(await relationOf(deps, named, from), received.authentication);
+  if (decision.action === 'append' && named.mergedInto) {
+    // A reply to a merged ticket goes to the ticket it went into, under that ticket's rules.
+    const target = await mergeTarget(deps, named);
+    if (target) return replyToMergeTarget(deps, named, target, received);
+  }
   switch (decision.action) {
     case 'append':
       if (named.status === 'closed')
@@ -131,6 +137,34 @@ export async function intakeMail(
     case 'unverified-note':
       return addUnverifiedNote(deps, named, received, decision.reason);
   }
+}
+
+/**
+ * A mail its sender may write into the merged ticket it names: appended to the ticket that
+ * one was merged into when the sender may write there too (SPEC §14), else an unverified
+ * internal note there; never a customer message on someone else's ticket.
+ */
+async function replyToMergeTarget(
+  deps: IntakeDeps,
+  source: StoredTicket,
+  target: StoredTicket,
+  received: Received,
+): Promise<IntakeOutcome> {
+  const onTarget = decideReply(
+    await relationOf(deps, target, received.from),
+    received.authentication,
+  );
+  if (onTarget.action !== 'append') {
+    return addUnverifiedNote(
+      deps,
+      target,
+      received,
+      `a reply to ${source.ticketId}, which was merged into this ticket, from someone who is not one of this ticket's people`,
+    );
+  }
+  if (target.status === 'closed')
+    return openTicket(deps, received, { followUpOf: target.ticketId });
+  return appendReply(deps, target, received);
 }
 
 /** The ticket a mail names: by the number in its subject, else by a Message-ID it answers. */
@@ -233,7 +267,9 @@ async function openTicket(
       deps,
       link.relatedTo,
       `l${hashOf(mailKey)}`,
-      `A mail from ${from} named this ticket; the sender is not one of its people, so it became ticket ${ticket.ticketId}.`,
+      // No address here: this ticket is someone else's, and an erasure of the sender would
+      // not find the note (the new ticket names its requester).
+      `A mail from someone who is not one of this ticket's people named it; it became ticket ${ticket.ticketId}.`,
       source.receivedAt,
     );
   }

@@ -25,17 +25,23 @@ export async function getCustomer(deps: Pick<Deps, 'customers'>, customerId: str
 export async function putCustomer(
   deps: Deps,
   customer: Customer,
+  /** The admin who saves it: the actor of the regroups it causes (SPEC §13). @default 'system' */
+  admin = 'system',
 ): Promise<{ customer: Customer; created: boolean; regrouped: number }> {
   await assertPlanExists(deps, customer.contract?.serviceLevel);
   const previous = await deps.customers.get(customer.customerId);
   const saved = { ...customer, updatedAt: deps.clock.now().toISOString() };
   await deps.customers.save(saved, previous);
-  const regrouped = await regroupWaitingTickets(deps, saved);
+  const regrouped = await regroupWaitingTickets(deps, saved, admin);
   return { customer: saved, created: previous === undefined, regrouped };
 }
 
 /** Puts every waiting ticket of the customer in the group its contract gives today. */
-export async function regroupWaitingTickets(deps: Deps, customer: Customer): Promise<number> {
+export async function regroupWaitingTickets(
+  deps: Deps,
+  customer: Customer,
+  actor = 'system',
+): Promise<number> {
   const group = isContractActiveOn(customer.contract, berlinDay(deps.clock.now()))
     ? 'contract'
     : 'standard';
@@ -47,6 +53,7 @@ export async function regroupWaitingTickets(deps: Deps, customer: Customer): Pro
       ticket.ticketId,
       group,
       customer.contract?.serviceLevel,
+      actor,
     );
     if (after.group === group && after.status === 'open') moved++;
   }

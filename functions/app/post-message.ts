@@ -6,6 +6,8 @@ import { isAgent, type Principal } from '../domain/principal';
 import { recordAgentAnswer, reopenOnCustomerReply } from './change-ticket';
 import type { StoredTicket, TicketDeps } from './ports';
 import { readTicket, type TicketReader } from './read-ticket';
+import { mergeTarget } from './merge-tickets';
+import { mayWriteIntoTarget } from '../domain/merge';
 
 export interface NewMessage {
   body: string;
@@ -70,22 +72,26 @@ export async function appendMessage(
       { field: 'body.internal', message: 'only agents may write internal notes' },
     ]);
   }
+  const author: TicketMessage['author'] =
+    kind === 'agent' && agentName !== undefined
+      ? { kind: 'agent', name: agentName }
+      : customerAuthor
+        ? { kind: 'customer', ...customerAuthor }
+        : {
+            kind: 'customer',
+            name: ticket.requester.name,
+            ...(ticket.requester.email ? { email: ticket.requester.email } : {}),
+          };
+  if (kind === 'customer' && ticket.mergedInto) {
+    return appendToMergeTarget(deps, ticket, input, author);
+  }
   if (ticket.status === 'closed' && !input.internal) {
     throw new ConflictError(`Ticket ${ticketId} is closed; please submit a new ticket.`);
   }
   const message: TicketMessage = {
     messageId: deps.newId(),
     ticketId,
-    author:
-      kind === 'agent' && agentName !== undefined
-        ? { kind: 'agent', name: agentName }
-        : customerAuthor
-          ? { kind: 'customer', ...customerAuthor }
-          : {
-              kind: 'customer',
-              name: ticket.requester.name,
-              ...(ticket.requester.email ? { email: ticket.requester.email } : {}),
-            },
+    author,
     body: input.body,
     internal: input.internal,
     channel: 'web',
@@ -100,4 +106,50 @@ export async function appendMessage(
     return { message, ticket: answered };
   }
   return { message, ticket: await reopenOnCustomerReply(deps, ticketId) };
+}
+
+/**
+ * A customer's reply to a merged ticket goes to the ticket it was merged into (SPEC §13):
+ * as their message, reopening it like any reply, when they are its requester or of its
+ * customer; from anyone else as an internal note marked unverified, so the target's
+ * customer never sees a stranger's words (SPEC §14). The answer then names the merged
+ * ticket, not the target's state.
+ */
+async function appendToMergeTarget(
+  deps: Pick<TicketDeps, 'tickets' | 'messages' | 'clock' | 'newId' | 'serviceLevels'>,
+  source: StoredTicket,
+  input: NewMessage,
+  author: TicketMessage['author'],
+): Promise<{ message: TicketMessage; ticket: StoredTicket }> {
+  const target = await mergeTarget(deps, source);
+  if (!target) {
+    throw new ConflictError(`Ticket ${source.ticketId} is closed; please submit a new ticket.`);
+  }
+  const allowed = mayWriteIntoTarget(
+    {
+      ...(author.email !== undefined ? { email: author.email } : {}),
+      ...(source.customer ? { customerId: source.customer.id } : {}),
+    },
+    target,
+  );
+  if (allowed && target.status === 'closed') {
+    throw new ConflictError(
+      `Ticket ${source.ticketId} was merged into ${target.ticketId}, which is closed; please submit a new ticket.`,
+    );
+  }
+  const message: TicketMessage = {
+    messageId: deps.newId(),
+    ticketId: target.ticketId,
+    author,
+    body: allowed
+      ? input.body
+      : `[Reply to ${source.ticketId}, which was merged into this ticket, from someone who is not one of this ticket's people]\n\n${input.body}`,
+    internal: !allowed,
+    ...(allowed ? {} : { unverified: true }),
+    channel: 'web',
+    createdAt: deps.clock.now().toISOString(),
+  };
+  await deps.messages.add(message);
+  if (!allowed) return { message, ticket: source };
+  return { message, ticket: await reopenOnCustomerReply(deps, target.ticketId) };
 }

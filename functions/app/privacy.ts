@@ -2,6 +2,7 @@ import { normalizeEmail } from '../domain/customer';
 import type { TicketMessage } from '../domain/message';
 import { portalPartitionOf } from '../domain/portal';
 import {
+  addressHash,
   anonymiseMessage,
   anonymiseTicket,
   anonymiseWorkEntry,
@@ -10,6 +11,7 @@ import {
 } from '../domain/privacy';
 import type { WorkEntry } from '../domain/work-entry';
 import { changeTicket } from './change-ticket';
+import type { ExportFiles } from './export-ports';
 import type { AttachmentStore } from './mail-ports';
 import type {
   Clock,
@@ -48,6 +50,11 @@ export interface PersonalData {
   eraseMail(ticketId: string, mail: MailRecord): Promise<boolean>;
   /** Deletes the record that the address was proven; true if there was one. */
   forgetVerifiedAddress(email: string): Promise<boolean>;
+  /**
+   * Messages the address wrote as a customer, on any ticket, page by page from the author
+   * index (no scan): also those on tickets other people requested.
+   */
+  messagesBy(email: string): AsyncIterable<TicketMessage[]>;
 }
 
 /** Files in the mail bucket: attachments and raw mail. */
@@ -151,6 +158,52 @@ export async function anonymiseTicketData(
   report: ErasureReport,
 ): Promise<void> {
   const ticketId = ticket.ticketId;
+  let changed = await eraseCollection(deps, ticket, report);
+  // The ticket last: a run cut short is finished by the next (the ticket still names them).
+  // Its access token is revoked in the same put: nothing more comes in through the old
+  // links, where no later access or erasure could find it (the address is gone).
+  const before = ticket.version;
+  let filesOfTicket: string[] = [];
+  const after = await changeTicket(
+    deps,
+    ticketId,
+    (current, now) => {
+      const next = anonymiseTicket(current, now, reason);
+      if (next === current) return current;
+      filesOfTicket = fileKeysOf(current, []);
+      const { pendingAcknowledgement: _pending, ...rest } = next;
+      return { ...rest, accessTokenHash: REVOKED_TOKEN };
+    },
+    actor,
+  );
+  if (after.version !== before) changed = true;
+  if (filesOfTicket.length) report.files += await deps.mailFiles.delete(filesOfTicket);
+  // What came in while this ran (a reply, a mail, a file) is erased too: the collection is
+  // read again until a pass finds nothing left (writes that passed their checks before the
+  // token was revoked land within moments).
+  for (let pass = 0; pass < 3; pass++) {
+    if (!(await eraseCollection(deps, after, report))) break;
+    changed = true;
+  }
+  if (changed) report.tickets.push(ticketId);
+}
+
+/**
+ * What a revoked ticket's access token hash reads: no token hashes to it (a real hash is
+ * 43 characters of base64url), so the old links and replies by token find nothing.
+ */
+const REVOKED_TOKEN = 'revoked';
+
+/**
+ * One pass over a ticket's collection: messages, mail records and work entries lose their
+ * personal data, files and raw mails are deleted. Resolves whether anything changed.
+ */
+async function eraseCollection(
+  deps: Omit<PrivacyDeps, 'portalTickets' | 'customers' | 'verifiedAddresses'>,
+  ticket: StoredTicket,
+  report: ErasureReport,
+): Promise<boolean> {
+  const ticketId = ticket.ticketId;
   const messages = await deps.messages.list(ticketId);
   const mails = await deps.personalData.mailsOf(ticketId);
   const files = [
@@ -183,56 +236,208 @@ export async function anonymiseTicketData(
     report.files += await deps.mailFiles.delete([...new Set(files)]);
     changed = true;
   }
-  // The ticket last: a run cut short is finished by the next (the ticket still names them).
-  const before = ticket.version;
-  const after = await changeTicket(
-    deps,
-    ticketId,
-    (current, now) => {
-      const next = anonymiseTicket(current, now, reason);
-      if (next === current) return current;
-      const { pendingAcknowledgement: _pending, ...rest } = next;
-      return rest;
-    },
-    actor,
-  );
-  if (after.version !== before) changed = true;
-  if (changed) report.tickets.push(ticketId);
+  return changed;
 }
 
 /**
- * `POST /privacy/erasures {email}` (admins, GDPR Art. 17): the person's personal data is
- * removed from every ticket they requested and what hangs on it, their contact entries
- * and their verified-address record; billing records keep amounts and dates. Idempotent:
- * a second erasure finds nothing left and changes nothing.
+ * The person's messages on tickets they did not request (a colleague's ticket in the
+ * portal, a mail naming someone else's ticket, a reply to a ticket merged into another):
+ * body, author, files and raw mail go; the ticket itself stays its requester's and gets
+ * one `erasure` record (`to: messages`) per erasure that touched it.
  */
-export async function eraseSubject(
+async function eraseMessagesElsewhere(
   deps: PrivacyDeps,
-  email: string,
+  address: string,
+  requested: ReadonlySet<string>,
   admin: string,
-): Promise<ErasureReport & { email: string; erasedAt: string }> {
-  const address = normalizeEmail(email);
-  const report = emptyReport();
-  const tickets: StoredTicket[] = [];
-  for await (const ticket of ticketsRequestedBy(deps, address)) tickets.push(ticket);
-  for (const ticket of tickets) {
-    await anonymiseTicketData(deps, ticket, admin, 'erasure', report);
+  report: ErasureReport,
+  /** Asked before each ticket: false stops here (the budget is spent). */
+  mayGoOn: () => boolean = () => true,
+): Promise<boolean> {
+  const byTicket = await messagesElsewhere(deps, address, requested);
+  for (const [ticketId, messages] of byTicket) {
+    if (!mayGoOn()) return true;
+    const files = [
+      ...messages.flatMap((m) => m.attachments ?? []).map((a) => a.key),
+      ...messages.map((m) => m.rawMailKey),
+    ].filter((key): key is string => typeof key === 'string');
+    let changed = false;
+    for (const message of messages) {
+      const anonymised = anonymiseMessage(message);
+      if (!anonymised) continue;
+      await deps.personalData.replaceMessage(anonymised);
+      report.messages++;
+      changed = true;
+    }
+    if (files.length) report.files += await deps.mailFiles.delete([...new Set(files)]);
+    if (!changed) continue;
+    await changeTicket(
+      deps,
+      ticketId,
+      (ticket) => ({ ...ticket, authorErasures: (ticket.authorErasures ?? 0) + 1 }),
+      admin,
+    );
+    report.tickets.push(ticketId);
   }
-  const match = await deps.customers.findBySender(address);
-  if (match) {
-    const customer = await deps.customers.get(match.customerId);
-    if (customer?.contacts.some((contact) => normalizeEmail(contact.email) === address)) {
-      const without = {
-        ...customer,
-        contacts: customer.contacts.filter((contact) => normalizeEmail(contact.email) !== address),
-        updatedAt: deps.clock.now().toISOString(),
-      };
-      await deps.customers.save(without, customer);
-      report.contacts.push(customer.customerId);
+  return false;
+}
+
+/** The person's messages on tickets other than `requested`, by ticket. */
+async function messagesElsewhere(
+  deps: Pick<PrivacyDeps, 'personalData'>,
+  address: string,
+  requested: ReadonlySet<string>,
+): Promise<Map<string, TicketMessage[]>> {
+  const byTicket = new Map<string, TicketMessage[]>();
+  for await (const page of deps.personalData.messagesBy(address)) {
+    for (const message of page) {
+      if (requested.has(message.ticketId)) continue;
+      const list = byTicket.get(message.ticketId) ?? [];
+      list.push(message);
+      byTicket.set(message.ticketId, list);
     }
   }
-  report.verifiedAddress = await deps.personalData.forgetVerifiedAddress(address);
-  return { email: address, erasedAt: deps.clock.now().toISOString(), ...report };
+  return byTicket;
+}
+
+/**
+ * An erasure under way or done, by the hash of the address (the address itself is not
+ * kept): what it changed so far. An erasure too large for one invocation answers `202`
+ * and goes on where it stopped when it is sent again (docs/privacy.md, "Erasure").
+ */
+export interface ErasureJob extends ErasureReport {
+  erasureId: string;
+  status: 'running' | 'done';
+  startedAt: string;
+  updatedAt: string;
+  /** The admin who asked. */
+  by: string;
+}
+
+/** Where erasures keep their progress. */
+export interface ErasureJobs {
+  get(erasureId: string): Promise<ErasureJob | undefined>;
+  put(job: ErasureJob): Promise<void>;
+}
+
+/**
+ * Where a person's access export goes when it is too large for an answer: one object per
+ * address, by its hash (each larger export replaces it), so an erasure knows what to delete.
+ */
+export function subjectExportKey(email: string): string {
+  return `requests/privacy/${addressHash(normalizeEmail(email))}.json`;
+}
+
+/** Copies of the mail sent to people, where any are kept (the local SES stand-in). */
+export interface SentMailCopies {
+  /** Drops every kept mail that names the address; resolves how many. */
+  forget(email: string): Promise<number>;
+}
+
+/** How much one invocation of an erasure does before it answers `202` and stops. */
+export interface ErasureBudget {
+  /** Tickets (requested or written on) changed at most. */
+  tickets: number;
+  /** Milliseconds of work at most (API Gateway answers after 29 s). */
+  ms: number;
+}
+
+/** @default the budget of one erasure request */
+export const DEFAULT_ERASURE_BUDGET: ErasureBudget = { tickets: 200, ms: 20_000 };
+
+/**
+ * `POST /privacy/erasures {email}` (admins, GDPR Art. 17): the person's personal data is
+ * removed from every ticket they requested and what hangs on it, from their messages on
+ * other people's tickets, their contact entries and their verified-address record; billing
+ * records keep amounts and dates. Within `budget`: a larger erasure stops with its
+ * progress stored (`status: running`) and is continued by the same request sent again,
+ * which finds only what is left (erased tickets and messages no longer carry the address).
+ * Idempotent: an erasure of an address with nothing left changes nothing.
+ */
+export async function eraseSubject(
+  deps: PrivacyDeps & {
+    erasureJobs: ErasureJobs;
+    exportFiles?: ExportFiles;
+    sentMailCopies?: SentMailCopies;
+  },
+  email: string,
+  admin: string,
+  budget: ErasureBudget = DEFAULT_ERASURE_BUDGET,
+): Promise<ErasureJob & { email: string; erasedAt: string }> {
+  const address = normalizeEmail(email);
+  const erasureId = addressHash(address);
+  const started = deps.clock.now();
+  const previous = await deps.erasureJobs.get(erasureId);
+  const report: ErasureReport =
+    previous?.status === 'running' ? pickReport(previous) : emptyReport();
+  const over = (done: number) =>
+    done >= budget.tickets || deps.clock.now().getTime() - started.getTime() >= budget.ms;
+  let done = 0;
+  let more = false;
+  const requested = new Set<string>();
+  for await (const ticket of ticketsRequestedBy(deps, address)) {
+    if (over(done)) {
+      more = true;
+      break;
+    }
+    requested.add(ticket.ticketId);
+    await anonymiseTicketData(deps, ticket, admin, 'erasure', report);
+    done++;
+  }
+  if (!more) {
+    more = await eraseMessagesElsewhere(deps, address, requested, admin, report, () => {
+      if (over(done)) return false;
+      done++;
+      return true;
+    });
+  }
+  if (!more) {
+    const match = await deps.customers.findBySender(address);
+    if (match) {
+      const customer = await deps.customers.get(match.customerId);
+      if (customer?.contacts.some((contact) => normalizeEmail(contact.email) === address)) {
+        const without = {
+          ...customer,
+          contacts: customer.contacts.filter(
+            (contact) => normalizeEmail(contact.email) !== address,
+          ),
+          updatedAt: deps.clock.now().toISOString(),
+        };
+        await deps.customers.save(without, customer);
+        report.contacts.push(customer.customerId);
+      }
+    }
+    report.verifiedAddress =
+      (await deps.personalData.forgetVerifiedAddress(address)) || report.verifiedAddress;
+    // A stored access export of the person (too large for an answer) goes with the rest.
+    if (deps.exportFiles) await deps.exportFiles.delete([subjectExportKey(address)]);
+    if (deps.sentMailCopies) report.mails += await deps.sentMailCopies.forget(address);
+  }
+  const now = deps.clock.now().toISOString();
+  const job: ErasureJob = {
+    ...report,
+    tickets: [...new Set(report.tickets)],
+    erasureId,
+    status: more ? 'running' : 'done',
+    startedAt: previous?.status === 'running' ? previous.startedAt : started.toISOString(),
+    updatedAt: now,
+    by: admin,
+  };
+  await deps.erasureJobs.put(job);
+  return { email: address, erasedAt: now, ...job };
+}
+
+function pickReport(job: ErasureJob): ErasureReport {
+  const { tickets, messages, mails, workEntries, files, contacts, verifiedAddress } = job;
+  return {
+    tickets: [...tickets],
+    messages,
+    mails,
+    workEntries,
+    files,
+    contacts: [...contacts],
+    verifiedAddress,
+  };
 }
 
 /** Everything stored about one person (GDPR Art. 15/20), piece by piece. */
@@ -248,6 +453,18 @@ export type SubjectPart =
       messages: TicketMessage[];
       mails: MailRecord[];
       workEntries: WorkEntry[];
+      attachments: {
+        filename: string;
+        contentType: string;
+        size: number;
+        downloadUrl: string | null;
+      }[];
+    }
+  | {
+      /** What the person wrote on a ticket someone else requested: their messages only. */
+      kind: 'elsewhere';
+      ticketId: string;
+      messages: TicketMessage[];
       attachments: {
         filename: string;
         contentType: string;
@@ -279,7 +496,9 @@ export async function* subjectData(deps: PrivacyDeps, email: string): AsyncItera
   }
   yield { kind: 'contacts', contacts };
   yield { kind: 'verified', verified: (await deps.verifiedAddresses.get(address)) ?? null };
+  const requested = new Set<string>();
   for await (const ticket of ticketsRequestedBy(deps, address)) {
+    requested.add(ticket.ticketId);
     const messages = await deps.messages.list(ticket.ticketId);
     const files = [
       ...(ticket.attachments ?? []),
@@ -301,4 +520,30 @@ export async function* subjectData(deps: PrivacyDeps, email: string): AsyncItera
       ),
     };
   }
+  for (const [ticketId, messages] of await messagesElsewhere(deps, address, requested)) {
+    yield {
+      kind: 'elsewhere',
+      ticketId,
+      messages,
+      attachments: await linksOf(
+        deps,
+        messages.flatMap((m) => m.attachments ?? []),
+      ),
+    };
+  }
+}
+
+/** Files with 15-minute download links (none for a file refused at intake). */
+function linksOf(
+  deps: Pick<PrivacyDeps, 'mailFiles'>,
+  files: readonly { filename: string; contentType: string; size: number; key?: string }[],
+) {
+  return Promise.all(
+    files.map(async (file) => ({
+      filename: file.filename,
+      contentType: file.contentType,
+      size: file.size,
+      downloadUrl: file.key ? await deps.mailFiles.downloadUrl(file.key, file.filename) : null,
+    })),
+  );
 }

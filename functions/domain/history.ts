@@ -73,13 +73,23 @@ export function changeRecords(
   const records: HistoryRecord[] = [];
   const add = (action: HistoryAction, from?: string, to?: string) =>
     records.push(historyRecord({ at, actor, action, from, to }));
+  if (after.mergedInto && !before.mergedInto) {
+    // A merge closes the ticket and hands it over: one change, one record, which says where.
+    return [mergeRecord(before.ticketId, after.mergedInto.ticketId, actor, at)];
+  }
   if (before.status !== after.status) {
     let action: HistoryAction = 'status';
     if (before.status === 'open' && after.status === 'in_progress') {
       const outOfOrder =
         after.takenOutOfOrder !== undefined && after.takenOutOfOrder !== before.takenOutOfOrder;
       action = outOfOrder ? 'take-out-of-order' : 'take';
-    } else if (after.status === 'open' && before.assignee !== undefined && !after.assignee) {
+    } else if (
+      after.status === 'open' &&
+      (before.status === 'in_progress' || before.status === 'waiting_customer') &&
+      before.assignee !== undefined &&
+      !after.assignee
+    ) {
+      // Only a held ticket is released; a resolved one going back is a reopen (`status`).
       action = 'release';
     }
     add(action, before.status, after.status);
@@ -99,6 +109,10 @@ export function changeRecords(
   if (after.anonymised && after.anonymised !== before.anonymised) {
     add(after.anonymised.reason);
   }
+  if ((after.authorErasures ?? 0) > (before.authorErasures ?? 0)) {
+    // Another person's messages on this ticket were erased (`to`: whose part, not who).
+    add('erasure', undefined, 'messages');
+  }
   return records;
 }
 
@@ -115,11 +129,37 @@ export function createdRecord(ticket: Ticket): HistoryRecord {
   });
 }
 
+/**
+ * The record of a merge (`from`: the ticket merged, `to`: the ticket it went into), on both
+ * tickets: in the source's own list, and in the note the merge leaves on the target.
+ */
+export function mergeRecord(
+  sourceId: string,
+  targetId: string,
+  actor: Actor,
+  at: string,
+  ref?: string,
+): HistoryRecord {
+  return historyRecord({ at, actor, action: 'merge', from: sourceId, to: targetId, ref });
+}
+
 /** The record a message is stored with: who wrote it and whether the customer sees it. */
 export function messageRecord(message: TicketMessage): HistoryRecord {
+  if (message.mergedFrom !== undefined && message.author.kind === 'agent') {
+    return mergeRecord(
+      message.mergedFrom,
+      message.ticketId,
+      message.author.name,
+      message.createdAt,
+      message.messageId,
+    );
+  }
+  // The intake's own notes (channel `email`, written by no person) are the mail's doing.
   const actor =
     message.author.kind === 'agent'
-      ? message.author.name
+      ? message.channel === 'email'
+        ? 'mail'
+        : message.author.name
       : message.channel === 'email'
         ? 'mail'
         : 'customer';

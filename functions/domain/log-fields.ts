@@ -15,6 +15,11 @@ export const LOG_FIELDS = [
   'customerId',
   'key',
   'requestId',
+  /** An erasure or access export: the SHA-256 of the address, never the address. */
+  'erasureId',
+  /** The staff member who asked (their name in the token, as the history records it). */
+  'staff',
+  'status',
   // what happened, in our words
   'outcome',
   'reason',

@@ -19,4 +19,9 @@ export interface TicketMessage {
   unverified?: boolean;
   /** The raw mail a message came in, by its key in the mail bucket (for erasure). */
   rawMailKey?: string;
+  /**
+   * The internal note a merge leaves on the ticket merged into: the ticket merged, by id.
+   * The note carries that ticket's `merge` history record (one change, one record).
+   */
+  mergedFrom?: string;
 }

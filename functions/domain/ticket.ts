@@ -90,6 +90,16 @@ export interface Ticket {
    * the closed ticket's retention ran out (`retention`).
    */
   anonymised?: { at: string; reason: 'erasure' | 'retention' };
+  /**
+   * An agent merged this ticket into another (a duplicate): it is `closed`, and replies to
+   * it go to `ticketId` (SPEC §13, `functions/domain/merge.ts`).
+   */
+  mergedInto?: { ticketId: string; at: string; by: string };
+  /**
+   * Erasures of someone other than the requester who wrote on this ticket (their messages
+   * were anonymised, the ticket itself not): how many ran, so each leaves its record.
+   */
+  authorErasures?: number;
 }
 
 /** A ticket waits in the queue exactly while it is open. */

@@ -206,6 +206,21 @@ export const contracts: Readonly<Record<string, RouteContract>> = {
       409: 'Nobody holds the ticket',
     },
   },
+  'merge-ticket': {
+    path: request.ticketIdPath,
+    body: request.mergeBody,
+    description:
+      "The ticket in the path (a duplicate) is merged into `intoTicketId`: it is closed with `mergedInto` and leaves the queue; both tickets get a `merge` history record; the target gets an internal note naming it. Its conversation and work entries stay where they are. Its requester still reads it with its token and sees `mergedInto`; later replies to it (status page, portal, mail) are added to the target — as the customer's message when the sender is the target's requester or one of its customer's people, else as an internal note (SPEC §14). A ticket held by another agent is merged only by them or an admin. Sending the same merge again answers 409 and changes nothing (it finishes a merge a crash cut short).",
+    responses: {
+      200: { description: 'Merged: both tickets as they are now', json: response.mergedTickets },
+    },
+    problems: {
+      400: 'The body is not `{intoTicketId}`, or names the ticket itself',
+      403: 'Another agent holds the ticket merged (only they or an admin may merge it)',
+      404: 'No such ticket (either one)',
+      409: 'Either ticket is closed or merged already (also: this very merge, sent again), or they changed meanwhile',
+    },
+  },
   'confirm-page': {
     path: request.ticketIdPath,
     query: request.confirmQuery,
@@ -265,7 +280,7 @@ export const contracts: Readonly<Record<string, RouteContract>> = {
     responses: {
       200: {
         description:
-          'One page of the changes (`{at, actor, action, from?, to?, ref?}`), oldest first: created, claim, take, take-out-of-order, release, status, assignee, severity, group, message, work, attachment, verified, erasure, retention',
+          'One page of the changes (`{at, actor, action, from?, to?, ref?}`), oldest first: created, claim, take, take-out-of-order, release, status, assignee, severity, group, merge (`from` the ticket merged, `to` the one it went into), message, work, attachment, verified, erasure, retention',
         json: response.historyPage,
       },
     },
@@ -279,6 +294,11 @@ export const contracts: Readonly<Record<string, RouteContract>> = {
         json: response.subjectExport,
         headers: { 'content-disposition': '`attachment; filename="personal-data.json"`' },
       },
+      303: {
+        description:
+          'The document is larger than an answer holds (5 MB): it was written to the export bucket; the link works for 15 minutes',
+        headers: { location: 'The link' },
+      },
     },
   },
   'privacy-erasure': {
@@ -289,7 +309,20 @@ export const contracts: Readonly<Record<string, RouteContract>> = {
           'What was erased: the tickets changed (each records `erasure` in its history), counts of messages, mails, billing records and files, contacts and the verified-address record. Repeated: nothing',
         json: response.erasureReport,
       },
+      202: {
+        description:
+          'Not finished within one request (`ERASURE_BATCH_TICKETS` tickets, 20 s): what was erased so far, `status: running`. Send the same request again to go on; it finds only what is left',
+        json: response.erasureReport,
+        headers: { location: '`/privacy/erasures/{erasureId}`: its progress' },
+      },
     },
+  },
+  'privacy-erasure-status': {
+    path: request.erasureIdPath,
+    responses: {
+      200: { description: "The erasure's progress", json: response.erasureJob },
+    },
+    problems: { 404: 'No erasure with this id (kept 90 days)' },
   },
   'list-queue': {
     query: request.queueQuery,

@@ -26,6 +26,14 @@ export const handler = httpHandler(
       undefined,
       await portalAuthor(deps, principal, ticket),
     );
-    return { status: 201, body: { ...messageView(message), ticketStatus: after.status } };
+    return {
+      status: 201,
+      body: {
+        ...messageView(message),
+        ticketStatus: after.status,
+        // Added to another ticket: this one was merged into it.
+        ...(message.ticketId !== ticketId ? { addedTo: message.ticketId } : {}),
+      },
+    };
   },
 );

@@ -21,7 +21,12 @@ export const handler = httpHandler(
     );
     return {
       status: 201,
-      body: { ...messageView(message), ticketStatus: ticket.status },
+      body: {
+        ...messageView(message),
+        ticketStatus: ticket.status,
+        // Added to another ticket: this one was merged into it.
+        ...(message.ticketId !== ticketId ? { addedTo: message.ticketId } : {}),
+      },
     };
   },
 );

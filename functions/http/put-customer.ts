@@ -2,6 +2,7 @@ import { putCustomer } from '../app/manage-customers';
 import type { Customer } from '../domain/customer';
 import { dependencies } from '../shared/dependencies';
 import { httpHandler } from '../shared/http-handler';
+import { staffName } from '../shared/staff';
 import { customerBody, customerIdPath } from './schemas';
 
 /** `PUT /customers/{customerId}`: create (201) or replace (200); moves waiting tickets. */
@@ -18,7 +19,7 @@ export const handler = httpHandler(
       contacts: uniqueByEmail(body.contacts),
       ...(body.contract ? { contract: body.contract } : {}),
     };
-    const result = await putCustomer(dependencies(), customer);
+    const result = await putCustomer(dependencies(), customer, staffName(request.principal));
     return {
       status: result.created ? 201 : 200,
       headers: { location: `/customers/${customerId}` },

@@ -157,6 +157,9 @@ export const customerTicket = /* @__PURE__ */ (() =>
     sla: sla.optional(),
     messages: z.array(message),
     queue: queueStanding.optional(),
+    mergedInto: ticketId
+      .optional()
+      .describe('This request was merged into that ticket: replies sent here are added there'),
   }))();
 
 /** A ticket as agents see it. */
@@ -216,6 +219,17 @@ export const agentTicket = /* @__PURE__ */ (() =>
       .describe(
         "The requester's personal data was erased: on request or after the retention period",
       ),
+    mergedInto: z
+      .object({ ticketId, at: instant, by: z.string() })
+      .optional()
+      .describe('Merged (closed) into that ticket, when and by whom; replies to it go there'),
+  }))();
+
+/** `POST /tickets/{ticketId}/merge`: the ticket merged (closed) and the one it went into. */
+export const mergedTickets = /* @__PURE__ */ (() =>
+  z.object({
+    source: agentTicket,
+    target: agentTicket,
   }))();
 
 /** `POST /queue/claim`: the claimed ticket and why it was next. */
@@ -289,7 +303,12 @@ export const voicemailTicket = /* @__PURE__ */ (() =>
 
 /** `POST /tickets/{ticketId}/messages`: the message and where the ticket now stands. */
 export const postedMessage = /* @__PURE__ */ (() =>
-  message.extend({ ticketStatus: z.enum(TICKET_STATUSES) }))();
+  message.extend({
+    ticketStatus: z.enum(TICKET_STATUSES),
+    addedTo: ticketId
+      .optional()
+      .describe('The ticket the message was added to, when the one written to was merged into it'),
+  }))();
 
 const queueItemFields = {
   ticketId,
@@ -340,7 +359,18 @@ export const erasureReport = /* @__PURE__ */ (() =>
     files: z.number().int().describe('Attachments and raw mails deleted from the mail bucket'),
     contacts: z.array(z.string()).describe('Customers the address was a contact of, by id'),
     verifiedAddress: z.boolean().describe('Whether a record that the address was proven went'),
+    erasureId: z.string().describe('The SHA-256 of the address (base64url): the status route'),
+    status: z
+      .enum(['running', 'done'])
+      .describe('`running`: the budget of one request was spent; send the same request again'),
+    startedAt: instant,
+    updatedAt: instant,
+    by: z.string().describe('The admin who asked'),
   }))();
+
+/** `GET /privacy/erasures/{erasureId}`: an erasure's progress (no address in it). */
+export const erasureJob = /* @__PURE__ */ (() =>
+  erasureReport.omit({ email: true, erasedAt: true }))();
 
 /** `GET /privacy/subjects`: everything stored about one person (GDPR Art. 15/20). */
 export const subjectExport = /* @__PURE__ */ (() =>
@@ -404,6 +434,24 @@ export const subjectExport = /* @__PURE__ */ (() =>
         ),
       }),
     ),
+    messagesElsewhere: z
+      .array(
+        z.object({
+          ticketId,
+          messages: z.array(message),
+          attachments: z.array(
+            z.object({
+              filename: z.string(),
+              contentType: z.string(),
+              size: z.number().int().min(0),
+              downloadUrl: z.string().nullable(),
+            }),
+          ),
+        }),
+      )
+      .describe(
+        'What the person wrote on tickets other people requested: only their own messages (found by the author index)',
+      ),
   }))();
 
 /** `GET /tickets?assignee=me`: the caller's tickets in hand. */

@@ -37,8 +37,11 @@ export interface Route {
   tableWrites?: readonly WriteScope[];
   /** Whether the handler puts mail events on the outbox queue. @default false */
   outbox?: boolean;
-  /** Whether the handler writes billing exports to the export bucket. @default false */
-  exportBucket?: boolean;
+  /**
+   * Whether the handler writes billing exports to the export bucket; `erase`: it deletes a
+   * person's stored access export there (`requests/privacy/`, SPEC §13). @default false
+   */
+  exportBucket?: boolean | 'erase';
   /**
    * What the handler does with ticket files under `attachments/` in the mail bucket: `read`
    * (sign download links), `write` (store uploads) or `erase` (sign links, and delete a
@@ -166,6 +169,15 @@ export const routes: readonly Route[] = [
     groups: ['agents', 'admins'],
     table: 'readwrite',
     summary: 'Give a claimed ticket back to the queue at its original place',
+  },
+  {
+    method: 'POST',
+    path: '/tickets/{ticketId}/merge',
+    handler: 'merge-ticket',
+    auth: 'staff',
+    groups: ['agents', 'admins'],
+    table: 'readwrite',
+    summary: 'Merge a duplicate ticket into another: it is closed, replies to it go there',
   },
   {
     method: 'GET',
@@ -490,6 +502,7 @@ export const routes: readonly Route[] = [
     groups: ['admins'],
     table: 'read',
     mailBucket: 'read',
+    exportBucket: true,
     summary:
       'Everything stored about one person (?email=): tickets, messages, mails, files, work entries (GDPR Art. 15/20)',
   },
@@ -501,8 +514,18 @@ export const routes: readonly Route[] = [
     groups: ['admins'],
     table: 'readwrite',
     mailBucket: 'erase',
+    exportBucket: 'erase',
     summary:
       "Erase one person's personal data ({email}); billing keeps amounts and dates (GDPR Art. 17)",
+  },
+  {
+    method: 'GET',
+    path: '/privacy/erasures/{erasureId}',
+    handler: 'privacy-erasure-status',
+    auth: 'staff',
+    groups: ['admins'],
+    table: 'read',
+    summary: 'How far an erasure got (running or done) and what it changed so far',
   },
 ];
 

@@ -151,6 +151,15 @@ export const customerBody = /* @__PURE__ */ (() =>
     contract: contract.nullable().optional(),
   }))();
 
+/** `POST /tickets/{ticketId}/merge`: the ticket the path's ticket is a duplicate of. */
+export const mergeBody = /* @__PURE__ */ (() =>
+  z.strictObject({
+    intoTicketId: z
+      .string()
+      .regex(TICKET_ID_PATTERN, 'must be a ticket number like T-10001')
+      .describe('The ticket that stays; the one in the path is closed and merged into it'),
+  }))();
+
 export const newMessage = /* @__PURE__ */ (() =>
   z.strictObject({
     body: text(20_000),
@@ -418,8 +427,31 @@ export const referenceContractBody = /* @__PURE__ */ (() =>
       }),
   }))();
 
+/**
+ * The address of a data subject: any address the mail intake stores (it takes what SES
+ * delivers, internationalised local parts too), so every stored requester can be looked up
+ * and erased.
+ */
+const subjectEmail = /* @__PURE__ */ (() =>
+  z
+    .string()
+    .trim()
+    .max(254)
+    .regex(
+      /^[^@\s\p{Cc}"<>(),;:[\]\\]+@[^@\s\p{Cc}"<>(),;:[\]\\]+\.[^@\s\p{Cc}"<>(),;:[\]\\]+$/u,
+      'must be an e-mail address',
+    )
+    .transform(normalizeEmail)
+    .meta({ format: 'email', maxLength: 254 }))();
+
 /** `POST /privacy/erasures`: whose personal data to erase. */
-export const erasureRequest = /* @__PURE__ */ (() => z.strictObject({ email }))();
+export const erasureRequest = /* @__PURE__ */ (() => z.strictObject({ email: subjectEmail }))();
+
+/** `GET /privacy/erasures/{erasureId}`: an erasure's id (the SHA-256 of the address, base64url). */
+export const erasureIdPath = /* @__PURE__ */ (() =>
+  z.strictObject({
+    erasureId: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'must be the erasureId an erasure answered'),
+  }))();
 
 /** `GET /privacy/subjects?email=`: whose data to export. */
-export const subjectQuery = /* @__PURE__ */ (() => z.strictObject({ email }))();
+export const subjectQuery = /* @__PURE__ */ (() => z.strictObject({ email: subjectEmail }))();

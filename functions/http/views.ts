@@ -53,6 +53,8 @@ export function customerView(
     ...slaOf(ticket, now),
     messages: messages.filter((m) => !m.internal).map(messageView),
     ...(queue ? { queue } : {}),
+    // Only the number: the ticket it went into may be someone else's.
+    ...(ticket.mergedInto ? { mergedInto: ticket.mergedInto.ticketId } : {}),
   };
 }
 
@@ -72,6 +74,8 @@ export function agentView(
     sla: _clock,
     // The history has its own route (`GET /tickets/{ticketId}/history`), paged.
     history: _history,
+    // Bookkeeping of the history's `erasure` records, which tell it.
+    authorErasures: _authorErasures,
     ...rest
   } = ticket;
   return {
@@ -171,23 +175,47 @@ export function portalTicketView(
 }
 
 /**
+ * A message in someone's data export: another customer's name and address (a colleague
+ * writing into the person's ticket) are not the person's data and are left out (GDPR
+ * Art. 15(4)); that colleague's own export lists the message with them.
+ */
+function withoutOtherPeople(message: TicketMessage, email: string): TicketMessage {
+  const { author } = message;
+  if (author.kind !== 'customer' || author.email === undefined) return message;
+  if (author.email.toLowerCase() === email.toLowerCase()) return message;
+  return { ...message, author: { kind: 'customer', name: '[another person]' } };
+}
+
+/**
  * The person's data export (`GET /privacy/subjects`) as JSON text, written part by part as
  * the parts are read: what the customer sees (public messages), mails, files and billed
  * work; internal notes are staff's and stay out.
  */
-export async function subjectDocument(
+export async function* subjectDocument(
   email: string,
   now: Date,
   parts: AsyncIterable<SubjectPart>,
-): Promise<string> {
-  const chunks: string[] = [
-    `{"email":${JSON.stringify(email)},"generatedAt":${JSON.stringify(now.toISOString())}`,
-  ];
+): AsyncIterable<string> {
+  yield `{"email":${JSON.stringify(email)},"generatedAt":${JSON.stringify(now.toISOString())}`;
   let tickets = 0;
+  let elsewhere = -1;
   for await (const part of parts) {
-    if (part.kind === 'contacts') chunks.push(`,"contacts":${JSON.stringify(part.contacts)}`);
+    if (part.kind === 'contacts') yield `,"contacts":${JSON.stringify(part.contacts)}`;
     else if (part.kind === 'verified') {
-      chunks.push(`,"verifiedAddress":${JSON.stringify(part.verified)}`);
+      yield `,"verifiedAddress":${JSON.stringify(part.verified)}`;
+    } else if (part.kind === 'elsewhere') {
+      // The tickets come first, all of them: their list is closed before this one opens.
+      if (elsewhere < 0) {
+        yield tickets === 0 ? ',"tickets":[],"messagesElsewhere":[' : '],"messagesElsewhere":[';
+        elsewhere = 0;
+      }
+      const entry = {
+        ticketId: part.ticketId,
+        messages: part.messages.map(messageView),
+        attachments: part.attachments,
+      };
+      yield `${elsewhere === 0 ? '' : ','}${JSON.stringify(entry)}`;
+      elsewhere++;
     } else {
       const { ticket } = part;
       const entry = {
@@ -200,7 +228,9 @@ export async function subjectDocument(
         description: ticket.description,
         requester: ticket.requester,
         customer: ticket.customer ?? null,
-        messages: part.messages.filter((m) => !m.internal).map(messageView),
+        messages: part.messages
+          .filter((m) => !m.internal)
+          .map((m) => messageView(withoutOtherPeople(m, email))),
         mails: part.mails.map(({ direction, at, kind, to, subject }) => ({
           direction,
           at,
@@ -221,10 +251,10 @@ export async function subjectDocument(
           currency: w.currency,
         })),
       };
-      chunks.push(`${tickets === 0 ? ',"tickets":[' : ','}${JSON.stringify(entry)}`);
+      yield `${tickets === 0 ? ',"tickets":[' : ','}${JSON.stringify(entry)}`;
       tickets++;
     }
   }
-  chunks.push(tickets === 0 ? ',"tickets":[]}' : ']}');
-  return chunks.join('');
+  if (elsewhere >= 0) yield ']}';
+  else yield tickets === 0 ? ',"tickets":[],"messagesElsewhere":[]}' : '],"messagesElsewhere":[]}';
 }

@@ -14,7 +14,8 @@ import type {
   TicketHistory,
 } from '../app/ports';
 import type { AllowanceUsage } from '../app/portal';
-import type { MailFiles, PersonalData } from '../app/privacy';
+import type { ErasureJobs, MailFiles, PersonalData } from '../app/privacy';
+import type { MergeReservations } from '../app/merge-tickets';
 import type { PortalMailDeps, PortalSessions, PortalSignIns } from '../app/portal-ports';
 import { DynamoPortalStore } from '../adapters/portal-store';
 import type { S3MailBucket } from '../adapters/s3-mail-bucket';
@@ -63,6 +64,8 @@ export type TableDependencies = Omit<
   claimCandidates: ClaimCandidates;
   /** The portal's reads of tickets (the same repository as `tickets`). */
   portalTickets: PortalTickets;
+  /** The merge's hold on the ticket merged into (the same repository as `tickets`). */
+  mergeReservations: MergeReservations;
   signIns: PortalSignIns;
   sessions: PortalSessions;
   portal: PortalMailDeps;
@@ -76,6 +79,8 @@ export type TableDependencies = Omit<
   history: TicketHistory;
   /** The writes of erasures and retention (SPEC §13). */
   personalData: PersonalData;
+  /** Erasures' progress (the same adapter as `personalData`). */
+  erasureJobs: ErasureJobs;
 };
 
 /** Every part: what the local stack, `bin/export.ts` and the tests compose (`all-dependencies.ts`). */
@@ -121,6 +126,7 @@ export function createDependencies(): TableDependencies {
     messages: () => new DynamoMessageRepository(table().db, table().name),
     history: () => new DynamoTicketHistory(table().db, table().name),
     personalData: () => new DynamoPersonalData(table().db, table().name),
+    erasureJobs: () => deps.personalData as DynamoPersonalData,
     workEntries: () => new DynamoWorkEntryRepository(table().db, table().name),
     allowances: () => new DynamoAllowances(table().db, table().name, clock),
     priceLists: () => new DynamoPriceListStore(table().db, table().name, clock),
@@ -130,6 +136,7 @@ export function createDependencies(): TableDependencies {
     rateLimiter: () => new DynamoRateLimiter(table().db, table().name, clock),
     suppressions: () => new DynamoSuppressions(table().db, table().name),
     portalTickets: () => deps.tickets as DynamoTicketRepository,
+    mergeReservations: () => deps.tickets as DynamoTicketRepository,
     queueStatistics: () => deps.tickets as DynamoTicketRepository,
     signIns: () => deps.sessions as DynamoPortalStore,
     sessions: () => new DynamoPortalStore(table().db, table().name, clock),

@@ -132,6 +132,8 @@ describe('cdk-nag AwsSolutions checks', () => {
     expect([...new Set(prefixes)].sort()).toEqual([
       'Export monthly/*',
       'Export requests/*',
+      // The erasure deletes a person's stored access export, and nothing else there.
+      'Export requests/privacy/*',
       'Mail attachments/*',
       'Mail incoming/*',
       'Mail quarantine/*',

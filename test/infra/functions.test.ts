@@ -4,7 +4,11 @@ import { WRITE_SCOPES } from '../../functions/adapters/table-design';
 import { routes } from '../../functions/http/routes';
 import { ACTIVATE_RULE_SET_ACTIONS } from '../../lib/mail-intake';
 import { SCHEDULED_JOBS } from '../../lib/scheduled-jobs';
-import { ATTACHMENT_ROUTE_ACCESS, EXPORT_ROUTE_ACCESS } from '../../lib/service-desk-api';
+import {
+  ATTACHMENT_ROUTE_ACCESS,
+  EXPORT_ERASE_ACCESS,
+  EXPORT_ROUTE_ACCESS,
+} from '../../lib/service-desk-api';
 import type { BucketAccess } from '../../lib/service-desk-function';
 import {
   BUCKET_ACTIONS,
@@ -162,7 +166,12 @@ describe('the functions', () => {
       const [exportBucket] = onlyResource(template, 'AWS::S3::Bucket', 'DataExportBucket');
       const [mail] = onlyResource(template, 'AWS::S3::Bucket', 'DataMailBucket');
       const expected = [
-        ...(route.exportBucket ? expectedFor(exportBucket, EXPORT_ROUTE_ACCESS) : []),
+        ...(route.exportBucket
+          ? expectedFor(
+              exportBucket,
+              route.exportBucket === 'erase' ? EXPORT_ERASE_ACCESS : EXPORT_ROUTE_ACCESS,
+            )
+          : []),
         ...(route.mailBucket ? expectedFor(mail, ATTACHMENT_ROUTE_ACCESS[route.mailBucket]) : []),
       ];
       expect(granted.sort()).toEqual(expected.sort());

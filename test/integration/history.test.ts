@@ -98,6 +98,57 @@ describe('ticket history', () => {
     ]);
   });
 
+  it('records a reopen by the customer as a status change and a regroup as the saving admin (try-15 F4, F13)', async () => {
+    const { ticketId, accessToken } = await api.submit({ email: 'reopen@regroup.example' });
+    for (const status of ['in_progress', 'resolved']) {
+      const r = await api.request('PATCH', `/tickets/${ticketId}`, {
+        token: tokens.alice,
+        body: { status },
+      });
+      expect(r.status).toBe(200);
+    }
+    const reply = await api.request('POST', `/tickets/${ticketId}/messages`, {
+      headers: { 'x-ticket-token': accessToken },
+      body: { body: 'Not fixed' },
+    });
+    expect(reply.status).toBe(201);
+    expect((await history(ticketId)).at(-1)).toMatchObject({
+      actor: 'customer',
+      action: 'status',
+      from: 'resolved',
+      to: 'open',
+    });
+    const root = await api.token('root', ['admins']);
+    const put = await api.request('PUT', '/customers/regroup', {
+      token: root,
+      body: {
+        name: 'Regroup KG',
+        domains: ['regroup.example'],
+        contract: {
+          id: 'C-R',
+          validFrom: '2020-01-01',
+          validTo: '2099-12-31',
+          includedMinutesPerMonth: 60,
+          coveredServiceCodes: ['REMOTE'],
+        },
+      },
+    });
+    expect(put.status, put.text).toBe(201);
+    // The ticket was received before the customer existed: no customer, no regroup. A new one:
+    const later = await api.submit({ email: 'second@regroup.example' });
+    const off = await api.request('PUT', '/customers/regroup', {
+      token: root,
+      body: { name: 'Regroup KG', domains: ['regroup.example'] },
+    });
+    expect(off.json.regroupedTickets).toBe(1);
+    expect((await history(later.ticketId)).at(-1)).toMatchObject({
+      actor: 'root',
+      action: 'group',
+      from: 'contract',
+      to: 'standard',
+    });
+  });
+
   it('answers 404 for an unknown ticket, 400 for a forged cursor, 403 without the agents group', async () => {
     const finance = await api.token('fin', ['finance']);
     const { ticketId } = await api.submit({ email: 'h4@example.org' });
@@ -122,7 +173,8 @@ describe('ticket history', () => {
       | { kind: 'claim'; agent: 0 | 1 }
       | { kind: 'message'; internal: boolean; agent: 0 | 1 }
       | { kind: 'customer-message' }
-      | { kind: 'work'; agent: 0 | 1 };
+      | { kind: 'work'; agent: 0 | 1 }
+      | { kind: 'merge'; agent: 0 | 1; into: boolean };
     const agent = fc.constantFrom<0 | 1>(0, 1);
     const action: fc.Arbitrary<Action> = fc.oneof(
       fc.record({
@@ -140,6 +192,8 @@ describe('ticket history', () => {
       fc.record({ kind: fc.constant('message' as const), internal: fc.boolean(), agent }),
       fc.record({ kind: fc.constant('customer-message' as const) }),
       fc.record({ kind: fc.constant('work' as const), agent }),
+      // Merge this ticket into another (`into: false`), or another into this one.
+      fc.record({ kind: fc.constant('merge' as const), agent, into: fc.boolean() }),
     );
     const names = ['alice', 'bob'] as const;
     const cleaner = await api.token('cleaner', ['agents']);
@@ -198,7 +252,8 @@ describe('ticket history', () => {
                     headers: { 'x-ticket-token': accessToken },
                     body: { body: 'text' },
                   });
-            if (response.status === 201) {
+            // A reply to a merged ticket is added to the ticket it went into.
+            if (response.status === 201 && response.json.addedTo === undefined) {
               expected += 1;
               const after = await api.request('GET', `/tickets/${ticketId}`, {
                 token: tokens.alice,
@@ -207,6 +262,23 @@ describe('ticket history', () => {
               // them back to its agent: a change of its own.
               if (after.json.status !== before.json.status) expected += 1;
             }
+          } else if (step.kind === 'merge') {
+            // The other ticket is resolved at once, so claims still find only this one.
+            const other = await api.submit({ email: 'prop-other@example.org' });
+            await api.request('PATCH', `/tickets/${other.ticketId}`, {
+              token: cleaner,
+              body: { status: 'resolved' },
+            });
+            const [source, target] = step.into
+              ? [other.ticketId, ticketId]
+              : [ticketId, other.ticketId];
+            response = await api.request('POST', `/tickets/${source}/merge`, {
+              token: agents[step.agent],
+              body: { intoTicketId: target },
+            });
+            // One record on this ticket whichever side of the merge it is.
+            if (response.status === 200) expected += 1;
+            else expect([403, 409]).toContain(response.status);
           } else {
             response = await api.request('POST', `/tickets/${ticketId}/work`, {
               token: agents[step.agent],
@@ -222,6 +294,7 @@ describe('ticket history', () => {
             expect(last?.actor).toBe(
               step.kind === 'customer-message' ? 'customer' : names[step.agent],
             );
+            if (step.kind === 'merge') expect(last?.action).toBe('merge');
           }
         }
       }),

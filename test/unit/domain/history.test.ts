@@ -118,3 +118,28 @@ describe('history records (SPEC §13)', () => {
     expect(mergeHistory([a], [b, c])).toEqual([b, a, c]);
   });
 });
+
+describe('actors and reopen (try-15 F3, F4)', () => {
+  it("records the intake's own notes as the mail's doing, not a staff name", () => {
+    const note = {
+      messageId: 'l1',
+      ticketId: 'T-10001',
+      author: { kind: 'agent' as const, name: 'mail intake' },
+      body: 'A mail named it',
+      internal: true,
+      channel: 'email' as const,
+      createdAt: AT,
+    };
+    expect(messageRecord(note)).toMatchObject({ actor: 'mail', action: 'message', to: 'internal' });
+  });
+
+  it('records a resolved ticket going back to the queue as a status change, not a release', () => {
+    const resolved: Ticket = { ...ticket, status: 'resolved', assignee: 'alice' };
+    const reopened: Ticket = { ...ticket, status: 'open' };
+    expect(changeRecords(resolved, reopened, 'customer', AT)).toEqual([
+      { at: AT, actor: 'customer', action: 'status', from: 'resolved', to: 'open' },
+    ]);
+    const held: Ticket = { ...ticket, status: 'in_progress', assignee: 'alice' };
+    expect(changeRecords(held, reopened, 'alice', AT)[0]?.action).toBe('release');
+  });
+});

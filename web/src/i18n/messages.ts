@@ -135,6 +135,8 @@ const en = {
   'status.send': 'Send reply',
   'status.sent': 'Your reply was added.',
   'status.closed': 'This ticket is closed. For a new request please send a new ticket.',
+  'status.merged':
+    'This request was merged into ticket {target}, which handles the same matter. Replies you send here are added there.',
   'status.newTicket': 'Send a new ticket',
   'status.refresh': 'Refresh',
   'status.viaMail': 'by e-mail',
@@ -361,6 +363,8 @@ const de: Record<MessageKey, string> = {
   'status.reply.hint': 'Ihre Antwort wird dem Ticket hinzugefügt; wir antworten per E-Mail.',
   'status.send': 'Antwort senden',
   'status.sent': 'Ihre Antwort wurde hinzugefügt.',
+  'status.merged':
+    'Diese Anfrage wurde mit Ticket {target} zusammengeführt, das dasselbe Anliegen behandelt. Antworten, die Sie hier senden, werden dort hinzugefügt.',
   'status.closed':
     'Dieses Ticket ist geschlossen. Für ein neues Anliegen senden Sie bitte ein neues Ticket.',
   'status.newTicket': 'Neues Ticket senden',

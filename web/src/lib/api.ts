@@ -83,6 +83,8 @@ export interface CustomerTicket {
   messages: TicketMessage[];
   /** Where a waiting ticket stands (SPEC §10); absent unless `open`. */
   queue?: QueueStanding;
+  /** Merged into that ticket: replies sent here are added there. */
+  mergedInto?: string;
 }
 
 /** A waiting ticket's place in the queue and an estimate (no promise) of its start. */
@@ -132,7 +134,7 @@ export interface WorkEntry {
 }
 
 /** `GET /tickets/{ticketId}` for agents, and the answers of claim, PATCH and release. */
-export interface AgentTicket extends Omit<CustomerTicket, 'messages'> {
+export interface AgentTicket extends Omit<CustomerTicket, 'messages' | 'mergedInto'> {
   locale: 'de' | 'en';
   requester: { name: string; email?: string; phone?: string };
   customer: { id: string | null; name: string };
@@ -141,6 +143,8 @@ export interface AgentTicket extends Omit<CustomerTicket, 'messages'> {
   requesterVerifiedBy?: 'mail' | 'confirm-link' | 'portal' | null;
   /** The ticket a mail named that this one was opened about. */
   relatedTicketId?: string | null;
+  /** Merged (closed) into that ticket (SPEC §13). */
+  mergedInto?: { ticketId: string; at: string; by: string };
   assignee?: string;
   /** Set when an agent took this ticket while another waited before it (SPEC §14). */
   takenOutOfOrder?: { by: string; at: string };

@@ -673,10 +673,18 @@ eraseConfirm.addEventListener('submit', (event) => {
   if (eraseGo.disabled) return;
   void busy(eraseGo, async () => {
     try {
-      const report = await api<{ tickets: string[]; messages: number; files: number }>(
-        '/privacy/erasures',
-        { method: 'POST', json: { email: privacyEmail.value.trim() } },
-      );
+      type Report = { tickets: string[]; messages: number; files: number; status?: string };
+      const erase = () =>
+        api<Report>('/privacy/erasures', {
+          method: 'POST',
+          json: { email: privacyEmail.value.trim() },
+        });
+      let report = await erase();
+      // A large erasure answers 202 (`running`) after each part: the same request goes on.
+      for (let round = 0; report?.status === 'running' && round < 1000; round++) {
+        announce(privacyMessage, `Erasing… ${report.tickets.length} ticket(s) so far.`);
+        report = await erase();
+      }
       eraseConfirm.hidden = true;
       if (!report) return;
       announce(

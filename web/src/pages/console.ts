@@ -2,7 +2,8 @@ import { startStaffPage } from '../lib/staff';
 import { refreshQueue } from './console/queue';
 import { renderRecent } from './console/recent';
 import { state } from './console/state';
-import { openFromHash } from './console/ticket';
+import { openFromHash, openTicket } from './console/ticket';
+import { mountMergeAction } from './merge';
 import { loadPriceList } from './console/work';
 import { byId } from '../lib/dom';
 
@@ -15,6 +16,7 @@ import { byId } from '../lib/dom';
  */
 const REFRESH_MS = 15_000;
 const panel = byId('ticket-panel');
+let mergeMounted = false;
 
 // Last, so that everything above is ready when a restored session signs in at once.
 await startStaffPage({
@@ -22,6 +24,14 @@ await startStaffPage({
   onSignedIn: (session, signedIn) => {
     state.page = signedIn;
     state.me = session.name;
+    mergeMounted ||= mountMergeAction(
+      signedIn,
+      () => state.ticket,
+      async (sourceId) => {
+        await openTicket(sourceId);
+        await refreshQueue(true);
+      },
+    );
     void refreshQueue();
     void loadPriceList();
     clearInterval(state.refreshTimer);

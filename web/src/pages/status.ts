@@ -260,7 +260,12 @@ function render() {
       ),
     ),
     filesSection(ticket),
-    ticket.status === 'closed' ? closedNote() : replyForm(),
+    ...(ticket.mergedInto
+      ? [
+          h('p', { className: 'notice' }, t('status.merged', { target: ticket.mergedInto })),
+          replyForm(),
+        ]
+      : [ticket.status === 'closed' ? closedNote() : replyForm()]),
     h(
       'p',
       null,

@@ -7,6 +7,7 @@ import { refreshQueue, renderQueue } from './queue';
 import { rememberRecent } from './recent';
 import { staffPage, state } from './state';
 import { loadTimeline } from './timeline';
+import { showMergeAction } from '../merge';
 import {
   badge,
   businessMinutes,
@@ -168,6 +169,7 @@ function renderTicket(): void {
         : '',
     ),
     ...(t.relatedTicketId ? fact('Refers to', t.relatedTicketId) : []),
+    ...(t.mergedInto ? fact('Merged into', `${t.mergedInto.ticketId} by ${t.mergedInto.by}`) : []),
     ...fact(
       'Assignee',
       t.assignee ? (t.assignee === state.me ? `${t.assignee} (you)` : t.assignee) : '—',
@@ -197,6 +199,7 @@ function renderTicket(): void {
   );
   byId('claim-this').hidden = t.status !== 'open';
   byId('release').hidden = !(held && t.assignee === state.me);
+  showMergeAction(t);
   byId('change-severity', HTMLSelectElement).value = t.severity;
   byId('change-status', HTMLSelectElement).value = t.status;
   clearFieldErrors(byId('change-form'), byId('change-errors'));
