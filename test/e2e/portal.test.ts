@@ -39,6 +39,15 @@ afterAll(async () => {
   await stack?.stop();
 });
 
+/** How far the page sticks out sideways (0 or less: nothing does). */
+async function overflow(): Promise<number> {
+  return Number(
+    await browser.page.evaluate(
+      'document.documentElement.scrollWidth - document.documentElement.clientWidth',
+    ),
+  );
+}
+
 /** The sign-in link of the newest portal mail to the address. */
 async function signInLink(email: string): Promise<string> {
   const mails = await stack.mailTo(
@@ -98,6 +107,7 @@ describe('customer portal on a phone', () => {
       'Später eingehende dringendere Anfragen mit Wartungsvertrag',
     );
     expect(await page.locator('#queue-estimate').textContent()).toContain('noch nicht schätzen');
+    expect(await overflow()).toBeLessThanOrEqual(0);
     await page.getByLabel('Ihre Nachricht').fill('Tritt auch bei mir auf.');
     await page.getByRole('button', { name: 'Antwort senden' }).click();
     await expect
@@ -140,6 +150,8 @@ describe('customer portal on a phone', () => {
       'Kritisch',
     );
     expect(await page.locator('#contract-service-levels tbody tr').count()).toBe(12);
+    // The tables fit a phone's width (or scroll within themselves), the page does not.
+    expect(await overflow()).toBeLessThanOrEqual(0);
     await page.getByRole('button', { name: 'English' }).click();
     await expect.poll(() => page.locator('h1').textContent()).toBe('Customer portal');
     await expect
@@ -165,7 +177,7 @@ describe('a waiting ticket in the portal', () => {
     await page.clock.install();
     // German again: the English chosen above is remembered by this browser.
     await page.goto(`${stack.stack.apiUrl}/portal.html`);
-    await page.evaluate('localStorage.clear()');
+    await page.evaluate('localStorage.clear(); sessionStorage.clear()');
     await page.goto(`${stack.stack.apiUrl}/portal.html`);
     await page.getByLabel('Ihre E-Mail-Adresse').fill('otto@other.example');
     await page.getByRole('button', { name: 'Anmeldelink senden' }).click();

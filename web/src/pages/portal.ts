@@ -20,7 +20,7 @@ import {
   type Send,
   type Upload,
 } from '../lib/attachments';
-import { announce, busy, byId, h, replaceChildren } from '../lib/dom';
+import { announce, busy, byId, h, replaceChildren, type ElementProps } from '../lib/dom';
 import { clearFieldErrors } from '../lib/field-errors';
 import { formatDateTime } from '../lib/format';
 import { preferredLocale, rememberLocale, showCustomerError, translator } from '../lib/locale';
@@ -773,8 +773,7 @@ async function showContract() {
       : h('p', null, t('portal.contract.none')),
     c && !view.active ? h('p', { className: 'notice' }, t('portal.contract.inactive')) : null,
     c
-      ? h(
-          'table',
+      ? tableWrap(
           { className: 'portal-months', attrs: { id: 'contract-months' } },
           h('caption', null, t('portal.contract.months')),
           h(
@@ -808,6 +807,11 @@ async function showContract() {
   );
 }
 
+/** A table that scrolls sideways within itself on a narrow phone, never the whole page. */
+function tableWrap(props: ElementProps, ...children: (Node | null)[]): HTMLElement {
+  return h('div', { className: 'table-wrap' }, h('table', props, ...children));
+}
+
 /** The contract's plan: its name, business hours and targets per severity. */
 function planSection(plan: NonNullable<PortalContract['plan']>): Node {
   return h(
@@ -815,8 +819,7 @@ function planSection(plan: NonNullable<PortalContract['plan']>): Node {
     { attrs: { id: 'contract-plan' } },
     h('h3', null, t('portal.contract.plan', { name: plan.name })),
     h('p', null, t('portal.contract.hours', { hours: hoursInWords(plan.businessHours) })),
-    h(
-      'table',
+    tableWrap(
       { className: 'portal-months', attrs: { id: 'contract-targets' } },
       h('caption', null, t('portal.contract.targets')),
       h(
@@ -858,8 +861,7 @@ function serviceLevelTable(months: PortalContract['months']): Node {
       | 'resolutionsMet'
       | 'resolutionsBreached',
   ) => String(m.serviceLevels.reduce((total, row) => total + row[key], 0));
-  return h(
-    'table',
+  return tableWrap(
     { className: 'portal-months', attrs: { id: 'contract-service-levels' } },
     h('caption', null, t('portal.contract.results')),
     h(
