@@ -10,7 +10,7 @@ import {
   type ServiceDeskError,
   UnauthorizedError,
 } from '../../functions/domain/errors';
-import { matchPath, type Route, routes } from '../../functions/http/routes';
+import { type Route, routes } from '../../functions/http/routes';
 import { bearerOf, type BearerVerifier } from '../../functions/shared/bearer-token';
 import { problemResponse } from '../../functions/shared/problem';
 
@@ -213,4 +213,29 @@ function headersOf(result: APIGatewayProxyResult): Record<string, string> {
 
 function isExposed(error: unknown): error is ServiceDeskError {
   return error instanceof Error && 'expose' in error && (error as ServiceDeskError).expose;
+}
+
+/** Matches a request path against a route path; resolves the path parameters on a match. */
+export function matchPath(
+  routePath: string,
+  requestPath: string,
+): Record<string, string> | undefined {
+  const expected = routePath.split('/');
+  const actual = requestPath.split('/');
+  if (expected.length !== actual.length) return undefined;
+  const parameters: Record<string, string> = {};
+  for (let i = 0; i < expected.length; i++) {
+    const part = expected[i] ?? '';
+    const value = actual[i] ?? '';
+    const name = /^\{(\w+)\}$/.exec(part)?.[1];
+    if (name) {
+      if (value === '') return undefined;
+      try {
+        parameters[name] = decodeURIComponent(value);
+      } catch {
+        return undefined;
+      }
+    } else if (part !== value) return undefined;
+  }
+  return parameters;
 }

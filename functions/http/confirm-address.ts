@@ -1,8 +1,7 @@
 import { confirmRequesterAddress } from '../app/verify-requester';
 import { dependencies } from '../shared/dependencies';
 import { httpHandler } from '../shared/http-handler';
-import { validate } from '../shared/validation';
-import { addressConfirmedPage, PAGE_HEADERS } from './form-pages';
+import { addressConfirmedPage, formErrorPage, PAGE_HEADERS } from './form-pages';
 import { confirmBody, ticketIdPath } from './schemas';
 
 /**
@@ -10,19 +9,23 @@ import { confirmBody, ticketIdPath } from './schemas';
  * proves the requester's address theirs (SPEC §14). JSON answers `{ticketId,
  * requesterVerified}`; the confirm page's plain form post answers with a page.
  */
-export const handler = httpHandler('confirm-address', async (request) => {
-  const { ticketId } = validate(ticketIdPath, request.path, 'path');
-  const { code, locale } = validate(confirmBody, request.body ?? {}, 'body');
-  const ticket = await confirmRequesterAddress(dependencies(), ticketId, code);
-  if (request.form) {
+export const handler = httpHandler(
+  'confirm-address',
+  { path: ticketIdPath, body: confirmBody, formErrorPage },
+  async (request) => {
+    const { ticketId } = request.path;
+    const { code, locale } = request.body;
+    const ticket = await confirmRequesterAddress(dependencies(), ticketId, code);
+    if (request.form) {
+      return {
+        status: 200,
+        headers: { ...PAGE_HEADERS, 'cache-control': 'no-store' },
+        text: addressConfirmedPage(ticket.ticketId, locale ?? ticket.locale),
+      };
+    }
     return {
       status: 200,
-      headers: { ...PAGE_HEADERS, 'cache-control': 'no-store' },
-      text: addressConfirmedPage(ticket.ticketId, locale ?? ticket.locale),
+      body: { ticketId: ticket.ticketId, requesterVerified: ticket.requesterVerified === true },
     };
-  }
-  return {
-    status: 200,
-    body: { ticketId: ticket.ticketId, requesterVerified: ticket.requesterVerified === true },
-  };
-});
+  },
+);

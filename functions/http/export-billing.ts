@@ -2,7 +2,6 @@ import { deliverExport } from '../app/deliver-export';
 import { dependencies } from '../shared/dependencies';
 import { withExports } from '../shared/with-buckets';
 import { httpHandler } from '../shared/http-handler';
-import { validate } from '../shared/validation';
 import { reportResult } from './report-result';
 import { exportQuery } from './schemas';
 
@@ -11,7 +10,7 @@ import { exportQuery } from './schemas';
  * billable entries. Small exports come in the response; large ones as a 303 to a
  * download link of the same file in the export bucket.
  */
-export const handler = httpHandler('export-billing', async (request) => {
-  const { month, format } = validate(exportQuery, request.query, 'query');
+export const handler = httpHandler('export-billing', { query: exportQuery }, async (request) => {
+  const { month, format } = request.query;
   return reportResult(await deliverExport(withExports(dependencies()), month, format));
 });

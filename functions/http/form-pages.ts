@@ -125,6 +125,17 @@ export const PAGE_HEADERS: Record<string, string> = {
 };
 
 /** `de` unless the posted form asked for English. */
+/** The error page for a form post: the problem in the form's language, as a page. */
+export function formErrorPage(
+  problem: Problem,
+  form: Record<string, string>,
+): { headers: Record<string, string>; text: string } {
+  return {
+    headers: { ...PAGE_HEADERS, 'cache-control': 'no-store' },
+    text: formProblemPage(problem, formLocale(form)),
+  };
+}
+
 export function formLocale(body: unknown): Locale {
   const locale = (body as { locale?: unknown } | undefined)?.locale;
   return typeof locale === 'string' && locale.toLowerCase().startsWith('en') ? 'en' : 'de';

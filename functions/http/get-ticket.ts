@@ -3,7 +3,6 @@ import { readTicketWithHistory } from '../app/read-ticket';
 import { slaRemaining } from '../app/manage-service-levels';
 import { dependencies } from '../shared/dependencies';
 import { httpHandler } from '../shared/http-handler';
-import { validate } from '../shared/validation';
 import { ticketIdPath } from './schemas';
 import { agentView, customerView } from './views';
 
@@ -11,8 +10,8 @@ import { agentView, customerView } from './views';
  * `GET /tickets/{ticketId}`: the customer's view (public conversation) with
  * `X-Ticket-Token`, or the agent's full view with internal notes and sent mails.
  */
-export const handler = httpHandler('get-ticket', async (request) => {
-  const { ticketId } = validate(ticketIdPath, request.path, 'path');
+export const handler = httpHandler('get-ticket', { path: ticketIdPath }, async (request) => {
+  const { ticketId } = request.path;
   const deps = dependencies();
   const read = await readTicketWithHistory(
     deps,

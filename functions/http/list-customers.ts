@@ -1,11 +1,14 @@
 import { dependencies } from '../shared/dependencies';
 import { httpHandler } from '../shared/http-handler';
-import { validate } from '../shared/validation';
 import { customerListQuery } from './schemas';
 
 /** `GET /customers?limit=&cursor=`: all customers by name (admins). */
-export const handler = httpHandler('list-customers', async (request) => {
-  const { limit, cursor } = validate(customerListQuery, request.query, 'query');
-  const page = await dependencies().customers.list(limit, cursor);
-  return { status: 200, body: { items: page.items, nextCursor: page.nextCursor ?? null } };
-});
+export const handler = httpHandler(
+  'list-customers',
+  { query: customerListQuery },
+  async (request) => {
+    const { limit, cursor } = request.query;
+    const page = await dependencies().customers.list(limit, cursor);
+    return { status: 200, body: { items: page.items, nextCursor: page.nextCursor ?? null } };
+  },
+);

@@ -1,13 +1,12 @@
 import { listQueue } from '../app/list-queue';
 import { dependencies } from '../shared/dependencies';
 import { httpHandler } from '../shared/http-handler';
-import { validate } from '../shared/validation';
 import { queueQuery } from './schemas';
 import { queueItem } from './views';
 
 /** `GET /queue?limit=&cursor=`: one page of the queue in priority order. */
-export const handler = httpHandler('list-queue', async (request) => {
-  const { limit, cursor } = validate(queueQuery, request.query, 'query');
+export const handler = httpHandler('list-queue', { query: queueQuery }, async (request) => {
+  const { limit, cursor } = request.query;
   const page = await listQueue(dependencies(), limit, cursor);
   return {
     status: 200,

@@ -4,16 +4,19 @@ import { dependencies } from '../shared/dependencies';
 import { withMailBucket } from '../shared/with-buckets';
 import { httpHandler } from '../shared/http-handler';
 import { portalPrincipal } from '../shared/portal-principal';
-import { validate } from '../shared/validation';
 import { attachmentQuery, ticketIdPath } from './schemas';
 
 /** `GET /portal/tickets/{ticketId}/attachments?key=[&format=json]`: 303 or `{url}`. */
-export const handler = httpHandler('portal-get-attachment', async (request) => {
-  const { ticketId } = validate(ticketIdPath, request.path, 'path');
-  const { key, format } = validate(attachmentQuery, request.query, 'query');
-  const deps = withMailBucket(dependencies());
-  const ticket = await readPortalTicket(deps, portalPrincipal(request.principal), ticketId);
-  const url = await linkToAttachment(deps, { kind: 'customer', ticket }, key);
-  if (format === 'json') return { status: 200, body: { url } };
-  return { status: 303, headers: { location: url } };
-});
+export const handler = httpHandler(
+  'portal-get-attachment',
+  { path: ticketIdPath, query: attachmentQuery },
+  async (request) => {
+    const { ticketId } = request.path;
+    const { key, format } = request.query;
+    const deps = withMailBucket(dependencies());
+    const ticket = await readPortalTicket(deps, portalPrincipal(request.principal), ticketId);
+    const url = await linkToAttachment(deps, { kind: 'customer', ticket }, key);
+    if (format === 'json') return { status: 200, body: { url } };
+    return { status: 303, headers: { location: url } };
+  },
+);

@@ -3,13 +3,12 @@ import { queueInfoOf } from '../app/queue-standing';
 import { dependencies } from '../shared/dependencies';
 import { httpHandler } from '../shared/http-handler';
 import { portalPrincipal } from '../shared/portal-principal';
-import { validate } from '../shared/validation';
 import { ticketIdPath } from './schemas';
 import { portalTicketView } from './views';
 
 /** `GET /portal/tickets/{ticketId}`: 404 for any ticket the person may not see. */
-export const handler = httpHandler('portal-get-ticket', async (request) => {
-  const { ticketId } = validate(ticketIdPath, request.path, 'path');
+export const handler = httpHandler('portal-get-ticket', { path: ticketIdPath }, async (request) => {
+  const { ticketId } = request.path;
   const deps = dependencies();
   const { ticket, messages } = await readPortalTicketWithMessages(
     deps,

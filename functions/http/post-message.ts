@@ -2,23 +2,26 @@ import { postMessage } from '../app/post-message';
 import { dependencies } from '../shared/dependencies';
 import { withOutbox } from '../shared/with-outbox';
 import { httpHandler } from '../shared/http-handler';
-import { validate } from '../shared/validation';
 import { newMessage, ticketIdPath } from './schemas';
 import { messageView } from './views';
 
 /** `POST /tickets/{ticketId}/messages`: the customer (token) or an agent writes. */
-export const handler = httpHandler('post-message', async (request) => {
-  const { ticketId } = validate(ticketIdPath, request.path, 'path');
-  const input = validate(newMessage, request.body ?? {}, 'body');
-  const { message, ticket } = await postMessage(
-    withOutbox(dependencies()),
-    ticketId,
-    request.principal,
-    request.headers['x-ticket-token'],
-    input,
-  );
-  return {
-    status: 201,
-    body: { ...messageView(message), ticketStatus: ticket.status },
-  };
-});
+export const handler = httpHandler(
+  'post-message',
+  { path: ticketIdPath, body: newMessage },
+  async (request) => {
+    const { ticketId } = request.path;
+    const input = request.body;
+    const { message, ticket } = await postMessage(
+      withOutbox(dependencies()),
+      ticketId,
+      request.principal,
+      request.headers['x-ticket-token'],
+      input,
+    );
+    return {
+      status: 201,
+      body: { ...messageView(message), ticketStatus: ticket.status },
+    };
+  },
+);

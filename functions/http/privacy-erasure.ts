@@ -3,15 +3,14 @@ import { dependencies } from '../shared/dependencies';
 import { withMailBucket } from '../shared/with-buckets';
 import { httpHandler } from '../shared/http-handler';
 import { staffName } from '../shared/staff';
-import { validate } from '../shared/validation';
 import { erasureRequest } from './schemas';
 
 /**
  * `POST /privacy/erasures {email}` (admins): erases the person's personal data (GDPR
  * Art. 17) and answers what changed; a repeated erasure changes nothing.
  */
-export const handler = httpHandler('privacy-erasure', async (request) => {
-  const { email } = validate(erasureRequest, request.body, 'body');
+export const handler = httpHandler('privacy-erasure', { body: erasureRequest }, async (request) => {
+  const { email } = request.body;
   const report = await eraseSubject(
     withMailBucket(dependencies()),
     email,

@@ -2,7 +2,6 @@ import { subjectData } from '../app/privacy';
 import { dependencies } from '../shared/dependencies';
 import { withMailBucket } from '../shared/with-buckets';
 import { httpHandler } from '../shared/http-handler';
-import { validate } from '../shared/validation';
 import { subjectQuery } from './schemas';
 import { subjectDocument } from './views';
 
@@ -10,8 +9,8 @@ import { subjectDocument } from './views';
  * `GET /privacy/subjects?email=` (admins): everything stored about one person as one JSON
  * document (GDPR Art. 15/20), written part by part as the tickets are read.
  */
-export const handler = httpHandler('privacy-subject', async (request) => {
-  const { email } = validate(subjectQuery, request.query, 'query');
+export const handler = httpHandler('privacy-subject', { query: subjectQuery }, async (request) => {
+  const { email } = request.query;
   const deps = withMailBucket(dependencies());
   const text = await subjectDocument(email, deps.clock.now(), subjectData(deps, email));
   return {

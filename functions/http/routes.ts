@@ -512,28 +512,3 @@ export function routeOf(handler: string): Route {
   if (!route) throw new Error(`No route for handler ${handler}`);
   return route;
 }
-
-/** Matches a request path against a route path; resolves the path parameters on a match. */
-export function matchPath(
-  routePath: string,
-  requestPath: string,
-): Record<string, string> | undefined {
-  const expected = routePath.split('/');
-  const actual = requestPath.split('/');
-  if (expected.length !== actual.length) return undefined;
-  const parameters: Record<string, string> = {};
-  for (let i = 0; i < expected.length; i++) {
-    const part = expected[i] ?? '';
-    const value = actual[i] ?? '';
-    const name = /^\{(\w+)\}$/.exec(part)?.[1];
-    if (name) {
-      if (value === '') return undefined;
-      try {
-        parameters[name] = decodeURIComponent(value);
-      } catch {
-        return undefined;
-      }
-    } else if (part !== value) return undefined;
-  }
-  return parameters;
-}

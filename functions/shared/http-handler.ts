@@ -1,4 +1,5 @@
 import middy, { type MiddlewareObj } from '@middy/core';
+import type { z } from 'zod';
 import { decodeJwt } from 'jose';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import {
@@ -17,8 +18,8 @@ import { staffPrincipal, type TokenExpectations } from './claims';
 import { integer, required } from './config';
 import { correlate, log } from './log';
 import { observability } from './observability';
-import { formLocale, formProblemPage, PAGE_HEADERS } from '../http/form-pages';
 import { type Problem, problemResponse } from './problem';
+import { validate } from './validation';
 
 /** What a route handler gets: the checked caller and the request's parts. */
 export interface HttpRequest {
@@ -54,25 +55,99 @@ const MAX_BODY_BYTES = integer('MAX_BODY_BYTES', 64 * 1024);
 type Event = APIGatewayProxyEvent & { parsed?: HttpRequest };
 
 /**
+ * What a handler declares about its request: the schema of each part it reads. Each part
+ * is checked (in this order) before the handler runs; a failure is a 400 naming every bad
+ * field, after authentication, so a stranger learns nothing about a route's input.
+ */
+export interface RequestDeclaration {
+  path?: z.ZodType;
+  query?: z.ZodType;
+  /** A request without a body is checked as `{}`, so a missing field is named. */
+  body?: z.ZodType;
+  /** The `Idempotency-Key` header, checked when it is sent. */
+  idempotencyKey?: z.ZodType;
+  /**
+   * The page a browser gets for an error on a route that takes HTML form posts (the
+   * route's `form`); without it, such a post gets problem+json like any other.
+   */
+  formErrorPage?: (
+    problem: Problem,
+    form: Record<string, string>,
+  ) => { headers: Record<string, string>; text: string };
+}
+
+type Checked<T, Otherwise> = T extends z.ZodType ? z.infer<T> : Otherwise;
+
+/** The request as a handler sees it: each declared part replaced by its checked value. */
+export type DeclaredRequest<D extends RequestDeclaration> = Omit<
+  HttpRequest,
+  'path' | 'query' | 'body'
+> & {
+  path: Checked<D['path'], Record<string, string>>;
+  query: Checked<D['query'], Record<string, string>>;
+  body: Checked<D['body'], unknown>;
+  idempotencyKey?: Checked<D['idempotencyKey'], never>;
+};
+
+/**
  * Wraps a route handler in the house middleware: body size limit (413), authentication
- * (401) and group check (403) from the route table, JSON parsing (400/415), and one place
- * that turns errors into `application/problem+json`.
+ * (401) and group check (403) from the route table, JSON parsing (400/415), the declared
+ * parts' schemas (400), and one place that turns errors into `application/problem+json`.
  */
 export function httpHandler(
   handlerName: string,
+  serve: (request: HttpRequest) => Promise<HttpResult>,
+): ReturnType<typeof wrap>;
+export function httpHandler<D extends RequestDeclaration>(
+  handlerName: string,
+  declaration: D,
+  serve: (request: DeclaredRequest<D>) => Promise<HttpResult>,
+): ReturnType<typeof wrap>;
+export function httpHandler<D extends RequestDeclaration>(
+  handlerName: string,
+  declarationOrServe: D | ((request: HttpRequest) => Promise<HttpResult>),
+  serve?: (request: DeclaredRequest<D>) => Promise<HttpResult>,
+) {
+  if (typeof declarationOrServe === 'function') return wrap(handlerName, {}, declarationOrServe);
+  if (!serve) throw new Error(`${handlerName}: no handler given`);
+  return wrap(handlerName, declarationOrServe, (request) =>
+    serve(checkDeclared(declarationOrServe, request)),
+  );
+}
+
+function wrap(
+  handlerName: string,
+  declaration: RequestDeclaration,
   serve: (request: HttpRequest) => Promise<HttpResult>,
 ) {
   const route = routeOf(handlerName);
   return middy<Event, APIGatewayProxyResult, Error, Context>()
     .use(observability(handlerName))
     .use(correlateRequest())
-    .use(problemDetails(route))
+    .use(problemDetails(route, declaration.formErrorPage))
     .use(parseRequest(route))
     .handler(async (event) => {
       if (!event.parsed) throw new Error('request was not parsed');
       const result = await serve(event.parsed);
       return toResponse(result);
     });
+}
+
+function checkDeclared<D extends RequestDeclaration>(
+  declaration: D,
+  request: HttpRequest,
+): DeclaredRequest<D> {
+  const key = request.headers['idempotency-key'];
+  // The casts name what the schemas just proved; zod cannot carry a generic part's type.
+  return {
+    ...request,
+    path: declaration.path ? validate(declaration.path, request.path, 'path') : request.path,
+    query: declaration.query ? validate(declaration.query, request.query, 'query') : request.query,
+    body: declaration.body ? validate(declaration.body, request.body ?? {}, 'body') : request.body,
+    ...(declaration.idempotencyKey && key !== undefined
+      ? { idempotencyKey: validate(declaration.idempotencyKey, key, 'header') }
+      : {}),
+  } as DeclaredRequest<D>;
 }
 
 /**
@@ -117,7 +192,10 @@ function parseRequest(route: Route): MiddlewareObj<Event, APIGatewayProxyResult,
   };
 }
 
-function problemDetails(route: Route): MiddlewareObj<Event, APIGatewayProxyResult, Error, Context> {
+function problemDetails(
+  route: Route,
+  formErrorPage: RequestDeclaration['formErrorPage'],
+): MiddlewareObj<Event, APIGatewayProxyResult, Error, Context> {
   return {
     onError: async (request) => {
       if (!(request.error instanceof Error) || !('status' in request.error)) {
@@ -128,17 +206,15 @@ function problemDetails(route: Route): MiddlewareObj<Event, APIGatewayProxyResul
         });
       }
       const problem = problemResponse(request.error);
-      request.response = isFormPost(route, lowerCaseHeaders(request.event.headers))
-        ? {
-            statusCode: problem.statusCode,
-            headers: { ...PAGE_HEADERS, 'cache-control': 'no-store' },
-            body: formProblemPage(
+      const page =
+        formErrorPage && isFormPost(route, lowerCaseHeaders(request.event.headers))
+          ? formErrorPage(
               JSON.parse(problem.body) as Problem,
-              formLocale(
-                request.event.body && Object.fromEntries(new URLSearchParams(request.event.body)),
-              ),
-            ),
-          }
+              Object.fromEntries(new URLSearchParams(request.event.body ?? '')),
+            )
+          : undefined;
+      request.response = page
+        ? { statusCode: problem.statusCode, headers: page.headers, body: page.text }
         : problem;
     },
   };

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { matchPath, routes } from '../../functions/http/routes';
+import { routes } from '../../functions/http/routes';
+import { matchPath } from '../../bin/local/api-gateway';
 import { TestStack } from './harness';
 
 /** Names that are members of every plain object: a map keyed by outside input must not care. */

@@ -1,7 +1,8 @@
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import type { OpenApiDocument, OpenApiResponse } from '../../functions/http/openapi-document';
-import { matchPath, routes } from '../../functions/http/routes';
+import { routes } from '../../functions/http/routes';
+import { matchPath } from '../../bin/local/api-gateway';
 
 /**
  * Checks real responses against the OpenAPI document the API serves: the status must be

@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { STAFF_GROUPS } from '../../../functions/domain/principal';
-import { matchPath, routeOf, routes } from '../../../functions/http/routes';
+import { routeOf, routes } from '../../../functions/http/routes';
+import { matchPath } from '../../../bin/local/api-gateway';
 
 const httpFolder = fileURLToPath(new URL('../../../functions/http/', import.meta.url));
 
