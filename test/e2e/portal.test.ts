@@ -114,6 +114,20 @@ describe('customer portal on a phone', () => {
       .poll(() => page.locator('#conversation').textContent())
       .toContain('Tritt auch bei mir auf.');
     expect(await page.locator('#conversation').textContent()).toContain('Ida Itlerin');
+    // A file for the ticket, from the phone.
+    await page.locator('#upload-files').setInputFiles({
+      name: 'vpn-log.txt',
+      mimeType: 'text/plain',
+      buffer: Buffer.from('VPN: tunnel dropped after 30 s\n'),
+    });
+    await page.getByRole('button', { name: 'Hochladen' }).click();
+    // Stored on the ticket, as agents see it.
+    const agent = await stack.token('alice', ['agents']);
+    await expect
+      .poll(
+        async () => (await stack.request('GET', `/tickets/${tickets.anna}`, { token: agent })).text,
+      )
+      .toContain('vpn-log.txt');
     await browser.screenshot('portal-03-ticket-phone');
   });
 
