@@ -266,6 +266,9 @@ describe('queue position (SPEC §10)', () => {
       headers: { 'x-ticket-token': late.accessToken },
     });
     expect(live.json.queue).toMatchObject({ position: 3, aheadStandard: 2 });
+    // Agents see the same place in the ticket's full view (SPEC §10).
+    const forAgents = await api.request('GET', `/tickets/${late.ticketId}`, { token: agent });
+    expect(forAgents.json.queue).toEqual(live.json.queue);
     // A ticket received now, with the outbox up, is told the queue of its receipt too.
     const onTime = await api.submit({ email: 'ontime@elsewhere.example', severity: 'normal' });
 
