@@ -8,24 +8,10 @@ import type { EmailIdentityMode } from './mail-settings';
 import { OutboxQueue } from './outbox-queue';
 import { AccessLogBucket, PrivateBucket } from './private-bucket';
 import { TicketTable } from './ticket-table';
+import { EXPORT_PREFIXES, MAIL_PREFIXES } from '../functions/domain/bucket-keys';
 
-/**
- * The key prefixes of the mail bucket: raw mail as SES stores it, attachments under their
- * ticket (`functions/app/intake-mail.ts`), and mail no sender could be read from
- * (`functions/adapters/s3-mail-bucket.ts`).
- */
-export const MAIL_PREFIXES = {
-  incoming: 'incoming/',
-  attachments: 'attachments/',
-  quarantine: 'quarantine/',
-} as const;
-
-/**
- * The key prefixes of the export bucket: exports too large for a response, fetched once by
- * link (`functions/app/deliver-export.ts`), and the monthly exports for finance
- * (`functions/app/monthly-export.ts`).
- */
-export const EXPORT_PREFIXES = { requests: 'requests/', monthly: 'monthly/' } as const;
+// The bucket prefixes live beside the code that writes the keys (one plain-data module).
+export { EXPORT_PREFIXES, MAIL_PREFIXES };
 
 /** How long objects live in the buckets, per prefix; why, at each. */
 export const RETENTION = {

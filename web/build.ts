@@ -110,13 +110,25 @@ export async function buildSite(options: SiteOptions): Promise<Map<string, SiteF
   return files;
 }
 
-/** Replaces `{{include:name}}` with `pages/partials/name.html` (shared page parts). */
+/**
+ * Replaces `{{include:name}}` with `pages/partials/name.html` (shared page parts). A partial
+ * may take values: `{{include:page-head title="Sales" script="sales"}}` fills `{{$title}}`
+ * and `{{$script}}` in it (a value may hold `{{key}}` messages; a missing one fails the build).
+ */
 async function withPartials(template: string): Promise<string> {
-  const names = [...template.matchAll(/\{\{include:([\w-]+)\}\}/g)].map((m) => m[1] as string);
+  const includes = [...template.matchAll(/\{\{include:([\w-]+)((?:\s+\w+="[^"]*")*)\s*\}\}/g)];
   let result = template;
-  for (const name of new Set(names)) {
+  for (const [whole, name, given = ''] of includes) {
+    const values = Object.fromEntries(
+      [...given.matchAll(/(\w+)="([^"]*)"/g)].map(([, key, value]) => [key, value]),
+    );
     const partial = await readFile(join(WEB_DIR, 'pages', 'partials', `${name}.html`), 'utf8');
-    result = result.split(`{{include:${name}}}`).join(partial.trim());
+    const filled = partial.trim().replace(/\{\{\$(\w+)\}\}/g, (_placeholder, key: string) => {
+      const value = values[key];
+      if (value === undefined) throw new Error(`${whole} gives no ${key} for the partial`);
+      return value;
+    });
+    result = result.split(whole).join(filled);
   }
   return result;
 }

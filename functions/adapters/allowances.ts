@@ -2,7 +2,6 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { AllowanceUsage } from '../app/portal';
@@ -12,6 +11,7 @@ import { isConditionFailure } from './dynamodb';
 import { setBounded } from '../shared/bounded-map';
 import { RECENT_READ_MAX_AGE_MS } from './recent-reads';
 import { keys } from './table-design';
+import { queryPages } from './query-collection';
 
 /** Rounds of read-and-write before giving up; each lost round means another entry won. */
 const ATTEMPTS = 50;
@@ -54,26 +54,20 @@ export class DynamoAllowances implements Allowances, AllowanceUsage {
     toMonth: string,
   ): Promise<Map<string, number>> {
     const used = new Map<string, number>();
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-          ProjectionExpression: 'sk, usedMinutes',
-          ExpressionAttributeValues: {
-            ':pk': keys.allowance(customerId, fromMonth).pk,
-            ':from': keys.allowance(customerId, fromMonth).sk,
-            ':to': keys.allowance(customerId, toMonth).sk,
-          },
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
-      );
+    for await (const page of queryPages(this.db, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      ProjectionExpression: 'sk, usedMinutes',
+      ExpressionAttributeValues: {
+        ':pk': keys.allowance(customerId, fromMonth).pk,
+        ':from': keys.allowance(customerId, fromMonth).sk,
+        ':to': keys.allowance(customerId, toMonth).sk,
+      },
+    })) {
       for (const item of page.Items ?? []) {
         used.set(String(item.sk).replace(/^MONTH#/, ''), Number(item.usedMinutes ?? 0));
       }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    }
     return used;
   }
 

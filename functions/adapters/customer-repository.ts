@@ -18,6 +18,7 @@ import { isConditionFailure } from './dynamodb';
 import { fieldsOf } from './item-fields';
 import { RECENT_READ_MAX_AGE_MS, RecentReads, systemClock } from './recent-reads';
 import { CUSTOMER_LIST_INDEX, keys } from './table-design';
+import { queryPages } from './query-collection';
 
 /** Parallel writes per customer save; keeps one huge customer from flooding the table. */
 const WRITE_CONCURRENCY = 8;
@@ -188,19 +189,13 @@ export class DynamoCustomerRepository implements CustomerRepository {
 
   async customersWithContractBoundaryOn(day: string): Promise<string[]> {
     const ids: string[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :day',
-          ExpressionAttributeValues: { ':day': keys.contractBoundary(day, '').pk },
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
-      );
+    for await (const page of queryPages(this.db, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :day',
+      ExpressionAttributeValues: { ':day': keys.contractBoundary(day, '').pk },
+    })) {
       for (const item of page.Items ?? []) ids.push(String(item.customerId));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    }
     return ids;
   }
 

@@ -1,8 +1,9 @@
-import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { HistoryRecord } from '../domain/history';
 import { mergeHistory } from '../domain/history';
 import type { TicketHistory } from '../app/ports';
 import { keys } from './table-design';
+import { queryPages } from './query-collection';
 
 /**
  * A ticket's history from its item collection: the ticket item's own records and the
@@ -20,25 +21,19 @@ export class DynamoTicketHistory implements TicketHistory {
     const { pk, sk: ticketSk } = keys.ticket(ticketId);
     let own: HistoryRecord[] | undefined;
     const others: HistoryRecord[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ProjectionExpression: 'sk, #history, historyRecord',
-          ExpressionAttributeNames: { '#history': 'history' },
-          ExpressionAttributeValues: { ':pk': pk },
-          ConsistentRead: true,
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
-      );
+    for await (const page of queryPages(this.db, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ProjectionExpression: 'sk, #history, historyRecord',
+      ExpressionAttributeNames: { '#history': 'history' },
+      ExpressionAttributeValues: { ':pk': pk },
+      ConsistentRead: true,
+    })) {
       for (const item of page.Items ?? []) {
         if (item.sk === ticketSk) own = (item.history as HistoryRecord[] | undefined) ?? [];
         else if (item.historyRecord) others.push(item.historyRecord as HistoryRecord);
       }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    }
     return own === undefined ? undefined : mergeHistory(own, others);
   }
 }

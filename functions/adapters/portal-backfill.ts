@@ -2,13 +2,13 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  ScanCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { portalPartitionOf } from '../domain/portal';
 import type { Ticket } from '../domain/ticket';
 import { isConditionFailure } from './dynamodb';
 import { keys } from './table-design';
+import { scanPages } from './query-collection';
 
 /** The marker a finished backfill leaves, so later runs (every `npm start`) cost one read. */
 const MARKER = { pk: 'MIGRATION#portal-keys', sk: 'DONE' } as const;
@@ -43,17 +43,12 @@ export async function backfillPortalKeys(
     if (Item) return { scanned: 0, updated: 0, alreadyDone: true };
   }
   const report: BackfillReport = { scanned: 0, updated: 0, alreadyDone: false };
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await db.send(
-      new ScanCommand({
-        TableName: tableName,
-        FilterExpression: 'entity = :ticket AND attribute_not_exists(portalPk)',
-        ProjectionExpression: 'ticketId, receivedAt, customer, requester',
-        ExpressionAttributeValues: { ':ticket': 'ticket' },
-        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-      }),
-    );
+  for await (const page of scanPages(db, {
+    TableName: tableName,
+    FilterExpression: 'entity = :ticket AND attribute_not_exists(portalPk)',
+    ProjectionExpression: 'ticketId, receivedAt, customer, requester',
+    ExpressionAttributeValues: { ':ticket': 'ticket' },
+  })) {
     report.scanned += page.ScannedCount ?? 0;
     for (const item of page.Items ?? []) {
       const ticket = item as Pick<Ticket, 'ticketId' | 'receivedAt' | 'customer' | 'requester'>;
@@ -78,8 +73,7 @@ export async function backfillPortalKeys(
         if (!isConditionFailure(error)) throw error;
       }
     }
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
+  }
   await db.send(
     new PutCommand({
       TableName: tableName,

@@ -3,7 +3,6 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  QueryCommand,
   type QueryCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
@@ -29,6 +28,7 @@ import {
   QUEUE_PARTITION,
   TTL_ATTRIBUTE,
 } from './table-design';
+import { queryPages } from './query-collection';
 
 /** Claims tallied by this instance are written at most this often (one small write). */
 const TALLY_FLUSH_MS = 5_000;
@@ -303,42 +303,29 @@ export class DynamoQueueCounters implements QueueCounters {
     withVersion?: boolean;
   }): Promise<(DayCounter & { version?: number })[]> {
     const counters: (DayCounter & { version?: number })[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: range.below ? 'pk = :p AND sk < :below' : 'pk = :p',
-          ProjectionExpression: range.withVersion ? 'sk, n, v' : 'sk, n',
-          ExpressionAttributeValues: {
-            ':p': QUEUE_COUNTER_PARTITION,
-            ...(range.below ? { ':below': range.below } : {}),
-          },
-          ConsistentRead: true,
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
-      );
+    for await (const page of queryPages(this.db, {
+      TableName: this.tableName,
+      KeyConditionExpression: range.below ? 'pk = :p AND sk < :below' : 'pk = :p',
+      ProjectionExpression: range.withVersion ? 'sk, n, v' : 'sk, n',
+      ExpressionAttributeValues: {
+        ':p': QUEUE_COUNTER_PARTITION,
+        ...(range.below ? { ':below': range.below } : {}),
+      },
+      ConsistentRead: true,
+    })) {
       for (const item of page.Items ?? []) {
         counters.push({
           ...toDayCounter(item),
           ...(item.v === undefined ? {} : { version: Number(item.v) }),
         });
       }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    }
     return counters;
   }
 
   private async count(input: QueryCommandInput): Promise<number> {
     let total = 0;
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({ ...input, ...(startKey ? { ExclusiveStartKey: startKey } : {}) }),
-      );
-      total += page.Count ?? 0;
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    for await (const page of queryPages(this.db, input)) total += page.Count ?? 0;
     return total;
   }
 
@@ -407,25 +394,19 @@ export class DynamoQueueCounters implements QueueCounters {
       Math.floor((now.getTime() - RATE_WINDOW_DAYS * 24 * hourMs) / hourMs) * hourMs,
     );
     const claims: Record<Group, number> = { contract: 0, standard: 0 };
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :p AND sk >= :since',
-          ExpressionAttributeValues: {
-            ':p': CLAIM_TALLY_PARTITION,
-            ':since': since.toISOString().slice(0, 13),
-          },
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
-      );
+    for await (const page of queryPages(this.db, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :p AND sk >= :since',
+      ExpressionAttributeValues: {
+        ':p': CLAIM_TALLY_PARTITION,
+        ':since': since.toISOString().slice(0, 13),
+      },
+    })) {
       for (const item of page.Items ?? []) {
         claims.contract += Number(item.contract ?? 0);
         claims.standard += Number(item.standard ?? 0);
       }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    }
     return { claims, since };
   }
 
@@ -435,20 +416,15 @@ export class DynamoQueueCounters implements QueueCounters {
    */
   private async countIndex(): Promise<{ fresh: Map<string, DayCounter>; counted: number }> {
     const fresh = new Map<string, DayCounter>();
-    let startKey: Record<string, unknown> | undefined;
     let counted = 0;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: QUEUE_INDEX.indexName,
-          KeyConditionExpression: '#pk = :queue',
-          ProjectionExpression: '#sk',
-          ExpressionAttributeNames: { '#pk': QUEUE_INDEX.partitionKey, '#sk': QUEUE_INDEX.sortKey },
-          ExpressionAttributeValues: { ':queue': QUEUE_PARTITION },
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
-      );
+    for await (const page of queryPages(this.db, {
+      TableName: this.tableName,
+      IndexName: QUEUE_INDEX.indexName,
+      KeyConditionExpression: '#pk = :queue',
+      ProjectionExpression: '#sk',
+      ExpressionAttributeNames: { '#pk': QUEUE_INDEX.partitionKey, '#sk': QUEUE_INDEX.sortKey },
+      ExpressionAttributeValues: { ':queue': QUEUE_PARTITION },
+    })) {
       for (const item of page.Items ?? []) {
         const bucket = bucketOf(String(item[QUEUE_INDEX.sortKey]));
         const counter = fresh.get(bucket.day) ?? { day: bucket.day, total: 0, hours: {} };
@@ -457,25 +433,19 @@ export class DynamoQueueCounters implements QueueCounters {
         fresh.set(bucket.day, counter);
         counted += 1;
       }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    }
     return { fresh, counted };
   }
 
   /** Every stored bucket with its hours, version and suspicion (strongly consistent). */
   private async storedBuckets(): Promise<Map<string, StoredBucket>> {
     const stored = new Map<string, StoredBucket>();
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :p',
-          ExpressionAttributeValues: { ':p': QUEUE_COUNTER_PARTITION },
-          ConsistentRead: true,
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
-      );
+    for await (const page of queryPages(this.db, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :p',
+      ExpressionAttributeValues: { ':p': QUEUE_COUNTER_PARTITION },
+      ConsistentRead: true,
+    })) {
       for (const item of page.Items ?? []) {
         stored.set(String(item.sk), {
           ...toDayCounter(item),
@@ -483,8 +453,7 @@ export class DynamoQueueCounters implements QueueCounters {
           ...(typeof item.suspect === 'string' ? { suspect: item.suspect } : {}),
         });
       }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    }
     return stored;
   }
 

@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/client-s3';
 import type { AttachmentStore } from '../app/mail-ports';
 import { signedDownload } from './signed-download';
+import { quarantineKey } from '../domain/bucket-keys';
 
 /**
  * The mail bucket: raw received mail (`incoming/`, written by SES), attachments under their
@@ -52,7 +53,7 @@ export class S3MailBucket implements AttachmentStore {
 
   /** Keeps a copy of a raw mail under `quarantine/` for a person to look at. */
   async quarantine(bucket: string, key: string): Promise<string> {
-    const target = `quarantine/${key.split('/').pop() ?? key}`;
+    const target = quarantineKey(key);
     await this.s3.send(
       new CopyObjectCommand({
         Bucket: this.bucket,

@@ -1,14 +1,10 @@
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { DEFAULT_PLANS, type ServiceLevelPlan } from '../domain/service-levels/plan';
 import type { Clock, ServiceLevelPlans } from '../app/ports';
 import { fieldsOf } from './item-fields';
 import { RECENT_READ_MAX_AGE_MS, RecentReads, systemClock } from './recent-reads';
 import { keys } from './table-design';
+import { queryPages } from './query-collection';
 
 const STORAGE_ATTRIBUTES = new Set(['pk', 'sk', 'entity']);
 
@@ -46,20 +42,14 @@ export class DynamoServiceLevelPlans implements ServiceLevelPlans {
 
   async list(): Promise<ServiceLevelPlan[]> {
     const stored: ServiceLevelPlan[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :plans',
-          ExpressionAttributeValues: { ':plans': keys.serviceLevelPlans() },
-          ConsistentRead: true,
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
-      );
+    for await (const page of queryPages(this.db, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :plans',
+      ExpressionAttributeValues: { ':plans': keys.serviceLevelPlans() },
+      ConsistentRead: true,
+    })) {
       stored.push(...(page.Items ?? []).map(toPlan));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    }
     const ids = new Set(stored.map((p) => p.planId));
     return [...stored, ...DEFAULT_PLANS.filter((p) => !ids.has(p.planId))].sort((a, b) =>
       a.planId < b.planId ? -1 : a.planId > b.planId ? 1 : 0,

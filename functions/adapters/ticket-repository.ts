@@ -17,7 +17,7 @@ import type {
   PortalFilter,
   PortalTickets,
   QueueCounters,
-  QueuePage,
+  TicketPage,
   QueueStatistics,
   StoredTicket,
   TicketRepository,
@@ -69,7 +69,7 @@ export class DynamoTicketRepository implements TicketRepository, PortalTickets, 
     return this.put(ticket, 'version = :expected', { ':expected': expectedVersion });
   }
 
-  async queuePage(limit: number, cursor?: string): Promise<QueuePage> {
+  async queuePage(limit: number, cursor?: string): Promise<TicketPage> {
     const { Items = [], LastEvaluatedKey } = await this.db.send(
       new QueryCommand({
         TableName: this.tableName,
@@ -107,22 +107,16 @@ export class DynamoTicketRepository implements TicketRepository, PortalTickets, 
 
   private async countQueue(prefix: string): Promise<number> {
     let count = 0;
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: QUEUE_INDEX.indexName,
-          KeyConditionExpression: '#pk = :queue AND begins_with(#sk, :prefix)',
-          ExpressionAttributeNames: { '#pk': QUEUE_INDEX.partitionKey, '#sk': QUEUE_INDEX.sortKey },
-          ExpressionAttributeValues: { ':queue': QUEUE_PARTITION, ':prefix': prefix },
-          Select: 'COUNT',
-          ...(start ? { ExclusiveStartKey: start } : {}),
-        }),
-      );
+    for await (const page of queryPages(this.db, {
+      TableName: this.tableName,
+      IndexName: QUEUE_INDEX.indexName,
+      KeyConditionExpression: '#pk = :queue AND begins_with(#sk, :prefix)',
+      ExpressionAttributeNames: { '#pk': QUEUE_INDEX.partitionKey, '#sk': QUEUE_INDEX.sortKey },
+      ExpressionAttributeValues: { ':queue': QUEUE_PARTITION, ':prefix': prefix },
+      Select: 'COUNT',
+    })) {
       count += page.Count ?? 0;
-      start = page.LastEvaluatedKey;
-    } while (start);
+    }
     return count;
   }
 
@@ -213,17 +207,17 @@ export class DynamoTicketRepository implements TicketRepository, PortalTickets, 
     }
   }
 
-  async heldBy(agent: string, limit: number, cursor?: string): Promise<QueuePage> {
+  async heldTickets(assignee: string, limit: number, cursor?: string): Promise<TicketPage> {
     const { Items = [], LastEvaluatedKey } = await this.db.send(
       new QueryCommand({
         TableName: this.tableName,
         IndexName: ASSIGNEE_INDEX.indexName,
-        KeyConditionExpression: '#pk = :agent',
+        KeyConditionExpression: '#pk = :assignee',
         ExpressionAttributeNames: { '#pk': ASSIGNEE_INDEX.partitionKey },
-        ExpressionAttributeValues: { ':agent': keys.assignee(agent) },
+        ExpressionAttributeValues: { ':assignee': keys.assignee(assignee) },
         ScanIndexForward: false,
         Limit: limit,
-        ...(cursor ? { ExclusiveStartKey: decodeHeldCursor(cursor, agent) } : {}),
+        ...(cursor ? { ExclusiveStartKey: decodeHeldCursor(cursor, assignee) } : {}),
       }),
     );
     return {
@@ -237,7 +231,7 @@ export class DynamoTicketRepository implements TicketRepository, PortalTickets, 
     filter: PortalFilter,
     limit: number,
     cursor?: string,
-  ): Promise<QueuePage> {
+  ): Promise<TicketPage> {
     const names: Record<string, string> = { '#pk': PORTAL_INDEX.partitionKey };
     const values: Record<string, unknown> = { ':partition': partition };
     const conditions: string[] = [];
@@ -571,9 +565,9 @@ function decodePortalCursor(cursor: string, partition: string): Record<string, u
 }
 
 /** Accepts only a position in this agent's own list. */
-function decodeHeldCursor(cursor: string, agent: string): Record<string, unknown> {
+function decodeHeldCursor(cursor: string, assignee: string): Record<string, unknown> {
   const { pk, sk, assigneePk, assigneeSk, ...rest } = cursorKey(cursor);
-  if (Object.keys(rest).length > 0 || sk !== 'TICKET' || assigneePk !== keys.assignee(agent)) {
+  if (Object.keys(rest).length > 0 || sk !== 'TICKET' || assigneePk !== keys.assignee(assignee)) {
     throw invalidCursor();
   }
   if (typeof pk !== 'string' || typeof assigneeSk !== 'string') throw invalidCursor();

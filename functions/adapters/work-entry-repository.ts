@@ -1,15 +1,10 @@
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { workRecord } from '../domain/history';
 import { isBillable, type WorkEntry } from '../domain/work-entry';
 import type { WorkEntryRepository } from '../app/ports';
 import { isConditionFailure } from './dynamodb';
 import { fieldsOf } from './item-fields';
-import { queryCollection } from './query-collection';
+import { queryCollection, queryPages } from './query-collection';
 import { BILLING_INDEX, keys, TICKET_COLLECTION } from './table-design';
 
 /** Items per page of the export query (DynamoDB stops at 1 MB anyway). */
@@ -84,31 +79,20 @@ export class DynamoWorkEntryRepository implements WorkEntryRepository {
 
   /** One partition of the billing index, page by page from ONE paged Query. */
   private async *entriesIn(partition: string): AsyncIterable<WorkEntry[]> {
-    const query = (startKey?: Record<string, unknown>) =>
-      this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: BILLING_INDEX.indexName,
-          KeyConditionExpression: '#pk = :month',
-          ExpressionAttributeNames: { '#pk': BILLING_INDEX.partitionKey },
-          ExpressionAttributeValues: { ':month': partition },
-          Limit: EXPORT_PAGE,
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
-      );
-    // The next page is asked for while the caller works on this one, so the export waits
-    // for the store about once rather than once per page; at most two pages are held.
-    // A page read ahead may fail before anyone awaits it (or after the caller stopped):
-    // it is marked handled at once, and its failure reaches the caller at the next page.
-    const ahead = (startKey?: Record<string, unknown>) => {
-      const page = query(startKey);
-      page.catch(() => undefined);
-      return page;
-    };
-    let next: ReturnType<typeof query> | undefined = ahead();
-    while (next) {
-      const page: Awaited<ReturnType<typeof query>> = await next;
-      next = page.LastEvaluatedKey ? ahead(page.LastEvaluatedKey) : undefined;
+    // Read ahead: the export waits for the store about once rather than once per page.
+    const pages = queryPages(
+      this.db,
+      {
+        TableName: this.tableName,
+        IndexName: BILLING_INDEX.indexName,
+        KeyConditionExpression: '#pk = :month',
+        ExpressionAttributeNames: { '#pk': BILLING_INDEX.partitionKey },
+        ExpressionAttributeValues: { ':month': partition },
+        Limit: EXPORT_PAGE,
+      },
+      { readAhead: true },
+    );
+    for await (const page of pages) {
       if (page.Items?.length) yield page.Items.map(toEntry);
     }
   }

@@ -26,7 +26,7 @@ const READS_PER_CHANGE = 3;
  */
 const INDEX_LAG_MS = 1000;
 /** How long after a race lost to another instance this instance keeps spreading its picks. */
-const CONTENTION_MS = 1000;
+export const CONTENTION_MS = 1000;
 
 export const DEFAULT_CLAIM_CANDIDATES: ClaimCandidateOptions = { size: 32, maxAgeMs: 500 };
 

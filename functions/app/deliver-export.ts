@@ -1,6 +1,7 @@
 import type { ExportFormat } from '../domain/billing-export';
 import { EXPORT_MEDIA, exportBilling, type ExportDeps } from './export-billing';
 import type { ExportStore } from './export-ports';
+import { requestExportPrefix } from '../domain/bucket-keys';
 
 /** Largest export answered in the response itself; Lambda answers at most 6 MB. */
 export const INLINE_LIMIT_BYTES = 5 * 1024 * 1024;
@@ -27,7 +28,7 @@ export async function deliverExport(
   return deliverChunks(deps.exports, exportBilling(deps, month, format), {
     contentType,
     fileName: exportFileName(month, format),
-    keyPrefix: `requests/${month}/`,
+    keyPrefix: requestExportPrefix(month),
   });
 }
 

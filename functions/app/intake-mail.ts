@@ -29,6 +29,7 @@ import type { AttachmentStore, MailLog } from './mail-ports';
 import type { StoredTicket, TicketDeps } from './ports';
 import { submitTicket } from './submit-ticket';
 import { recordVerifiedRequester } from './verify-requester';
+import { ticketFilesPrefix } from '../domain/bucket-keys';
 
 export type IntakeDeps = TicketDeps & { mailLog: MailLog; attachments: AttachmentStore };
 
@@ -203,7 +204,7 @@ async function openTicket(
   const attachments = await storeAttachments(
     deps,
     received,
-    `attachments/${ticket.ticketId}/${hashOf(mailKey)}`,
+    ticketFilesPrefix(ticket.ticketId, hashOf(mailKey)),
     mail.attachments.length ? storedBytes(ticket.attachments ?? []) : 0,
   );
   if (attachments.length) await attachToTicket(deps, ticket.ticketId, attachments);
@@ -255,7 +256,7 @@ async function appendReply(
   const attachments = await storeAttachments(
     deps,
     received,
-    `attachments/${ticket.ticketId}/${hashOf(mailKey)}`,
+    ticketFilesPrefix(ticket.ticketId, hashOf(mailKey)),
     await bytesHeld(deps, ticket, mail, 'customer'),
   );
   const message: TicketMessage = {
@@ -305,7 +306,7 @@ async function addUnverifiedNote(
   const attachments = await storeAttachments(
     deps,
     received,
-    `attachments/${ticket.ticketId}/${hashOf(mailKey)}`,
+    ticketFilesPrefix(ticket.ticketId, hashOf(mailKey)),
     await bytesHeld(deps, ticket, mail, 'unverified'),
   );
   const added = await deps.messages.add({
@@ -389,7 +390,7 @@ async function storeAttachments(
   const stored: AttachmentRef[] = [];
   for (const attachment of store) {
     const index = received.mail.attachments.indexOf(attachment);
-    const key = `${prefix}/${safeFileName(attachment.filename, index)}`;
+    const key = `${prefix}${safeFileName(attachment.filename, index)}`;
     await deps.attachments.put(key, attachment.content, attachment.contentType);
     stored.push({
       filename: attachment.filename,

@@ -1,4 +1,4 @@
-import type { QueuePage, TicketRepository } from './ports';
+import type { TicketPage, TicketRepository } from './ports';
 
 /**
  * The agent's tickets in hand ("my tickets"): in progress or waiting for the customer,
@@ -6,9 +6,9 @@ import type { QueuePage, TicketRepository } from './ports';
  */
 export function listHeldTickets(
   deps: { tickets: TicketRepository },
-  agent: string,
+  assignee: string,
   limit: number,
   cursor?: string,
-): Promise<QueuePage> {
-  return deps.tickets.heldBy(agent, limit, cursor);
+): Promise<TicketPage> {
+  return deps.tickets.heldTickets(assignee, limit, cursor);
 }

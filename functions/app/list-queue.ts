@@ -1,10 +1,10 @@
-import type { QueuePage, TicketRepository } from './ports';
+import type { TicketPage, TicketRepository } from './ports';
 
 /** One page of the prioritized queue: a single Query on the queue index. */
 export function listQueue(
   deps: { tickets: TicketRepository },
   limit: number,
   cursor?: string,
-): Promise<QueuePage> {
+): Promise<TicketPage> {
   return deps.tickets.queuePage(limit, cursor);
 }

@@ -5,6 +5,7 @@ import { EXPORT_MEDIA, exportBilling, type ExportDeps } from './export-billing';
 import { exportFileName } from './deliver-export';
 import type { ExportStore } from './export-ports';
 import type { Clock, Outbox } from './ports';
+import { monthlyExportKey } from '../domain/bucket-keys';
 
 export type MonthlyExportDeps = ExportDeps & { exports: ExportStore; outbox: Outbox; clock: Clock };
 
@@ -22,7 +23,7 @@ export async function runMonthlyExport(deps: MonthlyExportDeps, month?: string) 
   let totals = new TotalsByCustomer();
   for (const format of MONTHLY_FORMATS) {
     totals = new TotalsByCustomer();
-    const key = `monthly/${target}/${exportFileName(target, format)}`;
+    const key = monthlyExportKey(target, exportFileName(target, format));
     const stored = await deps.exports.put(
       key,
       exportBilling(deps, target, format, totals),

@@ -29,7 +29,7 @@ import type {
   MessageRepository,
   Outbox,
   PortalTickets,
-  QueuePage,
+  TicketPage,
   ServiceLevelPlans,
   StoredTicket,
   TicketDeps,
@@ -223,7 +223,7 @@ export async function listPortalTickets(
   deps: ReadDeps,
   principal: PortalPrincipal,
   query: { status: PortalStatusFilter; limit: number; cursor?: string },
-): Promise<QueuePage> {
+): Promise<TicketPage> {
   const scope = await portalScopeOf(deps, principal.email);
   const statuses = statusesOf(query.status);
   return deps.portalTickets.portalPage(

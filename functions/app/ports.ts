@@ -39,8 +39,11 @@ export interface StoredTicket extends Ticket {
 /** The outbox event of an acknowledgement. */
 export type AcknowledgementEvent = Extract<OutboxEvent, { kind: 'acknowledgement' }>;
 
-/** One page of the queue, in queue order. */
-export interface QueuePage {
+/**
+ * One page of tickets in the order of the index read: the queue (queue order), the tickets
+ * an agent holds, a portal's tickets (most recently changed first).
+ */
+export interface TicketPage {
   items: StoredTicket[];
   /** Opaque; absent on the last page. */
   nextCursor?: string;
@@ -56,7 +59,7 @@ export interface TicketRepository {
    */
   save(ticket: StoredTicket, expectedVersion: number): Promise<boolean>;
   /** One page of waiting tickets in queue order: one Query on the queue index. */
-  queuePage(limit: number, cursor?: string): Promise<QueuePage>;
+  queuePage(limit: number, cursor?: string): Promise<TicketPage>;
   /** The first waiting tickets, only what a claim needs of them: one small Query. */
   queueHeads(limit: number): Promise<{ ticketId: string; version: number }[]>;
   /**
@@ -70,10 +73,10 @@ export interface TicketRepository {
     at: string,
   ): Promise<StoredTicket | undefined>;
   /**
-   * One page of the tickets the agent holds (in progress or waiting for the customer),
+   * One page of the tickets held by `assignee` (in progress or waiting for the customer),
    * most recently changed first: one Query on the assignee index.
    */
-  heldBy(agent: string, limit: number, cursor?: string): Promise<QueuePage>;
+  heldTickets(assignee: string, limit: number, cursor?: string): Promise<TicketPage>;
   /** All waiting tickets of one customer (for regrouping when a contract starts or ends). */
   waitingTicketsOf(customerId: string): AsyncIterable<StoredTicket>;
   /**
@@ -147,7 +150,7 @@ export interface PortalTickets {
     filter: PortalFilter,
     limit: number,
     cursor?: string,
-  ): Promise<QueuePage>;
+  ): Promise<TicketPage>;
   /** Whether the portal partition holds any ticket (one key-only read). */
   hasPortalTickets(partition: string): Promise<boolean>;
   /**

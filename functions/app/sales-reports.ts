@@ -20,6 +20,7 @@ import { csvChunks, EXPORT_MEDIA } from './export-billing';
 import type { ExportStore } from './export-ports';
 import type { ReferenceContractStore, WorkEntryRepository } from './ports';
 import { contractCustomersOf, type ReportDeps, serviceLevelReport } from './service-level-report';
+import { requestExportPrefix } from '../domain/bucket-keys';
 
 export interface SalesReportDeps extends ReportDeps {
   workEntries: Pick<WorkEntryRepository, 'billableEntriesInMonth' | 'coveredEntriesInMonth'>;
@@ -153,7 +154,7 @@ export function deliverReport(
   return deliverChunks(exports, chunks, {
     contentType,
     fileName: `${name}.${extension}`,
-    keyPrefix: 'requests/reports/',
+    keyPrefix: requestExportPrefix('reports'),
   });
 }
 

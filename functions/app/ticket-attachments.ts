@@ -13,6 +13,7 @@ import type {
   TicketRepository,
 } from './ports';
 import { readTicket, type TicketReader } from './read-ticket';
+import { ticketFilesPrefix } from '../domain/bucket-keys';
 
 type Deps = {
   tickets: TicketRepository;
@@ -71,7 +72,7 @@ export async function storeAttachment(
     filename: file.filename,
     contentType: file.contentType,
     size: file.content.length,
-    key: `attachments/${ticketId}/web-${digest}/${safeFileName(file.filename, 0)}`,
+    key: `${ticketFilesPrefix(ticketId, `web-${digest}`)}${safeFileName(file.filename, 0)}`,
   };
   await deps.attachments.put(ref.key as string, file.content, file.contentType);
   await addAttachment(deps, ticketId, ref, actor);

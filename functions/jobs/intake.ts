@@ -1,6 +1,6 @@
-import * as z from 'zod';
 import { intakeMail } from '../app/intake-mail';
 import { parseMime } from '../adapters/mime-parser';
+import { readReceiptNotification } from '../adapters/ses-receipt-notification';
 import { admissionOf, type MailVerdicts, verdictStatus } from '../domain/mail/sender-trust';
 import { dependencies } from '../shared/dependencies';
 import { ignoredMailReason } from '../domain/metric-names';
@@ -11,27 +11,6 @@ import { withAccessTokens } from '../shared/with-access-tokens';
 import { withMailBucket } from '../shared/with-buckets';
 import { queueHandler } from '../shared/queue-handler';
 
-const verdict = z.object({ status: z.string() }).optional();
-
-/** SES's receipt notification (S3 action with an SNS topic), as far as intake reads it. */
-const sesNotification = z.object({
-  notificationType: z.string(),
-  mail: z
-    .object({ messageId: z.string().min(1), timestamp: z.string(), source: z.string().optional() })
-    .optional(),
-  receipt: z
-    .object({
-      spfVerdict: verdict,
-      dkimVerdict: verdict,
-      dmarcVerdict: verdict,
-      spamVerdict: verdict,
-      virusVerdict: verdict,
-      action: z.object({ type: z.literal('S3'), bucketName: z.string(), objectKey: z.string() }),
-    })
-    .optional(),
-});
-const snsEnvelope = z.object({ Type: z.string(), Message: z.string() });
-
 /**
  * The intake: SES stored a received mail in S3 and notified through SNS → SQS. Spam and
  * virus verdicts FAIL make nothing; everything else is parsed and becomes a ticket, a
@@ -40,8 +19,7 @@ const snsEnvelope = z.object({ Type: z.string(), Message: z.string() });
  * the dead-letter queue.
  */
 export const handler = queueHandler('intake', async (record) => {
-  const envelope = snsEnvelope.parse(JSON.parse(record.body));
-  const notification = sesNotification.parse(JSON.parse(envelope.Message));
+  const notification = readReceiptNotification(record.body);
   if (notification.notificationType !== 'Received') {
     log('INFO', 'not a received mail', { notificationType: notification.notificationType });
     return;

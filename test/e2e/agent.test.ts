@@ -204,10 +204,10 @@ describe('agent', () => {
     expect(await page.locator('#conversation').textContent()).toContain('no one can connect');
     await expect.poll(() => page.locator('#queue-body tr').count()).toBe(4);
     // The claimed ticket is listed under "My tickets", linking to it.
-    const mine = page.locator('#mine-list li');
-    await expect.poll(() => mine.count()).toBe(1);
-    expect(await mine.textContent()).toContain(`${id} High In progress`);
-    expect(await mine.locator('a').getAttribute('href')).toBe(`#${id}`);
+    const held = page.locator('#held-list li');
+    await expect.poll(() => held.count()).toBe(1);
+    expect(await held.textContent()).toContain(`${id} High In progress`);
+    expect(await held.locator('a').getAttribute('href')).toBe(`#${id}`);
     await browser.screenshot('agent-02-claimed');
 
     await page.getByLabel('Message').fill('We are looking into it. Please send us the VPN log.');
@@ -228,7 +228,7 @@ describe('agent', () => {
     await page.getByText('Saved: severity Critical, status Waiting for the customer.').waitFor();
     expect(await page.locator('#ticket-facts').textContent()).toContain('Waiting for the customer');
     await expect
-      .poll(() => page.locator('#mine-list li').textContent())
+      .poll(() => page.locator('#held-list li').textContent())
       .toContain(`${id} Critical Waiting for the customer`);
 
     // An invalid transition is refused by the API and the page says why.

@@ -255,15 +255,6 @@ describe('the monthly export', () => {
       }),
     ]);
   });
-
-  it('writes where functions/app/monthly-export.ts puts the files', async () => {
-    const { readFile } = await import('node:fs/promises');
-    const source = await readFile(
-      new URL('../../functions/app/monthly-export.ts', import.meta.url),
-      'utf8',
-    );
-    expect(source).toContain(`\`${EXPORT_PREFIXES.monthly}\${target}/`);
-  });
 });
 
 describe('the SLA escalation', () => {

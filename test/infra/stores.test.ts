@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EXPORT_PREFIXES, MAIL_PREFIXES, RETENTION } from '../../lib/service-desk-data';
@@ -152,14 +151,6 @@ describe('the export bucket', () => {
     expect(bucket.Properties?.CorsConfiguration).toEqual({
       CorsRules: [{ AllowedMethods: ['GET'], AllowedOrigins: ['*'], MaxAge: 3600 }],
     });
-  });
-
-  it('is written where the export code puts the files', () => {
-    const deliver = readFileSync(
-      new URL('../../functions/app/deliver-export.ts', import.meta.url),
-      'utf8',
-    );
-    expect(deliver).toContain(`\`${EXPORT_PREFIXES.requests}\${month}/`);
   });
 });
 

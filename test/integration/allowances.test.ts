@@ -1,19 +1,14 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DynamoAllowances } from '../../functions/adapters/allowances';
 import { createDocumentClient } from '../../functions/adapters/dynamodb';
 import { keys } from '../../functions/adapters/table-design';
-import { TestStack } from './harness';
+import { useStack } from './harness';
 
 describe('contract allowances in the DynamoDB stand-in', () => {
-  let api: TestStack;
+  const { api } = useStack();
   let now = new Date('2026-05-04T08:00:00.000Z');
   const clock = { now: () => now };
-
-  beforeAll(async () => {
-    api = await TestStack.start();
-  });
-  afterAll(() => api?.stop());
 
   const client = () =>
     createDocumentClient({ endpoint: api.stack.dynamoDbEndpoint, region: 'eu-central-1' });

@@ -1,15 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestStack } from './harness';
+import { describe, expect, it } from 'vitest';
+import { useStack } from './harness';
 
 describe('files on a ticket', () => {
-  let api: TestStack;
-  let agent: string;
-
-  beforeAll(async () => {
-    api = await TestStack.start();
-    agent = await api.token('alice', ['agents']);
-  });
-  afterAll(() => api?.stop());
+  const { api, tokens } = useStack({ agent: { sub: 'alice', groups: ['agents'] } });
 
   const upload = (ticketId: string, body: unknown, headers: Record<string, string>) =>
     api.request('POST', `/tickets/${ticketId}/attachments`, { body, headers });
@@ -45,7 +38,7 @@ describe('files on a ticket', () => {
     const view = await api.request('GET', `/tickets/${ticket.ticketId}`, { headers: customer });
     expect(view.json.attachments).toEqual([added.json]);
 
-    for (const headers of [customer, { authorization: `Bearer ${agent}` }]) {
+    for (const headers of [customer, { authorization: `Bearer ${tokens.agent}` }]) {
       const link = await fetch(
         `${api.stack.apiUrl}/tickets/${ticket.ticketId}/attachments?key=${encodeURIComponent(key)}`,
         { headers, redirect: 'manual' },
@@ -89,10 +82,10 @@ describe('files on a ticket', () => {
     const unknown = await api.request(
       'GET',
       `/tickets/${ticket.ticketId}/attachments?key=${encodeURIComponent(`attachments/${other.ticketId}/x`)}`,
-      { token: agent },
+      { token: tokens.agent },
     );
     expect(unknown.status).toBe(404);
-    const view = await api.request('GET', `/tickets/${ticket.ticketId}`, { token: agent });
+    const view = await api.request('GET', `/tickets/${ticket.ticketId}`, { token: tokens.agent });
     expect(view.json.attachments ?? []).toEqual([]);
   });
 });

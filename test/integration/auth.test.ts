@@ -1,22 +1,18 @@
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestStack } from './harness';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useStack } from './harness';
 
 function base64url(value: unknown): string {
   return Buffer.from(JSON.stringify(value)).toString('base64url');
 }
 
 describe('staff authentication and groups', () => {
-  let api: TestStack;
-  let agent: string;
+  const { api, tokens } = useStack({ agent: { sub: 'alice', groups: ['agents'] } });
   let ticketId: string;
 
   beforeAll(async () => {
-    api = await TestStack.start();
-    agent = await api.token('alice', ['agents']);
     ticketId = (await api.submit()).ticketId;
   });
-  afterAll(() => api?.stop());
 
   const expectProblem = (response: { status: number; headers: Headers }, status: number) => {
     expect(response.status).toBe(status);
@@ -24,7 +20,7 @@ describe('staff authentication and groups', () => {
   };
 
   it('accepts a token of the local issuer with the right group', async () => {
-    expect((await api.request('GET', '/queue', { token: agent })).status).toBe(200);
+    expect((await api.request('GET', '/queue', { token: tokens.agent })).status).toBe(200);
   });
 
   it('answers 401 without a token, on every staff route', async () => {
@@ -41,7 +37,7 @@ describe('staff authentication and groups', () => {
   });
 
   it('answers 401 to forged, tampered, alg:none, expired, foreign-issuer and garbage tokens', async () => {
-    const [header, payload, signature] = agent.split('.') as [string, string, string];
+    const [header, payload, signature] = tokens.agent.split('.') as [string, string, string];
     const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<
       string,
       unknown
@@ -76,7 +72,7 @@ describe('staff authentication and groups', () => {
       expectProblem(await api.request('GET', `/tickets/${ticketId}`, { token }), 401);
     }
     expectProblem(
-      await api.request('GET', '/queue', { headers: { authorization: `Basic ${agent}` } }),
+      await api.request('GET', '/queue', { headers: { authorization: `Basic ${tokens.agent}` } }),
       401,
     );
   });
@@ -86,10 +82,10 @@ describe('staff authentication and groups', () => {
     const admin = await api.token('root', ['admins']);
     expectProblem(await api.request('GET', '/queue', { token: finance }), 403);
     expectProblem(await api.request('POST', '/queue/claim', { token: admin }), 403);
-    expectProblem(await api.request('GET', '/customers/acme', { token: agent }), 403);
+    expectProblem(await api.request('GET', '/customers/acme', { token: tokens.agent }), 403);
     expectProblem(await api.request('GET', `/tickets/${ticketId}`, { token: finance }), 403);
     // Nothing was claimed by the refused calls.
-    expect((await api.queue(agent)).map((t) => t.ticketId)).toContain(ticketId);
+    expect((await api.queue(tokens.agent)).map((t) => t.ticketId)).toContain(ticketId);
   });
 
   it('issues local tokens only for known groups and sane names', async () => {

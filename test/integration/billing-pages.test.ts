@@ -1,17 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createDocumentClient } from '../../functions/adapters/dynamodb';
 import { DynamoWorkEntryRepository } from '../../functions/adapters/work-entry-repository';
 import { aWorkEntry } from '../unit/billing/billing-fakes';
-import { TestStack } from './harness';
+import { useStack } from './harness';
 
 /** The export's read of a month: pages of the billing index, the next one read ahead. */
 describe('reading a billing month page by page in the DynamoDB stand-in', () => {
-  let api: TestStack;
+  const { api } = useStack();
   let entries: DynamoWorkEntryRepository;
   const ids: string[] = [];
 
   beforeAll(async () => {
-    api = await TestStack.start();
     const db = createDocumentClient({
       endpoint: api.stack.dynamoDbEndpoint,
       region: 'eu-central-1',
@@ -35,7 +34,6 @@ describe('reading a billing month page by page in the DynamoDB stand-in', () => 
       );
     }
   }, 60_000);
-  afterAll(() => api?.stop());
 
   it('yields every entry once, in billing order, across pages', async () => {
     const pages: string[][] = [];

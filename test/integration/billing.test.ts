@@ -1,22 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { berlinDay } from '../../functions/domain/calendar';
-import { TestStack } from './harness';
+import { useStack } from './harness';
 
 describe('billing: price list, work entries, contract coverage, monthly export', () => {
-  let api: TestStack;
-  let agent: string;
-  let admin: string;
-  let finance: string;
+  const { api, tokens } = useStack({
+    agent: { sub: 'alice', groups: ['agents'] },
+    admin: { sub: 'root', groups: ['admins'] },
+    finance: { sub: 'fiona', groups: ['finance'] },
+  });
   const today = berlinDay(new Date());
   const month = today.slice(0, 7);
 
   beforeAll(async () => {
-    api = await TestStack.start();
-    agent = await api.token('alice', ['agents']);
-    admin = await api.token('root', ['admins']);
-    finance = await api.token('fiona', ['finance']);
     await api.request('PUT', '/customers/acme', {
-      token: admin,
+      token: tokens.admin,
       body: {
         name: 'ACME; "Werke" GmbH',
         domains: ['acme.example'],
@@ -29,7 +26,7 @@ describe('billing: price list, work entries, contract coverage, monthly export',
       },
     });
     await api.request('PUT', '/customers/racers', {
-      token: admin,
+      token: tokens.admin,
       body: {
         name: 'Racers AG',
         domains: ['racers.example'],
@@ -42,18 +39,18 @@ describe('billing: price list, work entries, contract coverage, monthly export',
       },
     });
   });
-  afterAll(() => api?.stop());
 
   const work = (ticketId: string, body: Record<string, unknown>, headers = {}) =>
-    api.request('POST', `/tickets/${ticketId}/work`, { token: agent, body, headers });
+    api.request('POST', `/tickets/${ticketId}/work`, { token: tokens.agent, body, headers });
 
   it('serves the shipped German price list to agents, finance and admins', async () => {
-    for (const token of [agent, finance, admin]) {
+    for (const token of [tokens.agent, tokens.finance, tokens.admin]) {
       const response = await api.request('GET', '/price-list', { token });
       expect(response.status).toBe(200);
       expect(response.json).toMatchObject({ version: 0, currency: 'EUR' });
     }
-    const services = (await api.request('GET', '/price-list', { token: agent })).json.services as {
+    const services = (await api.request('GET', '/price-list', { token: tokens.agent })).json
+      .services as {
       code: string;
       unit: string;
     }[];
@@ -194,11 +191,11 @@ describe('billing: price list, work entries, contract coverage, monthly export',
       (await work('T-99999', { minutes: 1, serviceCode: 'REMOTE', description: 'x' })).status,
     ).toBe(404);
     const finance403 = await api.request('POST', `/tickets/${ticket.ticketId}/work`, {
-      token: finance,
+      token: tokens.finance,
       body: { minutes: 1, serviceCode: 'REMOTE', description: 'x' },
     });
     expect(finance403.status).toBe(403);
-    const view = await api.request('GET', `/tickets/${ticket.ticketId}`, { token: agent });
+    const view = await api.request('GET', `/tickets/${ticket.ticketId}`, { token: tokens.agent });
     expect(view.json.workEntries).toEqual([]);
   });
 
@@ -209,7 +206,7 @@ describe('billing: price list, work entries, contract coverage, monthly export',
       serviceCode: 'REMOTE',
       description: 'alt',
     });
-    const current = (await api.request('GET', '/price-list', { token: admin })).json as {
+    const current = (await api.request('GET', '/price-list', { token: tokens.admin })).json as {
       version: number;
       services: { code: string; unitPriceCents: number }[];
     };
@@ -217,21 +214,21 @@ describe('billing: price list, work entries, contract coverage, monthly export',
       s.code === 'REMOTE' ? { ...s, unitPriceCents: 4500 } : s,
     );
     const replaced = await api.request('PUT', '/price-list', {
-      token: admin,
+      token: tokens.admin,
       body: { basedOnVersion: current.version, services },
     });
     expect(replaced.status).toBe(200);
     expect(replaced.json.version).toBe(current.version + 1);
     const stale = await api.request('PUT', '/price-list', {
-      token: admin,
+      token: tokens.admin,
       body: { basedOnVersion: current.version, services },
     });
     expect(stale.status).toBe(409);
     expect(
-      (await api.request('PUT', '/price-list', { token: agent, body: { services } })).status,
+      (await api.request('PUT', '/price-list', { token: tokens.agent, body: { services } })).status,
     ).toBe(403);
     const invalid = await api.request('PUT', '/price-list', {
-      token: admin,
+      token: tokens.admin,
       body: { services: [...services, services[0]] },
     });
     expect(invalid.status).toBe(400);
@@ -242,7 +239,7 @@ describe('billing: price list, work entries, contract coverage, monthly export',
     });
     expect(before.json.unitPriceCents).toBe(3900);
     expect(after.json.unitPriceCents).toBe(4500);
-    const view = await api.request('GET', `/tickets/${ticket.ticketId}`, { token: agent });
+    const view = await api.request('GET', `/tickets/${ticket.ticketId}`, { token: tokens.agent });
     const prices = (view.json.workEntries as { unitPriceCents: number }[]).map(
       (e) => e.unitPriceCents,
     );
@@ -251,7 +248,7 @@ describe('billing: price list, work entries, contract coverage, monthly export',
 
   it('exports the month as CSV in customer, date, entry order, quoting names, with cents and decimals', async () => {
     const response = await api.request('GET', `/exports/billing?month=${month}`, {
-      token: finance,
+      token: tokens.finance,
     });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toContain('text/csv');
@@ -273,18 +270,18 @@ describe('billing: price list, work entries, contract coverage, monthly export',
     expect(lines.slice(1).every((l) => !l.includes(',0,0.00,EUR'))).toBe(true);
 
     const excel = await api.request('GET', `/exports/billing?month=${month}&format=excel`, {
-      token: finance,
+      token: tokens.finance,
     });
     // fetch's text() drops a byte order mark, so look at the bytes.
     const raw = await fetch(`${api.stack.apiUrl}/exports/billing?month=${month}&format=excel`, {
-      headers: { authorization: `Bearer ${finance}` },
+      headers: { authorization: `Bearer ${tokens.finance}` },
     });
     expect([...new Uint8Array(await raw.arrayBuffer()).slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     expect(excel.text).toContain('\r\n');
     expect(excel.text).toContain(';145,00;EUR;');
 
     const json = await api.request('GET', `/exports/billing?month=${month}&format=json`, {
-      token: finance,
+      token: tokens.finance,
     });
     const totals = json.json.totals as {
       customerId: string | null;
@@ -298,13 +295,17 @@ describe('billing: price list, work entries, contract coverage, monthly export',
 
   it('answers export requests only for finance, with a valid month', async () => {
     expect(
-      (await api.request('GET', `/exports/billing?month=${month}`, { token: agent })).status,
+      (await api.request('GET', `/exports/billing?month=${month}`, { token: tokens.agent })).status,
     ).toBe(403);
     for (const query of ['', '?month=2026-13', '?month=26-01', `?month=${month}&format=xlsx`]) {
-      const response = await api.request('GET', `/exports/billing${query}`, { token: finance });
+      const response = await api.request('GET', `/exports/billing${query}`, {
+        token: tokens.finance,
+      });
       expect(response.status, query).toBe(400);
     }
-    const empty = await api.request('GET', '/exports/billing?month=1999-01', { token: finance });
+    const empty = await api.request('GET', '/exports/billing?month=1999-01', {
+      token: tokens.finance,
+    });
     expect(empty.status).toBe(200);
     expect(empty.text.trim().split('\n')).toHaveLength(1);
   });
@@ -313,8 +314,8 @@ describe('billing: price list, work entries, contract coverage, monthly export',
     const ticket = await api.submit({ email: 'notice@nocontract.example', subject: 'Netzwerk' });
     await work(ticket.ticketId, { minutes: 31, serviceCode: 'ONSITE', description: 'Switch' });
     const path = `/tickets/${ticket.ticketId}`;
-    await api.request('PATCH', path, { token: agent, body: { status: 'in_progress' } });
-    await api.request('PATCH', path, { token: agent, body: { status: 'resolved' } });
+    await api.request('PATCH', path, { token: tokens.agent, body: { status: 'in_progress' } });
+    await api.request('PATCH', path, { token: tokens.agent, body: { status: 'resolved' } });
     const [notice] = await api.mailTo(
       (m) => m.subject === `[${ticket.ticketId}] Leistungsnachweis: Netzwerk`,
     );
@@ -323,7 +324,7 @@ describe('billing: price list, work entries, contract coverage, monthly export',
   });
 
   it('lists customers by name for admins', async () => {
-    const page = await api.request('GET', '/customers?limit=1', { token: admin });
+    const page = await api.request('GET', '/customers?limit=1', { token: tokens.admin });
     expect(page.status).toBe(200);
     expect((page.json.items as { customerId: string }[]).map((c) => c.customerId)).toEqual([
       'acme',
@@ -331,13 +332,13 @@ describe('billing: price list, work entries, contract coverage, monthly export',
     const next = await api.request(
       'GET',
       `/customers?cursor=${encodeURIComponent(String(page.json.nextCursor))}`,
-      { token: admin },
+      { token: tokens.admin },
     );
     expect((next.json.items as { customerId: string }[]).map((c) => c.customerId)).toEqual([
       'racers',
     ]);
-    expect((await api.request('GET', '/customers?cursor=bogus', { token: admin })).status).toBe(
-      400,
-    );
+    expect(
+      (await api.request('GET', '/customers?cursor=bogus', { token: tokens.admin })).status,
+    ).toBe(400);
   });
 });

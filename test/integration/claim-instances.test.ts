@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createDocumentClient } from '../../functions/adapters/dynamodb';
 import { DynamoTicketRepository } from '../../functions/adapters/ticket-repository';
 import { ClaimCandidates } from '../../functions/app/claim-candidates';
 import { claimNextTicket } from '../../functions/app/claim-next-ticket';
 import { aTicket } from '../unit/fakes';
-import { TestStack } from './harness';
+import { useStack } from './harness';
 
 /**
  * Claims of several instances (Lambda environments) on one table: each instance shares
@@ -12,12 +12,7 @@ import { TestStack } from './harness';
  * through the conditional write.
  */
 describe('claims from several instances in the DynamoDB stand-in', () => {
-  let api: TestStack;
-
-  beforeAll(async () => {
-    api = await TestStack.start();
-  });
-  afterAll(() => api?.stop());
+  const { api } = useStack();
 
   function instance() {
     const db = createDocumentClient({

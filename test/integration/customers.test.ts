@@ -1,21 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { berlinDay } from '../../functions/domain/calendar';
-import { OPEN_CONTRACT, TestStack } from './harness';
+import { OPEN_CONTRACT, useStack } from './harness';
 
 describe('customers, contracts and the group of their tickets', () => {
-  let api: TestStack;
-  let agent: string;
-  let admin: string;
-
-  beforeAll(async () => {
-    api = await TestStack.start();
-    agent = await api.token('alice', ['agents']);
-    admin = await api.token('root', ['admins']);
+  const { api, tokens } = useStack({
+    agent: { sub: 'alice', groups: ['agents'] },
+    admin: { sub: 'root', groups: ['admins'] },
   });
-  afterAll(() => api?.stop());
 
   const put = (id: string, body: unknown) =>
-    api.request('PUT', `/customers/${id}`, { token: admin, body });
+    api.request('PUT', `/customers/${id}`, { token: tokens.admin, body });
 
   it('creates (201), reads and replaces (200) a customer, normalizing addresses', async () => {
     const created = await put('globex', {
@@ -25,7 +19,7 @@ describe('customers, contracts and the group of their tickets', () => {
       contract: OPEN_CONTRACT,
     });
     expect(created.status).toBe(201);
-    const read = await api.request('GET', '/customers/globex', { token: admin });
+    const read = await api.request('GET', '/customers/globex', { token: tokens.admin });
     expect(read.status).toBe(200);
     expect(read.json).toMatchObject({
       customerId: 'globex',
@@ -54,7 +48,7 @@ describe('customers, contracts and the group of their tickets', () => {
     expect(byDomain.group).toBe('contract');
     expect(unknown.group).toBe('standard');
     expect(noContract.group).toBe('standard');
-    const queue = await api.queue(agent);
+    const queue = await api.queue(tokens.agent);
     const customerOf = (id: string) => queue.find((t) => t.ticketId === id)?.customer;
     expect(customerOf(byDomain.ticketId)).toEqual({ id: 'globex', name: 'Globex SE' });
     expect(customerOf(noContract.ticketId)).toEqual({ id: 'initech', name: 'Initech' });
@@ -62,7 +56,7 @@ describe('customers, contracts and the group of their tickets', () => {
   });
 
   it('refuses a domain or contact that belongs to another customer, changing nothing', async () => {
-    const before = await api.request('GET', '/customers/initech', { token: admin });
+    const before = await api.request('GET', '/customers/initech', { token: tokens.admin });
     const conflict = await put('initech', {
       name: 'Initech',
       domains: ['initech.example', 'globex.de'],
@@ -70,7 +64,7 @@ describe('customers, contracts and the group of their tickets', () => {
     });
     expect(conflict.status).toBe(409);
     expect(conflict.json.detail).toContain('globex.de');
-    expect((await api.request('GET', '/customers/initech', { token: admin })).json).toEqual(
+    expect((await api.request('GET', '/customers/initech', { token: tokens.admin })).json).toEqual(
       before.json,
     );
     const stillGlobex = await api.submit({ email: 'x@globex.de' });
@@ -95,7 +89,7 @@ describe('customers, contracts and the group of their tickets', () => {
     });
     expect(started.status).toBe(200);
     expect(started.json.regroupedTickets).toBeGreaterThanOrEqual(2);
-    let queue = await api.queue(agent);
+    let queue = await api.queue(tokens.agent);
     const entry = queue.find((t) => t.ticketId === ticket.ticketId);
     expect(entry).toMatchObject({ group: 'contract', receivedAt: ticket.receivedAt });
     expect(queue.findIndex((t) => t.ticketId === ticket.ticketId)).toBeLessThan(
@@ -103,7 +97,7 @@ describe('customers, contracts and the group of their tickets', () => {
     );
     // A ticket being worked keeps its group; only waiting tickets move.
     const working = await api.request('PATCH', `/tickets/${claimed.ticketId}`, {
-      token: agent,
+      token: tokens.agent,
       body: { status: 'in_progress' },
     });
     expect(working.json.group).toBe('contract');
@@ -119,9 +113,11 @@ describe('customers, contracts and the group of their tickets', () => {
       },
     });
     expect(ended.status).toBe(200);
-    queue = await api.queue(agent);
+    queue = await api.queue(tokens.agent);
     expect(queue.find((t) => t.ticketId === ticket.ticketId)?.group).toBe('standard');
-    const stillWorking = await api.request('GET', `/tickets/${claimed.ticketId}`, { token: agent });
+    const stillWorking = await api.request('GET', `/tickets/${claimed.ticketId}`, {
+      token: tokens.agent,
+    });
     expect(stillWorking.json).toMatchObject({ group: 'contract', status: 'in_progress' });
   });
 
@@ -140,13 +136,13 @@ describe('customers, contracts and the group of their tickets', () => {
     const { regroupTicket } = await import('../../functions/app/change-ticket');
     const { dependencies } = await import('../../functions/shared/dependencies');
     await regroupTicket(dependencies(), ticket.ticketId, 'standard');
-    expect((await api.queue(agent)).find((t) => t.ticketId === ticket.ticketId)?.group).toBe(
+    expect((await api.queue(tokens.agent)).find((t) => t.ticketId === ticket.ticketId)?.group).toBe(
       'standard',
     );
     const { handler } = await import('../../functions/jobs/regroup-contracts');
     const result = await handler();
     expect(result.movedTickets).toBeGreaterThanOrEqual(1);
-    expect((await api.queue(agent)).find((t) => t.ticketId === ticket.ticketId)?.group).toBe(
+    expect((await api.queue(tokens.agent)).find((t) => t.ticketId === ticket.ticketId)?.group).toBe(
       'contract',
     );
   });

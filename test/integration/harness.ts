@@ -1,4 +1,5 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { afterAll, beforeAll } from 'vitest';
 import { importJWK, type JWK, SignJWT } from 'jose';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { LOCAL_CREDENTIALS } from '../../bin/local/dynamodb';
@@ -28,13 +29,26 @@ export interface RequestOptions {
 /** A fresh local stack in a temporary folder, as `npm start` runs it, on free ports. */
 export class TestStack {
   private conformance?: Promise<OpenApiConformance>;
+  private started?: { stack: LocalStack; dataDir: string };
 
-  private constructor(
-    readonly stack: LocalStack,
-    readonly dataDir: string,
-  ) {}
+  /** The running stack's addresses and parts; only once it started. */
+  get stack(): LocalStack {
+    return this.running().stack;
+  }
+
+  /** The stack's data folder (DynamoDB data, queues, buckets, signing key). */
+  get dataDir(): string {
+    return this.running().dataDir;
+  }
 
   static async start(): Promise<TestStack> {
+    const testStack = new TestStack();
+    await testStack.open();
+    return testStack;
+  }
+
+  /** Starts the stack behind this handle (see {@link useStack}). */
+  async open(): Promise<void> {
     const dataDir = mkdtempSync(join(tmpdir(), 'servicedesk-test-'));
     const stack = await startLocalStack({
       dataDir,
@@ -51,7 +65,12 @@ export class TestStack {
       // Tests that repair the queue counters run the job themselves, at chosen moments.
       recountIntervalMs: 0,
     });
-    return new TestStack(stack, dataDir);
+    this.started = { stack, dataDir };
+  }
+
+  private running(): { stack: LocalStack; dataDir: string } {
+    if (!this.started) throw new Error('the test stack has not started (it starts in beforeAll)');
+    return this.started;
   }
 
   /** Waits until the outbox is drained: every queued mail event has been handled. */
@@ -100,8 +119,11 @@ export class TestStack {
   }
 
   async stop(): Promise<void> {
-    await this.stack.close();
-    rmSync(this.dataDir, { recursive: true, force: true });
+    if (!this.started) return;
+    const { stack, dataDir } = this.started;
+    this.started = undefined;
+    await stack.close();
+    rmSync(dataDir, { recursive: true, force: true });
   }
 
   token(sub: string, groups: string[] = ['agents']): Promise<string> {
@@ -204,6 +226,46 @@ export class TestStack {
     } while (cursor);
     return items;
   }
+}
+
+/**
+ * Who a test calls as: the groups of a user named like the key (`alice: ['agents']`), or a
+ * user name and groups (`agent: { sub: 'alice', groups: ['agents'] }`).
+ */
+export type TestPrincipal =
+  readonly string[] | { readonly sub: string; readonly groups: readonly string[] };
+
+/** The stack of a describe block and a token for each principal it named. */
+export interface UsedStack<P extends Record<string, TestPrincipal>> {
+  /** The block's stack: a handle at once, started in the block's first beforeAll. */
+  readonly api: TestStack;
+  /** A token per principal, by the principal's key; filled in when the stack started. */
+  readonly tokens: { readonly [K in keyof P]: string };
+}
+
+/**
+ * One local stack for the enclosing describe block: started (and the principals' tokens
+ * signed) in a beforeAll registered here, so the block's own beforeAll hooks after this
+ * call find it running; stopped in afterAll, after the block's own afterAll hooks.
+ */
+export function useStack<const P extends Record<string, TestPrincipal> = Record<never, never>>(
+  principals?: P,
+): UsedStack<P> {
+  const api = new TestStack();
+  const tokens: Record<string, string> = {};
+  beforeAll(async () => {
+    await api.open();
+    for (const [name, who] of Object.entries<TestPrincipal>(principals ?? {})) {
+      const { sub, groups } = isGroupList(who) ? { sub: name, groups: who } : who;
+      tokens[name] = await api.token(sub, [...groups]);
+    }
+  });
+  afterAll(() => api.stop());
+  return { api, tokens: tokens as UsedStack<P>['tokens'] };
+}
+
+function isGroupList(who: TestPrincipal): who is readonly string[] {
+  return Array.isArray(who);
 }
 
 export interface SubmittedTicket {

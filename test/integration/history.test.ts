@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestStack } from './harness';
+import { describe, expect, it } from 'vitest';
+import { useStack } from './harness';
 
 interface Rec {
   at: string;
@@ -13,16 +13,7 @@ interface Rec {
 
 /** SPEC §13: every change of a ticket leaves its record, written with the change itself. */
 describe('ticket history', () => {
-  let api: TestStack;
-  let alice: string;
-  let bob: string;
-
-  beforeAll(async () => {
-    api = await TestStack.start();
-    alice = await api.token('alice', ['agents']);
-    bob = await api.token('bob', ['agents']);
-  });
-  afterAll(() => api?.stop());
+  const { api, tokens } = useStack({ alice: ['agents'], bob: ['agents'] });
 
   async function history(ticketId: string, limit = 100): Promise<Rec[]> {
     const items: Rec[] = [];
@@ -30,7 +21,7 @@ describe('ticket history', () => {
     do {
       const query: string = `limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
       const page = await api.request('GET', `/tickets/${ticketId}/history?${query}`, {
-        token: alice,
+        token: tokens.alice,
       });
       expect(page.status).toBe(200);
       items.push(...(page.json.items as Rec[]));
@@ -42,17 +33,17 @@ describe('ticket history', () => {
   it('records creation, take, messages, work, status, severity and release, oldest first', async () => {
     const { ticketId, accessToken } = await api.submit({ email: 'h1@example.org' });
     const steps: [string, string, Record<string, unknown>, string][] = [
-      ['PATCH', `/tickets/${ticketId}`, { status: 'in_progress' }, alice],
-      ['POST', `/tickets/${ticketId}/messages`, { body: 'We look into it' }, alice],
-      ['POST', `/tickets/${ticketId}/messages`, { body: 'note', internal: true }, bob],
-      ['PATCH', `/tickets/${ticketId}`, { severity: 'high' }, alice],
+      ['PATCH', `/tickets/${ticketId}`, { status: 'in_progress' }, tokens.alice],
+      ['POST', `/tickets/${ticketId}/messages`, { body: 'We look into it' }, tokens.alice],
+      ['POST', `/tickets/${ticketId}/messages`, { body: 'note', internal: true }, tokens.bob],
+      ['PATCH', `/tickets/${ticketId}`, { severity: 'high' }, tokens.alice],
       [
         'POST',
         `/tickets/${ticketId}/work`,
         { minutes: 20, serviceCode: 'REMOTE', description: 'x' },
-        alice,
+        tokens.alice,
       ],
-      ['PATCH', `/tickets/${ticketId}`, { status: 'waiting_customer' }, alice],
+      ['PATCH', `/tickets/${ticketId}`, { status: 'waiting_customer' }, tokens.alice],
     ];
     for (const [method, path, body, token] of steps) {
       const response = await api.request(method, path, { token, body });
@@ -64,7 +55,7 @@ describe('ticket history', () => {
     });
     expect(reply.status).toBe(201);
     expect(
-      (await api.request('POST', `/tickets/${ticketId}/release`, { token: alice })).status,
+      (await api.request('POST', `/tickets/${ticketId}/release`, { token: tokens.alice })).status,
     ).toBe(200);
 
     const records = await history(ticketId);
@@ -91,11 +82,11 @@ describe('ticket history', () => {
     const first = await api.submit({ email: 'h2@example.org', severity: 'critical' });
     const second = await api.submit({ email: 'h3@example.org', severity: 'low' });
     const taken = await api.request('PATCH', `/tickets/${second.ticketId}`, {
-      token: bob,
+      token: tokens.bob,
       body: { status: 'in_progress' },
     });
     expect(taken.status).toBe(200);
-    const claim = await api.request('POST', '/queue/claim', { token: alice });
+    const claim = await api.request('POST', '/queue/claim', { token: tokens.alice });
     expect(claim.json.ticketId).toBe(first.ticketId);
     expect((await history(first.ticketId)).map((r) => [r.actor, r.action])).toEqual([
       ['customer', 'created'],
@@ -110,11 +101,11 @@ describe('ticket history', () => {
   it('answers 404 for an unknown ticket, 400 for a forged cursor, 403 without the agents group', async () => {
     const finance = await api.token('fin', ['finance']);
     const { ticketId } = await api.submit({ email: 'h4@example.org' });
-    expect((await api.request('GET', '/tickets/T-99999999/history', { token: alice })).status).toBe(
-      404,
-    );
+    expect(
+      (await api.request('GET', '/tickets/T-99999999/history', { token: tokens.alice })).status,
+    ).toBe(404);
     const forged = await api.request('GET', `/tickets/${ticketId}/history?cursor=eyJwIjotMX0`, {
-      token: alice,
+      token: tokens.alice,
     });
     expect(forged.status).toBe(400);
     expect(
@@ -163,21 +154,21 @@ describe('ticket history', () => {
         });
       }
     };
-    const tokens = [alice, bob];
+    const agents = [tokens.alice, tokens.bob];
     await fc.assert(
       fc.asyncProperty(fc.array(action, { minLength: 1, maxLength: 8 }), async (actions) => {
         await emptyQueue();
         const { ticketId, accessToken } = await api.submit({ email: 'prop@example.org' });
         let expected = 1;
         for (const step of actions) {
-          const before = await api.request('GET', `/tickets/${ticketId}`, { token: alice });
+          const before = await api.request('GET', `/tickets/${ticketId}`, { token: tokens.alice });
           const expectedBefore = expected;
           let response;
           if (step.kind === 'patch-status' || step.kind === 'patch-severity') {
             const body =
               step.kind === 'patch-status' ? { status: step.status } : { severity: step.severity };
             response = await api.request('PATCH', `/tickets/${ticketId}`, {
-              token: tokens[step.agent],
+              token: agents[step.agent],
               body,
             });
             if (response.status === 200) {
@@ -186,12 +177,12 @@ describe('ticket history', () => {
             }
           } else if (step.kind === 'release') {
             response = await api.request('POST', `/tickets/${ticketId}/release`, {
-              token: tokens[step.agent],
+              token: agents[step.agent],
             });
             if (response.status === 200) expected += 1;
           } else if (step.kind === 'claim') {
             // Claims take the head of the queue: only this ticket waits there when it is open.
-            response = await api.request('POST', '/queue/claim', { token: tokens[step.agent] });
+            response = await api.request('POST', '/queue/claim', { token: agents[step.agent] });
             if (response.status === 200) {
               expect(response.json.ticketId).toBe(ticketId);
               expected += 1;
@@ -200,7 +191,7 @@ describe('ticket history', () => {
             response =
               step.kind === 'message'
                 ? await api.request('POST', `/tickets/${ticketId}/messages`, {
-                    token: tokens[step.agent],
+                    token: agents[step.agent],
                     body: { body: 'text', internal: step.internal },
                   })
                 : await api.request('POST', `/tickets/${ticketId}/messages`, {
@@ -209,14 +200,16 @@ describe('ticket history', () => {
                   });
             if (response.status === 201) {
               expected += 1;
-              const after = await api.request('GET', `/tickets/${ticketId}`, { token: alice });
+              const after = await api.request('GET', `/tickets/${ticketId}`, {
+                token: tokens.alice,
+              });
               // A customer's reply reopens a resolved ticket, and brings one waiting for
               // them back to its agent: a change of its own.
               if (after.json.status !== before.json.status) expected += 1;
             }
           } else {
             response = await api.request('POST', `/tickets/${ticketId}/work`, {
-              token: tokens[step.agent],
+              token: agents[step.agent],
               body: { minutes: 5, serviceCode: 'REMOTE', description: 'w' },
             });
             if (response.status === 201) expected += 1;

@@ -3,7 +3,7 @@ import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { createTransport, type Transporter } from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_CREDENTIALS } from '../../bin/local/dynamodb';
-import { TestStack, type QueueItem } from './harness';
+import { useStack, type QueueItem } from './harness';
 
 /**
  * Mail at the edges (issue 12), end to end over SMTP, with small mails written here: machine
@@ -17,16 +17,13 @@ const SUPPORT = 'support@servicedesk.test';
 type QueueLine = QueueItem & { requester?: { name: string; email?: string } };
 
 describe('mail in: real-world edges', () => {
-  let api: TestStack;
-  let agent: string;
+  const { api, tokens } = useStack({ agent: { sub: 'alice', groups: ['agents'] } });
   let smtp: Transporter;
   let sqs: SQSClient;
   let s3: S3Client;
   let serial = 0;
 
   beforeAll(async () => {
-    api = await TestStack.start();
-    agent = await api.token('alice');
     smtp = createTransport({ host: '127.0.0.1', port: api.stack.smtpPort, secure: false });
     const client = { region: 'eu-central-1', credentials: LOCAL_CREDENTIALS };
     sqs = new SQSClient({ ...client, endpoint: api.stack.sqsEndpoint });
@@ -37,7 +34,6 @@ describe('mail in: real-world edges', () => {
     smtp?.close();
     sqs?.destroy();
     s3?.destroy();
-    await api?.stop();
   });
 
   /** A raw mail with a fresh Message-ID; `head` lines come first. */
@@ -72,7 +68,7 @@ describe('mail in: real-world edges', () => {
   }
 
   async function queue(): Promise<QueueLine[]> {
-    return (await api.queue(agent)) as QueueLine[];
+    return (await api.queue(tokens.agent)) as QueueLine[];
   }
 
   async function quarantined(): Promise<number> {
@@ -94,7 +90,7 @@ describe('mail in: real-world edges', () => {
     const line = (await queue()).find((t) => t.requester?.email === address);
     expect(line, `a ticket from ${address}`).toBeDefined();
     const response = await api.request('GET', `/tickets/${line?.ticketId ?? ''}`, {
-      token: agent,
+      token: tokens.agent,
     });
     return response.json as {
       ticketId: string;

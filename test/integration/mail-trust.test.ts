@@ -4,7 +4,7 @@ import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { createTransport, type Transporter } from 'nodemailer';
 import type Mail from 'nodemailer/lib/mailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OPEN_CONTRACT, TestStack, type SentMailInStore } from './harness';
+import { OPEN_CONTRACT, useStack, type SentMailInStore } from './harness';
 
 /**
  * Who may add to a ticket by mail, SES's verdicts, verified senders and the ticket's file
@@ -55,8 +55,7 @@ interface QueueLine {
 }
 
 describe('mail trust: who may write into a ticket (SPEC §14)', () => {
-  let api: TestStack;
-  let agent: string;
+  const { api, tokens } = useStack({ agent: { sub: 'alice', groups: ['agents'] } });
   let smtp: Transporter;
   let s3: S3Client;
   let sqs: SQSClient;
@@ -100,7 +99,7 @@ describe('mail trust: who may write into a ticket (SPEC §14)', () => {
   }
 
   async function view(ticketId: string): Promise<AgentTicket> {
-    const response = await api.request('GET', `/tickets/${ticketId}`, { token: agent });
+    const response = await api.request('GET', `/tickets/${ticketId}`, { token: tokens.agent });
     expect(response.status, response.text).toBe(200);
     return response.json as unknown as AgentTicket;
   }
@@ -118,7 +117,7 @@ describe('mail trust: who may write into a ticket (SPEC §14)', () => {
   }
 
   async function queueLines(): Promise<QueueLine[]> {
-    return (await api.queue(agent)) as unknown as QueueLine[];
+    return (await api.queue(tokens.agent)) as unknown as QueueLine[];
   }
 
   async function ticketsFrom(address: string): Promise<QueueLine[]> {
@@ -132,7 +131,7 @@ describe('mail trust: who may write into a ticket (SPEC §14)', () => {
   async function setStatus(ticketId: string, ...statuses: string[]): Promise<void> {
     for (const status of statuses) {
       const response = await api.request('PATCH', `/tickets/${ticketId}`, {
-        token: agent,
+        token: tokens.agent,
         body: { status },
       });
       expect(response.status, response.text).toBe(200);
@@ -154,8 +153,6 @@ describe('mail trust: who may write into a ticket (SPEC §14)', () => {
   }
 
   beforeAll(async () => {
-    api = await TestStack.start();
-    agent = await api.token('alice', ['agents']);
     const admin = await api.token('root', ['admins']);
     for (const [id, body] of [
       [
@@ -187,7 +184,6 @@ describe('mail trust: who may write into a ticket (SPEC §14)', () => {
     smtp?.close();
     s3?.destroy();
     sqs?.destroy();
-    await api?.stop();
   });
 
   describe('finding 1: strangers cannot write into tickets', () => {
@@ -620,7 +616,7 @@ describe('mail trust: who may write into a ticket (SPEC §14)', () => {
 
       // The web upload counts the mail's files too: 3 MB more would be over.
       const upload = await api.request('POST', `/tickets/${ticketId}/attachments`, {
-        token: agent,
+        token: tokens.agent,
         body: { filename: 'e.bin', contentBase64: randomBytes(3 * MB).toString('base64') },
       });
       expect(upload.status).toBe(409);
@@ -636,7 +632,7 @@ describe('mail trust: who may write into a ticket (SPEC §14)', () => {
       const note = (await view(ticketId)).messages.find((m) => m.unverified);
       expect(note?.attachments.map((a) => Boolean(a.key))).toEqual([true]);
       const fits = await api.request('POST', `/tickets/${ticketId}/attachments`, {
-        token: agent,
+        token: tokens.agent,
         body: { filename: 'f.bin', contentBase64: randomBytes(2 * MB).toString('base64') },
       });
       expect(fits.status, fits.text).toBe(201);

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { buildOpenApiDocument, type OpenApiDocument } from '../../functions/http/openapi-document';
-import { TestStack } from './harness';
+import { useStack } from './harness';
 import { OpenApiConformance } from './openapi-conformance';
 
 /**
@@ -8,11 +8,7 @@ import { OpenApiConformance } from './openapi-conformance';
  * every response of the integration tests finds what does not conform.
  */
 describe('the OpenAPI document over HTTP', () => {
-  let api: TestStack;
-  beforeAll(async () => {
-    api = await TestStack.start();
-  });
-  afterAll(() => api?.stop());
+  const { api } = useStack();
 
   it('is served at /openapi.json without a token, as the route table and schemas make it', async () => {
     const response = await api.request('GET', '/openapi.json');

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createDocumentClient } from '../../functions/adapters/dynamodb';
 import { DynamoQueueCounters } from '../../functions/adapters/queue-counters';
 import { DynamoTicketRepository } from '../../functions/adapters/ticket-repository';
@@ -7,7 +7,7 @@ import type { StoredTicket } from '../../functions/app/ports';
 import { compareQueuePositions, encodeQueueKey } from '../../functions/domain/queue-key';
 import { GROUPS, SEVERITIES } from '../../functions/domain/ticket';
 import { aTicket } from '../unit/fakes';
-import { TestStack } from './harness';
+import { useStack } from './harness';
 
 /**
  * The bucket counters in the DynamoDB stand-in with receipt times spread over days and
@@ -16,13 +16,12 @@ import { TestStack } from './harness';
  * releases run at once, and a recount derives the same buckets.
  */
 describe('queue bucket counters in the DynamoDB stand-in', () => {
-  let api: TestStack;
+  const { api } = useStack();
   let tickets: DynamoTicketRepository;
   let counters: DynamoQueueCounters;
   let nextNumber = 900_000;
 
   beforeAll(async () => {
-    api = await TestStack.start();
     const db = createDocumentClient({
       endpoint: api.stack.dynamoDbEndpoint,
       region: 'eu-central-1',
@@ -30,7 +29,6 @@ describe('queue bucket counters in the DynamoDB stand-in', () => {
     counters = new DynamoQueueCounters(db, api.stack.tableName, { now: () => new Date() });
     tickets = new DynamoTicketRepository(db, api.stack.tableName, () => {}, counters);
   });
-  afterAll(() => api?.stop());
 
   const base = Date.UTC(2026, 4, 1, 0, 0, 0);
   const newTicket = fc.record({

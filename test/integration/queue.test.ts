@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OPEN_CONTRACT, TestStack, type QueueItem } from './harness';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { OPEN_CONTRACT, useStack, type QueueItem } from './harness';
 
 const GROUP_ORDER = ['contract', 'standard'];
 const SEVERITY_ORDER = ['critical', 'high', 'normal', 'low'];
@@ -15,21 +15,18 @@ function byQueueRules(a: QueueItem, b: QueueItem): number {
 }
 
 describe('the prioritized queue', () => {
-  let api: TestStack;
-  let agent: string;
-  let admin: string;
+  const { api, tokens } = useStack({
+    agent: { sub: 'alice', groups: ['agents'] },
+    admin: { sub: 'root', groups: ['admins'] },
+  });
 
   beforeAll(async () => {
-    api = await TestStack.start();
-    agent = await api.token('alice', ['agents']);
-    admin = await api.token('root', ['admins']);
     const customer = await api.request('PUT', '/customers/acme', {
-      token: admin,
+      token: tokens.admin,
       body: { name: 'ACME GmbH', domains: ['acme.de'], contacts: [], contract: OPEN_CONTRACT },
     });
     expect(customer.status).toBe(201);
   });
-  afterAll(() => api?.stop());
 
   it('lists every waiting ticket once, in the order of SPEC §3, across pages', async () => {
     const severities = ['low', 'critical', 'normal', 'high'];
@@ -40,8 +37,8 @@ describe('the prioritized queue', () => {
         subject: `Ticket ${i}`,
       });
     }
-    const single = await api.queue(agent, 100);
-    const paged = await api.queue(agent, 5);
+    const single = await api.queue(tokens.agent, 100);
+    const paged = await api.queue(tokens.agent, 5);
     expect(single).toHaveLength(24);
     expect(paged.map((t) => t.ticketId)).toEqual(single.map((t) => t.ticketId));
     expect(single).toEqual([...single].sort(byQueueRules));
@@ -52,16 +49,16 @@ describe('the prioritized queue', () => {
   });
 
   it('re-keys a ticket whose severity changes and keeps its time of receipt', async () => {
-    const before = await api.queue(agent);
+    const before = await api.queue(tokens.agent);
     const last = before.at(-1);
     if (!last) throw new Error('queue is empty');
     const patched = await api.request('PATCH', `/tickets/${last.ticketId}`, {
-      token: agent,
+      token: tokens.agent,
       body: { severity: 'critical' },
     });
     expect(patched.status).toBe(200);
     expect(patched.json.receivedAt).toBe(last.receivedAt);
-    const after = await api.queue(agent);
+    const after = await api.queue(tokens.agent);
     expect(after).toEqual([...after].sort(byQueueRules));
     const moved = after.find((t) => t.ticketId === last.ticketId);
     expect(moved?.severity).toBe('critical');
@@ -69,13 +66,13 @@ describe('the prioritized queue', () => {
   });
 
   it('claims the head of the queue, and release puts it back at its original place', async () => {
-    const before = await api.queue(agent);
-    const claim = await api.request('POST', '/queue/claim', { token: agent });
+    const before = await api.queue(tokens.agent);
+    const claim = await api.request('POST', '/queue/claim', { token: tokens.agent });
     expect(claim.status).toBe(200);
     expect(claim.json.ticketId).toBe(before[0]?.ticketId);
     expect(claim.json.status).toBe('in_progress');
     expect(claim.json.assignee).toBe('alice');
-    const during = await api.queue(agent);
+    const during = await api.queue(tokens.agent);
     expect(during.map((t) => t.ticketId)).toEqual(before.slice(1).map((t) => t.ticketId));
 
     const bob = await api.token('bob', ['agents']);
@@ -85,16 +82,16 @@ describe('the prioritized queue', () => {
     expect(foreign.status).toBe(403);
 
     const release = await api.request('POST', `/tickets/${String(claim.json.ticketId)}/release`, {
-      token: agent,
+      token: tokens.agent,
     });
     expect(release.status).toBe(200);
     expect(release.json.status).toBe('open');
     expect(release.json.assignee).toBeUndefined();
-    const after = await api.queue(agent);
+    const after = await api.queue(tokens.agent);
     expect(after.map((t) => t.ticketId)).toEqual(before.map((t) => t.ticketId));
 
     const again = await api.request('POST', `/tickets/${String(claim.json.ticketId)}/release`, {
-      token: agent,
+      token: tokens.agent,
     });
     expect(again.status).toBe(409);
   });
@@ -103,7 +100,7 @@ describe('the prioritized queue', () => {
     const ticket = await api.submit({ subject: 'Lifecycle' });
     const path = `/tickets/${ticket.ticketId}`;
     const patch = (status: string) =>
-      api.request('PATCH', path, { token: agent, body: { status } });
+      api.request('PATCH', path, { token: tokens.agent, body: { status } });
     expect((await patch('closed')).status).toBe(409);
     const claimed = await patch('in_progress');
     expect(claimed.status).toBe(200);
@@ -116,12 +113,12 @@ describe('the prioritized queue', () => {
     expect(invalid.headers.get('content-type')).toContain('application/problem+json');
     expect((await patch('closed')).status).toBe(200);
     expect((await patch('open')).status).toBe(409);
-    expect((await api.queue(agent)).some((t) => t.ticketId === ticket.ticketId)).toBe(false);
+    expect((await api.queue(tokens.agent)).some((t) => t.ticketId === ticket.ticketId)).toBe(false);
   });
 
   it('lets 16 concurrent agents claim every ticket exactly once', async () => {
     // Drain what earlier tests left, then fill the queue afresh.
-    while ((await api.request('POST', '/queue/claim', { token: agent })).status === 200);
+    while ((await api.request('POST', '/queue/claim', { token: tokens.agent })).status === 200);
     const submitted = await Promise.all(
       Array.from({ length: 60 }, (_, i) => api.submit({ subject: `Race ${i}` })),
     );
@@ -146,11 +143,11 @@ describe('the prioritized queue', () => {
     expect(new Set(all)).toEqual(new Set(submitted.map((t) => t.ticketId)));
     for (const [i, mine] of claims.entries()) {
       for (const ticketId of mine.slice(0, 3)) {
-        const read = await api.request('GET', `/tickets/${ticketId}`, { token: agent });
+        const read = await api.request('GET', `/tickets/${ticketId}`, { token: tokens.agent });
         expect(read.json.assignee).toBe(`agent${i}`);
       }
     }
-    expect(await api.queue(agent)).toEqual([]);
-    expect((await api.request('POST', '/queue/claim', { token: agent })).status).toBe(204);
+    expect(await api.queue(tokens.agent)).toEqual([]);
+    expect((await api.request('POST', '/queue/claim', { token: tokens.agent })).status).toBe(204);
   });
 });

@@ -1,9 +1,9 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createDocumentClient } from '../../functions/adapters/dynamodb';
 import { DynamoRateLimiter, EXACT_UP_TO } from '../../functions/adapters/rate-limiter';
 import { keys } from '../../functions/adapters/table-design';
-import { TestStack } from './harness';
+import { useStack } from './harness';
 
 /**
  * The sliding-window limits against the DynamoDB stand-in: most counts are one conditional
@@ -11,15 +11,10 @@ import { TestStack } from './harness';
  * interleave, no window ever lets more than its limit through.
  */
 describe('sliding-window rate limits in the DynamoDB stand-in', () => {
-  let api: TestStack;
+  const { api } = useStack();
   let now = Date.parse('2026-05-04T08:00:00.000Z');
   const clock = { now: () => new Date(now) };
   const HOUR = 3600;
-
-  beforeAll(async () => {
-    api = await TestStack.start();
-  });
-  afterAll(() => api?.stop());
 
   const limiter = () => {
     const db = createDocumentClient({

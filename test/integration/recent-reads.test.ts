@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DynamoCustomerRepository } from '../../functions/adapters/customer-repository';
 import { createDocumentClient } from '../../functions/adapters/dynamodb';
 import { DynamoPriceListStore } from '../../functions/adapters/price-list-store';
 import { DEFAULT_PRICE_LIST } from '../../functions/domain/default-price-list';
 import type { Customer } from '../../functions/domain/customer';
-import { TestStack } from './harness';
+import { useStack } from './harness';
 
 /**
  * Pricing work reads the price list and the customer "recently": two instances on one
@@ -12,14 +12,9 @@ import { TestStack } from './harness';
  * own at once.
  */
 describe('recent reads of the price list and customers in the DynamoDB stand-in', () => {
-  let api: TestStack;
+  const { api } = useStack();
   let now = Date.parse('2026-05-04T08:00:00.000Z');
   const clock = { now: () => new Date(now) };
-
-  beforeAll(async () => {
-    api = await TestStack.start();
-  });
-  afterAll(() => api?.stop());
 
   const client = () =>
     createDocumentClient({ endpoint: api.stack.dynamoDbEndpoint, region: 'eu-central-1' });

@@ -2,26 +2,22 @@ import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_CREDENTIALS } from '../../bin/local/dynamodb';
 import { repairIndexes } from '../../bin/local/repair';
-import { TestStack } from './harness';
+import { useStack } from './harness';
 
 /** What dynalite can leave behind when it dies between writing an item and its index entries. */
 describe('repairing the indexes after an unclean stop', () => {
-  let api: TestStack;
+  const { api, tokens } = useStack({ agent: { sub: 'alice', groups: ['agents'] } });
   let db: DynamoDBClient;
-  let agent: string;
 
   beforeAll(async () => {
-    api = await TestStack.start();
     db = new DynamoDBClient({
       endpoint: api.stack.dynamoDbEndpoint,
       region: 'local',
       credentials: LOCAL_CREDENTIALS,
     });
-    agent = await api.token('alice', ['agents']);
   });
   afterAll(async () => {
     db?.destroy();
-    await api?.stop();
   });
 
   const item = async (ticketId: string) => {
@@ -42,7 +38,7 @@ describe('repairing the indexes after an unclean stop', () => {
     const claimed = await api.submit({ subject: 'claimed, still listed' });
     await api.outboxIdle();
     const held = await api.request('PATCH', `/tickets/${claimed.ticketId}`, {
-      token: agent,
+      token: tokens.agent,
       body: { status: 'in_progress' },
     });
     expect(held.status).toBe(200);
@@ -52,17 +48,17 @@ describe('repairing the indexes after an unclean stop', () => {
     await put(withoutQueue);
     const heldItem = await item(claimed.ticketId);
     await put({ ...heldItem, queuePk: { S: 'QUEUE#0' }, queueSk: { S: '0' } });
-    const before = (await api.queue(agent)).map((t) => t.ticketId);
+    const before = (await api.queue(tokens.agent)).map((t) => t.ticketId);
     expect(before).not.toContain(waiting.ticketId);
     expect(before).toContain(claimed.ticketId);
 
     const report = await repairIndexes(api.stack.dynamoDbEndpoint, api.stack.tableName);
     expect(report.correctedTickets).toBe(2);
 
-    const after = (await api.queue(agent)).map((t) => t.ticketId);
+    const after = (await api.queue(tokens.agent)).map((t) => t.ticketId);
     expect(after).toContain(waiting.ticketId);
     expect(after).not.toContain(claimed.ticketId);
-    const mine = await api.request('GET', '/tickets?assignee=me', { token: agent });
+    const mine = await api.request('GET', '/tickets?assignee=me', { token: tokens.agent });
     expect((mine.json.items as { ticketId: string }[]).map((t) => t.ticketId)).toContain(
       claimed.ticketId,
     );

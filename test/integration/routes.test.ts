@@ -1,17 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { routes } from '../../functions/http/routes';
-import { TestStack } from './harness';
+import { useStack } from './harness';
 
 /**
  * The local server serves exactly the route table (test/infra checks the CDK API against
  * the same table): every route answers, and no method outside the table does.
  */
 describe('the local server and the route table', () => {
-  let api: TestStack;
-  beforeAll(async () => {
-    api = await TestStack.start();
-  });
-  afterAll(() => api?.stop());
+  const { api } = useStack();
 
   const concrete = (path: string) =>
     path.replace('{ticketId}', 'T-10001').replace('{customerId}', 'acme');

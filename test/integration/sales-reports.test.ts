@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { berlinMonth } from '../../functions/domain/calendar';
 import { DEFAULT_REFERENCE_CONTRACT } from '../../functions/domain/sales';
-import { OPEN_CONTRACT, TestStack } from './harness';
+import { OPEN_CONTRACT, useStack } from './harness';
 
 interface ContractRow {
   customerId: string;
@@ -28,29 +28,25 @@ interface UpsellRow {
 }
 
 describe('sales reports through HTTP', () => {
-  let api: TestStack;
-  let admin: string;
-  let agent: string;
-  let sales: string;
-  let finance: string;
+  const { api, tokens } = useStack({
+    admin: { sub: 'root', groups: ['admins'] },
+    agent: { sub: 'alice', groups: ['agents'] },
+    sales: { sub: 'sven', groups: ['sales'] },
+    finance: { sub: 'fiona', groups: ['finance'] },
+  });
   const month = berlinMonth(new Date());
 
   async function work(ticketId: string, minutes: number, serviceCode: string): Promise<void> {
     const response = await api.request('POST', `/tickets/${ticketId}/work`, {
-      token: agent,
+      token: tokens.agent,
       body: { minutes, serviceCode, description: 'Fernwartung' },
     });
     expect(response.status).toBe(201);
   }
 
   beforeAll(async () => {
-    api = await TestStack.start();
-    admin = await api.token('root', ['admins']);
-    agent = await api.token('alice', ['agents']);
-    sales = await api.token('sven', ['sales']);
-    finance = await api.token('fiona', ['finance']);
     const saved = await api.request('PUT', '/customers/acme', {
-      token: admin,
+      token: tokens.admin,
       body: {
         name: 'ACME GmbH',
         domains: ['acme.example'],
@@ -60,7 +56,7 @@ describe('sales reports through HTTP', () => {
     });
     expect(saved.status).toBe(201);
     await api.request('PUT', '/customers/shop', {
-      token: admin,
+      token: tokens.admin,
       body: { name: 'Shop KG', domains: ['shop.example'], contacts: [] },
     });
 
@@ -75,13 +71,11 @@ describe('sales reports through HTTP', () => {
     await work(praxis.ticketId, 20, 'REMOTE'); // 2 quarter hours
   }, 60_000);
 
-  afterAll(async () => {
-    await api?.stop();
-  });
+  afterAll(async () => {});
 
   it('gives sales each contract customer’s month: fee, use, value at list prices, billed beyond, service levels', async () => {
     const response = await api.request('GET', `/reports/contracts?month=${month}`, {
-      token: sales,
+      token: tokens.sales,
     });
     expect(response.status).toBe(200);
     const rows = response.json.rows as ContractRow[];
@@ -104,7 +98,7 @@ describe('sales reports through HTTP', () => {
   });
 
   it('ranks customers without a contract by what they were billed, senders without a record by domain', async () => {
-    const response = await api.request('GET', '/reports/upsell?months=3', { token: sales });
+    const response = await api.request('GET', '/reports/upsell?months=3', { token: tokens.sales });
     expect(response.status).toBe(200);
     expect(response.json.reference).toEqual(DEFAULT_REFERENCE_CONTRACT);
     const rows = response.json.rows as UpsellRow[];
@@ -122,7 +116,7 @@ describe('sales reports through HTTP', () => {
 
   it('downloads both reports as CSV and German-Excel CSV', async () => {
     const csv = await api.request('GET', `/reports/contracts?month=${month}&format=csv`, {
-      token: finance,
+      token: tokens.finance,
     });
     expect(csv.status).toBe(200);
     expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
@@ -134,12 +128,12 @@ describe('sales reports through HTTP', () => {
       `${month},acme,ACME GmbH,SV-2020-001,20000,200.00,60,60,100,15600,156.00,`,
     );
     const excel = await api.request('GET', '/reports/upsell?months=1&format=excel', {
-      token: admin,
+      token: tokens.admin,
     });
     expect(excel.status).toBe(200);
     // fetch's text() drops the byte order mark; the raw bytes keep it.
     const raw = await fetch(`${api.stack.apiUrl}/reports/upsell?months=1&format=excel`, {
-      headers: { authorization: `Bearer ${admin}` },
+      headers: { authorization: `Bearer ${tokens.admin}` },
     });
     expect([...new Uint8Array(await raw.arrayBuffer()).slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     expect(excel.text.startsWith('rank;customerId;name;')).toBe(true);
@@ -154,10 +148,12 @@ describe('sales reports through HTTP', () => {
       '/reports/upsell',
       '/reports/reference-contract',
     ]) {
-      expect((await api.request('GET', path, { token: agent })).status).toBe(403);
+      expect((await api.request('GET', path, { token: tokens.agent })).status).toBe(403);
       expect((await api.request('GET', path)).status).toBe(401);
     }
-    expect((await api.request('GET', '/reports/upsell', { token: finance })).status).toBe(403);
+    expect((await api.request('GET', '/reports/upsell', { token: tokens.finance })).status).toBe(
+      403,
+    );
     for (const query of [
       'month=2026-13',
       'month=2026-1',
@@ -165,13 +161,15 @@ describe('sales reports through HTTP', () => {
       `month=${month}&extra=1`,
       `month=${month}&__proto__=1`,
     ]) {
-      const response = await api.request('GET', `/reports/contracts?${query}`, { token: sales });
+      const response = await api.request('GET', `/reports/contracts?${query}`, {
+        token: tokens.sales,
+      });
       expect(response.status, query).toBe(400);
       expect(response.headers.get('content-type')).toBe('application/problem+json');
     }
     for (const months of ['0', '37', '1.5', '-2', 'twelve', '1e3']) {
       const response = await api.request('GET', `/reports/upsell?months=${months}`, {
-        token: sales,
+        token: tokens.sales,
       });
       expect(response.status, months).toBe(400);
       expect((response.json.errors as { field: string }[])[0]?.field).toBe('query.months');
@@ -185,8 +183,12 @@ describe('sales reports through HTTP', () => {
       coveredServiceCodes: ['REMOTE', 'ONSITE'],
     };
     expect(
-      (await api.request('PUT', '/reports/reference-contract', { token: sales, body: reference }))
-        .status,
+      (
+        await api.request('PUT', '/reports/reference-contract', {
+          token: tokens.sales,
+          body: reference,
+        })
+      ).status,
     ).toBe(403);
     for (const bad of [
       { ...reference, monthlyFeeCents: -1 },
@@ -197,22 +199,22 @@ describe('sales reports through HTTP', () => {
       {},
     ]) {
       const response = await api.request('PUT', '/reports/reference-contract', {
-        token: admin,
+        token: tokens.admin,
         body: bad,
       });
       expect(response.status).toBe(400);
     }
     expect(
-      (await api.request('GET', '/reports/reference-contract', { token: sales })).json,
+      (await api.request('GET', '/reports/reference-contract', { token: tokens.sales })).json,
     ).toEqual(DEFAULT_REFERENCE_CONTRACT);
     const put = await api.request('PUT', '/reports/reference-contract', {
-      token: admin,
+      token: tokens.admin,
       body: reference,
     });
     expect(put.status).toBe(200);
     expect(put.json).toMatchObject(reference);
-    const rows = (await api.request('GET', '/reports/upsell?months=1', { token: sales })).json
-      .rows as UpsellRow[];
+    const rows = (await api.request('GET', '/reports/upsell?months=1', { token: tokens.sales }))
+      .json.rows as UpsellRow[];
     // Shop's 90 minutes on site are covered now: only the fee is left.
     expect(rows.find((r) => r.customerId === 'shop')).toMatchObject({
       referenceCostCents: 5000,
@@ -221,11 +223,11 @@ describe('sales reports through HTTP', () => {
   });
 
   it('keeps a contract’s monthly fee, and refuses one that is no amount in cents', async () => {
-    const customer = await api.request('GET', '/customers/acme', { token: admin });
+    const customer = await api.request('GET', '/customers/acme', { token: tokens.admin });
     expect((customer.json.contract as { monthlyFeeCents: number }).monthlyFeeCents).toBe(20_000);
     for (const fee of [-100, 1.5, '200', 1e12]) {
       const response = await api.request('PUT', '/customers/acme', {
-        token: admin,
+        token: tokens.admin,
         body: {
           name: 'ACME GmbH',
           domains: ['acme.example'],

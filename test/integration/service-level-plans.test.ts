@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OPEN_CONTRACT, TestStack } from './harness';
+import { describe, expect, it } from 'vitest';
+import { OPEN_CONTRACT, useStack } from './harness';
 
 const plan = {
   name: 'Bayern, Werktage 08–12 und 13–17',
@@ -27,44 +27,40 @@ const plan = {
 };
 
 describe('service-level plans', () => {
-  let api: TestStack;
-  let admin: string;
-  let agent: string;
-  let sales: string;
-  let finance: string;
-
-  beforeAll(async () => {
-    api = await TestStack.start();
-    admin = await api.token('root', ['admins']);
-    agent = await api.token('alice', ['agents']);
-    sales = await api.token('sam', ['sales']);
-    finance = await api.token('fin', ['finance']);
+  const { api, tokens } = useStack({
+    admin: { sub: 'root', groups: ['admins'] },
+    agent: { sub: 'alice', groups: ['agents'] },
+    sales: { sub: 'sam', groups: ['sales'] },
+    finance: { sub: 'fin', groups: ['finance'] },
   });
-  afterAll(() => api?.stop());
 
   it('ships at least two default plans that agents, finance and sales can read', async () => {
-    for (const token of [admin, agent, sales, finance]) {
+    for (const token of [tokens.admin, tokens.agent, tokens.sales, tokens.finance]) {
       const list = await api.request('GET', '/service-levels', { token });
       expect(list.status).toBe(200);
       const ids = (list.json.items as { planId: string }[]).map((p) => p.planId);
       expect(ids).toEqual(expect.arrayContaining(['office-hours', 'extended']));
       expect(list.json.defaultPlanId).toBe('office-hours');
     }
-    const one = await api.request('GET', '/service-levels/office-hours', { token: sales });
+    const one = await api.request('GET', '/service-levels/office-hours', { token: tokens.sales });
     expect(one.status).toBe(200);
     expect(one.json).toMatchObject({ timeZone: 'Europe/Berlin', region: 'DE' });
-    expect((await api.request('GET', '/service-levels/nope', { token: agent })).status).toBe(404);
+    expect((await api.request('GET', '/service-levels/nope', { token: tokens.agent })).status).toBe(
+      404,
+    );
   });
 
   it('admins create (201) and replace (200) a plan; others may not', async () => {
     expect(
-      (await api.request('PUT', '/service-levels/bayern', { token: agent, body: plan })).status,
+      (await api.request('PUT', '/service-levels/bayern', { token: tokens.agent, body: plan }))
+        .status,
     ).toBe(403);
     expect(
-      (await api.request('PUT', '/service-levels/bayern', { token: sales, body: plan })).status,
+      (await api.request('PUT', '/service-levels/bayern', { token: tokens.sales, body: plan }))
+        .status,
     ).toBe(403);
     const created = await api.request('PUT', '/service-levels/bayern', {
-      token: admin,
+      token: tokens.admin,
       body: plan,
     });
     expect(created.status).toBe(201);
@@ -74,13 +70,13 @@ describe('service-level plans', () => {
       closedDates: ['2026-08-15', '2026-12-24'],
     });
     const replaced = await api.request('PUT', '/service-levels/bayern', {
-      token: admin,
+      token: tokens.admin,
       body: { ...plan, name: 'Bayern' },
     });
     expect(replaced.status).toBe(200);
-    const read = await api.request('GET', '/service-levels/bayern', { token: agent });
+    const read = await api.request('GET', '/service-levels/bayern', { token: tokens.agent });
     expect(read.json.name).toBe('Bayern');
-    const list = await api.request('GET', '/service-levels', { token: agent });
+    const list = await api.request('GET', '/service-levels', { token: tokens.agent });
     expect((list.json.items as { planId: string }[]).map((p) => p.planId)).toContain('bayern');
   });
 
@@ -169,7 +165,10 @@ describe('service-level plans', () => {
       ['an unknown field', { ...plan, slaPoints: 3 }, 'body.slaPoints'],
     ];
     for (const [what, body, field] of bad) {
-      const response = await api.request('PUT', '/service-levels/broken', { token: admin, body });
+      const response = await api.request('PUT', '/service-levels/broken', {
+        token: tokens.admin,
+        body,
+      });
       expect(response.status, what).toBe(400);
       expect(response.headers.get('content-type'), what).toContain('application/problem+json');
       expect(
@@ -178,14 +177,17 @@ describe('service-level plans', () => {
       ).toContain(field);
     }
     expect(
-      (await api.request('PUT', '/service-levels/Bad_Id', { token: admin, body: plan })).status,
+      (await api.request('PUT', '/service-levels/Bad_Id', { token: tokens.admin, body: plan }))
+        .status,
     ).toBe(400);
-    expect((await api.request('GET', '/service-levels/broken', { token: admin })).status).toBe(404);
+    expect(
+      (await api.request('GET', '/service-levels/broken', { token: tokens.admin })).status,
+    ).toBe(404);
   });
 
   it('a contract names its plan; an unknown plan is a 400 and stores no customer', async () => {
     const unknown = await api.request('PUT', '/customers/acme', {
-      token: admin,
+      token: tokens.admin,
       body: {
         name: 'ACME',
         domains: ['acme.example'],
@@ -197,9 +199,9 @@ describe('service-level plans', () => {
     expect((unknown.json.errors as { field: string }[])[0]?.field).toBe(
       'body.contract.serviceLevel',
     );
-    expect((await api.request('GET', '/customers/acme', { token: admin })).status).toBe(404);
+    expect((await api.request('GET', '/customers/acme', { token: tokens.admin })).status).toBe(404);
     const known = await api.request('PUT', '/customers/acme', {
-      token: admin,
+      token: tokens.admin,
       body: {
         name: 'ACME',
         domains: ['acme.example'],

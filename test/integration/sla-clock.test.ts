@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { BusinessCalendar } from '../../functions/domain/service-levels/business-time';
 import { DEFAULT_PLANS } from '../../functions/domain/service-levels/plan';
-import { OPEN_CONTRACT, TestStack } from './harness';
+import { OPEN_CONTRACT, useStack } from './harness';
 
 const WHOLE_DAY = [['00:00', '24:00']];
 /** Open around the clock without holidays: business time is elapsed time, whenever CI runs. */
@@ -41,20 +41,22 @@ interface Sla {
 }
 
 describe('the SLA clock of contract tickets, through HTTP', () => {
-  let api: TestStack;
-  let admin: string;
-  let agent: string;
+  const { api, tokens } = useStack({
+    admin: { sub: 'root', groups: ['admins'] },
+    agent: { sub: 'alice', groups: ['agents'] },
+  });
 
   beforeAll(async () => {
-    api = await TestStack.start();
-    admin = await api.token('root', ['admins']);
-    agent = await api.token('alice', ['agents']);
     expect(
-      (await api.request('PUT', '/service-levels/always', { token: admin, body: aroundTheClock }))
-        .status,
+      (
+        await api.request('PUT', '/service-levels/always', {
+          token: tokens.admin,
+          body: aroundTheClock,
+        })
+      ).status,
     ).toBe(201);
     await api.request('PUT', '/customers/acme', {
-      token: admin,
+      token: tokens.admin,
       body: {
         name: 'ACME',
         domains: ['acme.example'],
@@ -63,7 +65,7 @@ describe('the SLA clock of contract tickets, through HTTP', () => {
       },
     });
     await api.request('PUT', '/customers/office', {
-      token: admin,
+      token: tokens.admin,
       body: {
         name: 'Office GmbH',
         domains: ['office.example'],
@@ -72,16 +74,15 @@ describe('the SLA clock of contract tickets, through HTTP', () => {
       },
     });
   });
-  afterAll(() => api?.stop());
 
   const agentRead = async (id: string) =>
-    (await api.request('GET', `/tickets/${id}`, { token: agent })).json;
+    (await api.request('GET', `/tickets/${id}`, { token: tokens.agent })).json;
   const customerRead = async (id: string, token: string) =>
     (await api.request('GET', `/tickets/${id}`, { headers: { 'x-ticket-token': token } })).json;
   const patch = (id: string, body: unknown) =>
-    api.request('PATCH', `/tickets/${id}`, { token: agent, body });
+    api.request('PATCH', `/tickets/${id}`, { token: tokens.agent, body });
   const say = (id: string, body: unknown) =>
-    api.request('POST', `/tickets/${id}/messages`, { token: agent, body });
+    api.request('POST', `/tickets/${id}/messages`, { token: tokens.agent, body });
 
   it('starts at receipt; agent and customer views carry exactly the sla of §9', async () => {
     const t = await api.submit({ email: 'ops@acme.example', severity: 'critical' });
@@ -101,7 +102,9 @@ describe('the SLA clock of contract tickets, through HTTP', () => {
       firstResponseMinutes: 14,
       resolutionMinutes: 119,
     });
-    const queued = (await api.queue(agent)).find((q) => q.ticketId === t.ticketId) as unknown as {
+    const queued = (await api.queue(tokens.agent)).find(
+      (q) => q.ticketId === t.ticketId,
+    ) as unknown as {
       sla: Sla;
     };
     expect(queued.sla).toEqual(expected);
@@ -240,14 +243,14 @@ describe('the SLA clock of contract tickets, through HTTP', () => {
 
   it('a waiting ticket that joins the contract group starts its clock then; leaving ends it', async () => {
     await api.request('PUT', '/customers/later', {
-      token: admin,
+      token: tokens.admin,
       body: { name: 'Later AG', domains: ['later.example'], contacts: [] },
     });
     const t = await api.submit({ email: 'x@later.example', severity: 'high' });
     expect(t.group).toBe('standard');
     await sleep(50);
     const joined = await api.request('PUT', '/customers/later', {
-      token: admin,
+      token: tokens.admin,
       body: {
         name: 'Later AG',
         domains: ['later.example'],
@@ -263,7 +266,7 @@ describe('the SLA clock of contract tickets, through HTTP', () => {
     expect(startedAt > t.receivedAt).toBe(true);
     expect(sla.firstResponseDue).toBe(plus(startedAt, 30 * MIN));
     const left = await api.request('PUT', '/customers/later', {
-      token: admin,
+      token: tokens.admin,
       body: { name: 'Later AG', domains: ['later.example'], contacts: [] },
     });
     expect(left.json.regroupedTickets).toBe(1);

@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   escalateServiceLevels,
   type EscalationDeps,
 } from '../../functions/app/escalate-service-levels';
 import { createDependencies } from '../../functions/shared/all-dependencies';
-import { OPEN_CONTRACT, TestStack, type SentMailInStore } from './harness';
+import { OPEN_CONTRACT, useStack, type SentMailInStore } from './harness';
 
 const WHOLE_DAY = [['00:00', '24:00']];
 const aroundTheClock = {
@@ -42,17 +42,18 @@ function jobAt(iso: string): EscalationDeps {
 const after = (iso: string, ms: number) => new Date(Date.parse(iso) + ms).toISOString();
 
 describe('SLA escalation job', () => {
-  let api: TestStack;
-  let admin: string;
-  let agent: string;
+  const { api, tokens } = useStack({
+    admin: { sub: 'root', groups: ['admins'] },
+    agent: { sub: 'alice', groups: ['agents'] },
+  });
 
   beforeAll(async () => {
-    api = await TestStack.start();
-    admin = await api.token('root', ['admins']);
-    agent = await api.token('alice', ['agents']);
-    await api.request('PUT', '/service-levels/always', { token: admin, body: aroundTheClock });
+    await api.request('PUT', '/service-levels/always', {
+      token: tokens.admin,
+      body: aroundTheClock,
+    });
     await api.request('PUT', '/customers/acme', {
-      token: admin,
+      token: tokens.admin,
       body: {
         name: 'ACME',
         domains: ['acme.example'],
@@ -61,7 +62,6 @@ describe('SLA escalation job', () => {
       },
     });
   });
-  afterAll(() => api?.stop());
 
   const escalationsOf = async (ticketId: string) =>
     await api.mailTo((m: SentMailInStore) => m.subject.includes(`[${ticketId}] SLA`));
@@ -88,7 +88,7 @@ describe('SLA escalation job', () => {
     const subjects = mails.map((m) => m.subject).sort();
     expect(subjects.filter((s) => s.includes('Warnung'))).toHaveLength(2);
     expect(subjects.filter((s) => s.includes('verletzt'))).toHaveLength(2);
-    const view = await api.request('GET', `/tickets/${t.ticketId}`, { token: agent });
+    const view = await api.request('GET', `/tickets/${t.ticketId}`, { token: tokens.agent });
     // The view shows the clock, not its bookkeeping.
     expect(Object.keys(view.json.sla as object).sort()).toEqual([
       'firstResponse',
@@ -102,7 +102,7 @@ describe('SLA escalation job', () => {
   it('warns the team and the assignee at 80 %; a first response stops the first-response stages', async () => {
     const t = await api.submit({ email: 'ops@acme.example', severity: 'critical' });
     await api.request('PATCH', `/tickets/${t.ticketId}`, {
-      token: agent,
+      token: tokens.agent,
       body: { status: 'in_progress' },
     });
     // 80 % of 15 minutes is 12 minutes: the warning only.
@@ -116,7 +116,7 @@ describe('SLA escalation job', () => {
     expect(mails.every((m) => m.subject.includes('Warnung'))).toBe(true);
     // The agent answers: no first-response breach later, only the resolution's stages.
     await api.request('POST', `/tickets/${t.ticketId}/messages`, {
-      token: agent,
+      token: tokens.agent,
       body: { body: 'Wir sind dran.' },
     });
     await escalateServiceLevels(jobAt(after(t.receivedAt, 100 * MIN)));
@@ -129,22 +129,22 @@ describe('SLA escalation job', () => {
   it('a ticket waiting for the customer gets no resolution escalation while paused', async () => {
     const t = await api.submit({ email: 'ops@acme.example', severity: 'critical' });
     await api.request('PATCH', `/tickets/${t.ticketId}`, {
-      token: agent,
+      token: tokens.agent,
       body: { status: 'in_progress' },
     });
     await api.request('POST', `/tickets/${t.ticketId}/messages`, {
-      token: agent,
+      token: tokens.agent,
       body: { body: 'Welche Version?' },
     });
     await api.request('PATCH', `/tickets/${t.ticketId}`, {
-      token: agent,
+      token: tokens.agent,
       body: { status: 'waiting_customer' },
     });
     await escalateServiceLevels(jobAt(after(t.receivedAt, 500 * MIN)));
     expect(await escalationsOf(t.ticketId)).toHaveLength(0);
     // Back in progress, the resolution clock runs again: warned at 80 % (96 min), not before.
     await api.request('PATCH', `/tickets/${t.ticketId}`, {
-      token: agent,
+      token: tokens.agent,
       body: { status: 'in_progress' },
     });
     await escalateServiceLevels(jobAt(after(t.receivedAt, 90 * MIN)));

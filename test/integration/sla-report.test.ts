@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { berlinMonth } from '../../functions/domain/calendar';
 import { previousMonth } from '../../functions/domain/billing-export';
-import { OPEN_CONTRACT, TestStack } from './harness';
+import { OPEN_CONTRACT, useStack } from './harness';
 
 const WHOLE_DAY = [['00:00', '24:00']];
 const aroundTheClock = {
@@ -40,19 +40,20 @@ interface Row {
 }
 
 describe('the monthly service-level report', () => {
-  let api: TestStack;
-  let admin: string;
-  let agent: string;
+  const { api, tokens } = useStack({
+    admin: { sub: 'root', groups: ['admins'] },
+    agent: { sub: 'alice', groups: ['agents'] },
+  });
   const month = berlinMonth(new Date());
 
   beforeAll(async () => {
-    api = await TestStack.start();
-    admin = await api.token('root', ['admins']);
-    agent = await api.token('alice', ['agents']);
-    await api.request('PUT', '/service-levels/always', { token: admin, body: aroundTheClock });
+    await api.request('PUT', '/service-levels/always', {
+      token: tokens.admin,
+      body: aroundTheClock,
+    });
     const customer = (id: string, name: string, domain: string, contract?: object) =>
       api.request('PUT', `/customers/${id}`, {
-        token: admin,
+        token: tokens.admin,
         body: { name, domains: [domain], contacts: [], ...(contract ? { contract } : {}) },
       });
     await customer('acme', 'ACME', 'acme.example', { ...OPEN_CONTRACT, serviceLevel: 'always' });
@@ -71,31 +72,30 @@ describe('the monthly service-level report', () => {
     }
     for (const t of tickets.slice(0, 2)) {
       await api.request('PATCH', `/tickets/${t.ticketId}`, {
-        token: agent,
+        token: tokens.agent,
         body: { status: 'in_progress' },
       });
       await api.request('POST', `/tickets/${t.ticketId}/messages`, {
-        token: agent,
+        token: tokens.agent,
         body: { body: 'Wir sind dran.' },
       });
     }
     await api.request('PATCH', `/tickets/${tickets[0]?.ticketId}`, {
-      token: agent,
+      token: tokens.agent,
       body: { status: 'resolved' },
     });
     // Standard tickets: one taken, one still waiting.
     const standard = await api.submit({ email: 'x@plain.example' });
     await api.submit({ email: 'y@elsewhere.example' });
     await api.request('PATCH', `/tickets/${standard.ticketId}`, {
-      token: agent,
+      token: tokens.agent,
       body: { status: 'in_progress' },
     });
   });
-  afterAll(() => api?.stop());
 
   it('lists every contract customer of the month, with zeros where nothing happened', async () => {
     const response = await api.request('GET', `/reports/service-levels?month=${month}`, {
-      token: admin,
+      token: tokens.admin,
     });
     expect(response.status).toBe(200);
     const rows = response.json.rows as Row[];
@@ -130,7 +130,7 @@ describe('the monthly service-level report', () => {
   it('counts a ticket in the month of its receipt: the month before has the customers, no tickets', async () => {
     const before = previousMonth(`${month}-01`);
     const response = await api.request('GET', `/reports/service-levels?month=${before}`, {
-      token: admin,
+      token: tokens.admin,
     });
     const rows = response.json.rows as Row[];
     expect(rows.map((r) => [r.customerId, r.tickets])).toEqual([
@@ -142,7 +142,7 @@ describe('the monthly service-level report', () => {
 
   it('answers CSV with formulas defused', async () => {
     const response = await api.request('GET', `/reports/service-levels?month=${month}&format=csv`, {
-      token: admin,
+      token: tokens.admin,
     });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toContain('text/csv');
@@ -163,7 +163,8 @@ describe('the monthly service-level report', () => {
       ).toBe(200);
     }
     expect(
-      (await api.request('GET', `/reports/service-levels?month=${month}`, { token: agent })).status,
+      (await api.request('GET', `/reports/service-levels?month=${month}`, { token: tokens.agent }))
+        .status,
     ).toBe(403);
     expect((await api.request('GET', `/reports/service-levels?month=${month}`)).status).toBe(401);
     for (const query of [
@@ -174,7 +175,7 @@ describe('the monthly service-level report', () => {
       `month=${month}&x=1`,
     ]) {
       const response = await api.request('GET', `/reports/service-levels?${query}`, {
-        token: admin,
+        token: tokens.admin,
       });
       expect(response.status, query).toBe(400);
     }

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestStack } from './harness';
+import { describe, expect, it } from 'vitest';
+import { useStack } from './harness';
 
 const FORM = {
   name: 'Jürgen Weiß',
@@ -10,14 +10,7 @@ const FORM = {
 };
 
 describe('web intake and the customer view', () => {
-  let api: TestStack;
-  let agent: string;
-
-  beforeAll(async () => {
-    api = await TestStack.start();
-    agent = await api.token('alice', ['agents']);
-  });
-  afterAll(() => api?.stop());
+  const { api, tokens } = useStack({ agent: { sub: 'alice', groups: ['agents'] } });
 
   it('answers a submission with 201 and the ticket, and puts it in the queue', async () => {
     const response = await api.request('POST', '/tickets', { body: FORM });
@@ -28,7 +21,7 @@ describe('web intake and the customer view', () => {
     expect(body.accessToken).toMatch(/^[A-Za-z0-9_-]{32}$/);
     expect(new Date(String(body.receivedAt)).toISOString()).toBe(body.receivedAt);
     expect(response.headers.get('location')).toBe(`/tickets/${String(body.ticketId)}`);
-    const queue = await api.queue(agent);
+    const queue = await api.queue(tokens.agent);
     expect(queue.map((t) => t.ticketId)).toContain(body.ticketId);
   });
 
@@ -36,7 +29,7 @@ describe('web intake and the customer view', () => {
     const { severity: _severity, ...withoutSeverity } = FORM;
     const ticket = await api.submit(withoutSeverity);
     expect(ticket.severity).toBe('normal');
-    const read = await api.request('GET', `/tickets/${ticket.ticketId}`, { token: agent });
+    const read = await api.request('GET', `/tickets/${ticket.ticketId}`, { token: tokens.agent });
     expect(read.json.locale).toBe('de');
     expect(read.json.requester).toEqual({ name: FORM.name, email: 'juergen.weiss@example.org' });
   });
@@ -73,7 +66,7 @@ describe('web intake and the customer view', () => {
     expect(again.status).toBe(201);
     expect(again.json).toEqual(first.json);
     expect(again.headers.get('idempotent-replayed')).toBe('true');
-    const queue = await api.queue(agent);
+    const queue = await api.queue(tokens.agent);
     expect(queue.filter((t) => t.ticketId === first.json.ticketId)).toHaveLength(1);
 
     const different = await api.request('POST', '/tickets', {
@@ -84,7 +77,7 @@ describe('web intake and the customer view', () => {
   });
 
   it('makes one ticket from 12 concurrent retries with one Idempotency-Key', async () => {
-    const before = (await api.queue(agent)).length;
+    const before = (await api.queue(tokens.agent)).length;
     const headers = { 'idempotency-key': 'burst-1' };
     const responses = await Promise.all(
       Array.from({ length: 12 }, () => api.request('POST', '/tickets', { body: FORM, headers })),
@@ -92,7 +85,7 @@ describe('web intake and the customer view', () => {
     expect(responses.map((r) => r.status)).toEqual(Array(12).fill(201));
     expect(new Set(responses.map((r) => r.json.ticketId)).size).toBe(1);
     expect(new Set(responses.map((r) => r.json.accessToken)).size).toBe(1);
-    expect((await api.queue(agent)).length).toBe(before + 1);
+    expect((await api.queue(tokens.agent)).length).toBe(before + 1);
   });
 
   it('takes the form posted without JavaScript and answers with a page', async () => {
@@ -119,7 +112,7 @@ describe('web intake and the customer view', () => {
       headers: { 'x-ticket-token': String(token) },
     });
     expect(read.json).toMatchObject({ subject: 'Printer', severity: 'low', channel: 'web' });
-    const agentView = await api.request('GET', `/tickets/${ticketId}`, { token: agent });
+    const agentView = await api.request('GET', `/tickets/${ticketId}`, { token: tokens.agent });
     expect(agentView.json.requester).toMatchObject({ name: 'Zoë <Admin>' });
 
     const invalid = await api.request('POST', '/tickets', {

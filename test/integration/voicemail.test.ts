@@ -1,14 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { signRequest } from '../../functions/domain/request-signature';
-import { TestStack } from './harness';
+import { useStack } from './harness';
 
 describe('the hotline voicemail hook', () => {
-  let api: TestStack;
-  let agent: string;
+  const { api, tokens } = useStack({ agent: { sub: 'alice', groups: ['agents'] } });
 
   beforeAll(async () => {
-    api = await TestStack.start();
-    agent = await api.token('alice', ['agents']);
     const admin = await api.token('root', ['admins']);
     const customer = await api.request('PUT', '/customers/acme', {
       token: admin,
@@ -21,7 +18,6 @@ describe('the hotline voicemail hook', () => {
     });
     expect(customer.status).toBe(201);
   });
-  afterAll(() => api?.stop());
 
   const post = (body: string, headers: Record<string, string>) =>
     api.request('POST', '/intake/voicemail', {
@@ -48,7 +44,7 @@ describe('the hotline voicemail hook', () => {
       customer: { id: 'acme', name: 'ACME GmbH' },
     });
     const ticketId = String(response.json.ticketId);
-    const view = await api.request('GET', `/tickets/${ticketId}`, { token: agent });
+    const view = await api.request('GET', `/tickets/${ticketId}`, { token: tokens.agent });
     expect(view.json.requester).toMatchObject({ name: 'Ida Technik', email: 'it@acme.example' });
     expect(String(view.json.description)).toContain('unser Server startet nicht');
     expect(String(view.json.description)).toContain('https://pbx.example/recordings/4711.wav');
@@ -78,7 +74,7 @@ describe('the hotline voicemail hook', () => {
     expect(response.status).toBe(201);
     expect(response.json).toMatchObject({ group: 'standard', customer: null });
     const view = await api.request('GET', `/tickets/${String(response.json.ticketId)}`, {
-      token: agent,
+      token: tokens.agent,
     });
     expect(view.json.requester).toEqual({ name: '+44 20 7946 0000', phone: '+44 20 7946 0000' });
     expect(
@@ -87,7 +83,7 @@ describe('the hotline voicemail hook', () => {
   });
 
   it('refuses unsigned, forged, stale and replayed-with-other-body requests with 401, storing nothing', async () => {
-    const before = (await api.queue(agent)).length;
+    const before = (await api.queue(tokens.agent)).length;
     const body = JSON.stringify({ callerNumber: '+49 30 1', calledAt: '2026-11-27T09:00:00Z' });
     const other = JSON.stringify({ callerNumber: '+49 30 2', calledAt: '2026-11-27T09:00:00Z' });
     const old = Math.floor(Date.now() / 1000) - 3600;
@@ -103,7 +99,7 @@ describe('the hotline voicemail hook', () => {
       expect(response.status).toBe(401);
       expect(response.headers.get('content-type')).toContain('application/problem+json');
     }
-    expect((await api.queue(agent)).length).toBe(before);
+    expect((await api.queue(tokens.agent)).length).toBe(before);
   });
 
   it('answers a signed but malformed report with 400 naming the field', async () => {

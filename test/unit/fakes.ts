@@ -10,7 +10,7 @@ import type {
   MessageRepository,
   Outbox,
   QueueCounters,
-  QueuePage,
+  TicketPage,
   ServiceLevelPlans,
   StoredTicket,
   TicketDeps,
@@ -79,7 +79,7 @@ export class InMemoryTicketRepository implements TicketRepository {
     return written;
   }
 
-  async queuePage(limit: number, cursor?: string): Promise<QueuePage> {
+  async queuePage(limit: number, cursor?: string): Promise<TicketPage> {
     this.queueReads++;
     const after = cursor === undefined ? undefined : Buffer.from(cursor, 'base64url').toString();
     const waiting = this.queueKeys().filter(([key]) => after === undefined || key > after);
@@ -93,10 +93,10 @@ export class InMemoryTicketRepository implements TicketRepository {
     };
   }
 
-  async heldBy(agent: string, limit: number, cursor?: string): Promise<QueuePage> {
+  async heldTickets(assignee: string, limit: number, cursor?: string): Promise<TicketPage> {
     const after = cursor === undefined ? undefined : Buffer.from(cursor, 'base64url').toString();
     const held = [...this.tickets.values()]
-      .filter((t) => isHeld(t.status) && t.assignee === agent)
+      .filter((t) => isHeld(t.status) && t.assignee === assignee)
       .map((t) => [`${t.updatedAt}#${t.ticketId}`, t] as const)
       .sort(([a], [b]) => (a < b ? 1 : a > b ? -1 : 0))
       .filter(([key]) => after === undefined || key < after);

@@ -172,7 +172,7 @@ describe('claimNextTicket', () => {
             waitingTicketsOf: (id: string) => repo.waitingTicketsOf(id),
             dueForEscalation: (until: string) => repo.dueForEscalation(until),
             receivedInMonth: (month: string) => repo.receivedInMonth(month),
-            heldBy: (agent: string, limit: number) => repo.heldBy(agent, limit),
+            heldTickets: (agent: string, limit: number) => repo.heldTickets(agent, limit),
             settleAcknowledgement: (id: string) => repo.settleAcknowledgement(id),
             pendingAcknowledgements: (before: string, limit: number) =>
               repo.pendingAcknowledgements(before, limit),

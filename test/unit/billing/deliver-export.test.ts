@@ -5,6 +5,7 @@ import {
   INLINE_LIMIT_BYTES,
 } from '../../../functions/app/deliver-export';
 import { exportBilling } from '../../../functions/app/export-billing';
+import { EXPORT_PREFIXES } from '../../../functions/domain/bucket-keys';
 import type { ExportFormat } from '../../../functions/domain/billing-export';
 import type { WorkEntry } from '../../../functions/domain/work-entry';
 import { aWorkEntry, fakeBillingDeps, InMemoryExportStore } from './billing-fakes';
@@ -85,7 +86,9 @@ describe('deliverExport', () => {
       expect(delivered).toEqual({
         kind: 'stored',
         key: expect.stringMatching(
-          new RegExp(`^requests/${MONTH}/[0-9a-z]+-${fileName.replace(/\./g, '\\.')}$`),
+          new RegExp(
+            `^${EXPORT_PREFIXES.requests}${MONTH}/[0-9a-z]+-${fileName.replace(/\./g, '\\.')}$`,
+          ),
         ),
         url: expect.any(String),
         contentType:

@@ -470,3 +470,19 @@ export function translate(
     name in values ? (values[name] as string) : whole,
   );
 }
+
+/**
+ * The staff pages' words for a ticket's status and group (the staff pages are English; a
+ * customer reads `ticketStatus.*`, worded for them). Severities are the form's
+ * `severity.*`, the same for both.
+ */
+export const STAFF_WORDS = {
+  status: {
+    open: 'Open (waiting in the queue)',
+    in_progress: 'In progress',
+    waiting_customer: 'Waiting for the customer',
+    resolved: 'Resolved',
+    closed: 'Closed',
+  },
+  group: { contract: 'Contract', standard: 'Standard' },
+} as const;

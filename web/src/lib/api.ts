@@ -248,14 +248,6 @@ export class ApiError extends Error {
   ) {
     super(problem.detail || problem.title);
   }
-
-  /**
-   * The API has no such route (yet): the local gateway answers `404 No resource at …`.
-   * Used to show "not available" for parts of the API that are still being built.
-   */
-  get missingRoute(): boolean {
-    return this.status === 404 && this.problem.detail.startsWith('No resource at');
-  }
 }
 
 export interface CallOptions {

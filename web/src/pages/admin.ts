@@ -94,14 +94,7 @@ async function loadCustomers(cursor: string | null = null): Promise<void> {
     announce(listMessage, customers.length === 0 ? 'There are no customers yet.' : '');
   } catch (error) {
     byId('customers-table').hidden = true;
-    announce(
-      listMessage,
-      error instanceof ApiError && error.missingRoute
-        ? 'Listing customers is not available on this server yet (GET /customers). ' +
-            'Open a customer by id below, or create a new one.'
-        : `The customers could not be loaded: ${messageOf(error)}`,
-      'error',
-    );
+    announce(listMessage, `The customers could not be loaded: ${messageOf(error)}`, 'error');
   }
 }
 

@@ -67,12 +67,6 @@ async function fetchExport(format: Format): Promise<Response | undefined> {
     if (error instanceof ApiError && error.status === 401) page.signOut('Please sign in again.');
     else if (error instanceof ApiError && error.problem.errors?.length) {
       showFieldErrors(form, error.problem, { summary, heading: 'Please check:' });
-    } else if (error instanceof ApiError && error.missingRoute) {
-      announce(
-        message,
-        'The billing export is not available on this server yet (GET /exports/billing).',
-        'error',
-      );
     } else {
       announce(
         message,
