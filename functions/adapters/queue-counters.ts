@@ -201,34 +201,32 @@ export class DynamoQueueCounters implements QueueCounters {
   }
 
   /**
-   * The standing of a waiting ticket from all buckets as read at or after `since` (one
-   * Query of every bucket with its hours, shared by the calls of this instance that accept
-   * it), plus the COUNT of the tickets behind it in its own hour, read now. For the
-   * acknowledgement, written moments after receipt: with `since` the moment its event was
-   * taken up, the buckets include the ticket itself; claims and arrivals between that read
-   * and the COUNT may make it off by those.
+   * How many tickets wait ahead of a new ticket that is about to enter the queue with this
+   * key (SPEC §10: "at receipt"): all buckets as read at or after `since` (one Query of every
+   * bucket with its hours, shared by the new tickets of this instance that accept it), minus
+   * the tickets of its own hour whose keys sort after it (a COUNT over the few received after
+   * it, read now). Called before the ticket is stored, so it does not count itself.
    */
-  async standingSince(queueKey: string, ticketId: string, since: Date): Promise<QueueStanding> {
+  async aheadOfNew(queueKey: string, since: Date): Promise<QueueStanding> {
     const bucket = bucketOf(queueKey);
     const [buckets, behind] = await Promise.all([
       this.bucketsSince(since.getTime()),
       this.count({
         TableName: this.tableName,
         IndexName: QUEUE_INDEX.indexName,
+        // `queueKey` itself is not stored yet, so BETWEEN counts only those after it.
         KeyConditionExpression: '#pk = :queue AND #sk BETWEEN :from AND :to',
-        FilterExpression: 'ticketId <> :me',
         ExpressionAttributeNames: { '#pk': QUEUE_INDEX.partitionKey, '#sk': QUEUE_INDEX.sortKey },
         ExpressionAttributeValues: {
           ':queue': QUEUE_PARTITION,
           ':from': queueKey,
           ':to': `${bucket.hourPrefix};`,
-          ':me': ticketId,
         },
         Select: 'COUNT',
       }),
     ]);
     const inHour = buckets.find((c) => c.day === bucket.day)?.hours[bucket.hour] ?? 0;
-    return standingOf(bucket, buckets, Math.max(0, inHour - 1 - behind));
+    return standingOf(bucket, buckets, Math.max(0, inHour - behind));
   }
 
   /**

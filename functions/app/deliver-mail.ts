@@ -8,7 +8,6 @@ import type { OutboxEvent, TicketEvent } from '../domain/mail/outbox-event';
 import type { RenderedMail } from '../domain/mail/rendered-mail';
 import { addressHash } from '../domain/privacy';
 import { renderAcknowledgement } from '../domain/mail/templates/acknowledgement';
-import { encodeQueueKey } from '../domain/queue-key';
 import { renderAgentReply } from '../domain/mail/templates/agent-reply';
 import { renderBillingNotice } from '../domain/mail/templates/billing-notice';
 import { renderFinanceNotice } from '../domain/mail/templates/finance-notice';
@@ -167,8 +166,6 @@ async function plan(
     const suppressed = await suppressedRecipient(deps, event.kind, event.email);
     return suppressed ? { suppressed } : planPortalSignInMail(deps, event);
   }
-  // The ticket and its queue counters were written before its event was queued.
-  const takenUpAt = deps.clock.now();
   const { ticket: ticketRead, thread } = reads ?? ticketReads(deps, event);
   const ticket = await ticketRead;
   if (!ticket) return { suppressed: `ticket ${event.ticketId} does not exist` };
@@ -187,15 +184,12 @@ async function plan(
       const limited = await acknowledgementLimitReached(deps, event, to);
       if (limited) return { suppressed: `acknowledgement rate limit per ${limited} reached` };
       const accessToken = await deps.accessTokens.tokenFor(ticket.ticketId, event.tokenNonce);
-      // A standard ticket learns how many requests wait before it (SPEC §10); the mailer
-      // sends moments after receipt, so this is the queue it arrived in. The buckets are
-      // read once for the acknowledgements this instance writes at the same moment (any
-      // read started after this one was taken up counts the ticket itself).
+      // A standard ticket still waiting learns how many requests waited before it at
+      // receipt (SPEC §10): the figure stored with it then, however late this mail goes.
+      const atReceipt = ticket.aheadAtReceipt;
       const waitingBefore =
-        ticket.group === 'standard' && ticket.status === 'open'
-          ? await deps.queueCounters
-              .standingSince(encodeQueueKey(ticket), ticket.ticketId, takenUpAt)
-              .then((s) => s.position - 1)
+        ticket.group === 'standard' && ticket.status === 'open' && atReceipt
+          ? atReceipt.contract + atReceipt.standard
           : undefined;
       // An unverified requester gets a link to prove the address theirs (SPEC §14). It
       // opens a page that asks for a click: link scanners fetch links, but do not post.

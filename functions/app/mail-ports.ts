@@ -8,7 +8,6 @@ import type {
   BusinessMetrics,
   Clock,
   MessageRepository,
-  QueueCounters,
   TicketRepository,
   WorkEntryReader,
 } from './ports';
@@ -144,8 +143,6 @@ export interface MailerDeps {
   /** For the portal's sign-in mail; a mailer without it cannot send one. */
   portal?: PortalMailDeps;
   tickets: TicketRepository;
-  /** Where a waiting ticket stands, for the acknowledgement of a standard ticket. */
-  queueCounters: Pick<QueueCounters, 'standingSince'>;
   messages: MessageRepository;
   workEntries: WorkEntryReader;
   mailLog: MailLog;

@@ -28,6 +28,13 @@ export interface StoredTicket extends Ticket {
    * and work entries carry their record in their own item.
    */
   history?: HistoryRecord[];
+  /**
+   * How many tickets waited ahead of it, per group, when it was received (SPEC §10): read
+   * just before it was stored and stored with it, so its acknowledgement tells the figure
+   * of its receipt however late it goes out. Standard tickets only (those stored before
+   * this field existed have none).
+   */
+  aheadAtReceipt?: Record<Group, number>;
 }
 
 /** The outbox event of an acknowledgement. */
@@ -116,11 +123,11 @@ export interface QueueCounters {
   /** The standing of the waiting ticket with this queue key. */
   standing(queueKey: string, ticketId: string): Promise<QueueStanding>;
   /**
-   * The standing from the buckets as read at or after `since` (a read shared by the calls
-   * that accept it) and its own hour counted now: for acknowledgements, moments after
-   * receipt.
+   * Where a new ticket with this queue key would stand, read just before it is stored: the
+   * buckets as read at or after `since` (a read shared by the calls that accept it) and its
+   * own hour counted now. What its acknowledgement tells (SPEC §10: "at receipt").
    */
-  standingSince(queueKey: string, ticketId: string, since: Date): Promise<QueueStanding>;
+  aheadOfNew(queueKey: string, since: Date): Promise<QueueStanding>;
   /**
    * Waiting tickets per group. `maxAgeMs` lets a sum this instance read that recently serve
    * (with its own changes since); 0 reads afresh.
@@ -373,6 +380,8 @@ export interface TicketDeps {
   clock: Clock;
   serviceLevels: ServiceLevelPlans;
   accessTokens: AccessTokens;
+  /** Where a new standard ticket enters the queue, for its acknowledgement (SPEC §10). */
+  queueCounters: Pick<QueueCounters, 'aheadOfNew'>;
   newId(): string;
   /** Where tickets received and acknowledgements not queued are counted. */
   metrics?: BusinessMetrics;

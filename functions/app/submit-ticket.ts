@@ -9,6 +9,7 @@ import { UnprocessableError } from '../domain/errors';
 import { outboxEvents } from '../domain/mail/outbox-event';
 import type { Channel, Locale, Severity, Ticket, VerificationMethod } from '../domain/ticket';
 import { formatTicketId } from '../domain/ticket-number';
+import { encodeQueueKey } from '../domain/queue-key';
 import { startSlaClock } from './manage-service-levels';
 import type {
   AcknowledgementEvent,
@@ -95,10 +96,14 @@ export async function submitTicket(
   // subject never carries controls or bidi overrides into the console or a mail.
   const name = singleLineText(submission.name) || email || submission.phone || '?';
   const subject = singleLineText(submission.subject) || '-';
-  const [customer, proven] = await Promise.all([
+  const [customer, proven, aheadIfStandard] = await Promise.all([
     options.customer ?? (email ? deps.customers.findBySender(email) : undefined),
     // A confirmed address stays confirmed for later tickets (SPEC §14).
     email && !options.verifiedBy ? deps.verifiedAddresses.get(email) : undefined,
+    // What its acknowledgement will tell if it is a standard ticket (SPEC §10: "at
+    // receipt"), read beside the customer lookup that decides the group, so the submission
+    // waits no longer; a retry's ticket is stored already and keeps its own figure.
+    replayed ? undefined : aheadAtReceipt(deps, planned, submission.severity),
   ]);
   const verifiedBy = email ? (options.verifiedBy ?? proven?.method) : undefined;
   const group = isContractActiveOn(customer?.contract, berlinDay(planned.receivedAt))
@@ -134,6 +139,7 @@ export async function submitTicket(
     requesterVerified: verifiedBy !== undefined,
     ...(verifiedBy ? { requesterVerifiedBy: verifiedBy } : {}),
     ...(options.relatedTicketId ? { relatedTicketId: options.relatedTicketId } : {}),
+    ...(group === 'standard' && aheadIfStandard ? { aheadAtReceipt: aheadIfStandard } : {}),
     updatedAt: planned.receivedAt,
     version: 1,
     accessTokenHash: hashAccessToken(accessToken),
@@ -171,8 +177,38 @@ export async function submitTicket(
   }
   // Only a ticket that is to be acknowledged was stored with its acknowledgement pending.
   if (stored.pendingAcknowledgement) await acknowledge(deps, stored.pendingAcknowledgement);
-  const { pendingAcknowledgement: _pending, ...shown } = stored;
+  const { pendingAcknowledgement: _pending, aheadAtReceipt: _ahead, ...shown } = stored;
   return { ticket: shown, accessToken, replayed };
+}
+
+/**
+ * The tickets waiting ahead of a new ticket, per group, were it a standard ticket (its key
+ * in the standard part of the queue), read before it is stored. A failed read costs the
+ * acknowledgement its sentence about the queue, never the ticket.
+ */
+async function aheadAtReceipt(
+  deps: Pick<TicketDeps, 'queueCounters'>,
+  planned: IdempotentSubmission,
+  severity: Severity,
+): Promise<Record<'contract' | 'standard', number> | undefined> {
+  const key = encodeQueueKey({
+    group: 'standard',
+    severity,
+    receivedAt: planned.receivedAt,
+    ticketId: planned.ticketId,
+  });
+  try {
+    const standing = await deps.queueCounters.aheadOfNew(key, new Date(planned.receivedAt));
+    return { contract: standing.aheadContract, standard: standing.aheadStandard };
+  } catch (error) {
+    console.log(
+      logLine('WARN', 'queue standing at receipt not read', {
+        ticketId: planned.ticketId,
+        error: (error as Error).name,
+      }),
+    );
+    return undefined;
+  }
 }
 
 /** The client address as the limit counts it: hashed, so no address is kept or logged. */

@@ -71,6 +71,8 @@ export function agentView(
   const {
     accessTokenHash: _hash,
     pendingAcknowledgement: _pending,
+    // What the acknowledgement told; the live position is `queue`.
+    aheadAtReceipt: _ahead,
     sla: _clock,
     // The history has its own route (`GET /tickets/{ticketId}/history`), paged.
     history: _history,

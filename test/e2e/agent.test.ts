@@ -81,6 +81,41 @@ describe('admin', () => {
       },
     });
   });
+
+  it('marks a contact "own tickets only" for the portal, and keeps it when the customer is saved again', async () => {
+    const { page } = browser;
+    const admin = await stack.token('carol', ['admins']);
+    const contacts = async () =>
+      (await stack.request('GET', '/customers/acme', { token: admin })).json.contacts;
+    const edit = async () => {
+      await page.locator('#customers-body tr[data-customer-id="acme"] button').first().click();
+      await page.getByLabel('Contact 1: e-mail').waitFor();
+    };
+    await edit();
+    await page.getByRole('button', { name: 'Add contact' }).click();
+    await page.getByLabel('Contact 2: e-mail').fill('solo@acme.example');
+    await page.locator('#contact-1-ownTicketsOnly').check();
+    await page.getByRole('button', { name: 'Save customer' }).click();
+    await page.getByText('Saved ACME GmbH (updated).').waitFor();
+    const marked = [
+      { email: 'it@acme.example', name: 'IT Desk' },
+      { email: 'solo@acme.example', ownTicketsOnly: true },
+    ];
+    expect(await contacts()).toEqual(marked);
+
+    // Saved again without touching the contacts (here: a new domain), the mark stays.
+    await edit();
+    expect(await page.locator('#contact-1-ownTicketsOnly').isChecked()).toBe(true);
+    expect(await page.locator('#contact-0-ownTicketsOnly').isChecked()).toBe(false);
+    await page.getByLabel('Mail domains').fill('acme.example\nacme.de');
+    await page.getByRole('button', { name: 'Save customer' }).click();
+    await expect
+      .poll(
+        async () => (await stack.request('GET', '/customers/acme', { token: admin })).json.domains,
+      )
+      .toEqual(['acme.example', 'acme.de']);
+    expect(await contacts()).toEqual(marked);
+  });
 });
 
 describe('agent', () => {

@@ -39,6 +39,15 @@ afterAll(async () => {
   await stack?.stop();
 });
 
+/** How far the page sticks out sideways (0 or less: nothing does). */
+async function overflow(): Promise<number> {
+  return Number(
+    await browser.page.evaluate(
+      'document.documentElement.scrollWidth - document.documentElement.clientWidth',
+    ),
+  );
+}
+
 /** The sign-in link of the newest portal mail to the address. */
 async function signInLink(email: string): Promise<string> {
   const mails = await stack.mailTo(
@@ -85,12 +94,40 @@ describe('customer portal on a phone', () => {
     const { page } = browser;
     await page.locator('#portal-tickets a').first().click();
     await expect.poll(() => page.locator('#ticket-heading').textContent()).toContain(tickets.anna);
+    // A waiting contract ticket: its response deadline and its place in the queue, in the
+    // status page's words (SPEC §9, §10).
+    expect(await page.locator('#sla-response').textContent()).toContain(
+      'Wir melden uns spätestens bis',
+    );
+    expect(await page.locator('#sla-resolution').textContent()).not.toBe('');
+    expect(await page.locator('#queue-position').textContent()).toContain(
+      'Ihre Anfrage ist die nächste, die unser Team aufnimmt.',
+    );
+    expect(await page.locator('#queue-overtake').textContent()).toContain(
+      'Später eingehende dringendere Anfragen mit Wartungsvertrag',
+    );
+    expect(await page.locator('#queue-estimate').textContent()).toContain('noch nicht schätzen');
+    expect(await overflow()).toBeLessThanOrEqual(0);
     await page.getByLabel('Ihre Nachricht').fill('Tritt auch bei mir auf.');
     await page.getByRole('button', { name: 'Antwort senden' }).click();
     await expect
       .poll(() => page.locator('#conversation').textContent())
       .toContain('Tritt auch bei mir auf.');
     expect(await page.locator('#conversation').textContent()).toContain('Ida Itlerin');
+    // A file for the ticket, from the phone.
+    await page.locator('#upload-files').setInputFiles({
+      name: 'vpn-log.txt',
+      mimeType: 'text/plain',
+      buffer: Buffer.from('VPN: tunnel dropped after 30 s\n'),
+    });
+    await page.getByRole('button', { name: 'Hochladen' }).click();
+    // Stored on the ticket, as agents see it.
+    const agent = await stack.token('alice', ['agents']);
+    await expect
+      .poll(
+        async () => (await stack.request('GET', `/tickets/${tickets.anna}`, { token: agent })).text,
+      )
+      .toContain('vpn-log.txt');
     await browser.screenshot('portal-03-ticket-phone');
   });
 
@@ -127,6 +164,8 @@ describe('customer portal on a phone', () => {
       'Kritisch',
     );
     expect(await page.locator('#contract-service-levels tbody tr').count()).toBe(12);
+    // The tables fit a phone's width (or scroll within themselves), the page does not.
+    expect(await overflow()).toBeLessThanOrEqual(0);
     await page.getByRole('button', { name: 'English' }).click();
     await expect.poll(() => page.locator('h1').textContent()).toBe('Customer portal');
     await expect
@@ -143,4 +182,62 @@ describe('customer portal on a phone', () => {
     await expect.poll(() => page.locator('#sign-in-form').isVisible()).toBe(true);
     expect(browser.problems).toEqual([]);
   });
+});
+
+describe('a waiting ticket in the portal', () => {
+  it('shows a standard requester its live place in the queue, refreshed like the status page', async () => {
+    const { page } = browser;
+    // The page's timers are driven, not waited for.
+    await page.clock.install();
+    // German again: the English chosen above is remembered by this browser.
+    await page.goto(`${stack.stack.apiUrl}/portal.html`);
+    await page.evaluate('localStorage.clear(); sessionStorage.clear()');
+    await page.goto(`${stack.stack.apiUrl}/portal.html`);
+    await page.getByLabel('Ihre E-Mail-Adresse').fill('otto@other.example');
+    await page.getByRole('button', { name: 'Anmeldelink senden' }).click();
+    await expect
+      .poll(() => page.locator('#portal-message').textContent())
+      .toContain('ein Anmeldelink unterwegs');
+    await page.goto(await signInLink('otto@other.example'));
+    await page.getByRole('button', { name: 'Anmelden' }).click();
+    await expect.poll(() => page.locator('#portal-tickets li').count()).toBe(1);
+    await page.locator('#portal-tickets a').first().click();
+    await expect.poll(() => page.locator('#ticket-heading').textContent()).toContain(tickets.other);
+    // Two contract tickets wait before it (Anna's and the one filed above); no service level.
+    const position = page.locator('#queue-position');
+    expect(await position.textContent()).toContain('Nummer 3 in der Warteschlange');
+    expect(await position.textContent()).toContain(
+      '2 Anfragen sind vor Ihrer (2 mit Wartungsvertrag, 0 ohne)',
+    );
+    expect(await page.locator('#queue-overtake').textContent()).toContain(
+      'Später eingehende Anfragen von Kunden mit Wartungsvertrag',
+    );
+    expect(await page.locator('#sla-response').count()).toBe(0);
+    await page.getByLabel('Ihre Nachricht').fill('Noch nicht abgeschickt');
+
+    // An agent takes the ticket ahead; the portal catches up on its own, the draft stays.
+    const agent = await stack.token('alice', ['agents']);
+    expect((await stack.request('POST', '/queue/claim', { token: agent })).status).toBe(200);
+    await page.clock.fastForward(31_000);
+    await expect.poll(() => position.textContent()).toContain('Nummer 2 in der Warteschlange');
+    expect(await page.getByLabel('Ihre Nachricht').inputValue()).toBe('Noch nicht abgeschickt');
+    await browser.screenshot('portal-05-queue-phone');
+
+    await page.getByRole('button', { name: 'English' }).click();
+    await expect
+      .poll(() => position.textContent())
+      .toContain('Your request is number 2 in the queue.');
+    expect(await page.locator('#queue-overtake').textContent()).toContain(
+      'Requests from customers with a service contract',
+    );
+    expect(await page.locator('#queue-estimate').textContent()).toContain('cannot yet estimate');
+
+    // Once taken, the place in the queue goes away.
+    for (let i = 0; i < 2; i++) {
+      expect((await stack.request('POST', '/queue/claim', { token: agent })).status).toBe(200);
+    }
+    await page.clock.fastForward(31_000);
+    await expect.poll(() => page.locator('#queue-standing').isHidden()).toBe(true);
+    expect(browser.problems).toEqual([]);
+  }, 60_000);
 });

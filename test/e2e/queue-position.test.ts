@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestStack } from '../integration/harness';
+import { claimAt, everyMinutes, realClock, setClock } from '../integration/claim-history';
+import { OPEN_CONTRACT, TestStack } from '../integration/harness';
 import { openBrowser, type E2eBrowser } from './browser';
 
 /**
@@ -7,6 +8,15 @@ import { openBrowser, type E2eBrowser } from './browser';
  * English, what may overtake, no estimate while there is no history, and the position
  * refreshing by itself (the page's clock is driven, not waited for) after a claim.
  */
+/** A time as the pages write it: Berlin time, medium date, short time. */
+function formatDateTime(iso: string, locale: 'de' | 'en'): string {
+  return new Intl.DateTimeFormat(locale === 'de' ? 'de-DE' : 'en-GB', {
+    dateStyle: 'medium',
+    timeStyle: 'short',
+    timeZone: 'Europe/Berlin',
+  }).format(new Date(iso));
+}
+
 let stack: TestStack;
 let browser: E2eBrowser;
 
@@ -16,6 +26,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  realClock();
   await browser?.close();
   await stack?.stop();
 });
@@ -71,4 +82,62 @@ describe('the status page shows the live place in the queue', () => {
     await page.clock.fastForward(31_000);
     await expect.poll(() => page.locator('#queue-standing').isHidden()).toBe(true);
   }, 60_000);
+
+  it('words an estimate as a range that is no promise, and what may overtake, for both groups', async () => {
+    const agent = await stack.token('alice', ['agents']);
+    const admin = await stack.token('root', ['admins']);
+    await stack.request('PUT', '/customers/acme', {
+      token: admin,
+      body: { name: 'ACME GmbH', domains: ['acme.de'], contacts: [], contract: OPEN_CONTRACT },
+    });
+    // A week of claims in office hours (Monday to Friday, 24 November 2026 on), then a
+    // Wednesday morning in Berlin.
+    await claimAt(stack, agent, [
+      ...everyMinutes('2026-11-19T08:00:00.000Z', 8, 30),
+      ...everyMinutes('2026-11-20T08:00:00.000Z', 8, 30),
+      ...everyMinutes('2026-11-23T08:00:00.000Z', 8, 30),
+    ]);
+    setClock('2026-11-25T09:00:00.000Z');
+    const mine = await stack.submit({ email: 'me@example.org', subject: 'Meine Anfrage' });
+    const view = await stack.request('GET', `/tickets/${mine.ticketId}`, {
+      headers: { 'x-ticket-token': mine.accessToken },
+    });
+    const range = (view.json.queue as { estimatedStart: { earliest: string; latest: string } })
+      .estimatedStart;
+    expect(range).not.toBeNull();
+
+    const { page } = browser;
+    await page.goto(
+      `${stack.stack.apiUrl}/status.html?ticket=${mine.ticketId}&token=${mine.accessToken}&lang=de`,
+    );
+    const estimate = page.locator('#queue-estimate');
+    await expect.poll(() => estimate.textContent()).toContain('voraussichtlich zwischen');
+    expect(await estimate.textContent()).toContain(
+      `zwischen ${formatDateTime(range.earliest, 'de')} und ${formatDateTime(range.latest, 'de')}`,
+    );
+    expect(await estimate.textContent()).toContain('Das ist eine Schätzung, keine Zusage.');
+    expect(await page.locator('#queue-overtake').textContent()).toContain(
+      'Später eingehende Anfragen von Kunden mit Wartungsvertrag und dringendere Anfragen',
+    );
+    await browser.screenshot('queue-position-03-estimate-de');
+    await page.getByRole('button', { name: 'English' }).click();
+    await expect.poll(() => estimate.textContent()).toContain('will probably start between');
+    expect(await estimate.textContent()).toContain(
+      `between ${formatDateTime(range.earliest, 'en')} and ${formatDateTime(range.latest, 'en')}`,
+    );
+    expect(await estimate.textContent()).toContain('This is an estimate, not a promise.');
+
+    // A contract ticket: only more urgent contract requests may overtake it.
+    const contract = await stack.submit({ email: 'it@acme.de', subject: 'Mit Vertrag' });
+    expect(contract.group).toBe('contract');
+    await page.goto(
+      `${stack.stack.apiUrl}/status.html?ticket=${contract.ticketId}&token=${contract.accessToken}&lang=en`,
+    );
+    const overtake = page.locator('#queue-overtake');
+    await expect
+      .poll(() => overtake.textContent())
+      .toContain('More urgent requests under a service contract that arrive later');
+    expect(await page.locator('#queue-estimate').textContent()).toContain('not a promise');
+    expect(browser.problems).toEqual([]);
+  }, 90_000);
 });

@@ -16,6 +16,7 @@ describe('customer portal', () => {
   let agent: string;
   let admin: string;
   const tickets: Record<string, string> = {};
+  const accessTokens: Record<string, string> = {};
   const savedEnv = process.env.PORTAL_SIGN_IN_LIMIT_CLIENT;
 
   /** The clock every handler of this process reads (the composition root's one clock). */
@@ -49,6 +50,7 @@ describe('customer portal', () => {
     const file = async (key: string, email: string, subject: string) => {
       const ticket = await api.submit({ name: key, email, subject });
       tickets[key] = ticket.ticketId;
+      accessTokens[key] = ticket.accessToken;
     };
     await file('anna', 'anna@acme.example', 'Anna: VPN');
     await file('ida', 'it@acme.example', 'Ida: Drucker');
@@ -276,6 +278,49 @@ describe('customer portal', () => {
     const me = await api.request('GET', '/portal/me', { token: lonely });
     expect(me.json).toMatchObject({ customer: null, ownTicketsOnly: true, name: 'lonely' });
     expect((await api.request('GET', '/portal/contract', { token: lonely })).status).toBe(404);
+  });
+
+  it('shows a ticket with its service level and its place in the queue, as its status page does', async () => {
+    const ida = await signIn('it@acme.example');
+    const lonely = await signIn('lonely@private.example');
+    const both = async (key: string, token: string) => {
+      const [portal, status] = await Promise.all([
+        api.request('GET', `/portal/tickets/${tickets[key]}`, { token }),
+        api.request('GET', `/tickets/${tickets[key]}`, {
+          headers: { 'x-ticket-token': accessTokens[key] ?? '' },
+        }),
+      ]);
+      expect(portal.status).toBe(200);
+      expect(status.status).toBe(200);
+      return { portal: portal.json, status: status.json };
+    };
+    // A contract ticket: its deadlines (SPEC §9) and its place (SPEC §10).
+    const anna = await both('anna', ida);
+    expect(anna.portal.sla).toMatchObject({ firstResponse: 'pending', resolution: 'pending' });
+    expect(anna.portal.sla).toEqual(anna.status.sla);
+    expect(anna.portal.queue).toMatchObject({ position: expect.any(Number), aheadStandard: 0 });
+    expect(anna.portal.queue).toEqual(anna.status.queue);
+    // A standard ticket: its place, behind the contract tickets; no service level.
+    const alone = await both('lonely', lonely);
+    expect(alone.portal).not.toHaveProperty('sla');
+    expect(alone.portal.queue).toEqual(alone.status.queue);
+    expect((alone.portal.queue as { aheadContract: number }).aheadContract).toBeGreaterThanOrEqual(
+      3,
+    );
+    // Taken, a ticket has no place; the one behind it moves up. Released, all is as before.
+    const claimed = await api.request('POST', '/queue/claim', { token: agent });
+    expect(claimed.status).toBe(200);
+    const taken = String(claimed.json.ticketId);
+    // The oldest contract ticket, Anna's, was next.
+    expect(taken).toBe(tickets.anna);
+    expect((await both('anna', ida)).portal).not.toHaveProperty('queue');
+    const moved = await both('lonely', lonely);
+    expect((moved.portal.queue as { position: number }).position).toBe(
+      (alone.portal.queue as { position: number }).position - 1,
+    );
+    const released = await api.request('POST', `/tickets/${taken}/release`, { token: agent });
+    expect(released.status).toBe(200);
+    expect((await both('lonely', lonely)).portal.queue).toEqual(alone.portal.queue);
   });
 
   it("keeps customers apart on every portal route: another customer's ticket is a 404 that changes nothing", async () => {

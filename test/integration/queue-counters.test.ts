@@ -58,20 +58,45 @@ describe('queue bucket counters in the DynamoDB stand-in', () => {
   async function expectExact(model: Map<string, StoredTicket>) {
     const open = [...model.values()].filter((t) => t.status === 'open').sort(compareQueuePositions);
     const now = new Date();
-    const [standings, forAcknowledgements] = await Promise.all([
+    // New standard tickets about to be stored, one beside each waiting ticket (a
+    // millisecond later, in its hour) and one in an hour of its own: what their
+    // acknowledgements will tell, from the buckets read once for all of them.
+    const probes = [
+      ...open.map((t, i) =>
+        aTicket({
+          ticketId: `T-${800_000 + i}`,
+          group: 'standard',
+          severity: t.severity,
+          receivedAt: new Date(Date.parse(t.receivedAt) + 1).toISOString(),
+        }),
+      ),
+      aTicket({
+        ticketId: 'T-799999',
+        group: 'standard',
+        severity: 'low',
+        receivedAt: now.toISOString(),
+      }),
+    ];
+    const [standings, atReceipt] = await Promise.all([
       Promise.all(open.map((t) => counters.standing(encodeQueueKey(t), t.ticketId))),
-      // What the acknowledgements use: the buckets read once for all of them.
-      Promise.all(open.map((t) => counters.standingSince(encodeQueueKey(t), t.ticketId, now))),
+      Promise.all(probes.map((p) => counters.aheadOfNew(encodeQueueKey(p), now))),
     ]);
     open.forEach((_, index) => {
       const ahead = open.slice(0, index);
-      const expected = {
+      expect(standings[index]).toEqual({
         position: index + 1,
         aheadContract: ahead.filter((t) => t.group === 'contract').length,
         aheadStandard: ahead.filter((t) => t.group === 'standard').length,
-      };
-      expect(standings[index]).toEqual(expected);
-      expect(forAcknowledgements[index]).toEqual(expected);
+      });
+    });
+    probes.forEach((probe, index) => {
+      const ahead = open.filter((t) => compareQueuePositions(t, probe) < 0);
+      expect({ probe: probe.ticketId, ...atReceipt[index] }).toEqual({
+        probe: probe.ticketId,
+        position: ahead.length + 1,
+        aheadContract: ahead.filter((t) => t.group === 'contract').length,
+        aheadStandard: ahead.filter((t) => t.group === 'standard').length,
+      });
     });
     expect(await counters.waiting()).toEqual({
       contract: open.filter((t) => t.group === 'contract').length,

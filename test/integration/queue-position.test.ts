@@ -1,7 +1,10 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CONTENTION_MS } from '../../functions/app/claim-candidates';
-import { OPEN_CONTRACT, useStack } from './harness';
+import type { Outbox } from '../../functions/app/ports';
+import { dependencies } from '../../functions/shared/dependencies';
+import { withOutbox } from '../../functions/shared/with-outbox';
+import { OPEN_CONTRACT, type TestStack, useStack } from './harness';
 
 const GROUPS = ['contract', 'standard'] as const;
 const SEVERITIES = ['critical', 'high', 'normal', 'low'] as const;
@@ -240,4 +243,62 @@ describe('queue position (SPEC §10)', () => {
       });
     }
   });
+
+  it('acknowledges a standard ticket with the count waiting before it at receipt, however late the mail goes', async () => {
+    while ((await api.request('POST', '/queue/claim', { token: tokens.agent })).status === 200);
+    for (let i = 0; i < 3; i++) {
+      await api.submit({ email: `before-${i}@elsewhere.example`, severity: 'normal' });
+    }
+    // The outbox is down while the ticket is received: its acknowledgement waits, stored
+    // with the ticket, for the sweeper.
+    const outbox: Outbox = withOutbox(dependencies()).outbox;
+    const publish = Object.getOwnPropertyDescriptor(outbox, 'publish');
+    outbox.publish = () => Promise.reject(new Error('the outbox is down (test)'));
+    let late: Awaited<ReturnType<TestStack['submit']>>;
+    try {
+      late = await api.submit({ email: 'late@elsewhere.example', severity: 'normal' });
+      // Meanwhile the queue moves: two taken, a more urgent one arrives.
+      for (let i = 0; i < 2; i++) {
+        expect((await api.request('POST', '/queue/claim', { token: tokens.agent })).status).toBe(
+          200,
+        );
+      }
+      await api.submit({ email: 'urgent@elsewhere.example', severity: 'critical' });
+    } finally {
+      if (publish) Object.defineProperty(outbox, 'publish', publish);
+      else delete (outbox as Partial<Outbox>).publish;
+    }
+    const live = await api.request('GET', `/tickets/${late.ticketId}`, {
+      headers: { 'x-ticket-token': late.accessToken },
+    });
+    expect(live.json.queue).toMatchObject({ position: 3, aheadStandard: 2 });
+    // Agents see the same place in the ticket's full view (SPEC §10).
+    const forAgents = await api.request('GET', `/tickets/${late.ticketId}`, {
+      token: tokens.agent,
+    });
+    expect(forAgents.json.queue).toEqual(live.json.queue);
+    // A ticket received now, with the outbox up, is told the queue of its receipt too.
+    const onTime = await api.submit({ email: 'ontime@elsewhere.example', severity: 'normal' });
+
+    const ackTo = async (email: string) => {
+      const deadline = Date.now() + 20_000;
+      for (;;) {
+        const mails = await api.mailTo((m) => m.destination.to.some((to) => to.includes(email)));
+        if (mails.length > 0 || Date.now() > deadline) return mails;
+        // The sweeper runs every 2 s for acknowledgements older than 2 s.
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+    };
+    const [lateMail] = await ackTo('late@elsewhere.example');
+    expect(lateMail?.subject).toContain(late.ticketId);
+    expect(lateMail?.body.text).toContain(
+      'Als Ihre Anfrage einging, warteten 3 Anfragen vor Ihrer.',
+    );
+    const [onTimeMail] = await ackTo('ontime@elsewhere.example');
+    expect(onTimeMail?.subject).toContain(onTime.ticketId);
+    // The urgent one, the one left of the first three, and the late one.
+    expect(onTimeMail?.body.text).toContain(
+      'Als Ihre Anfrage einging, warteten 3 Anfragen vor Ihrer.',
+    );
+  }, 60_000);
 });

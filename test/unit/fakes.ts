@@ -9,6 +9,7 @@ import type {
   IdempotentSubmission,
   MessageRepository,
   Outbox,
+  QueueCounters,
   TicketPage,
   ServiceLevelPlans,
   StoredTicket,
@@ -31,6 +32,7 @@ import type { DimensionsOf, MetricKey } from '../../functions/domain/metric-name
 import type { OutboxEvent } from '../../functions/domain/mail/outbox-event';
 import type { TicketMessage } from '../../functions/domain/message';
 import { encodeQueueKey } from '../../functions/domain/queue-key';
+import type { QueueStanding } from '../../functions/domain/queue-position';
 import { FIRST_TICKET_NUMBER } from '../../functions/domain/ticket-number';
 import { isHeld, type VerificationMethod } from '../../functions/domain/ticket';
 import { berlinMonth } from '../../functions/domain/calendar';
@@ -196,7 +198,7 @@ export class InMemoryTicketRepository implements TicketRepository {
   }
 
   /** The sparse queue index: only `open` tickets, ascending by their encoded key. */
-  private queueKeys(): [string, StoredTicket][] {
+  queueKeys(): [string, StoredTicket][] {
     return [...this.tickets.values()]
       .filter((ticket) => ticket.status === 'open')
       .map((ticket): [string, StoredTicket] => [encodeQueueKey(ticket), ticket])
@@ -431,6 +433,7 @@ export interface Fakes {
   verifiedAddresses: InMemoryVerifiedAddresses;
   clock: FakeClock;
   serviceLevels: InMemoryServiceLevelPlans;
+  queueCounters: InMemoryQueueCounters;
 }
 
 /**
@@ -449,11 +452,40 @@ export class FakeAccessTokens implements AccessTokens {
   }
 }
 
+/**
+ * The queue's counters as the use cases see them, counted from the in-memory tickets: a new
+ * ticket's standing is the waiting tickets whose queue key sorts before its key.
+ */
+export class InMemoryQueueCounters implements Pick<QueueCounters, 'aheadOfNew'> {
+  /** The keys asked about, in order. */
+  readonly asked: string[] = [];
+  /** Set to make the next reads fail, like a store that does not answer. */
+  failing = false;
+
+  constructor(private readonly tickets: InMemoryTicketRepository) {}
+
+  async aheadOfNew(queueKey: string): Promise<QueueStanding> {
+    this.asked.push(queueKey);
+    if (this.failing) throw new Error('the counters do not answer');
+    const ahead = { contract: 0, standard: 0 };
+    for (const [key, ticket] of this.tickets.queueKeys()) {
+      if (key < queueKey) ahead[ticket.group] += 1;
+    }
+    return {
+      position: ahead.contract + ahead.standard + 1,
+      aheadContract: ahead.contract,
+      aheadStandard: ahead.standard,
+    };
+  }
+}
+
 /** Every dependency of the ticket use cases, as one typed object (no module mocking). */
 export function fakeDeps(now = '2026-05-04T08:00:00.000Z'): TicketDeps & Fakes {
   let ids = 0;
+  const tickets = new InMemoryTicketRepository();
   return {
-    tickets: new InMemoryTicketRepository(),
+    tickets,
+    queueCounters: new InMemoryQueueCounters(tickets),
     customers: new InMemoryCustomerRepository(),
     idempotency: new InMemoryIdempotencyStore(),
     ticketNumbers: new SequentialTicketNumbers(),

@@ -52,7 +52,8 @@ describe('submitTicket', () => {
     expect(ticket).not.toHaveProperty('customer');
     expect(ticket).not.toHaveProperty('assignee');
     const stored = await deps.tickets.get('T-10001');
-    expect(stored).toEqual(ticket);
+    // Stored with what its acknowledgement tells: nothing waited before it at receipt.
+    expect(stored).toEqual({ ...ticket, aheadAtReceipt: { contract: 0, standard: 0 } });
     // Its first history record is stored with it (SPEC §13).
     expect(stored?.history).toEqual([
       { at: '2026-05-04T08:00:00.000Z', actor: 'customer', action: 'created', to: 'open' },
@@ -60,6 +61,56 @@ describe('submitTicket', () => {
     expect(stored?.accessTokenHash).not.toContain(accessToken);
     expect(accessTokenMatches(accessToken, stored?.accessTokenHash ?? '')).toBe(true);
     expect(deps.tickets.queueIds()).toEqual(['T-10001']);
+  });
+
+  it('stores with a standard ticket how many waited before it at receipt, read once', async () => {
+    const deps = fakeDeps('2026-05-04T08:00:00.000Z');
+    await deps.customers.save(acme('2026-01-01', '2026-12-31'));
+    // Ahead of a new standard "high" ticket: every contract ticket, standard ones of higher
+    // severity, and older standard ones of its severity; not a later or less urgent one.
+    await submitTicket(deps, { ...form, severity: 'low' });
+    await submitTicket(deps, { ...form, severity: 'critical' });
+    const stranger = { ...form, email: 'someone@elsewhere.example' };
+    await submitTicket(deps, { ...stranger, severity: 'critical' });
+    await submitTicket(deps, { ...stranger, severity: 'high' });
+    await submitTicket(deps, { ...stranger, severity: 'normal' });
+    deps.queueCounters.asked.length = 0;
+
+    const { ticket } = await submitTicket(deps, { ...stranger, severity: 'high' });
+
+    const stored = await deps.tickets.get(ticket.ticketId);
+    expect(stored?.aheadAtReceipt).toEqual({ contract: 2, standard: 2 });
+    expect(deps.queueCounters.asked).toHaveLength(1);
+    // The figure is the ticket's own, not part of what the caller is answered.
+    expect(ticket).not.toHaveProperty('aheadAtReceipt');
+    // Contract tickets carry none: their acknowledgement names a deadline instead.
+    const contract = await deps.tickets.get('T-10001');
+    expect(contract?.group).toBe('contract');
+    expect(contract).not.toHaveProperty('aheadAtReceipt');
+  });
+
+  it('keeps a ticket whose standing at receipt could not be read, without the figure', async () => {
+    const deps = fakeDeps();
+    deps.queueCounters.failing = true;
+
+    const { ticket } = await submitTicket(deps, form);
+
+    const stored = await deps.tickets.get(ticket.ticketId);
+    expect(stored?.status).toBe('open');
+    expect(stored).not.toHaveProperty('aheadAtReceipt');
+    expect(deps.outbox.published).toHaveLength(1);
+  });
+
+  it('reads no standing for a replayed submission: the first one stored its figure', async () => {
+    const deps = fakeDeps();
+    const first = await submitTicket(deps, form, 'key-1');
+    deps.queueCounters.asked.length = 0;
+
+    const again = await submitTicket(deps, form, 'key-1');
+
+    expect(again.replayed).toBe(true);
+    expect(again.ticket.ticketId).toBe(first.ticket.ticketId);
+    expect(deps.queueCounters.asked).toEqual([]);
   });
 
   it('keeps the phone number only when one was given', async () => {

@@ -126,24 +126,26 @@ describe('deliverMail: acknowledgement', () => {
     expect(mail?.html).toContain('<html lang="en">');
   });
 
-  it('tells a waiting standard ticket how many requests wait before it', async () => {
-    const deps = setup();
-    deps.queueCounters.position = 8;
+  it('tells a waiting standard ticket how many requests waited before it at receipt', async () => {
+    const deps = setup({ ticketId: TICKET_ID, aheadAtReceipt: { contract: 2, standard: 5 } });
 
     await deliverMail(deps, ack);
 
     const mail = deps.sender.sent[0];
-    expect(mail?.text).toContain('warteten 7 Anfragen vor Ihrer');
+    expect(mail?.text).toContain('Als Ihre Anfrage einging, warteten 7 Anfragen vor Ihrer');
     expect(mail?.text).toContain('Später eingehende Anfragen mit Wartungsvertrag');
-    expect(deps.queueCounters.asked).toHaveLength(1);
   });
 
-  it('says nothing about the queue to contract tickets, nor to tickets already taken', async () => {
-    for (const overrides of [{ group: 'contract' as const }, { status: 'in_progress' as const }]) {
+  it('says nothing about the queue to contract tickets, tickets already taken, or without a receipt figure', async () => {
+    for (const overrides of [
+      { group: 'contract' as const, aheadAtReceipt: { contract: 2, standard: 5 } },
+      { status: 'in_progress' as const, aheadAtReceipt: { contract: 2, standard: 5 } },
+      // Stored before the figure was kept: no figure of a later moment instead.
+      {},
+    ]) {
       const deps = setup({ ticketId: TICKET_ID, ...overrides });
       await deliverMail(deps, ack);
       expect(deps.sender.sent[0]?.text).not.toMatch(/vor Ihrer/);
-      expect(deps.queueCounters.asked).toEqual([]);
     }
   });
 

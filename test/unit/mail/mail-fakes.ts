@@ -210,19 +210,8 @@ export const MAIL_SETTINGS: MailSettings = {
   agentMailDomain: 'servicedesk.example.com',
 };
 
-/** Answers every standing with the position it is set to. */
-export class FakeQueueCounters {
-  position = 1;
-  asked: string[] = [];
-  async standingSince(queueKey: string) {
-    this.asked.push(queueKey);
-    return { position: this.position, aheadContract: 0, aheadStandard: this.position - 1 };
-  }
-}
-
 export interface MailFakes {
   tickets: InMemoryTicketRepository;
-  queueCounters: FakeQueueCounters;
   messages: InMemoryMessageRepository;
   workEntries: InMemoryWorkEntries;
   mailLog: InMemoryMailLog;
@@ -250,7 +239,6 @@ export function fakeMailerDeps(now = '2026-05-04T08:00:00.000Z'): MailerDeps & M
   const clock = new FakeClock(now);
   return {
     tickets: new InMemoryTicketRepository(),
-    queueCounters: new FakeQueueCounters(),
     messages: new InMemoryMessageRepository(),
     workEntries: new InMemoryWorkEntries(),
     mailLog: new InMemoryMailLog(clock),

@@ -87,6 +87,13 @@ describe.each(LOCALES)('acknowledgement (%s)', (locale) => {
     const none = renderAcknowledgement(ack({ group: 'standard', waitingBefore: 0 }), locale);
     const one = renderAcknowledgement(ack({ group: 'standard', waitingBefore: 1 }), locale);
     const many = renderAcknowledgement(ack({ group: 'standard', waitingBefore: 12 }), locale);
+    // Counted when the request arrived (SPEC §10), not when the mail was written.
+    for (const mail of [none, one, many]) {
+      expect(mail.text).toContain(
+        locale === 'de' ? 'Als Ihre Anfrage einging,' : 'When your request arrived,',
+      );
+      expect(mail.text).not.toMatch(/Beim Schreiben|was written/);
+    }
     expect(none.text).toContain(locale === 'de' ? 'wartete keine Anfrage' : 'no request was');
     expect(one.text).toContain(locale === 'de' ? 'wartete eine Anfrage' : 'one request was');
     for (const part of [many.text, textOf(many.html)]) {

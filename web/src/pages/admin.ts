@@ -209,6 +209,24 @@ function addContactRow(contact?: Contact): HTMLElement {
     input('email', `Contact ${index + 1}: e-mail`, 'email', contact?.email),
     input('name', 'Name', 'text', contact?.name),
     input('phone', 'Phone', 'text', contact?.phone),
+    // Shown and sent back on every save: a PUT replaces the contacts, so a flag the form
+    // did not carry would be dropped and widen the contact's portal to the organisation.
+    h(
+      'div',
+      {
+        className: 'checkbox',
+        attrs: { 'data-field': `contacts.${index}.ownTicketsOnly` },
+      },
+      h('input', {
+        attrs: {
+          id: `contact-${index}-ownTicketsOnly`,
+          name: 'contact-ownTicketsOnly',
+          type: 'checkbox',
+          checked: contact?.ownTicketsOnly === true,
+        },
+      }),
+      h('label', { attrs: { for: `contact-${index}-ownTicketsOnly` } }, 'Portal: own tickets only'),
+    ),
   );
   const remove = h(
     'button',
@@ -346,13 +364,17 @@ function customerBody(): Record<string, unknown> {
     .map((row) => {
       const value = (name: string) =>
         (row.querySelector<HTMLInputElement>(`input[name="contact-${name}"]`)?.value ?? '').trim();
-      return { email: value('email'), name: value('name'), phone: value('phone') };
+      const ownTicketsOnly =
+        row.querySelector<HTMLInputElement>('input[name="contact-ownTicketsOnly"]')?.checked ===
+        true;
+      return { email: value('email'), name: value('name'), phone: value('phone'), ownTicketsOnly };
     })
     .filter((contact) => contact.email || contact.name || contact.phone)
     .map((contact) => ({
       email: contact.email,
       ...(contact.name ? { name: contact.name } : {}),
       ...(contact.phone ? { phone: contact.phone } : {}),
+      ...(contact.ownTicketsOnly ? { ownTicketsOnly: true } : {}),
     }));
   const body: Record<string, unknown> = {
     name: byId('customer-name', HTMLInputElement).value,

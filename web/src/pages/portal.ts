@@ -20,10 +20,16 @@ import {
   type Send,
   type Upload,
 } from '../lib/attachments';
-import { announce, busy, byId, h, replaceChildren } from '../lib/dom';
+import { announce, busy, byId, h, replaceChildren, type ElementProps } from '../lib/dom';
 import { clearFieldErrors } from '../lib/field-errors';
 import { formatDateTime } from '../lib/format';
 import { preferredLocale, rememberLocale, showCustomerError, translator } from '../lib/locale';
+import {
+  queueBox,
+  refreshWhileWaiting,
+  renderQueueStanding,
+  serviceLevelFacts,
+} from '../lib/standing';
 import type { Locale, MessageKey } from '../i18n/messages';
 
 /**
@@ -130,6 +136,8 @@ let t = translator(locale);
 let session = readSession();
 let me: Me | undefined;
 let filter: 'open' | 'closed' | 'all' = 'open';
+/** The ticket on screen, if any, with its place in the queue as last read. */
+let onScreen: { ticket: PortalTicket; readAt: Date; box: HTMLElement } | undefined;
 
 const message = byId('portal-message');
 const root = byId('portal');
@@ -158,6 +166,8 @@ for (const button of document.querySelectorAll<HTMLButtonElement>('button[data-l
 window.addEventListener('hashchange', () => void route());
 setLocale(locale);
 void start();
+// A waiting ticket's place is read afresh like on the status page.
+refreshWhileWaiting(() => onScreen?.ticket.status === 'open', refreshShownTicket);
 
 function readSession(): string | undefined {
   try {
@@ -304,6 +314,7 @@ async function route() {
   }
   const [, view, id] = location.hash.split('/');
   announce(message, '');
+  onScreen = undefined;
   try {
     if (view === 'tickets' && id) await showTicket(decodeURIComponent(id));
     else if (view === 'new') showNewTicket();
@@ -449,6 +460,47 @@ async function showList(cursor?: string, shown: PortalItem[] = []) {
 async function showTicket(ticketId: string) {
   const ticket = await send<PortalTicket>(`/portal/tickets/${encodeURIComponent(ticketId)}`);
   if (!ticket) return;
+  renderTicket(ticket);
+}
+
+/**
+ * Reads the ticket on screen again: only its place in the queue changes unless more has
+ * changed, and a reply being typed stays.
+ */
+async function refreshShownTicket() {
+  const current = onScreen;
+  if (!current) return;
+  const ticketId = current.ticket.ticketId;
+  let fresh: PortalTicket | undefined;
+  try {
+    fresh = await send<PortalTicket>(`/portal/tickets/${encodeURIComponent(ticketId)}`);
+  } catch {
+    // The next refresh tries again; the page keeps what it shows.
+  }
+  // Another view may have been opened meanwhile.
+  if (!fresh || onScreen !== current) return;
+  const same =
+    fresh.status === current.ticket.status &&
+    fresh.updatedAt === current.ticket.updatedAt &&
+    fresh.messages.length === current.ticket.messages.length;
+  if (same) {
+    current.ticket = fresh;
+    current.readAt = new Date();
+    renderQueueStanding(current.box, fresh, current.readAt, { t, locale }, 'h3');
+    return;
+  }
+  const draft = root.querySelector('textarea')?.value ?? '';
+  renderTicket(fresh);
+  const textarea = root.querySelector('textarea');
+  if (textarea) textarea.value = draft;
+}
+
+/** One ticket: its facts and service level, its place in the queue, conversation, files. */
+function renderTicket(ticket: PortalTicket) {
+  const ticketId = ticket.ticketId;
+  const box = queueBox();
+  onScreen = { ticket, readAt: new Date(), box };
+  renderQueueStanding(box, ticket, onScreen.readAt, { t, locale }, 'h3');
   const fact = (term: string, value: Node | string) => [h('dt', null, term), h('dd', null, value)];
   frame(
     'tickets',
@@ -471,7 +523,9 @@ async function showTicket(ticketId: string) {
         `${formatDateTime(ticket.receivedAt, locale)} · ${t('portal.from', { name: ticket.requester.name })}`,
       ),
       ...fact(t('status.updated'), formatDateTime(ticket.updatedAt, locale)),
+      ...serviceLevelFacts(ticket, { t, locale }),
     ),
+    box,
     h('h3', null, t('status.conversation')),
     h(
       'ol',
@@ -719,8 +773,7 @@ async function showContract() {
       : h('p', null, t('portal.contract.none')),
     c && !view.active ? h('p', { className: 'notice' }, t('portal.contract.inactive')) : null,
     c
-      ? h(
-          'table',
+      ? tableWrap(
           { className: 'portal-months', attrs: { id: 'contract-months' } },
           h('caption', null, t('portal.contract.months')),
           h(
@@ -754,6 +807,11 @@ async function showContract() {
   );
 }
 
+/** A table that scrolls sideways within itself on a narrow phone, never the whole page. */
+function tableWrap(props: ElementProps, ...children: (Node | null)[]): HTMLElement {
+  return h('div', { className: 'table-wrap' }, h('table', props, ...children));
+}
+
 /** The contract's plan: its name, business hours and targets per severity. */
 function planSection(plan: NonNullable<PortalContract['plan']>): Node {
   return h(
@@ -761,8 +819,7 @@ function planSection(plan: NonNullable<PortalContract['plan']>): Node {
     { attrs: { id: 'contract-plan' } },
     h('h3', null, t('portal.contract.plan', { name: plan.name })),
     h('p', null, t('portal.contract.hours', { hours: hoursInWords(plan.businessHours) })),
-    h(
-      'table',
+    tableWrap(
       { className: 'portal-months', attrs: { id: 'contract-targets' } },
       h('caption', null, t('portal.contract.targets')),
       h(
@@ -804,8 +861,7 @@ function serviceLevelTable(months: PortalContract['months']): Node {
       | 'resolutionsMet'
       | 'resolutionsBreached',
   ) => String(m.serviceLevels.reduce((total, row) => total + row[key], 0));
-  return h(
-    'table',
+  return tableWrap(
     { className: 'portal-months', attrs: { id: 'contract-service-levels' } },
     h('caption', null, t('portal.contract.results')),
     h(

@@ -21,8 +21,13 @@ import {
 import { announce, busy, byId, h, replaceChildren } from '../lib/dom';
 import { clearFieldErrors, showFieldErrors } from '../lib/field-errors';
 import { formatDateTime } from '../lib/format';
-import { deadlineInWords } from '../../../functions/domain/service-levels/deadline-words';
 import { preferredLocale, rememberLocale, showCustomerError, translator } from '../lib/locale';
+import {
+  queueBox as makeQueueBox,
+  refreshWhileWaiting,
+  renderQueueStanding,
+  serviceLevelFacts,
+} from '../lib/standing';
 import type { Locale, MessageKey } from '../i18n/messages';
 
 /**
@@ -57,12 +62,7 @@ const uploadStatus = h('p', {
   attrs: { role: 'status', id: 'upload-status' },
 });
 // The place in the queue is refreshed on its own, without re-rendering the reply form.
-const queueBox = h('section', {
-  className: 'queue-standing',
-  attrs: { id: 'queue-standing', 'aria-labelledby': 'queue-heading' },
-});
-/** How often the place in the queue is read afresh while the page is visible. */
-const QUEUE_REFRESH_MS = 30_000;
+const queueBox = makeQueueBox();
 let queueReadAt = new Date();
 let uploads: Upload[] = [];
 let uploading: ReturnType<typeof uploadQueue> | undefined;
@@ -76,9 +76,7 @@ for (const button of document.querySelectorAll<HTMLButtonElement>('button[data-l
 }
 setLocale(locale);
 void load();
-setInterval(() => {
-  if (document.visibilityState === 'visible' && ticket?.status === 'open') void refreshQueue();
-}, QUEUE_REFRESH_MS);
+refreshWhileWaiting(() => ticket?.status === 'open', refreshQueue);
 
 /** Reads the ticket again; only the place in the queue changes unless more has changed. */
 async function refreshQueue() {
@@ -108,68 +106,9 @@ async function refreshQueue() {
   if (textarea) textarea.value = draft;
 }
 
-/** The place in the queue in plain words, with the estimate and what it does not promise. */
+/** The place in the queue in plain words (web/src/lib/standing.ts). */
 function renderQueue(shown: CustomerTicket) {
-  const queue = shown.queue;
-  if (!queue) {
-    replaceChildren(queueBox);
-    queueBox.hidden = true;
-    return;
-  }
-  const ahead = queue.aheadContract + queue.aheadStandard;
-  const counts = {
-    ahead: String(ahead),
-    contract: String(queue.aheadContract),
-    standard: String(queue.aheadStandard),
-  };
-  const estimate = queue.estimatedStart;
-  replaceChildren(
-    queueBox,
-    h('h2', { attrs: { id: 'queue-heading' } }, t('status.queue.heading')),
-    h(
-      'p',
-      {
-        className: 'queue-position',
-        attrs: { id: 'queue-position', 'data-position': String(queue.position) },
-      },
-      h(
-        'strong',
-        null,
-        queue.position === 1
-          ? t('status.queue.next')
-          : t('status.queue.position', { position: String(queue.position) }),
-      ),
-      ahead > 0 ? ' ' : '',
-      ahead === 1
-        ? t('status.queue.aheadOne', counts)
-        : ahead > 1
-          ? t('status.queue.ahead', counts)
-          : '',
-    ),
-    h(
-      'p',
-      { attrs: { id: 'queue-estimate' } },
-      estimate
-        ? `${t('status.queue.estimate', {
-            earliest: formatDateTime(estimate.earliest, locale),
-            latest: formatDateTime(estimate.latest, locale),
-          })} ${t('status.queue.noPromise')}`
-        : t('status.queue.noEstimate'),
-    ),
-    h(
-      'p',
-      { className: 'hint', attrs: { id: 'queue-overtake' } },
-      shown.group === 'standard'
-        ? t('status.queue.overtakeStandard')
-        : t('status.queue.overtakeContract'),
-    ),
-    h(
-      'p',
-      { className: 'hint', attrs: { id: 'queue-live' } },
-      t('status.queue.live', { time: formatDateTime(queueReadAt.toISOString(), locale) }),
-    ),
-  );
-  queueBox.hidden = false;
+  renderQueueStanding(queueBox, shown, queueReadAt, { t, locale });
 }
 
 function setLocale(next: Locale) {
@@ -247,7 +186,7 @@ function render() {
       ...fact(t('status.severity'), t(`severity.${ticket.severity}`)),
       ...fact(t('status.received'), formatDateTime(ticket.receivedAt, locale)),
       ...fact(t('status.updated'), formatDateTime(ticket.updatedAt, locale)),
-      ...serviceLevelFacts(ticket),
+      ...serviceLevelFacts(ticket, { t, locale }),
     ),
     queueBox,
     h('h2', null, t('status.conversation')),
@@ -277,39 +216,6 @@ function render() {
     ),
   );
   container.hidden = false;
-}
-
-/**
- * A contract ticket's deadlines in the customer's words and language (SPEC §9): when we
- * answer at the latest, or when we did; by when the request should be solved.
- */
-function serviceLevelFacts(current: CustomerTicket): HTMLElement[] {
-  const sla = current.sla;
-  if (!sla) return [];
-  const when = (iso: string) => deadlineInWords(iso, locale);
-  const response =
-    sla.firstResponseAt !== undefined
-      ? `${t('status.responded')}: ${formatDateTime(sla.firstResponseAt, locale)}`
-      : sla.firstResponse === 'breached'
-        ? t('status.responseLate', { when: when(sla.firstResponseDue) })
-        : t('status.responseDue', { when: when(sla.firstResponseDue) });
-  const facts = fact(
-    t('status.serviceLevel'),
-    h('span', { attrs: { id: 'sla-response', 'data-sla': sla.firstResponse } }, response),
-  );
-  if (sla.resolvedAt === undefined && current.status !== 'closed') {
-    facts.push(
-      ...fact(
-        t('status.resolutionDue'),
-        h(
-          'span',
-          { attrs: { id: 'sla-resolution', 'data-sla': sla.resolution } },
-          sla.resolution === 'paused' ? t('status.resolutionPaused') : when(sla.resolutionDue),
-        ),
-      ),
-    );
-  }
-  return facts;
 }
 
 function fact(term: string, value: Node | string): HTMLElement[] {

@@ -13,7 +13,7 @@ export interface AcknowledgementData {
   accessToken: string;
   /** Sales hotline for a service contract (configuration). */
   salesPhone: string;
-  /** Standard tickets: how many requests waited before it when the mail was written. */
+  /** Standard tickets: how many requests waited before it when it was received (SPEC §10). */
   waitingBefore?: number;
   /** A contract ticket's first-response deadline and the plan's time zone (SPEC §9). */
   responseDue?: { at: string; timeZone: string };
@@ -38,10 +38,10 @@ const TEXT = {
       `Für Ihr Unternehmen besteht kein Service- und Wartungsvertrag. Ihre Anfrage wird bearbeitet, sobald keine Anfrage mit höherer Priorität wartet; ein Anspruch auf Bearbeitung besteht nicht, und alle Leistungen werden nach unserer aktuellen Preisliste berechnet. Einen Servicevertrag mit bevorzugter Bearbeitung bietet Ihnen unser Vertrieb an: ${d.salesPhone}.`,
     waiting: (n: number) =>
       n === 0
-        ? 'Beim Schreiben dieser E-Mail wartete keine Anfrage vor Ihrer.'
+        ? 'Als Ihre Anfrage einging, wartete keine Anfrage vor Ihrer.'
         : n === 1
-          ? 'Beim Schreiben dieser E-Mail wartete eine Anfrage vor Ihrer. Später eingehende Anfragen mit Wartungsvertrag oder höherer Dringlichkeit werden vor Ihrer bearbeitet.'
-          : `Beim Schreiben dieser E-Mail warteten ${n} Anfragen vor Ihrer. Später eingehende Anfragen mit Wartungsvertrag oder höherer Dringlichkeit werden vor Ihrer bearbeitet.`,
+          ? 'Als Ihre Anfrage einging, wartete eine Anfrage vor Ihrer. Später eingehende Anfragen mit Wartungsvertrag oder höherer Dringlichkeit werden vor Ihrer bearbeitet.'
+          : `Als Ihre Anfrage einging, warteten ${n} Anfragen vor Ihrer. Später eingehende Anfragen mit Wartungsvertrag oder höherer Dringlichkeit werden vor Ihrer bearbeitet.`,
     deadline: (due: string) => `Wir melden uns spätestens bis ${due}.`,
     follow:
       'Den Stand Ihrer Anfrage und Ihren aktuellen Platz in der Warteschlange sehen Sie hier:',
@@ -62,10 +62,10 @@ const TEXT = {
       `Your company has no service & maintenance contract. Your request will be handled when no higher-priority request is waiting; there is no entitlement to support, and all services are billed at our current list prices. Our sales team will be glad to offer you a service contract with prioritized support: ${d.salesPhone}.`,
     waiting: (n: number) =>
       n === 0
-        ? 'When this e-mail was written, no request was waiting before yours.'
+        ? 'When your request arrived, no request was waiting before yours.'
         : n === 1
-          ? 'When this e-mail was written, one request was waiting before yours. Requests under a service contract or of higher urgency that arrive later are handled before yours.'
-          : `When this e-mail was written, ${n} requests were waiting before yours. Requests under a service contract or of higher urgency that arrive later are handled before yours.`,
+          ? 'When your request arrived, one request was waiting before yours. Requests under a service contract or of higher urgency that arrive later are handled before yours.'
+          : `When your request arrived, ${n} requests were waiting before yours. Requests under a service contract or of higher urgency that arrive later are handled before yours.`,
     deadline: (due: string) => `We will get back to you by ${due} at the latest.`,
     follow: 'Follow your request and its current place in the queue here:',
     token: 'Your access key for this ticket',
