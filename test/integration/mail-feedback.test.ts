@@ -80,8 +80,9 @@ describe('bounces and complaints (SES configuration-set events)', () => {
     });
     expect(history.status, history.text).toBe(200);
     expect(history.json.items as HistoryRecord[]).toContainEqual(
+      // The note is the mail's doing, not a person's: the history's `mail` actor (SPEC §13).
       expect.objectContaining({
-        actor: 'mail delivery',
+        actor: 'mail',
         action: 'message',
         to: 'internal',
         ref: note.messageId,
