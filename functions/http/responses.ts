@@ -140,9 +140,12 @@ export const sla = /* @__PURE__ */ (() =>
 /** For agents: `at-risk` once a pending target has used 80 % of its business time. */
 const slaRisk = /* @__PURE__ */ (() => z.enum(['ok', 'at-risk', 'breached']))();
 
-/** The customer's view of their ticket (with `X-Ticket-Token`): no internal notes. */
-export const customerTicket = /* @__PURE__ */ (() =>
-  z.object({
+/**
+ * What customers and agents both see of a ticket. A function, so a handler whose bundle
+ * leaves out both views does not build these schemas at start.
+ */
+function ticketFields() {
+  return {
     ticketId,
     status: z.enum(TICKET_STATUSES),
     group: z.enum(GROUPS),
@@ -153,6 +156,13 @@ export const customerTicket = /* @__PURE__ */ (() =>
     description: z.string(),
     channel: z.enum(CHANNELS),
     locale: z.enum(LOCALES),
+  };
+}
+
+/** The customer's view of their ticket (with `X-Ticket-Token`): no internal notes. */
+export const customerTicket = /* @__PURE__ */ (() =>
+  z.object({
+    ...ticketFields(),
     attachments: z.array(attachment),
     sla: sla.optional(),
     messages: z.array(message),
@@ -165,16 +175,7 @@ export const customerTicket = /* @__PURE__ */ (() =>
 /** A ticket as agents see it. */
 export const agentTicket = /* @__PURE__ */ (() =>
   z.object({
-    ticketId,
-    status: z.enum(TICKET_STATUSES),
-    group: z.enum(GROUPS),
-    severity: z.enum(SEVERITIES),
-    receivedAt: instant,
-    updatedAt: instant,
-    subject: z.string(),
-    description: z.string(),
-    channel: z.enum(CHANNELS),
-    locale: z.enum(LOCALES),
+    ...ticketFields(),
     requester: z.object({
       name: z.string(),
       email: z.string().optional(),
